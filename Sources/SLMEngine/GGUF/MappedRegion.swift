@@ -1,0 +1,56 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Immutable bytes that outlive every value read from them: a read-only `mmap` of a file,
+/// or (for tests and in-memory files) a private copy. Never written after creation.
+public final class MappedRegion: @unchecked Sendable {
+    /// The first byte; valid for `count` bytes while this object lives.
+    public let base: UnsafeRawPointer
+    /// The number of bytes.
+    public let count: Int
+    private let release: @Sendable (UnsafeRawPointer, Int) -> Void
+
+    /// Maps a file read-only. Its pages are shared with the page cache, never copied.
+    public init(mapping path: String) throws(GGUFError) {
+        let descriptor = open(path, O_RDONLY)
+        guard descriptor >= 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        defer { close(descriptor) }
+        var status = stat()
+        guard fstat(descriptor, &status) == 0 else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        guard (status.st_mode & S_IFMT) == S_IFREG else { throw .notARegularFile(path: path) }
+        let size = Int(status.st_size)
+        guard size > 0 else { throw .truncated(what: "header", offset: 0, needed: 24, available: 0) }
+        let address = mmap(nil, size, PROT_READ, MAP_PRIVATE, descriptor, 0)
+        guard let address, address != MAP_FAILED else {
+            throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
+        }
+        base = UnsafeRawPointer(address)
+        count = size
+        release = { pointer, length in munmap(UnsafeMutableRawPointer(mutating: pointer), length) }
+    }
+
+    /// Copies bytes into a region of their own (for tests and in-memory files).
+    public init(copying bytes: some Collection<UInt8>) {
+        let buffer = UnsafeMutableRawBufferPointer.allocate(
+            byteCount: max(bytes.count, 1), alignment: 64)
+        _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+        base = UnsafeRawPointer(buffer.baseAddress!)
+        count = bytes.count
+        release = { pointer, _ in UnsafeMutableRawPointer(mutating: pointer).deallocate() }
+    }
+
+    deinit { release(base, count) }
+
+    /// The bytes `range`, which the caller has checked lie inside the region.
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {
+        precondition(range.lowerBound >= 0 && range.upperBound <= count, "read outside the region")
+        return UnsafeRawBufferPointer(start: base + range.lowerBound, count: range.count)
+    }
+}

@@ -1,0 +1,129 @@
+#ifndef SLM_BLOCKS_H
+#define SLM_BLOCKS_H
+/* Block layouts of the ggml quant formats, byte for byte as GGUF stores them. */
+#include <stdint.h>
+#include <string.h>
+#include "slm_kernels.h"
+
+#define SLM_QK 32   /* elements per legacy block (Q4_0 … Q8_1, IQ4_NL) */
+#define SLM_QK_K 256 /* elements per K-quant super-block (Q2_K … Q8_K, IQ4_XS) */
+
+typedef uint16_t slm_half;
+
+typedef struct { slm_half d; uint8_t qs[SLM_QK / 2]; } block_q4_0;
+typedef struct { slm_half d; slm_half m; uint8_t qs[SLM_QK / 2]; } block_q4_1;
+typedef struct { slm_half d; uint8_t qh[4]; uint8_t qs[SLM_QK / 2]; } block_q5_0;
+typedef struct { slm_half d; slm_half m; uint8_t qh[4]; uint8_t qs[SLM_QK / 2]; } block_q5_1;
+typedef struct { slm_half d; int8_t qs[SLM_QK]; } block_q8_0;
+/* s = d * sum(qs): lets Q4_1/Q5_1 add their minimum without touching the values. */
+typedef struct { slm_half d; slm_half s; int8_t qs[SLM_QK]; } block_q8_1;
+typedef struct { slm_half d; uint8_t qs[SLM_QK / 2]; } block_iq4_nl;
+
+typedef struct {
+    uint8_t scales[SLM_QK_K / 16]; /* low nibble scale, high nibble min, per 16 */
+    uint8_t qs[SLM_QK_K / 4];
+    slm_half d;
+    slm_half dmin;
+} block_q2_K;
+typedef struct {
+    uint8_t hmask[SLM_QK_K / 8];
+    uint8_t qs[SLM_QK_K / 4];
+    uint8_t scales[12]; /* 16 six-bit scales */
+    slm_half d;
+} block_q3_K;
+typedef struct {
+    slm_half d;
+    slm_half dmin;
+    uint8_t scales[12]; /* 8 six-bit scales and 8 six-bit mins */
+    uint8_t qs[SLM_QK_K / 2];
+} block_q4_K;
+typedef struct {
+    slm_half d;
+    slm_half dmin;
+    uint8_t scales[12];
+    uint8_t qh[SLM_QK_K / 8];
+    uint8_t qs[SLM_QK_K / 2];
+} block_q5_K;
+typedef struct {
+    uint8_t ql[SLM_QK_K / 2];
+    uint8_t qh[SLM_QK_K / 4];
+    int8_t scales[SLM_QK_K / 16];
+    slm_half d;
+} block_q6_K;
+/* The activation format for K-quants: float scale and sums of each 16 values. */
+typedef struct {
+    float d;
+    int8_t qs[SLM_QK_K];
+    int16_t bsums[SLM_QK_K / 16];
+} block_q8_K;
+typedef struct {
+    slm_half d;
+    uint16_t scales_h;
+    uint8_t scales_l[SLM_QK_K / 64];
+    uint8_t qs[SLM_QK_K / 2];
+} block_iq4_xs;
+
+_Static_assert(sizeof(block_q4_0) == 18, "Q4_0 block size");
+_Static_assert(sizeof(block_q4_1) == 20, "Q4_1 block size");
+_Static_assert(sizeof(block_q5_0) == 22, "Q5_0 block size");
+_Static_assert(sizeof(block_q5_1) == 24, "Q5_1 block size");
+_Static_assert(sizeof(block_q8_0) == 34, "Q8_0 block size");
+_Static_assert(sizeof(block_q8_1) == 36, "Q8_1 block size");
+_Static_assert(sizeof(block_iq4_nl) == 18, "IQ4_NL block size");
+_Static_assert(sizeof(block_q2_K) == 84, "Q2_K block size");
+_Static_assert(sizeof(block_q3_K) == 110, "Q3_K block size");
+_Static_assert(sizeof(block_q4_K) == 144, "Q4_K block size");
+_Static_assert(sizeof(block_q5_K) == 176, "Q5_K block size");
+_Static_assert(sizeof(block_q6_K) == 210, "Q6_K block size");
+_Static_assert(sizeof(block_q8_K) == 292, "Q8_K block size");
+_Static_assert(sizeof(block_iq4_xs) == 136, "IQ4_XS block size");
+
+/* The 16 non-linear levels of IQ4_NL and IQ4_XS. */
+extern const int8_t slm_iq4_levels[16];
+
+/* Q4_K/Q5_K pack 8 scales and 8 mins of 6 bits into 12 bytes. */
+static inline void slm_unpack_scale_min_k4(const uint8_t *packed, uint8_t scales[8],
+                                           uint8_t mins[8]) {
+    for (int j = 0; j < 4; j++) {
+        scales[j] = packed[j] & 63;
+        mins[j] = packed[j + 4] & 63;
+    }
+    for (int j = 4; j < 8; j++) {
+        scales[j] = (uint8_t)((packed[j + 4] & 0xF) | ((packed[j - 4] >> 6) << 4));
+        mins[j] = (uint8_t)((packed[j + 4] >> 4) | ((packed[j] >> 6) << 4));
+    }
+}
+
+/* Q3_K packs 16 scales of 6 bits (biased by 32) into 12 bytes. */
+static inline void slm_unpack_scales_q3_K(const uint8_t *packed, int8_t scales[16]) {
+    for (int j = 0; j < 16; j++) {
+        int low = j < 8 ? (packed[j] & 0xF) : (packed[j - 8] >> 4);
+        int high = (packed[8 + (j % 4)] >> (2 * (j / 4))) & 3;
+        scales[j] = (int8_t)((low | (high << 4)) - 32);
+    }
+}
+
+/* IQ4_XS: 8 six-bit scales (biased by 32), split into low nibbles and high pairs. */
+static inline int slm_iq4_xs_scale(const block_iq4_xs *block, int group) {
+    int low = (block->scales_l[group / 2] >> (4 * (group % 2))) & 0xF;
+    int high = (block->scales_h >> (2 * group)) & 3;
+    return (low | (high << 4)) - 32;
+}
+
+static inline uint32_t slm_load_u32(const uint8_t *p) {
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+}
+
+/* A dot product between one weight row and one activation row. */
+typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activations);
+
+/* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
+#define SLM_TYPE_TABLE_SIZE 31
+void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+
+#endif

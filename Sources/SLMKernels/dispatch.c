@@ -1,0 +1,120 @@
+/* Chooses the kernel path once per process: the best the CPU supports, unless
+ * SLM_KERNELS names another. Tables are filled once; a dot product is one indirect call. */
+#include <math.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include "blocks.h"
+
+#if defined(__aarch64__) && defined(__linux__)
+#include <sys/auxv.h>
+#ifndef HWCAP_ASIMDDP
+#define HWCAP_ASIMDDP (1 << 20)
+#endif
+#elif defined(__aarch64__) && defined(__APPLE__)
+#include <sys/sysctl.h>
+#endif
+
+static slm_dot_fn tables[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static int availability[SLM_PATH_COUNT];
+static int active_path = SLM_PATH_SCALAR;
+static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
+
+#if defined(__aarch64__)
+static int cpu_has_dotprod(void) {
+#if defined(__linux__)
+    return (getauxval(AT_HWCAP) & HWCAP_ASIMDDP) != 0;
+#elif defined(__APPLE__)
+    int value = 0;
+    size_t size = sizeof value;
+    return sysctlbyname("hw.optional.arm.FEAT_DotProd", &value, &size, NULL, 0) == 0 && value;
+#else
+    return 0;
+#endif
+}
+#endif
+
+static int path_from_name(const char *name) {
+    for (int path = 0; path < SLM_PATH_COUNT; path++)
+        if (strcmp(name, slm_path_name(path)) == 0) return path;
+    return -1;
+}
+
+static void setup(void) {
+    slm_scalar_dots(tables[SLM_PATH_SCALAR]);
+    availability[SLM_PATH_SCALAR] = 1;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    __builtin_cpu_init();
+    availability[SLM_PATH_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
+                                  __builtin_cpu_supports("f16c");
+    slm_avx2_dots(tables[SLM_PATH_AVX2]);
+#endif
+#if defined(__aarch64__)
+    availability[SLM_PATH_NEON] = 1;
+    availability[SLM_PATH_NEON_DOTPROD] = cpu_has_dotprod();
+    slm_neon_dots(tables[SLM_PATH_NEON]);
+    slm_neon_dotprod_dots(tables[SLM_PATH_NEON_DOTPROD]);
+#endif
+    for (int path = SLM_PATH_COUNT - 1; path >= 0; path--) {
+        if (availability[path]) {
+            active_path = path;
+            break;
+        }
+    }
+    const char *forced = getenv("SLM_KERNELS");
+    if (forced != NULL) {
+        int path = path_from_name(forced);
+        if (path >= 0 && availability[path]) active_path = path;
+    }
+}
+
+static inline void ensure_setup(void) { pthread_once(&setup_once, setup); }
+
+const char *slm_path_name(int path) {
+    switch (path) {
+    case SLM_PATH_SCALAR: return "scalar";
+    case SLM_PATH_AVX2: return "avx2";
+    case SLM_PATH_NEON: return "neon";
+    case SLM_PATH_NEON_DOTPROD: return "neon-dotprod";
+    default: return "unknown";
+    }
+}
+
+int slm_path_available(int path) {
+    ensure_setup();
+    return path >= 0 && path < SLM_PATH_COUNT && availability[path];
+}
+
+int slm_active_path(void) {
+    ensure_setup();
+    return active_path;
+}
+
+int slm_set_active_path(int path) {
+    if (!slm_path_available(path)) return -1;
+    active_path = path;
+    return 0;
+}
+
+static slm_dot_fn lookup(int path, int type) {
+    if (!slm_path_available(path) || type < 0 || type >= SLM_TYPE_TABLE_SIZE) return NULL;
+    return tables[path][type];
+}
+
+float slm_vec_dot(int weight_type, int64_t n, const void *weights, const void *activations) {
+    slm_dot_fn dot = lookup(slm_active_path(), weight_type);
+    return dot ? dot(n, weights, activations) : NAN;
+}
+
+float slm_vec_dot_on_path(int path, int weight_type, int64_t n, const void *weights,
+                          const void *activations) {
+    slm_dot_fn dot = lookup(path, weight_type);
+    return dot ? dot(n, weights, activations) : NAN;
+}
+
+void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights,
+                size_t row_bytes, const void *activations, float *out) {
+    slm_dot_fn dot = lookup(slm_active_path(), weight_type);
+    const uint8_t *row = weights;
+    for (int64_t r = 0; r < rows; r++, row += row_bytes)
+        out[r] = dot ? dot(cols, row, activations) : NAN;
+}

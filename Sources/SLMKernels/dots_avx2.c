@@ -1,0 +1,399 @@
+/* x86-64 AVX2/FMA/F16C dot products. Compiled for the baseline ISA with a target
+ * attribute on each function, so one binary runs everywhere and this path is only
+ * taken after the CPU says it has AVX2, FMA and F16C. */
+#include "blocks.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c")
+#endif
+
+static inline float half_to_float(slm_half h) { return _cvtsh_ss(h); }
+
+static inline float horizontal_sum(__m256 v) {
+    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
+    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
+    return _mm_cvtss_f32(sum);
+}
+
+/* 16 bytes of packed nibbles -> 32 bytes: low nibbles first (elements 0-15), then high. */
+static inline __m256i unpack_nibbles(const uint8_t *p) {
+    __m128i packed = _mm_loadu_si128((const __m128i *)p);
+    __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(packed),
+                                           _mm_srli_epi16(packed, 4), 1);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+/* 32 bits -> 32 bytes, 0xFF where the bit is set. */
+static inline __m256i expand_bits(const uint8_t *p) {
+    uint32_t bits = slm_load_u32(p);
+    const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                             0x0101010101010101, 0x0000000000000000);
+    __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
+    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, select), select);
+}
+
+/* Pairwise int16 products of unsigned and signed bytes, weighted by int16 factors and
+ * summed into 8 int32 lanes. */
+static inline __m256i dot_unsigned_weighted(__m256i u, __m256i s, __m256i weights16) {
+    return _mm256_madd_epi16(_mm256_maddubs_epi16(u, s), weights16);
+}
+
+/* Same for two signed vectors: move the sign of x onto y so maddubs sees |x|. */
+static inline __m256i dot_signed_weighted(__m256i x, __m256i y, __m256i weights16) {
+    return dot_unsigned_weighted(_mm256_sign_epi8(x, x), _mm256_sign_epi8(y, x), weights16);
+}
+
+static inline __m256i ones16(void) { return _mm256_set1_epi16(1); }
+
+/* int16 weights: a for the first 16 bytes of a 32-byte product, b for the second. */
+static inline __m256i split_weights(int a, int b) {
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(_mm_set1_epi16((short)a)),
+                                   _mm_set1_epi16((short)b), 1);
+}
+
+static float dot_f32(int64_t n, const void *w, const void *a) {
+    const float *x = w, *y = a;
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        acc0 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i), _mm256_loadu_ps(y + i), acc0);
+        acc1 = _mm256_fmadd_ps(_mm256_loadu_ps(x + i + 8), _mm256_loadu_ps(y + i + 8), acc1);
+    }
+    float sum = horizontal_sum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; i++) sum += x[i] * y[i];
+    return sum;
+}
+
+static float dot_f16(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w, *y = a;
+    __m256 acc0 = _mm256_setzero_ps(), acc1 = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 16 <= n; i += 16) {
+        __m256 x0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i)));
+        __m256 y0 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i)));
+        __m256 x1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(x + i + 8)));
+        __m256 y1 = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(y + i + 8)));
+        acc0 = _mm256_fmadd_ps(x0, y0, acc0);
+        acc1 = _mm256_fmadd_ps(x1, y1, acc1);
+    }
+    float sum = horizontal_sum(_mm256_add_ps(acc0, acc1));
+    for (; i < n; i++) sum += half_to_float(x[i]) * half_to_float(y[i]);
+    return sum;
+}
+
+static inline __m256 load_bf16(const uint16_t *p) {
+    __m256i wide = _mm256_cvtepu16_epi32(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_castsi256_ps(_mm256_slli_epi32(wide, 16));
+}
+
+static float dot_bf16(int64_t n, const void *w, const void *a) {
+    const uint16_t *x = w, *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8) acc = _mm256_fmadd_ps(load_bf16(x + i), load_bf16(y + i), acc);
+    float sum = horizontal_sum(acc);
+    for (; i < n; i++) sum += slm_bf16_to_fp32(x[i]) * slm_bf16_to_fp32(y[i]);
+    return sum;
+}
+
+static float dot_q4_0(int64_t n, const void *w, const void *a) {
+    const block_q4_0 *x = w;
+    const block_q8_0 *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i qx = _mm256_sub_epi8(unpack_nibbles(x[i].qs), _mm256_set1_epi8(8));
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static float dot_q4_1(int64_t n, const void *w, const void *a) {
+    const block_q4_1 *x = w;
+    const block_q8_1 *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i qx = unpack_nibbles(x[i].qs);
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(qx, qy, ones16())), acc);
+        mins += half_to_float(x[i].m) * half_to_float(y[i].s);
+    }
+    return horizontal_sum(acc) + mins;
+}
+
+static float dot_q5_0(int64_t n, const void *w, const void *a) {
+    const block_q5_0 *x = w;
+    const block_q8_0 *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
+        __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high),
+                                     _mm256_set1_epi8(16));
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static float dot_q5_1(int64_t n, const void *w, const void *a) {
+    const block_q5_1 *x = w;
+    const block_q8_1 *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
+        __m256i qx = _mm256_or_si256(unpack_nibbles(x[i].qs), high);
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(qx, qy, ones16())), acc);
+        mins += half_to_float(x[i].m) * half_to_float(y[i].s);
+    }
+    return horizontal_sum(acc) + mins;
+}
+
+static float dot_q8_0(int64_t n, const void *w, const void *a) {
+    const block_q8_0 *x = w;
+    const block_q8_0 *y = a;
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i qx = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static inline __m256i iq4_level_table(void) {
+    __m128i levels = _mm_loadu_si128((const __m128i *)slm_iq4_levels);
+    return _mm256_inserti128_si256(_mm256_castsi128_si256(levels), levels, 1);
+}
+
+static float dot_iq4_nl(int64_t n, const void *w, const void *a) {
+    const block_iq4_nl *x = w;
+    const block_q8_0 *y = a;
+    const __m256i levels = iq4_level_table();
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x[i].qs));
+        __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static float dot_q2_K(int64_t n, const void *w, const void *a) {
+    const block_q2_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask2 = _mm256_set1_epi8(3);
+    __m256 acc = _mm256_setzero_ps();
+    float mins = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        int min_sum = 0;
+        for (int g = 0; g < 16; g++) min_sum += y[i].bsums[g] * (x[i].scales[g] >> 4);
+        __m256i sumi = _mm256_setzero_si256();
+        const int8_t *q8 = y[i].qs;
+        int group = 0;
+        for (int half = 0; half < 2; half++) {
+            __m256i q2 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * half));
+            for (int j = 0; j < 4; j++, group += 2, q8 += 32) {
+                __m256i qx = _mm256_and_si256(_mm256_srli_epi16(q2, 2 * j), mask2);
+                __m256i qy = _mm256_loadu_si256((const __m256i *)q8);
+                __m256i scales = split_weights(x[i].scales[group] & 0xF, x[i].scales[group + 1] & 0xF);
+                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(qx, qy, scales));
+            }
+        }
+        __m256 d = _mm256_set1_ps(y[i].d * half_to_float(x[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        mins += y[i].d * half_to_float(x[i].dmin) * (float)min_sum;
+    }
+    return horizontal_sum(acc) - mins;
+}
+
+static float dot_q3_K(int64_t n, const void *w, const void *a) {
+    const block_q3_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask2 = _mm256_set1_epi8(3), one = _mm256_set1_epi8(1), four = _mm256_set1_epi8(4);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        int8_t scales[16];
+        slm_unpack_scales_q3_K(x[i].scales, scales);
+        __m256i hmask = _mm256_loadu_si256((const __m256i *)x[i].hmask);
+        __m256i sumi = _mm256_setzero_si256();
+        const int8_t *q8 = y[i].qs;
+        int group = 0;
+        for (int half = 0; half < 2; half++) {
+            __m256i q3 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * half));
+            for (int j = 0; j < 4; j++, group += 2, q8 += 32) {
+                __m256i low = _mm256_and_si256(_mm256_srli_epi16(q3, 2 * j), mask2);
+                __m256i high = _mm256_and_si256(_mm256_srli_epi16(hmask, 4 * half + j), one);
+                /* value = low - 4 unless the high bit is set */
+                __m256i qx = _mm256_sub_epi8(_mm256_or_si256(low, _mm256_slli_epi16(high, 2)), four);
+                __m256i qy = _mm256_loadu_si256((const __m256i *)q8);
+                sumi = _mm256_add_epi32(sumi, dot_signed_weighted(qx, qy,
+                                               split_weights(scales[group], scales[group + 1])));
+            }
+        }
+        __m256 d = _mm256_set1_ps(y[i].d * half_to_float(x[i].d));
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static inline int k4_min_sum(const uint8_t mins[8], const int16_t bsums[16]) {
+    int sum = 0;
+    for (int g = 0; g < 8; g++) sum += mins[g] * (bsums[2 * g] + bsums[2 * g + 1]);
+    return sum;
+}
+
+static float dot_q4_K(int64_t n, const void *w, const void *a) {
+    const block_q4_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    __m256 acc = _mm256_setzero_ps();
+    float mins_total = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
+            __m256i low = _mm256_and_si256(q4, mask4);
+            __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+            __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
+            __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
+        }
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)k4_min_sum(mins, y[i].bsums);
+    }
+    return horizontal_sum(acc) - mins_total;
+}
+
+static float dot_q5_K(int64_t n, const void *w, const void *a) {
+    const block_q5_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    __m256 acc = _mm256_setzero_ps();
+    float mins_total = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        __m256i qh = _mm256_loadu_si256((const __m256i *)x[i].qh);
+        __m256i sumi = _mm256_setzero_si256();
+        for (int j = 0; j < 4; j++) {
+            __m256i q5 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
+            __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j), one), 4);
+            __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j + 1), one), 4);
+            __m256i low = _mm256_or_si256(_mm256_and_si256(q5, mask4), h0);
+            __m256i high = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q5, 4), mask4), h1);
+            __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
+            __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
+        }
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)k4_min_sum(mins, y[i].bsums);
+    }
+    return horizontal_sum(acc) - mins_total;
+}
+
+static float dot_q6_K(int64_t n, const void *w, const void *a) {
+    const block_q6_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    const __m256i bias = _mm256_set1_epi8(32);
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
+        const int8_t *sc = x[i].scales, *q8 = y[i].qs;
+        __m256i sumi = _mm256_setzero_si256();
+        for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
+            __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+            __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+            __m256i quarter[4] = {
+                _mm256_or_si256(_mm256_and_si256(l0, mask4),
+                                _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4)),
+                _mm256_or_si256(_mm256_and_si256(l1, mask4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4)),
+                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
+                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4)),
+            };
+            for (int k = 0; k < 4; k++) {
+                __m256i qx = _mm256_sub_epi8(quarter[k], bias);
+                __m256i qy = _mm256_loadu_si256((const __m256i *)(q8 + 32 * k));
+                sumi = _mm256_add_epi32(sumi, dot_signed_weighted(qx, qy,
+                                               split_weights(sc[2 * k], sc[2 * k + 1])));
+            }
+        }
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
+    const block_iq4_xs *x = w;
+    const block_q8_K *y = a;
+    const __m256i levels = iq4_level_table();
+    __m256 acc = _mm256_setzero_ps();
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        __m256i sumi = _mm256_setzero_si256();
+        for (int group = 0; group < 8; group++) {
+            __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x[i].qs + 16 * group));
+            __m256i qy = _mm256_loadu_si256((const __m256i *)(y[i].qs + 32 * group));
+            __m256i scale = _mm256_set1_epi16((short)slm_iq4_xs_scale(&x[i], group));
+            sumi = _mm256_add_epi32(sumi, dot_signed_weighted(qx, qy, scale));
+        }
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+    }
+    return horizontal_sum(acc);
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_F32] = dot_f32;
+    table[SLM_TYPE_F16] = dot_f16;
+    table[SLM_TYPE_BF16] = dot_bf16;
+    table[SLM_TYPE_Q4_0] = dot_q4_0;
+    table[SLM_TYPE_Q4_1] = dot_q4_1;
+    table[SLM_TYPE_Q5_0] = dot_q5_0;
+    table[SLM_TYPE_Q5_1] = dot_q5_1;
+    table[SLM_TYPE_Q8_0] = dot_q8_0;
+    table[SLM_TYPE_IQ4_NL] = dot_iq4_nl;
+    table[SLM_TYPE_Q2_K] = dot_q2_K;
+    table[SLM_TYPE_Q3_K] = dot_q3_K;
+    table[SLM_TYPE_Q4_K] = dot_q4_K;
+    table[SLM_TYPE_Q5_K] = dot_q5_K;
+    table[SLM_TYPE_Q6_K] = dot_q6_K;
+    table[SLM_TYPE_IQ4_XS] = dot_iq4_xs;
+}
+
+#else
+void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+#endif

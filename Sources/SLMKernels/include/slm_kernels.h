@@ -1,0 +1,96 @@
+#ifndef SLM_KERNELS_H
+#define SLM_KERNELS_H
+/*
+ * SLMKernels: the hot loops of the inference engine, and nothing else.
+ *
+ * Weight rows stay in their GGUF block format. Activations are converted once per row to
+ * the format the reference pairs with the weight type (slm_activation_type), and a dot
+ * product runs between one weight row and one converted activation row.
+ *
+ * Three implementations of every dot product: a portable scalar one (the definition of
+ * correct), x86-64 AVX2/FMA/F16C and arm64 NEON (with and without the dotprod extension).
+ * The best one the CPU supports is chosen at run time; SLM_KERNELS=scalar|avx2|neon|
+ * neon-dotprod in the environment forces one (an unavailable choice falls back to auto).
+ */
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* ggml type ids, as stored in GGUF tensor records. */
+enum slm_type {
+    SLM_TYPE_F32 = 0,
+    SLM_TYPE_F16 = 1,
+    SLM_TYPE_Q4_0 = 2,
+    SLM_TYPE_Q4_1 = 3,
+    SLM_TYPE_Q5_0 = 6,
+    SLM_TYPE_Q5_1 = 7,
+    SLM_TYPE_Q8_0 = 8,
+    SLM_TYPE_Q8_1 = 9,
+    SLM_TYPE_Q2_K = 10,
+    SLM_TYPE_Q3_K = 11,
+    SLM_TYPE_Q4_K = 12,
+    SLM_TYPE_Q5_K = 13,
+    SLM_TYPE_Q6_K = 14,
+    SLM_TYPE_Q8_K = 15,
+    SLM_TYPE_IQ4_NL = 20,
+    SLM_TYPE_IQ4_XS = 23,
+    SLM_TYPE_BF16 = 30,
+};
+
+/* Kernel implementations. */
+enum slm_kernel_path {
+    SLM_PATH_SCALAR = 0,
+    SLM_PATH_AVX2 = 1,
+    SLM_PATH_NEON = 2,
+    SLM_PATH_NEON_DOTPROD = 3,
+    SLM_PATH_COUNT = 4,
+};
+
+/* Elements per block and bytes per block of a type this library handles; 0 otherwise. */
+int64_t slm_block_size(int type);
+int64_t slm_block_bytes(int type);
+
+/* The activation format paired with a weight type for dot products, or -1. */
+int slm_activation_type(int weight_type);
+
+/* Dequantizes n elements (a multiple of the block size) of any type above to float.
+ * Returns 0, or -1 for a type this library does not handle. Scalar: not a hot loop. */
+int slm_dequantize_row(int type, const void *src, float *dst, int64_t n);
+
+/* Converts n floats to an activation format (F32, F16, BF16, Q8_0, Q8_1, Q8_K).
+ * n must be a multiple of the format's block size. Returns 0, or -1 for another type. */
+int slm_quantize_row(int type, const float *src, void *dst, int64_t n);
+
+/* Dot product of n elements: a weight row of weight_type and an activation row in
+ * slm_activation_type(weight_type), using the active path. */
+float slm_vec_dot(int weight_type, int64_t n, const void *weights, const void *activations);
+
+/* The same on a named path; NaN when the path or type is not available. For tests. */
+float slm_vec_dot_on_path(int path, int weight_type, int64_t n, const void *weights,
+                          const void *activations);
+
+/* rows dot products: out[r] = dot(weights + r * row_bytes, activations). */
+void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights,
+                size_t row_bytes, const void *activations, float *out);
+
+/* Whether a path exists in this build and runs on this CPU. */
+int slm_path_available(int path);
+/* The path slm_vec_dot uses now, and a way to change it (returns 0, or -1 if unavailable). */
+int slm_active_path(void);
+int slm_set_active_path(int path);
+/* A short name for a path: "scalar", "avx2", "neon", "neon-dotprod". */
+const char *slm_path_name(int path);
+
+/* IEEE half and bfloat16 conversions (round to nearest even). */
+float slm_fp16_to_fp32(uint16_t h);
+uint16_t slm_fp32_to_fp16(float f);
+float slm_bf16_to_fp32(uint16_t h);
+uint16_t slm_fp32_to_bf16(float f);
+
+#ifdef __cplusplus
+}
+#endif
+#endif

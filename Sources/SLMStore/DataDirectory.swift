@@ -1,0 +1,25 @@
+import Foundation
+
+/// Where slm-tui keeps its data: `$SLM_TUI_HOME` if set, else `$XDG_DATA_HOME/slm-tui`,
+/// else `~/.local/share/slm-tui`. The database and the `models/` folder live below it.
+public struct DataDirectory: Sendable, Equatable {
+    public let url: URL
+
+    public init(url: URL) { self.url = url }
+
+    /// The directory the environment chooses (see the type's description).
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
+        if let home = environment["SLM_TUI_HOME"], !home.isEmpty {
+            url = URL(fileURLWithPath: home, isDirectory: true)
+        } else if let data = environment["XDG_DATA_HOME"], !data.isEmpty {
+            url = URL(fileURLWithPath: data, isDirectory: true).appendingPathComponent("slm-tui", isDirectory: true)
+        } else {
+            let home = environment["HOME"].map { URL(fileURLWithPath: $0, isDirectory: true) }
+                ?? FileManager.default.homeDirectoryForCurrentUser
+            url = home.appendingPathComponent(".local/share/slm-tui", isDirectory: true)
+        }
+    }
+
+    /// Downloaded models.
+    public var models: URL { url.appendingPathComponent("models", isDirectory: true) }
+}

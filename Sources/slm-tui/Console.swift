@@ -1,0 +1,24 @@
+import Foundation
+import SLMTUI
+
+/// Output for the command-line tool: results on stdout, messages on stderr, and every
+/// string from a file or a model sanitised before it reaches the terminal.
+enum Console {
+    static func print(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
+    static func error(_ text: String) {
+        FileHandle.standardError.write(Data((text + "\n").utf8))
+    }
+
+    /// Text that came from outside (file metadata, model output) made safe to show.
+    static func safe(_ text: String) -> String { TerminalText.sanitized(text) }
+
+    /// One JSON value on one line. JSONEncoder escapes control characters itself.
+    static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}

@@ -1,0 +1,61 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+import SLMStore
+import SLMTUI
+
+/// The `slm-tui` command: parses the first words and hands over to a subcommand.
+enum SLMCommandLine {
+    static let version = "0.1.0"
+
+    static let usage = """
+        slm-tui \(version): an offline terminal assistant for small language models
+
+        Usage:
+          slm-tui --help | --version
+          slm-tui models info NAME|PATH [--json]  describe a GGUF model (catalog name or file)
+          slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m)
+          slm-tui models path                     print the models directory
+          slm-tui bench --kernels [--path P] [--json]
+                                                  weight GB/s of each quant kernel (4096x4096)
+
+        Environment:
+          SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui)
+          SLM_KERNELS    force a kernel path: scalar, avx2, neon, neon-dotprod
+        """
+
+    /// Runs a command line and returns the exit status: 0 done, 1 failed, 2 bad usage.
+    static func run(_ words: [String]) -> Int32 {
+        do {
+            return try dispatch(words)
+        } catch let error as UsageError {
+            Console.error("slm-tui: \(error.message)\n\n\(usage)")
+            return 2
+        } catch {
+            Console.error("slm-tui: \(Console.safe(String(describing: error)))")
+            return 1
+        }
+    }
+
+    private static func dispatch(_ words: [String]) throws -> Int32 {
+        guard let first = words.first else {
+            Console.print("The full-screen app is not in this build yet. Commands available now:\n\n\(usage)")
+            return 0
+        }
+        let rest = Array(words.dropFirst())
+        switch first {
+        case "--help", "-h", "help":
+            Console.print(usage)
+            return 0
+        case "--version", "-V":
+            Console.print("slm-tui \(version) (kernels \(KernelPath.active), sqlite \(SQLiteLibrary.version), \(NcursesLibrary.version))")
+            return 0
+        case "models":
+            return try ModelsCommand.run(rest)
+        case "bench":
+            return try BenchCommand.run(rest)
+        default:
+            throw UsageError(first.hasPrefix("-") ? "unknown option \(first)" : "unknown command \(first)")
+        }
+    }
+}

@@ -1,0 +1,128 @@
+/* Checks SLMKernels against the committed quant fixtures without Swift, so the arm64
+ * NEON paths can be cross-compiled and run under qemu-aarch64 (see .ci/run).
+ *
+ *   kernel_check FIXTURE_DIR
+ *
+ * For every type in the fixtures: scalar dequantization equals gguf-py's within 1e-6
+ * relative; on every available path the dot product with quantized activations is within
+ * 1e-4 (relative to sum |w*a|) of the float dot product of the dequantized rows, and each
+ * SIMD path is within 1e-5 of the scalar path. Prints "N passed, N failed". */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "slm_kernels.h"
+
+static const struct { const char *name; int type; } TYPES[] = {
+    {"F32", SLM_TYPE_F32},   {"F16", SLM_TYPE_F16},     {"BF16", SLM_TYPE_BF16},
+    {"Q4_0", SLM_TYPE_Q4_0}, {"Q4_1", SLM_TYPE_Q4_1},   {"Q5_0", SLM_TYPE_Q5_0},
+    {"Q5_1", SLM_TYPE_Q5_1}, {"Q8_0", SLM_TYPE_Q8_0},   {"IQ4_NL", SLM_TYPE_IQ4_NL},
+    {"Q2_K", SLM_TYPE_Q2_K}, {"Q3_K", SLM_TYPE_Q3_K},   {"Q4_K", SLM_TYPE_Q4_K},
+    {"Q5_K", SLM_TYPE_Q5_K}, {"Q6_K", SLM_TYPE_Q6_K},   {"IQ4_XS", SLM_TYPE_IQ4_XS},
+};
+enum { ELEMENTS = 2048, ROWS = 2, COLS = ELEMENTS / ROWS };
+
+static int passed, failed;
+
+static void check(int ok, const char *what, const char *type, const char *path, double got,
+                  double want) {
+    if (ok) {
+        passed++;
+    } else {
+        failed++;
+        printf("FAIL %s %s %s: got %.9g want %.9g\n", what, type, path, got, want);
+    }
+}
+
+static void *read_file(const char *dir, const char *name, long *size) {
+    char path[1024];
+    snprintf(path, sizeof path, "%s/%s", dir, name);
+    FILE *f = fopen(path, "rb");
+    if (!f) return NULL;
+    fseek(f, 0, SEEK_END);
+    *size = ftell(f);
+    fseek(f, 0, SEEK_SET);
+    void *data = malloc((size_t)*size);
+    if (fread(data, 1, (size_t)*size, f) != (size_t)*size) {
+        free(data);
+        data = NULL;
+    }
+    fclose(f);
+    return data;
+}
+
+/* A fixed pseudo-random activation row (xorshift), roughly N(0,1)-sized. */
+static void activation_row(float *x, int n, unsigned seed) {
+    unsigned s = seed * 2654435761u + 1;
+    for (int i = 0; i < n; i++) {
+        s ^= s << 13; s ^= s >> 17; s ^= s << 5;
+        x[i] = ((float)(s % 20001) / 10000.0f - 1.0f) * 2.0f;
+    }
+}
+
+int main(int argc, char **argv) {
+    if (argc != 2) {
+        fprintf(stderr, "usage: kernel_check FIXTURE_DIR\n");
+        return 2;
+    }
+    const char *dir = argv[1];
+    printf("paths:");
+    for (int p = 0; p < SLM_PATH_COUNT; p++)
+        if (slm_path_available(p)) printf(" %s", slm_path_name(p));
+    printf(" (active %s)\n", slm_path_name(slm_active_path()));
+
+    for (size_t t = 0; t < sizeof TYPES / sizeof TYPES[0]; t++) {
+        const char *name = TYPES[t].name;
+        int type = TYPES[t].type;
+        char file[64];
+        long raw_size = 0, expected_size = 0;
+        snprintf(file, sizeof file, "%s.bin", name);
+        unsigned char *raw = read_file(dir, file, &raw_size);
+        snprintf(file, sizeof file, "%s.f32", name);
+        float *expected = read_file(dir, file, &expected_size);
+        if (!raw || !expected || expected_size != ELEMENTS * 4) {
+            check(0, "fixture", name, "-", 0, 0);
+            continue;
+        }
+        float dequantized[ELEMENTS];
+        int status = slm_dequantize_row(type, raw, dequantized, ELEMENTS);
+        check(status == 0, "dequantize-status", name, "scalar", status, 0);
+        int worst = 0;
+        for (int i = 0; i < ELEMENTS; i++) {
+            double tolerance = 1e-6 * fmax(fabs(expected[i]), 1e-30);
+            if (!(fabs(dequantized[i] - expected[i]) <= tolerance)) worst++;
+        }
+        check(worst == 0, "dequantize", name, "scalar", worst, 0);
+
+        size_t row_bytes = (size_t)(raw_size / ROWS);
+        int act_type = slm_activation_type(type);
+        int64_t act_row_bytes = COLS / slm_block_size(act_type) * slm_block_bytes(act_type);
+        for (int row = 0; row < ROWS; row++) {
+            float x[COLS], x_back[COLS];
+            activation_row(x, COLS, (unsigned)(t * 7 + row));
+            unsigned char act[COLS * 4];
+            slm_quantize_row(act_type, x, act, COLS);
+            slm_dequantize_row(act_type, act, x_back, COLS);
+            (void)act_row_bytes;
+            double want = 0, scale = 0;
+            for (int i = 0; i < COLS; i++) {
+                double p = (double)dequantized[row * COLS + i] * (double)x_back[i];
+                want += p;
+                scale += fabs(p);
+            }
+            const unsigned char *w = raw + row * row_bytes;
+            float scalar = slm_vec_dot_on_path(SLM_PATH_SCALAR, type, COLS, w, act);
+            check(fabs(scalar - want) <= 1e-4 * scale, "dot-vs-float", name, "scalar", scalar, want);
+            for (int p = 1; p < SLM_PATH_COUNT; p++) {
+                if (!slm_path_available(p)) continue;
+                float got = slm_vec_dot_on_path(p, type, COLS, w, act);
+                check(fabs(got - want) <= 1e-4 * scale, "dot-vs-float", name, slm_path_name(p), got, want);
+                check(fabs(got - scalar) <= 1e-5 * scale, "dot-vs-scalar", name, slm_path_name(p), got, scalar);
+            }
+        }
+        free(raw);
+        free(expected);
+    }
+    printf("%d passed, %d failed\n", passed, failed);
+    return failed ? 1 : 0;
+}

@@ -1,0 +1,122 @@
+import Foundation
+import SLMTestSupport
+import Testing
+
+/// The built `slm-tui` binary, run as a user would.
+@Suite("Command line")
+struct CommandLineTests {
+    struct Run {
+        let status: Int32
+        let stdout: String
+        let stderr: String
+    }
+
+    static var binary: URL {
+        // the test bundle sits in the build products folder beside the executable
+        var directory = Bundle.main.bundleURL
+        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("slm-tui").path),
+            directory.path != "/"
+        {
+            directory.deleteLastPathComponent()
+        }
+        return directory.appendingPathComponent("slm-tui")
+    }
+
+    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                   stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    @Test("--help lists the subcommands")
+    func help() throws {
+        let result = try Self.run(["--help"])
+        #expect(result.status == 0)
+        for command in ["models info", "models pull", "models path", "bench --kernels"] {
+            #expect(result.stdout.contains(command))
+        }
+    }
+
+    @Test("--version names the version and the libraries")
+    func version() throws {
+        let result = try Self.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.hasPrefix("slm-tui 0."))
+        #expect(result.stdout.contains("sqlite 3."))
+        #expect(result.stdout.contains("ncurses"))
+    }
+
+    @Test("SLM_KERNELS=scalar forces the scalar path", arguments: ["scalar"])
+    func forcedPath(path: String) throws {
+        let result = try Self.run(["--version"], environment: ["SLM_KERNELS": path])
+        #expect(result.stdout.contains("kernels \(path)"))
+    }
+
+    @Test("unknown flags and commands print usage to stderr and exit 2",
+          arguments: [["--frobnicate"], ["frobnicate"], ["models", "info"], ["models", "info", "a", "--bogus"],
+                      ["bench"], ["models", "dance"]])
+    func usageErrors(arguments: [String]) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stdout.isEmpty)
+        #expect(result.stderr.contains("Usage:"))
+    }
+
+    @Test("models info describes a GGUF file, in text and JSON")
+    func modelsInfo() throws {
+        let directory = try Fixtures.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        var writer = TinyGGUF.writer()
+        writer.set("general.name", .string("evil\u{1B}[2Jname"))
+        let url = directory.appendingPathComponent("tiny.gguf")
+        try writer.write(to: url)
+
+        let text = try Self.run(["models", "info", url.path])
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("llama"))
+        #expect(text.stdout.contains("F32 2, Q8_0 1, Q4_K 1"))
+        #expect(!text.stdout.contains("\u{1B}"))
+
+        let json = try Self.run(["models", "info", url.path, "--json"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        for key in ["architecture", "parameters", "file_size", "tensor_count", "quant_mix", "context_length",
+                    "embedding_length", "block_count", "head_count", "head_count_kv", "vocab_size", "tokenizer",
+                    "chat_template"] {
+            #expect(object[key] != nil, "missing \(key)")
+        }
+        #expect(object["parameters"] as? Int == 704)
+        #expect(object["quant_mix"] as? [String: Int] == ["F32": 2, "Q8_0": 1, "Q4_K": 1])
+        #expect(object["chat_template"] as? Bool == false)
+    }
+
+    @Test("a file that is not GGUF is a clear error with exit status 1")
+    func badFile() throws {
+        let directory = try Fixtures.temporaryDirectory("cli")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("notes.txt")
+        try Data("hello there".utf8).write(to: url)
+        let result = try Self.run(["models", "info", url.path])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("not a GGUF file"))
+        let missing = try Self.run(["models", "info", directory.appendingPathComponent("none.gguf").path])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("cannot open"))
+    }
+
+    @Test("models path honours SLM_TUI_HOME")
+    func modelsPath() throws {
+        let result = try Self.run(["models", "path"], environment: ["SLM_TUI_HOME": "/tmp/slm-home"])
+        #expect(result.stdout == "/tmp/slm-home/models\n")
+    }
+}
