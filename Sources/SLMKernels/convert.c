@@ -296,10 +296,11 @@ static float max_magnitude(const float *x, int count) {
 
 static void quantize_q8_0(const float *x, block_q8_0 *y, int64_t nb) {
     for (int64_t i = 0; i < nb; i++, x += SLM_QK) {
-        float d = max_magnitude(x, SLM_QK) / 127.0f;
-        float id = d != 0.0f ? 1.0f / d : 0.0f;
+        float amax = max_magnitude(x, SLM_QK);
+        float d = amax / 127.0f;
+        float id = amax != 0.0f ? 127.0f / amax : 0.0f;
         y[i].d = slm_fp32_to_fp16(d);
-        for (int j = 0; j < SLM_QK; j++) y[i].qs[j] = (int8_t)roundf(x[j] * id);
+        for (int j = 0; j < SLM_QK; j++) y[i].qs[j] = (int8_t)nearbyintf(x[j] * id);
     }
 }
 

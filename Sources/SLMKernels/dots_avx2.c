@@ -1,6 +1,7 @@
 /* x86-64 AVX2/FMA/F16C dot products. Compiled for the baseline ISA with a target
  * attribute on each function, so one binary runs everywhere and this path is only
  * taken after the CPU says it has AVX2, FMA and F16C. */
+#include <math.h>
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -259,12 +260,20 @@ static inline int k4_min_sum(const uint8_t mins[8], const int16_t bsums[16]) {
     return sum;
 }
 
+static inline int horizontal_sum_i32(__m256i v) {
+    __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
+    sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0x4E));
+    sum = _mm_add_epi32(sum, _mm_shuffle_epi32(sum, 0xB1));
+    return _mm_cvtsi128_si32(sum);
+}
+
+/* Same arithmetic as the scalar path: an exact integer sum per super-block, then one fused
+ * multiply-add per block, minimums apart. */
 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const block_q4_K *x = w;
     const block_q8_K *y = a;
     const __m256i mask4 = _mm256_set1_epi8(0x0F);
-    __m256 acc = _mm256_setzero_ps();
-    float mins_total = 0.0f;
+    float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
@@ -278,11 +287,10 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
             sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])));
             sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
         }
-        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
-        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
-        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)k4_min_sum(mins, y[i].bsums);
+        acc = fmaf((float)horizontal_sum_i32(sumi), half_to_float(x[i].d) * y[i].d, acc);
+        acc_min = fmaf((float)k4_min_sum(mins, y[i].bsums), half_to_float(x[i].dmin) * y[i].d, acc_min);
     }
-    return horizontal_sum(acc) - mins_total;
+    return acc - acc_min;
 }
 
 static float dot_q5_K(int64_t n, const void *w, const void *a) {
@@ -314,17 +322,22 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc) - mins_total;
 }
 
+/* Unsigned 6-bit values times activations, scaled per 16 in eight int32 lanes, minus
+ * 32 * (block sums x scales) lane by lane; then one fused multiply-add per block per lane. */
 static float dot_q6_K(int64_t n, const void *w, const void *a) {
     const block_q6_K *x = w;
     const block_q8_K *y = a;
     const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
-    const __m256i bias = _mm256_set1_epi8(32);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const float d = y[i].d * half_to_float(x[i].d);
         const uint8_t *ql = x[i].ql, *qh = x[i].qh;
         const int8_t *sc = x[i].scales, *q8 = y[i].qs;
+        __m256i block_sums = _mm256_loadu_si256((const __m256i *)y[i].bsums);
+        __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(block_sums, scales16), 5);
         __m256i sumi = _mm256_setzero_si256();
-        for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
+        for (int half = 0; half < 2; half++, ql += 64, qh += 32, q8 += 128) {
             __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
             __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
             __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
@@ -339,14 +352,14 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
                                 _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4)),
             };
             for (int k = 0; k < 4; k++) {
-                __m256i qx = _mm256_sub_epi8(quarter[k], bias);
                 __m256i qy = _mm256_loadu_si256((const __m256i *)(q8 + 32 * k));
-                sumi = _mm256_add_epi32(sumi, dot_signed_weighted(qx, qy,
-                                               split_weights(sc[2 * k], sc[2 * k + 1])));
+                int group = 8 * half + 2 * k;
+                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy,
+                                               split_weights(sc[group], sc[group + 1])));
             }
         }
-        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
-        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        sumi = _mm256_sub_epi32(sumi, bias);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
     }
     return horizontal_sum(acc);
 }

@@ -1,5 +1,6 @@
 /* arm64 NEON dot products, in two copies from one body: plain NEON (every arm64 CPU,
  * e.g. a Raspberry Pi 4) and with the dotprod extension (e.g. a Raspberry Pi 5). */
+#include <math.h>
 #include "blocks.h"
 
 #if defined(__aarch64__)

@@ -220,7 +220,7 @@ static float NEON_NAME(dot_q3_K)(int64_t n, const void *w, const void *a) {
 static float NEON_NAME(dot_q4_K)(int64_t n, const void *w, const void *a) {
     const block_q4_K *x = w;
     const block_q8_K *y = a;
-    float sum = 0.0f;
+    float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
@@ -237,10 +237,10 @@ static float NEON_NAME(dot_q4_K)(int64_t n, const void *w, const void *a) {
             int32x4_t high = NEON_DOT(NEON_DOT(vdupq_n_s32(0), h0, vld1q_s8(q8 + 32)), h1, vld1q_s8(q8 + 48));
             sumi += scales[2 * j] * vaddvq_s32(low) + scales[2 * j + 1] * vaddvq_s32(high);
         }
-        sum += slm_fp16_to_fp32(x[i].d) * y[i].d * (float)sumi -
-               slm_fp16_to_fp32(x[i].dmin) * y[i].d * (float)min_sum;
+        acc = fmaf((float)sumi, slm_fp16_to_fp32(x[i].d) * y[i].d, acc);
+        acc_min = fmaf((float)min_sum, slm_fp16_to_fp32(x[i].dmin) * y[i].d, acc_min);
     }
-    return sum;
+    return acc - acc_min;
 }
 
 static float NEON_NAME(dot_q5_K)(int64_t n, const void *w, const void *a) {

@@ -1,5 +1,6 @@
 /* Scalar dot products: the definition of correct that the SIMD paths are tested against.
  * Integer sums per block, then one float scale per block, as the reference does. */
+#include <math.h>
 #include "blocks.h"
 
 #define H(x) slm_fp16_to_fp32(x)
@@ -171,10 +172,13 @@ static float dot_q3_K(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/* Each super-block's integer sum is exact; it is scaled with one fused multiply-add per
+ * block and the minimums are kept apart until the end. This is also the arithmetic of the
+ * reference's repacked Q4_K kernels, so every path gives the same float result. */
 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const block_q4_K *x = w;
     const block_q8_K *y = a;
-    float sum = 0.0f;
+    float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
@@ -191,9 +195,10 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
             }
             sumi += scales[2 * j] * low + scales[2 * j + 1] * high;
         }
-        sum += H(x[i].d) * y[i].d * (float)sumi - H(x[i].dmin) * y[i].d * (float)min_sum;
+        acc = fmaf((float)sumi, H(x[i].d) * y[i].d, acc);
+        acc_min = fmaf((float)min_sum, H(x[i].dmin) * y[i].d, acc_min);
     }
-    return sum;
+    return acc - acc_min;
 }
 
 static float dot_q5_K(int64_t n, const void *w, const void *a) {

@@ -40,6 +40,24 @@ struct Arguments {
     }
 
     func has(_ flag: String) -> Bool { flags.contains(flag) }
+
+    /// An integer option within `range`, or `default` when absent.
+    func integer(_ name: String, default value: Int, range: ClosedRange<Int>) throws(UsageError) -> Int {
+        guard let text = options[name] else { return value }
+        guard let number = Int(text), range.contains(number) else {
+            throw UsageError("\(name) needs a whole number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+        }
+        return number
+    }
+
+    /// A decimal option within `range`, or `default` when absent.
+    func number(_ name: String, default value: Float, range: ClosedRange<Float>) throws(UsageError) -> Float {
+        guard let text = options[name] else { return value }
+        guard let number = Float(text), range.contains(number) else {
+            throw UsageError("\(name) needs a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+        }
+        return number
+    }
 }
 
 /// A command line that makes no sense: printed with the usage, exit status 2.

@@ -8,12 +8,19 @@ enum Console {
         FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 
+    /// Text without a newline, written at once (streamed answers).
+    static func write(_ text: String) {
+        FileHandle.standardOutput.write(Data(text.utf8))
+    }
+
     static func error(_ text: String) {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
     /// Text that came from outside (file metadata, model output) made safe to show.
-    static func safe(_ text: String) -> String { TerminalText.sanitized(text) }
+    static func safe(_ text: String, keepingNewlines: Bool = false) -> String {
+        TerminalText.sanitized(text, keepingNewlines: keepingNewlines)
+    }
 
     /// One JSON value on one line. JSONEncoder escapes control characters itself.
     static func printJSON<T: Encodable>(_ value: T) throws {

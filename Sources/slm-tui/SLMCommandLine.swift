@@ -13,6 +13,11 @@ enum SLMCommandLine {
 
         Usage:
           slm-tui --help | --version
+          slm-tui chat [--model NAME|PATH] [--system S] [--temp T] [--top-k K] [--top-p P] [--seed N]
+                       [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [PROMPT]
+                                                  stream an answer (prompt from stdin when not given)
+          slm-tui tokenize [--model NAME|PATH] [--json] TEXT
+                                                  token ids (BOS added) and pieces
           slm-tui models info NAME|PATH [--json]  describe a GGUF model (catalog name or file)
           slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m)
           slm-tui models path                     print the models directory
@@ -52,6 +57,10 @@ enum SLMCommandLine {
             return 0
         case "models":
             return try ModelsCommand.run(rest)
+        case "chat":
+            return try ChatCommand.run(rest)
+        case "tokenize":
+            return try TokenizeCommand.run(rest)
         case "bench":
             return try BenchCommand.run(rest)
         default:

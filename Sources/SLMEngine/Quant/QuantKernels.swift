@@ -70,6 +70,13 @@ public enum QuantKernels {
         slm_matvec(Int32(type.rawValue), Int64(rows), Int64(columns), weights, rowBytes, activations, output)
     }
 
+    /// Converts `count` floats to IEEE half precision (round to nearest even).
+    public static func convertToHalf(
+        _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<UInt16>, count: Int
+    ) {
+        _ = slm_quantize_row(Int32(QuantType.f16.rawValue), source, destination, Int64(count))
+    }
+
     private static func byteCount(_ type: QuantType, _ count: Int) throws(QuantError) -> Int {
         guard type.hasKernels || [.q8_1, .q8K].contains(type) else { throw .noKernels(type) }
         guard let size = type.byteCount(elements: count) else {

@@ -84,6 +84,36 @@ int slm_set_active_path(int path);
 /* A short name for a path: "scalar", "avx2", "neon", "neon-dotprod". */
 const char *slm_path_name(int path);
 
+/* ---- Vector operations of the forward pass (hot loops, portable C) ---- */
+
+/* out = x / rms(x) * weight (weight may be NULL for a plain normalization). In place ok. */
+void slm_rms_norm(const float *x, const float *weight, float *out, int64_t n, float eps);
+/* y[i] += x[i] */
+void slm_add(float *y, const float *x, int64_t n);
+/* x[i] *= scale */
+void slm_scale(float *x, float scale, int64_t n);
+/* gate[i] = act(gate[i]) * up[i]; act: 0 = SiLU, 1 = GELU (tanh approximation). */
+void slm_gated_activation(float *gate, const float *up, int64_t n, int activation);
+/* In place softmax over n values; returns nothing, -inf entries become 0. */
+void slm_softmax(float *x, int64_t n);
+/* Rotates one head of `head_dim` values at position `position` over the first `rotary_dims`
+ * dimensions. neox != 0 pairs i with i + rotary_dims/2, else 2i with 2i+1.
+ * freq_factors (rotary_dims/2 values) divides each frequency when non-NULL. */
+void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t position,
+              float freq_base, const float *freq_factors, int neox);
+/* One query head against a cached sequence: scores = scale * (q . k_t) for the visible
+ * positions [first, last), softmax, out = sum of p_t * v_t. Keys and values are rows
+ * `row_stride` elements apart. softcap > 0 applies softcap * tanh(score / softcap) first.
+ * The F16 version follows llama.cpp's CPU flash attention numerics (half-precision query
+ * and value accumulator; scratch holds head_dim floats); the F32 version is plain float
+ * attention (scratch holds last - first floats). */
+void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
+                    int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                    float scale, float softcap, float *scratch, float *out);
+void slm_attend_f32(const float *query, const float *keys, const float *values,
+                    int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                    float scale, float softcap, float *scratch, float *out);
+
 /* IEEE half and bfloat16 conversions (round to nearest even). */
 float slm_fp16_to_fp32(uint16_t h);
 uint16_t slm_fp32_to_fp16(float f);

@@ -1,0 +1,41 @@
+/// What to generate: the prompt's token ids and when to stop.
+public struct GenerationRequest: Sendable, Equatable {
+    public var prompt: [Int]
+    public var maxTokens: Int
+    public var sampling: SamplingParameters
+    /// Generation stops before any of these texts; they are not part of the answer.
+    public var stopStrings: [String]
+
+    public init(prompt: [Int], maxTokens: Int = 256, sampling: SamplingParameters = SamplingParameters(),
+                stopStrings: [String] = []) {
+        self.prompt = prompt
+        self.maxTokens = maxTokens
+        self.sampling = sampling
+        self.stopStrings = stopStrings
+    }
+}
+
+/// What a generation stream reports.
+public enum GenerationEvent: Sendable, Equatable {
+    /// A generated token and the text it completes (empty while a character is unfinished).
+    case token(id: Int, text: String)
+    /// The last event: why it stopped and how fast it went.
+    case finished(GenerationStats)
+}
+
+/// Counts and speeds of one generation.
+public struct GenerationStats: Sendable, Equatable, Codable {
+    public enum StopReason: String, Sendable, Codable {
+        case endOfGeneration = "eog", maxTokens = "max_tokens", stopString = "stop", cancelled
+    }
+
+    public var promptTokens: Int
+    /// Prompt tokens found in the cache from an earlier request and not evaluated again.
+    public var reusedPromptTokens: Int
+    public var generatedTokens: Int
+    public var prefillTokensPerSecond: Double
+    public var decodeTokensPerSecond: Double
+    /// From the request to the first generated token.
+    public var timeToFirstTokenMilliseconds: Double
+    public var stopReason: StopReason
+}

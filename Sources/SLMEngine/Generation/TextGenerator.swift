@@ -1,0 +1,104 @@
+import Foundation
+
+/// Generates text with one model and one KV cache. An actor: one generation at a time,
+/// and the cache carries over, so a follow-up turn only evaluates its new tokens.
+///
+/// ```swift
+/// let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: 4096)
+/// for try await event in generator.generate(GenerationRequest(prompt: ids)) { … }
+/// ```
+public actor TextGenerator {
+    public let model: TransformerModel
+    public let tokenizer: Tokenizer
+    private let session: InferenceSession
+
+    public init(model: TransformerModel, tokenizer: Tokenizer, contextLength: Int,
+                cacheType: KVCacheType = .f16, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
+        throws(EngineError)
+    {
+        self.model = model
+        self.tokenizer = tokenizer
+        session = try InferenceSession(model: model, contextLength: contextLength, cacheType: cacheType,
+                                       threads: threads)
+    }
+
+    /// The context length in tokens.
+    public var contextLength: Int { session.contextLength }
+
+    /// Tokens currently held by the cache.
+    public var cachedTokenCount: Int { session.cachedTokens.count }
+
+    /// Streams tokens for `request`. Cancelling the consuming task stops generation before
+    /// the next token (or the next prompt position) and finishes with `.cancelled`.
+    public nonisolated func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {
+        AsyncThrowingStream { continuation in
+            let task = Task { await self.run(request, continuation) }
+            continuation.onTermination = { _ in task.cancel() }
+        }
+    }
+
+    private func run(_ request: GenerationRequest, _ continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation) {
+        let clock = ContinuousClock()
+        let start = clock.now
+        var sampler = Sampler(request.sampling)
+        var decoder = TokenTextDecoder(tokenizer: tokenizer)
+        var filter = StopStringFilter(stopStrings: request.stopStrings)
+        var history = request.prompt
+        var stats = GenerationStats(
+            promptTokens: request.prompt.count, reusedPromptTokens: 0, generatedTokens: 0,
+            prefillTokensPerSecond: 0, decodeTokensPerSecond: 0, timeToFirstTokenMilliseconds: 0,
+            stopReason: .maxTokens)
+        do {
+            let reused = session.cachedPrefixLength(of: request.prompt)
+            var logits = try session.evaluate(request.prompt, isCancelled: { Task.isCancelled })
+            let prefillSeconds = Self.seconds(clock.now - start)
+            stats.reusedPromptTokens = reused
+            stats.prefillTokensPerSecond = Double(request.prompt.count - min(reused, request.prompt.count - 1)) / max(prefillSeconds, 1e-9)
+            var firstTokenTime: ContinuousClock.Instant?
+            while stats.generatedTokens < request.maxTokens {
+                if Task.isCancelled {
+                    stats.stopReason = .cancelled
+                    break
+                }
+                let token = sampler.sample(logits, history: history)
+                if firstTokenTime == nil {
+                    firstTokenTime = clock.now
+                    stats.timeToFirstTokenMilliseconds = Self.seconds(clock.now - start) * 1000
+                }
+                if tokenizer.vocabulary.endOfGeneration.contains(token) {
+                    stats.stopReason = .endOfGeneration
+                    break
+                }
+                stats.generatedTokens += 1
+                history.append(token)
+                let (text, stopped) = filter.push(decoder.append(token))
+                continuation.yield(.token(id: token, text: text))
+                if stopped {
+                    stats.stopReason = .stopString
+                    break
+                }
+                if stats.generatedTokens == request.maxTokens || history.count >= session.contextLength { break }
+                logits = try session.append(token, isCancelled: { Task.isCancelled })
+            }
+            if stats.stopReason != .stopString {
+                let rest = filter.push(decoder.finish()).emit + filter.flush()
+                if !rest.isEmpty { continuation.yield(.token(id: -1, text: rest)) }
+            }
+            if let firstTokenTime, stats.generatedTokens > 1 {
+                stats.decodeTokensPerSecond = Double(stats.generatedTokens - 1) / max(Self.seconds(clock.now - firstTokenTime), 1e-9)
+            }
+            continuation.yield(.finished(stats))
+            continuation.finish()
+        } catch EngineError.cancelled {
+            stats.stopReason = .cancelled
+            continuation.yield(.finished(stats))
+            continuation.finish()
+        } catch {
+            continuation.finish(throwing: error)
+        }
+    }
+
+    private static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}

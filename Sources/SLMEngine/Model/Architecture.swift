@@ -1,0 +1,49 @@
+/// How one model family's decoder is put together, as data: the forward pass reads this
+/// instead of branching on family names. Fused QKV / gate-up projections and optional
+/// biases are found from the tensors a file has.
+///
+/// Adding a family means adding a value here and registering it in `Architecture.named`.
+public struct Architecture: Sendable, Equatable {
+    /// How RoPE pairs dimensions: adjacent (`normal`, Llama) or halves (`neox`).
+    public enum RopeStyle: Sendable { case normal, neox }
+    /// The FFN's gate activation.
+    public enum Activation: Sendable { case silu, geluTanh }
+
+    /// The `general.architecture` value.
+    public let name: String
+    public let ropeStyle: RopeStyle
+    public let activation: Activation
+    /// Per-head RMS norms on Q and K before RoPE (`attn_q_norm`, `attn_k_norm`).
+    public let hasQKNorm: Bool
+    /// RMS norms on the attention and FFN outputs before the residual add.
+    public let hasPostNorms: Bool
+    /// The token embedding is multiplied by sqrt(embedding length) (Gemma).
+    public let scalesEmbedding: Bool
+    /// Interleaved sliding-window layers: the pattern llama.cpp assumes when the file
+    /// does not say (every n-th layer global), or nil for none.
+    public let defaultSlidingWindowPattern: Int?
+    /// RoPE base of sliding-window layers when the file does not say.
+    public let defaultSlidingWindowRopeBase: Float?
+
+    public static let llama = Architecture(
+        name: "llama", ropeStyle: .normal, activation: .silu, hasQKNorm: false, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+
+    public static let qwen2 = Architecture(
+        name: "qwen2", ropeStyle: .neox, activation: .silu, hasQKNorm: false, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+
+    public static let phi3 = Architecture(
+        name: "phi3", ropeStyle: .neox, activation: .silu, hasQKNorm: false, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+
+    public static let gemma3 = Architecture(
+        name: "gemma3", ropeStyle: .neox, activation: .geluTanh, hasQKNorm: true, hasPostNorms: true,
+        scalesEmbedding: true, defaultSlidingWindowPattern: 6, defaultSlidingWindowRopeBase: 10_000)
+
+    /// Every supported family.
+    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3]
+
+    /// The family a GGUF's `general.architecture` names, or nil when unsupported.
+    public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }
+}

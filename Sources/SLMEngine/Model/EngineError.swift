@@ -1,0 +1,41 @@
+/// Why the engine cannot load a model or run a request. Messages name the thing at fault.
+public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unsupportedArchitecture(String)
+    case unsupportedTensorType(tensor: String, type: String)
+    case missingTensor(String)
+    case tensorShape(tensor: String, expected: [Int], found: [Int])
+    case missingMetadata(String)
+    case invalidMetadata(key: String, reason: String)
+    case promptTooLong(tokens: Int, context: Int)
+    case emptyPrompt
+    case tokenOutOfRange(Int, vocabulary: Int)
+    case unsupportedTokenizer(String)
+    case cancelled
+
+    public var description: String {
+        switch self {
+        case .unsupportedArchitecture(let name):
+            "unsupported model architecture \(name) (supported: \(Architecture.all.map(\.name).joined(separator: ", ")))"
+        case .unsupportedTensorType(let tensor, let type):
+            "tensor \(tensor) has type \(type), which this engine does not support"
+        case .missingTensor(let name):
+            "the model has no tensor \(name)"
+        case .tensorShape(let tensor, let expected, let found):
+            "tensor \(tensor) has shape \(found), expected \(expected)"
+        case .missingMetadata(let key):
+            "the model has no metadata \(key)"
+        case .invalidMetadata(let key, let reason):
+            "metadata \(key): \(reason)"
+        case .promptTooLong(let tokens, let context):
+            "the prompt has \(tokens) tokens but the context holds \(context); shorten it or raise --ctx"
+        case .emptyPrompt:
+            "the prompt is empty"
+        case .tokenOutOfRange(let token, let vocabulary):
+            "token id \(token) is outside the vocabulary of \(vocabulary)"
+        case .cancelled:
+            "cancelled"
+        case .unsupportedTokenizer(let kind):
+            "unsupported tokenizer \(kind) (supported: llama / SentencePiece, gpt2 / byte-level BPE)"
+        }
+    }
+}

@@ -1,0 +1,52 @@
+/// A decoder-only transformer loaded from a GGUF file: hyperparameters, the family's
+/// `Architecture` and weights that stay in the file's read-only mapping.
+///
+/// ```swift
+/// let model = try TransformerModel(file: GGUFFile(path: path))
+/// let session = try InferenceSession(model: model, contextLength: 4096)
+/// let logits = try session.evaluate(promptTokens)
+/// ```
+public final class TransformerModel: Sendable {
+    public let file: GGUFFile
+    public let architecture: Architecture
+    public let hyperparameters: Hyperparameters
+    let tokenEmbedding: WeightMatrix
+    let layers: [LayerWeights]
+    let outputNorm: [Float]
+    /// The LM head: `output.weight`, or the token embedding when the model ties them.
+    let output: WeightMatrix
+    /// Per-frequency divisors for RoPE (`rope_freqs.weight`, Llama 3.1+), when present.
+    let ropeFrequencyFactors: [Float]?
+
+    public init(file: GGUFFile) throws(EngineError) {
+        let name = file["general.architecture"]?.stringValue ?? "(none)"
+        guard let architecture = Architecture.named(name) else { throw .unsupportedArchitecture(name) }
+        let hyper = try Hyperparameters(file: file, architecture: architecture)
+        let loader = TensorLoader(file: file)
+        self.file = file
+        self.architecture = architecture
+        hyperparameters = hyper
+        tokenEmbedding = try loader.matrix("token_embd.weight", inputs: hyper.embeddingLength,
+                                           outputs: hyper.vocabularySize)
+        var layers: [LayerWeights] = []
+        for index in 0..<hyper.layerCount {
+            layers.append(try LayerWeights(index: index, loader: loader, hyper: hyper, architecture: architecture))
+        }
+        self.layers = layers
+        outputNorm = try loader.vector("output_norm.weight", count: hyper.embeddingLength)
+        output = try loader.optionalMatrix("output.weight", inputs: hyper.embeddingLength,
+                                           outputs: hyper.vocabularySize) ?? tokenEmbedding
+        let factorCount = hyper.ropeDimensions / 2
+        if let factors = try loader.optionalVector("rope_freqs.weight", count: factorCount) {
+            ropeFrequencyFactors = factors
+        } else {
+            ropeFrequencyFactors = try loader.optionalVector("rope_factors_short.weight", count: factorCount)
+        }
+    }
+
+    /// Bytes of KV cache one token takes (F16 keys and values over all layers).
+    public var kvBytesPerToken: Int {
+        let h = hyperparameters
+        return h.layerCount * h.headCountKV * (h.keyLength + h.valueLength) * 2
+    }
+}

@@ -1,0 +1,93 @@
+import Dispatch
+
+/// A weight matrix in the mapping: `outputs` rows of `inputs` values in `type`'s block
+/// format. Read-only; valid while the model's file lives.
+struct WeightMatrix: @unchecked Sendable {
+    let name: String
+    let type: QuantType
+    /// Row length (GGUF dimension 0).
+    let inputs: Int
+    /// Number of rows (GGUF dimension 1).
+    let outputs: Int
+    let data: UnsafeRawPointer
+    let rowBytes: Int
+
+    /// `output[r] = row r · input` for every row, with input already in `type.activationType`,
+    /// the rows split over `threads` workers of the system's thread pool.
+    func multiply(_ activations: UnsafeRawPointer, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
+        let parts = outputs >= 256 ? min(threads, outputs / 64) : 1
+        guard parts > 1 else {
+            QuantKernels.matrixVector(type, rows: outputs, columns: inputs, weights: data,
+                                      activations: activations, into: output)
+            return
+        }
+        let share = Shared(weights: data, activations: activations, output: output)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let first = outputs * part / parts, last = outputs * (part + 1) / parts
+            QuantKernels.matrixVector(type, rows: last - first, columns: inputs,
+                                      weights: share.weights + first * rowBytes,
+                                      activations: share.activations, into: share.output + first)
+        }
+    }
+
+    /// Pointers handed to worker threads, each of which writes its own rows only.
+    private struct Shared: @unchecked Sendable {
+        let weights: UnsafeRawPointer
+        let activations: UnsafeRawPointer
+        let output: UnsafeMutablePointer<Float>
+    }
+
+    /// Row `index` dequantized into `output` (the embedding lookup).
+    func dequantizeRow(_ index: Int, into output: UnsafeMutablePointer<Float>) {
+        let row = UnsafeRawBufferPointer(start: data + index * rowBytes, count: rowBytes)
+        // the type was checked to have kernels when the model loaded
+        if let values = try? QuantKernels.dequantize(type, row, count: inputs) {
+            output.update(from: values, count: inputs)
+        }
+    }
+}
+
+/// Finds and checks tensors by name: present, of a type the kernels handle, the expected shape.
+struct TensorLoader {
+    let file: GGUFFile
+
+    func has(_ name: String) -> Bool { file.tensor(named: name) != nil }
+
+    func matrix(_ name: String, inputs: Int, outputs: Int? = nil) throws(EngineError) -> WeightMatrix {
+        guard let tensor = file.tensor(named: name) else { throw .missingTensor(name) }
+        guard tensor.type.hasKernels else {
+            throw .unsupportedTensorType(tensor: name, type: tensor.type.name)
+        }
+        let found = tensor.dimensions
+        guard found.count == 2, found[0] == inputs, outputs == nil || found[1] == outputs else {
+            throw .tensorShape(tensor: name, expected: [inputs, outputs ?? -1], found: found)
+        }
+        return WeightMatrix(
+            name: name, type: tensor.type, inputs: found[0], outputs: found[1],
+            data: file.data(of: tensor).baseAddress!, rowBytes: tensor.type.byteCount(elements: found[0])!)
+    }
+
+    func optionalMatrix(_ name: String, inputs: Int, outputs: Int? = nil) throws(EngineError) -> WeightMatrix? {
+        has(name) ? try matrix(name, inputs: inputs, outputs: outputs) : nil
+    }
+
+    /// A 1-D tensor (norm weights, biases, frequency factors) as floats.
+    func vector(_ name: String, count: Int) throws(EngineError) -> [Float] {
+        guard let tensor = file.tensor(named: name) else { throw .missingTensor(name) }
+        guard tensor.type.hasKernels else {
+            throw .unsupportedTensorType(tensor: name, type: tensor.type.name)
+        }
+        guard tensor.elementCount == count else {
+            throw .tensorShape(tensor: name, expected: [count], found: tensor.dimensions)
+        }
+        do {
+            return try QuantKernels.dequantize(tensor.type, file.data(of: tensor), count: count)
+        } catch {
+            throw .unsupportedTensorType(tensor: name, type: tensor.type.name)
+        }
+    }
+
+    func optionalVector(_ name: String, count: Int) throws(EngineError) -> [Float]? {
+        has(name) ? try vector(name, count: count) : nil
+    }
+}

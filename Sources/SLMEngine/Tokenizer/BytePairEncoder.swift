@@ -1,0 +1,100 @@
+/// Byte-level BPE (`tokenizer.ggml.model = gpt2`: Llama 3, Qwen2, SmolLM): bytes are
+/// mapped to printable characters, text is split by the model's pre-tokenizer, and each
+/// chunk is merged pair by pair, lowest merge rank first (leftmost on ties).
+struct BytePairEncoder: Sendable {
+    private let vocabulary: Vocabulary
+    private let preTokenizer: PreTokenizer
+    /// "left right" -> rank; empty means tiktoken-style ranks (the id of the joined token).
+    private let mergeRanks: [String: Int]
+    /// Llama 3 looks a whole chunk up before merging (Hugging Face's `ignore_merges`).
+    private let wholeChunkFirst: Bool
+    private static let byteToScalar: [Unicode.Scalar] = BytePairEncoder.makeByteMap()
+    private static let scalarToByte: [Unicode.Scalar: UInt8] = Dictionary(
+        uniqueKeysWithValues: byteToScalar.enumerated().map { ($1, UInt8($0)) })
+
+    init(vocabulary: Vocabulary) throws(EngineError) {
+        guard let preTokenizer = PreTokenizer(name: vocabulary.preTokenizer) else {
+            throw .unsupportedTokenizer("gpt2 with pre-tokenizer \(vocabulary.preTokenizer)")
+        }
+        self.vocabulary = vocabulary
+        self.preTokenizer = preTokenizer
+        var ranks: [String: Int] = [:]
+        ranks.reserveCapacity(vocabulary.merges.count)
+        for (rank, merge) in vocabulary.merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
+        mergeRanks = ranks
+        wholeChunkFirst = preTokenizer.style == .llama3
+    }
+
+    func encode(_ text: String, output: inout [Int]) {
+        for chunk in preTokenizer.split(text) {
+            var mapped = String.UnicodeScalarView()
+            for byte in chunk.utf8 { mapped.append(Self.byteToScalar[Int(byte)]) }
+            let word = String(mapped)
+            if wholeChunkFirst, let id = vocabulary.id(of: word) {
+                output.append(id)
+                continue
+            }
+            for part in merge(word) {
+                if let id = vocabulary.id(of: part) {
+                    output.append(id)
+                } else {
+                    // a vocabulary without some single byte: spell it byte by byte if possible
+                    for scalar in part.unicodeScalars { if let id = vocabulary.id(of: String(scalar)) { output.append(id) } }
+                }
+            }
+        }
+    }
+
+    /// The raw bytes of a token (its byte-level characters mapped back).
+    func bytes(of id: Int) -> [UInt8] {
+        let text = vocabulary.tokens[id]
+        if vocabulary.types[id] == .userDefined { return Array(text.utf8) }
+        var bytes: [UInt8] = []
+        for scalar in text.unicodeScalars {
+            if let byte = Self.scalarToByte[scalar] {
+                bytes.append(byte)
+            } else {
+                bytes.append(contentsOf: String(scalar).utf8)
+            }
+        }
+        return bytes
+    }
+
+    private func rank(_ left: String, _ right: String) -> Int? {
+        if mergeRanks.isEmpty { return vocabulary.id(of: left + right) }
+        return mergeRanks[left + " " + right]
+    }
+
+    private func merge(_ word: String) -> [String] {
+        var parts = word.unicodeScalars.map { String($0) }
+        while parts.count > 1 {
+            var best: (rank: Int, index: Int)?
+            for index in 0..<(parts.count - 1) {
+                if let r = rank(parts[index], parts[index + 1]), best == nil || r < best!.rank {
+                    best = (r, index)
+                }
+            }
+            guard let best else { break }
+            parts[best.index] += parts[best.index + 1]
+            parts.remove(at: best.index + 1)
+        }
+        return parts
+    }
+
+    /// GPT-2's byte-to-character table: printable Latin-1 bytes stand for themselves, the
+    /// rest are moved to U+0100 and up.
+    private static func makeByteMap() -> [Unicode.Scalar] {
+        var table = [Unicode.Scalar](repeating: " ", count: 256)
+        var shifted: UInt32 = 256
+        for byte in 0..<256 {
+            let printable = (0x21...0x7E).contains(byte) || (0xA1...0xAC).contains(byte) || (0xAE...0xFF).contains(byte)
+            if printable {
+                table[byte] = Unicode.Scalar(UInt32(byte))!
+            } else {
+                table[byte] = Unicode.Scalar(shifted)!
+                shifted += 1
+            }
+        }
+        return table
+    }
+}

@@ -1,0 +1,156 @@
+/* Vector operations of the forward pass: normalization, activations, RoPE, softmax and
+ * attention over a half-precision KV cache. Portable C the compiler vectorizes. */
+#include <math.h>
+#include "blocks.h"
+
+void slm_rms_norm(const float *x, const float *weight, float *out, int64_t n, float eps) {
+    double sum = 0.0;
+    /* float products summed in double, as the reference does */
+    for (int64_t i = 0; i < n; i++) sum += (double)(x[i] * x[i]);
+    float scale = 1.0f / sqrtf((float)(sum / (double)n) + eps);
+    if (weight) {
+        for (int64_t i = 0; i < n; i++) out[i] = x[i] * scale * weight[i];
+    } else {
+        for (int64_t i = 0; i < n; i++) out[i] = x[i] * scale;
+    }
+}
+
+void slm_add(float *y, const float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) y[i] += x[i];
+}
+
+void slm_scale(float *x, float scale, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] *= scale;
+}
+
+static inline float silu(float x) { return x / (1.0f + expf(-x)); }
+
+static inline float gelu_tanh(float x) {
+    const float sqrt_2_over_pi = 0.79788456080286535588f;
+    return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * (1.0f + 0.044715f * x * x)));
+}
+
+void slm_gated_activation(float *gate, const float *up, int64_t n, int activation) {
+    if (activation == 1) {
+        for (int64_t i = 0; i < n; i++) {
+            float x = gate[i], g;
+            if (x <= -10.0f) g = 0.0f;
+            else if (x >= 10.0f) g = x;
+            else g = slm_fp16_to_fp32(slm_fp32_to_fp16(gelu_tanh(slm_fp16_to_fp32(slm_fp32_to_fp16(x)))));
+            gate[i] = g * up[i];
+        }
+    } else {
+        for (int64_t i = 0; i < n; i++) gate[i] = silu(gate[i]) * up[i];
+    }
+}
+
+void slm_softmax(float *x, int64_t n) {
+    float max = -INFINITY;
+    for (int64_t i = 0; i < n; i++) max = fmaxf(max, x[i]);
+    if (max == -INFINITY) {
+        for (int64_t i = 0; i < n; i++) x[i] = 0.0f;
+        return;
+    }
+    double sum = 0.0;
+    for (int64_t i = 0; i < n; i++) {
+        x[i] = expf(x[i] - max);
+        sum += x[i];
+    }
+    float inverse = (float)(1.0 / sum);
+    for (int64_t i = 0; i < n; i++) x[i] *= inverse;
+}
+
+void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t position,
+              float freq_base, const float *freq_factors, int neox) {
+    (void)head_dim;
+    /* the angle advances by a constant factor per pair, as the reference computes it */
+    const float theta_scale = powf(freq_base, -2.0f / (float)rotary_dims);
+    float theta = (float)position;
+    int64_t half = rotary_dims / 2;
+    for (int64_t i = 0; i < half; i++, theta *= theta_scale) {
+        float angle = freq_factors ? theta / freq_factors[i] : theta;
+        float c = cosf(angle), s = sinf(angle);
+        int64_t a = neox ? i : 2 * i;
+        int64_t b = neox ? i + half : 2 * i + 1;
+        float x0 = head[a], x1 = head[b];
+        head[a] = x0 * c - x1 * s;
+        head[b] = x0 * s + x1 * c;
+    }
+}
+
+/* A half-precision dot product summed as the reference's AVX2 kernel does: four
+ * accumulators of eight lanes over each 32 values, folded pairwise, then the lanes. */
+static float dot_half_reference_order(const uint16_t *x, const uint16_t *y, int64_t n) {
+    float lanes[4][8] = {{0}};
+    int64_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int j = 0; j < 4; j++)
+            for (int l = 0; l < 8; l++)
+                lanes[j][l] = fmaf(slm_fp16_to_fp32(x[i + 8 * j + l]), slm_fp16_to_fp32(y[i + 8 * j + l]), lanes[j][l]);
+    for (int l = 0; l < 8; l++) {
+        lanes[0][l] += lanes[2][l];
+        lanes[1][l] += lanes[3][l];
+    }
+    for (int l = 0; l < 8; l++) lanes[0][l] += lanes[1][l];
+    float t[4];
+    for (int l = 0; l < 4; l++) t[l] = lanes[0][l] + lanes[0][l + 4];
+    float h0 = t[0] + t[1], h1 = t[2] + t[3];
+    double sum = (double)(h0 + h1);
+    for (; i < n; i++) sum += (double)(slm_fp16_to_fp32(x[i]) * slm_fp16_to_fp32(y[i]));
+    return (float)sum;
+}
+
+void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
+                    int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                    float scale, float softcap, float *scratch, float *out) {
+    /* The numerics of llama.cpp's CPU flash attention over an F16 cache, which its default
+     * settings use: the query is rounded to half precision, the softmax runs online, and
+     * the weighted sum of values is kept in half precision (scratch holds it). Matching
+     * them matters: small models amplify tiny differences through activation rounding. */
+    uint16_t query_half[1024];
+    int64_t dims = head_dim < 1024 ? head_dim : 1024;
+    for (int64_t i = 0; i < dims; i++) query_half[i] = slm_fp32_to_fp16(query[i]);
+    float *accumulator = scratch;
+    for (int64_t i = 0; i < head_dim; i++) accumulator[i] = 0.0f;
+    float running_max = -INFINITY, running_sum = 0.0f;
+    for (int64_t t = first; t < last; t++) {
+        float score = dot_half_reference_order(keys + t * row_stride, query_half, dims) * scale;
+        if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
+        float old_scale = 1.0f, weight = 1.0f;
+        if (score > running_max) {
+            float previous = running_max;
+            running_max = score;
+            old_scale = expf(previous - running_max);
+            for (int64_t i = 0; i < head_dim; i++)
+                accumulator[i] = slm_fp16_to_fp32(slm_fp32_to_fp16(accumulator[i] * old_scale));
+        } else {
+            weight = expf(score - running_max);
+        }
+        const uint16_t *value = values + t * row_stride;
+        for (int64_t i = 0; i < head_dim; i++)
+            accumulator[i] = slm_fp16_to_fp32(slm_fp32_to_fp16(fmaf(slm_fp16_to_fp32(value[i]), weight, accumulator[i])));
+        running_sum = running_sum * old_scale + weight;
+    }
+    float inverse = running_sum > 0.0f ? 1.0f / running_sum : 0.0f;
+    for (int64_t i = 0; i < head_dim; i++) out[i] = accumulator[i] * inverse;
+}
+
+void slm_attend_f32(const float *query, const float *keys, const float *values,
+                    int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                    float scale, float softcap, float *scratch, float *out) {
+    int64_t count = last - first;
+    for (int64_t t = 0; t < count; t++) {
+        const float *key = keys + (first + t) * row_stride;
+        float dot = 0.0f;
+        for (int64_t i = 0; i < head_dim; i++) dot += query[i] * key[i];
+        float score = dot * scale;
+        if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
+        scratch[t] = score;
+    }
+    slm_softmax(scratch, count);
+    for (int64_t i = 0; i < head_dim; i++) out[i] = 0.0f;
+    for (int64_t t = 0; t < count; t++) {
+        const float *value = values + (first + t) * row_stride;
+        for (int64_t i = 0; i < head_dim; i++) out[i] += scratch[t] * value[i];
+    }
+}

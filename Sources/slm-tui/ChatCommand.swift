@@ -1,0 +1,130 @@
+import Foundation
+import SLMEngine
+
+/// `slm-tui chat`: one prompt in, a streamed answer out.
+enum ChatCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(
+            words, flags: ["--raw", "--json"],
+            options: ["--model", "--system", "--temp", "--top-k", "--top-p", "--seed", "--max-tokens", "--ctx",
+                      "--threads"])
+        guard arguments.positionals.count <= 1 else {
+            throw UsageError("chat takes one prompt (quote it), or reads it from standard input")
+        }
+        var sampling = SamplingParameters()
+        sampling.temperature = try arguments.number("--temp", default: sampling.temperature, range: 0...100)
+        sampling.topK = try arguments.integer("--top-k", default: sampling.topK, range: 0...1_000_000)
+        sampling.topP = try arguments.number("--top-p", default: sampling.topP, range: 0...1)
+        if let seed = arguments.options["--seed"] {
+            guard let value = UInt64(seed) else { throw UsageError("--seed needs a whole number, not \(seed)") }
+            sampling.seed = value
+        }
+        let maxTokens = try arguments.integer("--max-tokens", default: 256, range: 1...1_000_000)
+        let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let requestedContext = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
+
+        let prompt = arguments.positionals.first ?? readStandardInput()
+        guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw UsageError("the prompt is empty")
+        }
+        let (model, tokenizer) = try ModelResolution.load(arguments.options["--model"])
+        let promptTokens: [Int]
+        if arguments.has("--raw") {
+            promptTokens = tokenizer.encode(prompt)
+        } else {
+            let template = ChatTemplate.detect(
+                chatTemplate: model.file["tokenizer.chat_template"]?.stringValue,
+                architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
+            var messages: [ChatMessage] = []
+            if let system = arguments.options["--system"] { messages.append(.system(system)) }
+            messages.append(.user(prompt))
+            promptTokens = template.tokens(for: template.render(messages), tokenizer: tokenizer)
+        }
+        let context = min(requestedContext, model.hyperparameters.trainedContextLength)
+        let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: context, threads: threads)
+        let request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling)
+        return try stream(generator.generate(request), json: arguments.has("--json"))
+    }
+
+    /// Prints the stream as it comes; waits on it from this synchronous command.
+    private static func stream(_ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool) throws -> Int32 {
+        let outcome = BlockingResult()
+        Task {
+            do {
+                for try await event in events {
+                    switch event {
+                    case .token(let id, let text):
+                        if json {
+                            if id >= 0 || !text.isEmpty { try Console.printJSON(TokenLine(text: text, id: id)) }
+                        } else {
+                            Console.write(Console.safe(text, keepingNewlines: true))
+                        }
+                    case .finished(let stats):
+                        if json {
+                            try Console.printJSON(StatsLine(stats))
+                        } else {
+                            Console.write("\n")
+                            Console.error(String(
+                                format: "[%d prompt tokens, %d generated, prefill %.1f t/s, decode %.1f t/s, first token %.0f ms, stop: %@]",
+                                stats.promptTokens, stats.generatedTokens, stats.prefillTokensPerSecond,
+                                stats.decodeTokensPerSecond, stats.timeToFirstTokenMilliseconds, stats.stopReason.rawValue))
+                        }
+                    }
+                }
+                outcome.finish(nil)
+            } catch {
+                outcome.finish(error)
+            }
+        }
+        if let error = outcome.wait() { throw error }
+        return 0
+    }
+
+    /// Standard input, without the one newline that ends a piped line.
+    private static func readStandardInput() -> String {
+        var text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        if text.hasSuffix("\n") { text.removeLast() }
+        return text
+    }
+
+    struct TokenLine: Encodable {
+        let type = "token"
+        let text: String
+        let id: Int
+    }
+
+    struct StatsLine: Encodable {
+        let type = "stats"
+        let prompt_tokens: Int
+        let generated_tokens: Int
+        let prefill_tps: Double
+        let decode_tps: Double
+        let ttft_ms: Double
+        let stop: String
+
+        init(_ stats: GenerationStats) {
+            prompt_tokens = stats.promptTokens
+            generated_tokens = stats.generatedTokens
+            prefill_tps = stats.prefillTokensPerSecond
+            decode_tps = stats.decodeTokensPerSecond
+            ttft_ms = stats.timeToFirstTokenMilliseconds
+            stop = stats.stopReason.rawValue
+        }
+    }
+}
+
+/// Lets a synchronous command wait for an asynchronous task's outcome.
+final class BlockingResult: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var error: Error?
+
+    func finish(_ error: Error?) {
+        self.error = error
+        done.signal()
+    }
+
+    func wait() -> Error? {
+        done.wait()
+        return error
+    }
+}
