@@ -122,6 +122,12 @@ typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activati
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+/* Dot products for rows that batched products handle in groups of four, where the
+ * reference's arithmetic differs from the single-row kernel (only Q4_K). */
+void slm_scalar_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+/* Dot products for batches of eight rows or more, where the reference switches K-quants
+ * to a tiled kernel with its own float steps. */
+void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

@@ -201,6 +201,33 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
+/* The same products accumulated as the reference's 4-row Q4_K gemm does: one fused
+ * multiply-add per 64-value sub-block instead of per super-block. */
+static float dot_q4_K_grouped(int64_t n, const void *w, const void *a) {
+    const block_q4_K *x = w;
+    const block_q8_K *y = a;
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        const float d = H(x[i].d) * y[i].d, dmin = H(x[i].dmin) * y[i].d;
+        const uint8_t *q4 = x[i].qs;
+        const int8_t *q8 = y[i].qs;
+        for (int j = 0; j < 4; j++, q4 += 32, q8 += 64) {
+            int low = 0, high = 0;
+            for (int l = 0; l < 32; l++) {
+                low += (q4[l] & 0xF) * q8[l];
+                high += (q4[l] >> 4) * q8[l + 32];
+            }
+            const int16_t *bs = y[i].bsums + 4 * j;
+            int min_sum = mins[2 * j] * (bs[0] + bs[1]) + mins[2 * j + 1] * (bs[2] + bs[3]);
+            acc = fmaf((float)(scales[2 * j] * low + scales[2 * j + 1] * high), d, acc);
+            acc_min = fmaf((float)min_sum, dmin, acc_min);
+        }
+    }
+    return acc - acc_min;
+}
+
 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     const block_q5_K *x = w;
     const block_q8_K *y = a;
@@ -275,6 +302,96 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
         sum += H(x[i].d) * y[i].d * (float)sumi;
     }
     return sum;
+}
+
+/* K-quant products as the reference's tiled batch kernel computes them: per super-block
+ * an exact integer sum s1 (and minimum sum s2), then res = d*s1 - dmin*s2 (fused) and
+ * out = fma(res, d_activation, out). */
+static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
+    const block_q6_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
+        const int8_t *sc = x[i].scales, *q8 = y[i].qs;
+        int sumi = 0;
+        for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
+            int partial[8] = {0};
+            for (int l = 0; l < 32; l++) {
+                int is = l / 16;
+                partial[is + 0] += (((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32) * q8[l];
+                partial[is + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
+                partial[is + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
+                partial[is + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
+            }
+            for (int g = 0; g < 8; g++) sumi += sc[g] * partial[g];
+        }
+        out = fmaf(H(x[i].d) * (float)sumi, y[i].d, out);
+    }
+    return out;
+}
+
+static float tiled_with_minimum(float out, float d, float dmin, int s1, int s2, float d_activation) {
+    float res = fmaf(-dmin, (float)s2, d * (float)s1);
+    return fmaf(res, d_activation, out);
+}
+
+static float dot_q4_K_tiled(int64_t n, const void *w, const void *a) {
+    const block_q4_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        int s1 = 0, s2 = 0;
+        const uint8_t *q4 = x[i].qs;
+        const int8_t *q8 = y[i].qs;
+        for (int j = 0; j < 4; j++, q4 += 32, q8 += 64) {
+            int low = 0, high = 0;
+            for (int l = 0; l < 32; l++) {
+                low += (q4[l] & 0xF) * q8[l];
+                high += (q4[l] >> 4) * q8[l + 32];
+            }
+            s1 += scales[2 * j] * low + scales[2 * j + 1] * high;
+        }
+        for (int g = 0; g < 8; g++) s2 += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
+        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), s1, s2, y[i].d);
+    }
+    return out;
+}
+
+static float dot_q5_K_tiled(int64_t n, const void *w, const void *a) {
+    const block_q5_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        int s1 = 0, s2 = 0;
+        const uint8_t *ql = x[i].qs;
+        const int8_t *q8 = y[i].qs;
+        for (int j = 0; j < 4; j++, ql += 32, q8 += 64) {
+            int low = 0, high = 0;
+            for (int l = 0; l < 32; l++) {
+                low += ((ql[l] & 0xF) | (((x[i].qh[l] >> (2 * j)) & 1) << 4)) * q8[l];
+                high += ((ql[l] >> 4) | (((x[i].qh[l] >> (2 * j + 1)) & 1) << 4)) * q8[l + 32];
+            }
+            s1 += scales[2 * j] * low + scales[2 * j + 1] * high;
+        }
+        for (int g = 0; g < 8; g++) s2 += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
+        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), s1, s2, y[i].d);
+    }
+    return out;
+}
+
+void slm_scalar_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_K] = dot_q4_K_grouped;
+}
+
+void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_K] = dot_q4_K_tiled;
+    table[SLM_TYPE_Q5_K] = dot_q5_K_tiled;
+    table[SLM_TYPE_Q6_K] = dot_q6_K_tiled;
 }
 
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {

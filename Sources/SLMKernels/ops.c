@@ -25,9 +25,11 @@ void slm_scale(float *x, float scale, int64_t n) {
 
 static inline float silu(float x) { return x / (1.0f + expf(-x)); }
 
+/* The reference is built with fused multiply-adds wherever its compiler may contract
+ * a*b + c; the explicit fmaf calls below reproduce its rounding exactly. */
 static inline float gelu_tanh(float x) {
     const float sqrt_2_over_pi = 0.79788456080286535588f;
-    return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * (1.0f + 0.044715f * x * x)));
+    return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * fmaf(0.044715f * x, x, 1.0f)));
 }
 
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation) {
@@ -73,8 +75,8 @@ void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t positi
         int64_t a = neox ? i : 2 * i;
         int64_t b = neox ? i + half : 2 * i + 1;
         float x0 = head[a], x1 = head[b];
-        head[a] = x0 * c - x1 * s;
-        head[b] = x0 * s + x1 * c;
+        head[a] = fmaf(x0, c, -(x1 * s));
+        head[b] = fmaf(x0, s, x1 * c);
     }
 }
 
@@ -129,7 +131,7 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
         const uint16_t *value = values + t * row_stride;
         for (int64_t i = 0; i < head_dim; i++)
             accumulator[i] = slm_fp16_to_fp32(slm_fp32_to_fp16(fmaf(slm_fp16_to_fp32(value[i]), weight, accumulator[i])));
-        running_sum = running_sum * old_scale + weight;
+        running_sum = fmaf(running_sum, old_scale, weight);
     }
     float inverse = running_sum > 0.0f ? 1.0f / running_sum : 0.0f;
     for (int64_t i = 0; i < head_dim; i++) out[i] = accumulator[i] * inverse;

@@ -4,7 +4,8 @@ import SLMTestSupport
 import Testing
 
 /// Tiny random-weight models of each family against llama.cpp's logits
-/// (Tests/Fixtures/synthetic: see its README; the reference ran with an F32 KV cache).
+/// (Tests/Fixtures/synthetic: see its README). The reference ran with an F32 KV cache and
+/// plain attention, so these runs use `.f32`.
 @Suite("Synthetic models agree with llama.cpp")
 struct SyntheticModelTests {
     struct Reference: Decodable {
@@ -32,7 +33,7 @@ struct SyntheticModelTests {
         #expect(model.architecture.name == reference.architecture)
         var worst = 0.0
         for prompt in reference.prompts {
-            let session = try InferenceSession(model: model, contextLength: 256)
+            let session = try InferenceSession(model: model, contextLength: 256, cacheType: .f32)
             var logits = try session.evaluate(prompt.tokens)
             worst = max(worst, Self.maxDifference(logits, prompt.logits_after_prompt))
             for (step, expected) in prompt.greedy.enumerated() {

@@ -42,7 +42,7 @@ struct CommandLineTests {
     func help() throws {
         let result = try Self.run(["--help"])
         #expect(result.status == 0)
-        for command in ["models info", "models pull", "models path", "bench --kernels"] {
+        for command in ["chat", "tokenize", "models info", "models pull", "models path", "bench --kernels"] {
             #expect(result.stdout.contains(command))
         }
     }
@@ -112,6 +112,69 @@ struct CommandLineTests {
         let missing = try Self.run(["models", "info", directory.appendingPathComponent("none.gguf").path])
         #expect(missing.status == 1)
         #expect(missing.stderr.contains("cannot open"))
+    }
+
+    static let tinyModel = Fixtures.url("synthetic/llama-f16.gguf").path
+
+    @Test("chat --raw --json streams token lines and ends with a stats line")
+    func chatJSON() throws {
+        let result = try Self.run(["chat", "--model", Self.tinyModel, "--raw", "--json", "--temp", "0",
+                                   "--max-tokens", "5", "hello"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let lines = result.stdout.split(separator: "\n").map {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(lines.count == 6)
+        for line in lines.dropLast() {
+            #expect(line?["type"] as? String == "token")
+            #expect(line?["id"] as? Int != nil)
+        }
+        let stats = try #require(lines.last ?? nil)
+        #expect(stats["type"] as? String == "stats")
+        #expect(stats["generated_tokens"] as? Int == 5)
+        for key in ["prompt_tokens", "prefill_tps", "decode_tps", "ttft_ms"] { #expect(stats[key] != nil, "\(key)") }
+    }
+
+    @Test("chat reads the prompt from standard input and the same seed gives the same text")
+    func chatSeed() throws {
+        func sample() throws -> String {
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["chat", "--model", Self.tinyModel, "--seed", "7", "--temp", "1.2", "--max-tokens", "12"]
+            let input = Pipe(), output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            input.fileHandleForWriting.write(Data("a prompt from stdin\n".utf8))
+            try input.fileHandleForWriting.close()
+            let data = output.fileHandleForReading.readDataToEndOfFile()
+            process.waitUntilExit()
+            #expect(process.terminationStatus == 0)
+            return String(decoding: data, as: UTF8.self)
+        }
+        let first = try sample()
+        #expect(!first.isEmpty)
+        #expect(try sample() == first)
+    }
+
+    @Test("chat refuses bad options with usage and exit 2", arguments: [
+        ["chat", "--temp", "hot", "x"], ["chat", "--max-tokens", "0", "x"], ["chat", "a", "b"], ["tokenize"],
+    ])
+    func chatUsage(arguments: [String]) throws {
+        let result = try Self.run(arguments)
+        #expect(result.status == 2)
+        #expect(result.stderr.contains("Usage:"))
+    }
+
+    @Test("tokenize prints ids with BOS, in text and JSON")
+    func tokenize() throws {
+        let json = try Self.run(["tokenize", "--model", Self.tinyModel, "--json", "ab"])
+        #expect(json.status == 0)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: [Int]])
+        #expect(object["ids"]?.first == 1)
+        let text = try Self.run(["tokenize", "--model", Self.tinyModel, "ab"])
+        #expect(text.stdout.hasPrefix("1\t"))
     }
 
     @Test("models path honours SLM_TUI_HOME")

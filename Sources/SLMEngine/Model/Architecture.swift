@@ -24,22 +24,29 @@ public struct Architecture: Sendable, Equatable {
     public let defaultSlidingWindowPattern: Int?
     /// RoPE base of sliding-window layers when the file does not say.
     public let defaultSlidingWindowRopeBase: Float?
+    /// The graph multiplies Q by the attention scale before attention (Gemma) rather than
+    /// scaling the scores; with a half-precision cache the rounding differs, so it matters.
+    public let scalesQueryFirst: Bool
 
     public static let llama = Architecture(
         name: "llama", ropeStyle: .normal, activation: .silu, hasQKNorm: false, hasPostNorms: false,
-        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false)
 
     public static let qwen2 = Architecture(
         name: "qwen2", ropeStyle: .neox, activation: .silu, hasQKNorm: false, hasPostNorms: false,
-        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false)
 
     public static let phi3 = Architecture(
         name: "phi3", ropeStyle: .neox, activation: .silu, hasQKNorm: false, hasPostNorms: false,
-        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil)
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false)
 
     public static let gemma3 = Architecture(
         name: "gemma3", ropeStyle: .neox, activation: .geluTanh, hasQKNorm: true, hasPostNorms: true,
-        scalesEmbedding: true, defaultSlidingWindowPattern: 6, defaultSlidingWindowRopeBase: 10_000)
+        scalesEmbedding: true, defaultSlidingWindowPattern: 6, defaultSlidingWindowRopeBase: 10_000,
+        scalesQueryFirst: true)
 
     /// Every supported family.
     public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3]

@@ -5,28 +5,39 @@ import SLMKernels
 ///
 /// A session belongs to one conversation and one task at a time (it is not Sendable).
 /// `evaluate` keeps the tokens it has seen, so a later call that starts with them only
-/// runs the new ones — a follow-up turn costs only its own tokens.
+/// runs the new ones — a follow-up turn costs only its own tokens. New tokens go through
+/// the layers in batches: each weight matrix is read once per batch, not once per token.
 public final class InferenceSession {
+    /// Positions evaluated together. A multiple of four, so batched products group rows
+    /// exactly as the reference's batches do.
+    public static let batchSize = 64
+    /// The reference's micro-batch: the batch size that selects its kernels.
+    static let referenceBatchSize = 512
+
     public let model: TransformerModel
     public let contextLength: Int
     private let cache: KVCache
     private let scratch: Scratch
+    /// Rows of the reference-sized batch the current positions belong to.
+    private var logicalBatchRows = 1
 
-    /// Buffers for one position's activations, allocated once per session.
+    /// Buffers for one batch of positions, allocated once per session. Each holds
+    /// `batchSize` rows of the width named in its comment.
     private final class Scratch {
-        let hidden: UnsafeMutablePointer<Float>      // (embedding) the residual stream
-        let normed: UnsafeMutablePointer<Float>      // (embedding)
-        let branch: UnsafeMutablePointer<Float>      // (embedding) a block's output
-        let query: UnsafeMutablePointer<Float>       // (heads * keyLength)
-        let key: UnsafeMutablePointer<Float>         // (kvHeads * keyLength)
-        let value: UnsafeMutablePointer<Float>       // (kvHeads * valueLength)
-        let fused: UnsafeMutablePointer<Float>       // (fused QKV or gate|up rows)
-        let attention: UnsafeMutablePointer<Float>   // (heads * valueLength)
-        let gate: UnsafeMutablePointer<Float>        // (feedForward)
-        let up: UnsafeMutablePointer<Float>          // (feedForward)
-        let scores: UnsafeMutablePointer<Float>      // (context)
+        let hidden: UnsafeMutablePointer<Float>      // (batch, embedding) the residual stream
+        let normed: UnsafeMutablePointer<Float>      // (batch, embedding)
+        let branch: UnsafeMutablePointer<Float>      // (batch, embedding) a block's output
+        let query: UnsafeMutablePointer<Float>       // (batch, heads * keyLength)
+        let key: UnsafeMutablePointer<Float>         // (batch, kvHeads * keyLength)
+        let value: UnsafeMutablePointer<Float>       // (batch, kvHeads * valueLength)
+        let fused: UnsafeMutablePointer<Float>       // (batch, fused QKV or gate|up rows)
+        let attention: UnsafeMutablePointer<Float>   // (batch, heads * valueLength)
+        let gate: UnsafeMutablePointer<Float>        // (batch, feedForward)
+        let up: UnsafeMutablePointer<Float>          // (batch, feedForward)
+        let scores: UnsafeMutablePointer<Float>      // (max(context, head length)) attention scratch
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
-        let input: ActivationBuffer
+        let fusedWidth: Int
+        let input: ActivationBatch
         private let owned: [UnsafeMutablePointer<Float>]
 
         init(hyper h: Hyperparameters, context: Int, threads: Int) {
@@ -35,29 +46,33 @@ public final class InferenceSession {
                 pointer.initialize(repeating: 0, count: max(count, 1))
                 return pointer
             }
+            let rows = InferenceSession.batchSize
             let queryWidth = h.headCount * h.keyLength
             let kvWidth = h.headCountKV * (h.keyLength + h.valueLength)
-            hidden = buffer(h.embeddingLength)
-            normed = buffer(h.embeddingLength)
-            branch = buffer(h.embeddingLength)
-            query = buffer(queryWidth)
-            key = buffer(h.headCountKV * h.keyLength)
-            value = buffer(h.headCountKV * h.valueLength)
-            fused = buffer(max(queryWidth + kvWidth, 2 * h.feedForwardLength))
-            attention = buffer(h.headCount * h.valueLength)
-            gate = buffer(h.feedForwardLength)
-            up = buffer(h.feedForwardLength)
+            fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
+            hidden = buffer(rows * h.embeddingLength)
+            normed = buffer(rows * h.embeddingLength)
+            branch = buffer(rows * h.embeddingLength)
+            query = buffer(rows * queryWidth)
+            key = buffer(rows * h.headCountKV * h.keyLength)
+            value = buffer(rows * h.headCountKV * h.valueLength)
+            fused = buffer(rows * fusedWidth)
+            attention = buffer(rows * h.headCount * h.valueLength)
+            gate = buffer(rows * h.feedForwardLength)
+            up = buffer(rows * h.feedForwardLength)
             scores = buffer(max(context, h.keyLength, h.valueLength))
             logits = buffer(h.vocabularySize)
             owned = [hidden, normed, branch, query, key, value, fused, attention, gate, up, scores, logits]
-            input = ActivationBuffer(capacity: max(h.embeddingLength, h.feedForwardLength,
-                                                   h.headCount * h.valueLength), threads: threads)
+            input = ActivationBatch(
+                capacity: rows, maxWidth: max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength),
+                threads: threads)
         }
 
         deinit { owned.forEach { $0.deallocate() } }
     }
 
-    /// A session with room for `contextLength` tokens, caching keys and values as `cacheType`.
+    /// A session with room for `contextLength` tokens, caching keys and values as
+    /// `cacheType`, splitting matrix products over `threads` threads.
     public init(model: TransformerModel, contextLength: Int, cacheType: KVCacheType = .f16, threads: Int = 1)
         throws(EngineError)
     {
@@ -78,8 +93,8 @@ public final class InferenceSession {
 
     /// Makes the cache hold exactly `tokens` and returns the logits after the last one.
     /// Only the part after the longest prefix already cached is computed. `isCancelled`
-    /// is asked before each position; when it says yes, the call throws `.cancelled` and
-    /// the cache keeps what was evaluated.
+    /// is asked before each batch; when it says yes, the call throws `.cancelled` and the
+    /// cache keeps what was evaluated.
     public func evaluate(_ tokens: [Int], isCancelled: () -> Bool = { false }) throws(EngineError) -> [Float] {
         guard !tokens.isEmpty else { throw .emptyPrompt }
         guard tokens.count <= contextLength else { throw .promptTooLong(tokens: tokens.count, context: contextLength) }
@@ -90,12 +105,19 @@ public final class InferenceSession {
         // keep at least the last token to recompute: its logits are not stored
         let reused = min(cache.sharedPrefixLength(with: tokens), tokens.count - 1)
         cache.truncate(to: reused)
-        for position in reused..<tokens.count {
+        var start = reused
+        var lastRow = 0
+        while start < tokens.count {
             if isCancelled() { throw .cancelled }
-            forward(token: tokens[position], position: position)
-            cache.append(tokens[position])
+            let batch = tokens[start..<min(start + Self.batchSize, tokens.count)]
+            let logicalStart = reused + (start - reused) / Self.referenceBatchSize * Self.referenceBatchSize
+            logicalBatchRows = min(Self.referenceBatchSize, tokens.count - logicalStart)
+            forward(batch, startPosition: start)
+            batch.forEach(cache.append)
+            lastRow = batch.count - 1
+            start += batch.count
         }
-        return computeLogits()
+        return computeLogits(row: lastRow)
     }
 
     /// Evaluates one more token after the cached ones and returns the next logits.
@@ -107,119 +129,158 @@ public final class InferenceSession {
     public func reset() { cache.truncate(to: 0) }
 
     // MARK: - Forward pass
-
-    private func forward(token: Int, position: Int) {
+    private func forward(_ tokens: ArraySlice<Int>, startPosition: Int) {
         let h = model.hyperparameters
         let s = scratch
         let embedding = h.embeddingLength
-        model.tokenEmbedding.dequantizeRow(token, into: s.hidden)
-        if model.architecture.scalesEmbedding {
-            slm_scale(s.hidden, Float(embedding).squareRoot(), Int64(embedding))
+        for (row, token) in tokens.enumerated() {
+            let hidden = s.hidden + row * embedding
+            model.tokenEmbedding.dequantizeRow(token, into: hidden)
+            if model.architecture.scalesEmbedding {
+                slm_scale(hidden, Float(embedding).squareRoot(), Int64(embedding))
+            }
         }
         for (index, layer) in model.layers.enumerated() {
-            attentionBlock(layer, index: index, position: position)
-            feedForwardBlock(layer)
+            attentionBlock(layer, index: index, rows: tokens.count, startPosition: startPosition)
+            feedForwardBlock(layer, rows: tokens.count)
         }
     }
 
-    private func attentionBlock(_ layer: LayerWeights, index: Int, position: Int) {
+    /// RMS-normalizes `rows` rows of the residual stream into `normed`.
+    private func normalizeHidden(_ weight: [Float], rows: Int) {
+        let h = model.hyperparameters
+        for row in 0..<rows {
+            slm_rms_norm(scratch.hidden + row * h.embeddingLength, weight, scratch.normed + row * h.embeddingLength,
+                         Int64(h.embeddingLength), h.rmsEpsilon)
+        }
+    }
+
+    /// Adds each row's block output to the residual stream, normalized first when the
+    /// family has post-norms.
+    private func addBranch(_ postNorm: [Float]?, rows: Int) {
+        let h = model.hyperparameters
+        let embedding = h.embeddingLength
+        for row in 0..<rows {
+            let branch = scratch.branch + row * embedding
+            if let postNorm { slm_rms_norm(branch, postNorm, branch, Int64(embedding), h.rmsEpsilon) }
+            slm_add(scratch.hidden + row * embedding, branch, Int64(embedding))
+        }
+    }
+
+    private func attentionBlock(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int) {
         let h = model.hyperparameters
         let s = scratch
-        let embedding = Int64(h.embeddingLength)
-        slm_rms_norm(s.hidden, layer.attentionNorm, s.normed, embedding, h.rmsEpsilon)
-        s.input.load(s.normed, count: h.embeddingLength)
         let queryWidth = h.headCount * h.keyLength
         let keyWidth = h.headCountKV * h.keyLength
         let valueWidth = h.headCountKV * h.valueLength
+        normalizeHidden(layer.attentionNorm, rows: rows)
+        s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch layer.attention {
         case .separate(let query, let key, let value):
-            s.input.multiply(query, into: s.query)
-            s.input.multiply(key, into: s.key)
-            s.input.multiply(value, into: s.value)
+            s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
+            s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
+            s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
         case .fused(let qkv):
-            s.input.multiply(qkv, into: s.fused)
-            s.query.update(from: s.fused, count: queryWidth)
-            s.key.update(from: s.fused + queryWidth, count: keyWidth)
-            s.value.update(from: s.fused + queryWidth + keyWidth, count: valueWidth)
+            s.input.multiply(qkv, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
+            for row in 0..<rows {
+                let fused = s.fused + row * s.fusedWidth
+                (s.query + row * queryWidth).update(from: fused, count: queryWidth)
+                (s.key + row * keyWidth).update(from: fused + queryWidth, count: keyWidth)
+                (s.value + row * valueWidth).update(from: fused + queryWidth + keyWidth, count: valueWidth)
+            }
         }
-        if let bias = layer.queryBias { slm_add(s.query, bias, Int64(queryWidth)) }
-        if let bias = layer.keyBias { slm_add(s.key, bias, Int64(keyWidth)) }
-        if let bias = layer.valueBias { slm_add(s.value, bias, Int64(valueWidth)) }
 
         let base = layer.isSlidingWindow ? h.ropeBaseSlidingWindow : h.ropeBase
         let neox: Int32 = model.architecture.ropeStyle == .neox ? 1 : 0
         let headLength = Int64(h.keyLength)
+        var scoreScale = h.attentionScale
+        if model.architecture.scalesQueryFirst { scoreScale = 1 }
         model.ropeFrequencyFactors.withOptionalPointer { factors in
-            for head in 0..<h.headCount {
-                let q = s.query + head * h.keyLength
-                if let norm = layer.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
-                slm_rope(q, headLength, Int64(h.ropeDimensions), Int64(position), base, factors, neox)
-            }
-            for head in 0..<h.headCountKV {
-                let k = s.key + head * h.keyLength
-                if let norm = layer.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
-                slm_rope(k, headLength, Int64(h.ropeDimensions), Int64(position), base, factors, neox)
+            for row in 0..<rows {
+                let position = Int64(startPosition + row)
+                let query = s.query + row * queryWidth, key = s.key + row * keyWidth
+                if let bias = layer.queryBias { slm_add(query, bias, Int64(queryWidth)) }
+                if let bias = layer.keyBias { slm_add(key, bias, Int64(keyWidth)) }
+                if let bias = layer.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }
+                for head in 0..<h.headCount {
+                    let q = query + head * h.keyLength
+                    if let norm = layer.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
+                    slm_rope(q, headLength, Int64(h.ropeDimensions), position, base, factors, neox)
+                }
+                if model.architecture.scalesQueryFirst {
+                    slm_scale(query, h.attentionScale, Int64(queryWidth))
+                }
+                for head in 0..<h.headCountKV {
+                    let k = key + head * h.keyLength
+                    if let norm = layer.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
+                    slm_rope(k, headLength, Int64(h.ropeDimensions), position, base, factors, neox)
+                }
+                cache.store(layer: index, position: startPosition + row, key: key, value: s.value + row * valueWidth)
             }
         }
-        cache.store(layer: index, position: position, key: s.key, value: s.value)
 
-        let first = layer.isSlidingWindow ? max(0, position - h.slidingWindow + 1) : 0
         let groupSize = h.headCount / h.headCountKV
         let keys = cache.keys(layer: index), values = cache.values(layer: index)
-        for head in 0..<h.headCount {
-            let kvHead = head / groupSize
-            let query = s.query + head * h.keyLength
-            let out = s.attention + head * h.valueLength
-            let softcap = h.attentionLogitSoftcap ?? 0
-            switch cache.type {
-            case .f16:
-                let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * h.keyLength
-                let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * h.valueLength
-                slm_attend_f16(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
-                               Int64(position + 1), h.attentionScale, softcap, s.scores, out)
-            case .f32:
-                let k = keys.assumingMemoryBound(to: Float.self) + kvHead * h.keyLength
-                let v = values.assumingMemoryBound(to: Float.self) + kvHead * h.valueLength
-                slm_attend_f32(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
-                               Int64(position + 1), h.attentionScale, softcap, s.scores, out)
+        let softcap = h.attentionLogitSoftcap ?? 0
+        for row in 0..<rows {
+            let position = startPosition + row
+            let first = layer.isSlidingWindow ? max(0, position - h.slidingWindow + 1) : 0
+            for head in 0..<h.headCount {
+                let kvHead = head / groupSize
+                let query = s.query + row * queryWidth + head * h.keyLength
+                let out = s.attention + row * h.headCount * h.valueLength + head * h.valueLength
+                switch cache.type {
+                case .f16:
+                    let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * h.keyLength
+                    let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * h.valueLength
+                    slm_attend_f16(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
+                                   Int64(position + 1), scoreScale, softcap, s.scores, out)
+                case .f32:
+                    let k = keys.assumingMemoryBound(to: Float.self) + kvHead * h.keyLength
+                    let v = values.assumingMemoryBound(to: Float.self) + kvHead * h.valueLength
+                    slm_attend_f32(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
+                                   Int64(position + 1), scoreScale, softcap, s.scores, out)
+                }
             }
         }
-        s.input.load(s.attention, count: h.headCount * h.valueLength)
-        s.input.multiply(layer.attentionOutput, into: s.branch)
-        if let norm = layer.postAttentionNorm { slm_rms_norm(s.branch, norm, s.branch, embedding, h.rmsEpsilon) }
-        slm_add(s.hidden, s.branch, embedding)
+        let attentionWidth = h.headCount * h.valueLength
+        s.input.load(s.attention, count: rows, width: attentionWidth, stride: attentionWidth)
+        s.input.multiply(layer.attentionOutput, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
+        addBranch(layer.postAttentionNorm, rows: rows)
     }
 
-    private func feedForwardBlock(_ layer: LayerWeights) {
+    private func feedForwardBlock(_ layer: LayerWeights, rows: Int) {
         let h = model.hyperparameters
         let s = scratch
-        let embedding = Int64(h.embeddingLength)
         let hidden = h.feedForwardLength
-        slm_rms_norm(s.hidden, layer.feedForwardNorm, s.normed, embedding, h.rmsEpsilon)
-        s.input.load(s.normed, count: h.embeddingLength)
+        normalizeHidden(layer.feedForwardNorm, rows: rows)
+        s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch layer.feedForward {
         case .separate(let gate, let up):
-            s.input.multiply(gate, into: s.gate)
-            s.input.multiply(up, into: s.up)
+            s.input.multiply(gate, into: s.gate, outputStride: hidden, batchRows: logicalBatchRows)
+            s.input.multiply(up, into: s.up, outputStride: hidden, batchRows: logicalBatchRows)
         case .fused(let gateUp):
-            s.input.multiply(gateUp, into: s.fused)
-            s.gate.update(from: s.fused, count: hidden)
-            s.up.update(from: s.fused + hidden, count: hidden)
+            s.input.multiply(gateUp, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
+            for row in 0..<rows {
+                (s.gate + row * hidden).update(from: s.fused + row * s.fusedWidth, count: hidden)
+                (s.up + row * hidden).update(from: s.fused + row * s.fusedWidth + hidden, count: hidden)
+            }
         }
         let activation: Int32 = model.architecture.activation == .geluTanh ? 1 : 0
-        slm_gated_activation(s.gate, s.up, Int64(hidden), activation)
-        s.input.load(s.gate, count: hidden)
-        s.input.multiply(layer.down, into: s.branch)
-        if let norm = layer.postFeedForwardNorm { slm_rms_norm(s.branch, norm, s.branch, embedding, h.rmsEpsilon) }
-        slm_add(s.hidden, s.branch, embedding)
+        slm_gated_activation(s.gate, s.up, Int64(rows * hidden), activation)
+        s.input.load(s.gate, count: rows, width: hidden, stride: hidden)
+        s.input.multiply(layer.down, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
+        addBranch(layer.postFeedForwardNorm, rows: rows)
     }
 
-    private func computeLogits() -> [Float] {
+    /// Logits after the batch row `row` (the last evaluated position).
+    private func computeLogits(row: Int) -> [Float] {
         let h = model.hyperparameters
         let s = scratch
-        slm_rms_norm(s.hidden, model.outputNorm, s.normed, Int64(h.embeddingLength), h.rmsEpsilon)
-        s.input.load(s.normed, count: h.embeddingLength)
-        s.input.multiply(model.output, into: s.logits)
+        slm_rms_norm(s.hidden + row * h.embeddingLength, model.outputNorm, s.normed, Int64(h.embeddingLength),
+                     h.rmsEpsilon)
+        s.input.load(s.normed, count: 1, width: h.embeddingLength, stride: h.embeddingLength)
+        s.input.multiply(model.output, into: s.logits, outputStride: h.vocabularySize, batchRows: 1)
         var logits = Array(UnsafeBufferPointer(start: s.logits, count: h.vocabularySize))
         if let cap = h.finalLogitSoftcap {
             for index in logits.indices { logits[index] = cap * tanhf(logits[index] / cap) }

@@ -1,5 +1,3 @@
-import Dispatch
-
 /// A weight matrix in the mapping: `outputs` rows of `inputs` values in `type`'s block
 /// format. Read-only; valid while the model's file lives.
 struct WeightMatrix: @unchecked Sendable {
@@ -11,31 +9,6 @@ struct WeightMatrix: @unchecked Sendable {
     let outputs: Int
     let data: UnsafeRawPointer
     let rowBytes: Int
-
-    /// `output[r] = row r · input` for every row, with input already in `type.activationType`,
-    /// the rows split over `threads` workers of the system's thread pool.
-    func multiply(_ activations: UnsafeRawPointer, into output: UnsafeMutablePointer<Float>, threads: Int = 1) {
-        let parts = outputs >= 256 ? min(threads, outputs / 64) : 1
-        guard parts > 1 else {
-            QuantKernels.matrixVector(type, rows: outputs, columns: inputs, weights: data,
-                                      activations: activations, into: output)
-            return
-        }
-        let share = Shared(weights: data, activations: activations, output: output)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
-            let first = outputs * part / parts, last = outputs * (part + 1) / parts
-            QuantKernels.matrixVector(type, rows: last - first, columns: inputs,
-                                      weights: share.weights + first * rowBytes,
-                                      activations: share.activations, into: share.output + first)
-        }
-    }
-
-    /// Pointers handed to worker threads, each of which writes its own rows only.
-    private struct Shared: @unchecked Sendable {
-        let weights: UnsafeRawPointer
-        let activations: UnsafeRawPointer
-        let output: UnsafeMutablePointer<Float>
-    }
 
     /// Row `index` dequantized into `output` (the embedding lookup).
     func dequantizeRow(_ index: Int, into output: UnsafeMutablePointer<Float>) {

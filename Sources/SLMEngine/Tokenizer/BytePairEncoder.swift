@@ -25,11 +25,15 @@ struct BytePairEncoder: Sendable {
         wholeChunkFirst = preTokenizer.style == .llama3
     }
 
+    static func byteLevelText(_ bytes: some Sequence<UInt8>) -> String {
+        var mapped = String.UnicodeScalarView()
+        for byte in bytes { mapped.append(byteToScalar[Int(byte)]) }
+        return String(mapped)
+    }
+
     func encode(_ text: String, output: inout [Int]) {
         for chunk in preTokenizer.split(text) {
-            var mapped = String.UnicodeScalarView()
-            for byte in chunk.utf8 { mapped.append(Self.byteToScalar[Int(byte)]) }
-            let word = String(mapped)
+            let word = Self.byteLevelText(chunk.utf8)
             if wholeChunkFirst, let id = vocabulary.id(of: word) {
                 output.append(id)
                 continue

@@ -93,6 +93,11 @@ public final class Tokenizer: Sendable {
         return String(decoding: bytes(of: id), as: UTF8.self)
     }
 
+    /// How byte-level BPE vocabularies (GPT-2 style, as GGUF stores them) spell raw bytes.
+    public static func byteLevelText(_ bytes: [UInt8]) -> String {
+        BytePairEncoder.byteLevelText(bytes)
+    }
+
     /// Text for a sequence of ids (control tokens omitted).
     public func decode(_ ids: [Int]) -> String {
         String(decoding: ids.flatMap(bytes(of:)), as: UTF8.self)

@@ -76,6 +76,16 @@ float slm_vec_dot_on_path(int path, int weight_type, int64_t n, const void *weig
 void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights,
                 size_t row_bytes, const void *activations, float *out);
 
+/* A block of `count` activation rows against weight rows: out[t * out_stride + r] =
+ * dot(weights row r, activation row t), activation rows `activation_bytes` apart. Each
+ * weight row is read once for the whole block. `batch_rows` is the size of the batch the
+ * block belongs to and `matrix_rows` the weight's full row count: together they select
+ * the arithmetic the reference uses for such a product (repacked Q4_K in groups of four
+ * rows, tiled K-quant kernels for batches of eight or more), so results match it exactly. */
+void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
+                const void *activations, size_t activation_bytes, int64_t count, float *out,
+                int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
+
 /* Whether a path exists in this build and runs on this CPU. */
 int slm_path_available(int path);
 /* The path slm_vec_dot uses now, and a way to change it (returns 0, or -1 if unavailable). */

@@ -1,0 +1,90 @@
+import Dispatch
+import SLMKernels
+
+/// The input rows of a group of matrix products — one row per position of a batch —
+/// converted on demand to each activation format the weights need (Q8_0, Q8_K, F16, …)
+/// and reused until the rows change: Q, K and V share one conversion, as do gate and up.
+final class ActivationBatch {
+    let capacity: Int    // rows
+    let maxWidth: Int    // values per row
+    /// Threads a product is split over (by weight rows).
+    let threads: Int
+    private(set) var count = 0
+    private(set) var width = 0
+    private let values: UnsafeMutablePointer<Float>  // (capacity, maxWidth)
+    private var converted: [QuantType: UnsafeMutableRawPointer] = [:]
+    private var fresh: Set<QuantType> = []
+
+    init(capacity: Int, maxWidth: Int, threads: Int) {
+        self.capacity = capacity
+        self.maxWidth = maxWidth
+        self.threads = threads
+        values = .allocate(capacity: capacity * maxWidth)
+        values.initialize(repeating: 0, count: capacity * maxWidth)
+        // every activation format takes at most 4 bytes per value (F32)
+        for type in [QuantType.f32, .f16, .bf16, .q8_0, .q8_1, .q8K] {
+            converted[type] = .allocate(byteCount: capacity * (maxWidth * 4 + 512), alignment: 64)
+        }
+    }
+
+    deinit {
+        values.deallocate()
+        converted.values.forEach { $0.deallocate() }
+    }
+
+    /// Takes `count` new rows of `width` values, `stride` floats apart in `source`.
+    func load(_ source: UnsafePointer<Float>, count: Int, width: Int, stride: Int) {
+        precondition(count <= capacity && width <= maxWidth, "activations larger than their buffer")
+        for row in 0..<count {
+            (values + row * width).update(from: source + row * stride, count: width)
+        }
+        self.count = count
+        self.width = width
+        fresh.removeAll(keepingCapacity: true)
+    }
+
+    /// The rows converted for weights of `type`, and the bytes between rows.
+    private func prepared(for type: QuantType) -> (UnsafeRawPointer, Int) {
+        let format = type.activationType ?? .f32
+        let buffer = converted[format]!
+        let rowBytes = format.byteCount(elements: width) ?? 0
+        if !fresh.contains(format) {
+            for row in 0..<count {
+                _ = slm_quantize_row(Int32(format.rawValue), values + row * width, buffer + row * rowBytes, Int64(width))
+            }
+            fresh.insert(format)
+        }
+        return (UnsafeRawPointer(buffer), rowBytes)
+    }
+
+    /// output[t * outputStride + r] = weights row r · input row t, the weight rows split
+    /// over the threads; each thread writes only its own columns of the output.
+    /// `batchRows` is the size of the batch these rows belong to (see `slm_matmat`).
+    func multiply(_ weights: WeightMatrix, into output: UnsafeMutablePointer<Float>, outputStride: Int,
+                  batchRows: Int) {
+        precondition(weights.inputs == width, "\(weights.name) expects \(weights.inputs) inputs, has \(width)")
+        let (activations, activationBytes) = prepared(for: weights.type)
+        let parts = weights.outputs >= 256 ? min(threads, weights.outputs / 64) : 1
+        let shared = Shared(weights: weights.data, activations: activations, output: output)
+        let rows = count
+        let work: @Sendable (Int) -> Void = { part in
+            let first = weights.outputs * part / parts, last = weights.outputs * (part + 1) / parts
+            slm_matmat(Int32(weights.type.rawValue), Int64(last - first), Int64(weights.inputs),
+                       shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
+                       activationBytes, Int64(rows), shared.output + first, Int64(outputStride),
+                       Int64(batchRows), Int64(weights.outputs))
+        }
+        if parts > 1 {
+            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
+        } else {
+            work(0)
+        }
+    }
+
+    /// Pointers handed to worker threads, each of which writes its own output columns only.
+    private struct Shared: @unchecked Sendable {
+        let weights: UnsafeRawPointer
+        let activations: UnsafeRawPointer
+        let output: UnsafeMutablePointer<Float>
+    }
+}
