@@ -119,6 +119,11 @@ static inline uint32_t slm_load_u32(const uint8_t *p) {
 /* A dot product between one weight row and one activation row. */
 typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activations);
 
+/* The AVX2/F16C attention; returns -1 when it cannot run (the portable one is used). */
+int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t *values,
+                        int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                        float scale, float softcap, float *out);
+
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
@@ -128,6 +133,8 @@ void slm_scalar_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* Dot products for batches of eight rows or more, where the reference switches K-quants
  * to a tiled kernel with its own float steps. */
 void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

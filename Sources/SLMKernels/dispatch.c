@@ -17,8 +17,8 @@
 static slm_dot_fn tables[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 /* Batched-row arithmetic where it differs; the same on every path (integer sums are
  * exact, so the float steps are what must agree). */
-static slm_dot_fn grouped[SLM_TYPE_TABLE_SIZE];
-static slm_dot_fn tiled[SLM_TYPE_TABLE_SIZE];
+static slm_dot_fn grouped[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_dot_fn tiled[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static int availability[SLM_PATH_COUNT];
 static int active_path = SLM_PATH_SCALAR;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -45,14 +45,18 @@ static int path_from_name(const char *name) {
 
 static void setup(void) {
     slm_scalar_dots(tables[SLM_PATH_SCALAR]);
-    slm_scalar_grouped_dots(grouped);
-    slm_scalar_tiled_dots(tiled);
+    for (int path = 0; path < SLM_PATH_COUNT; path++) {
+        slm_scalar_grouped_dots(grouped[path]);
+        slm_scalar_tiled_dots(tiled[path]);
+    }
     availability[SLM_PATH_SCALAR] = 1;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     __builtin_cpu_init();
     availability[SLM_PATH_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
                                   __builtin_cpu_supports("f16c");
     slm_avx2_dots(tables[SLM_PATH_AVX2]);
+    slm_avx2_grouped_dots(grouped[SLM_PATH_AVX2]);
+    slm_avx2_tiled_dots(tiled[SLM_PATH_AVX2]);
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -128,7 +132,8 @@ void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights
 void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                 const void *activations, size_t activation_bytes, int64_t count, float *out,
                 int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
-    slm_dot_fn dot = lookup(slm_active_path(), weight_type);
+    const int path = slm_active_path();
+    slm_dot_fn dot = lookup(path, weight_type);
     int known = weight_type >= 0 && weight_type < SLM_TYPE_TABLE_SIZE;
     /* The reference repacks Q4_K matrices whose row count is a multiple of 8 (on x86),
      * then handles batch rows in groups of four; other K-quant batches of eight or more
@@ -137,10 +142,10 @@ void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights
     slm_dot_fn first_rows = dot, last_rows = dot;
     int64_t first_count = count;
     if (repacked) {
-        first_rows = grouped[weight_type];
+        first_rows = grouped[path][weight_type];
         first_count = count - count % 4;
-    } else if (known && tiled[weight_type] && batch_rows >= 8) {
-        first_rows = last_rows = tiled[weight_type];
+    } else if (known && tiled[path][weight_type] && batch_rows >= 8) {
+        first_rows = last_rows = tiled[path][weight_type];
     }
     const uint8_t *row = weights;
     for (int64_t r = 0; r < rows; r++, row += row_bytes) {

@@ -293,6 +293,33 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
+/* Batched rows of a repacked Q4_K matrix: one fused multiply-add per 64 values. */
+static float dot_q4_K_grouped(int64_t n, const void *w, const void *a) {
+    const block_q4_K *x = w;
+    const block_q8_K *y = a;
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    float acc = 0.0f, acc_min = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        const float d = half_to_float(x[i].d) * y[i].d, dmin = half_to_float(x[i].dmin) * y[i].d;
+        for (int j = 0; j < 4; j++) {
+            __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
+            __m256i low = _mm256_and_si256(q4, mask4);
+            __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+            __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
+            __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
+            __m256i sumi = _mm256_add_epi32(dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])),
+                                            dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
+            const int16_t *bs = y[i].bsums + 4 * j;
+            int min_sum = mins[2 * j] * (bs[0] + bs[1]) + mins[2 * j + 1] * (bs[2] + bs[3]);
+            acc = fmaf((float)horizontal_sum_i32(sumi), d, acc);
+            acc_min = fmaf((float)min_sum, dmin, acc_min);
+        }
+    }
+    return acc - acc_min;
+}
+
 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     const block_q5_K *x = w;
     const block_q8_K *y = a;
@@ -322,46 +349,63 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc) - mins_total;
 }
 
-/* Unsigned 6-bit values times activations, scaled per 16 in eight int32 lanes, minus
- * 32 * (block sums x scales) lane by lane; then one fused multiply-add per block per lane. */
+/* One Q6_K block against Q8_K activations in eight int32 lanes, as the reference lays
+ * them out: unsigned 6-bit values times activations, scaled per 16, minus
+ * 32 * (block sums x scales) lane by lane. */
+static inline __m256i q6_K_block_lanes(const block_q6_K *x, const block_q8_K *y) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    const uint8_t *ql = x->ql, *qh = x->qh;
+    const int8_t *sc = x->scales, *q8 = y->qs;
+    __m256i block_sums = _mm256_loadu_si256((const __m256i *)y->bsums);
+    __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+    __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(block_sums, scales16), 5);
+    __m256i sumi = _mm256_setzero_si256();
+    for (int half = 0; half < 2; half++, ql += 64, qh += 32, q8 += 128) {
+        __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
+        __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
+        __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
+        __m256i quarter[4] = {
+            _mm256_or_si256(_mm256_and_si256(l0, mask4),
+                            _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4)),
+            _mm256_or_si256(_mm256_and_si256(l1, mask4),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4)),
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4)),
+            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
+                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4)),
+        };
+        for (int k = 0; k < 4; k++) {
+            __m256i qy = _mm256_loadu_si256((const __m256i *)(q8 + 32 * k));
+            int group = 8 * half + 2 * k;
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, split_weights(sc[group], sc[group + 1])));
+        }
+    }
+    return _mm256_sub_epi32(sumi, bias);
+}
+
+/* Then one fused multiply-add per block per lane. */
 static float dot_q6_K(int64_t n, const void *w, const void *a) {
     const block_q6_K *x = w;
     const block_q8_K *y = a;
-    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         const float d = y[i].d * half_to_float(x[i].d);
-        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
-        const int8_t *sc = x[i].scales, *q8 = y[i].qs;
-        __m256i block_sums = _mm256_loadu_si256((const __m256i *)y[i].bsums);
-        __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
-        __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(block_sums, scales16), 5);
-        __m256i sumi = _mm256_setzero_si256();
-        for (int half = 0; half < 2; half++, ql += 64, qh += 32, q8 += 128) {
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-            __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
-            __m256i quarter[4] = {
-                _mm256_or_si256(_mm256_and_si256(l0, mask4),
-                                _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4)),
-                _mm256_or_si256(_mm256_and_si256(l1, mask4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4)),
-                _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
-                                _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4)),
-            };
-            for (int k = 0; k < 4; k++) {
-                __m256i qy = _mm256_loadu_si256((const __m256i *)(q8 + 32 * k));
-                int group = 8 * half + 2 * k;
-                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy,
-                                               split_weights(sc[group], sc[group + 1])));
-            }
-        }
-        sumi = _mm256_sub_epi32(sumi, bias);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(sumi), acc);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_block_lanes(&x[i], &y[i])), acc);
     }
     return horizontal_sum(acc);
+}
+
+/* The tiled batch arithmetic (see dots_scalar.c): exact block sums, then d*s1 and a
+ * fused multiply-add with the activation scale. */
+static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
+    const block_q6_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        int s1 = horizontal_sum_i32(q6_K_block_lanes(&x[i], &y[i]));
+        out = fmaf(half_to_float(x[i].d) * (float)s1, y[i].d, out);
+    }
+    return out;
 }
 
 static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
@@ -389,6 +433,10 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
 #pragma GCC pop_options
 #endif
 
+void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot_q4_K_grouped; }
+
+void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot_q6_K_tiled; }
+
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_F32] = dot_f32;
     table[SLM_TYPE_F16] = dot_f16;
@@ -409,4 +457,6 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 #endif

@@ -109,6 +109,9 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
      * settings use: the query is rounded to half precision, the softmax runs online, and
      * the weighted sum of values is kept in half precision (scratch holds it). Matching
      * them matters: small models amplify tiny differences through activation rounding. */
+    if (slm_active_path() == SLM_PATH_AVX2 &&
+        slm_attend_f16_avx2(query, keys, values, row_stride, head_dim, first, last, scale, softcap, out) == 0)
+        return;
     uint16_t query_half[1024];
     int64_t dims = head_dim < 1024 ? head_dim : 1024;
     for (int64_t i = 0; i < dims; i++) query_half[i] = slm_fp32_to_fp16(query[i]);

@@ -34,7 +34,9 @@ public final class InferenceSession {
         let attention: UnsafeMutablePointer<Float>   // (batch, heads * valueLength)
         let gate: UnsafeMutablePointer<Float>        // (batch, feedForward)
         let up: UnsafeMutablePointer<Float>          // (batch, feedForward)
-        let scores: UnsafeMutablePointer<Float>      // (max(context, head length)) attention scratch
+        let scores: UnsafeMutablePointer<Float>      // (threads, scoreStride) attention scratch
+        let scoreStride: Int                         // max(context, head length)
+        let threads: Int
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
         let fusedWidth: Int
         let input: ActivationBatch
@@ -60,7 +62,9 @@ public final class InferenceSession {
             attention = buffer(rows * h.headCount * h.valueLength)
             gate = buffer(rows * h.feedForwardLength)
             up = buffer(rows * h.feedForwardLength)
-            scores = buffer(max(context, h.keyLength, h.valueLength))
+            scoreStride = max(context, h.keyLength, h.valueLength)
+            self.threads = threads
+            scores = buffer(threads * scoreStride)
             logits = buffer(h.vocabularySize)
             owned = [hidden, normed, branch, query, key, value, fused, attention, gate, up, scores, logits]
             input = ActivationBatch(
@@ -219,34 +223,34 @@ public final class InferenceSession {
             }
         }
 
-        let groupSize = h.headCount / h.headCountKV
-        let keys = cache.keys(layer: index), values = cache.values(layer: index)
-        let softcap = h.attentionLogitSoftcap ?? 0
-        for row in 0..<rows {
-            let position = startPosition + row
-            let first = layer.isSlidingWindow ? max(0, position - h.slidingWindow + 1) : 0
-            for head in 0..<h.headCount {
-                let kvHead = head / groupSize
-                let query = s.query + row * queryWidth + head * h.keyLength
-                let out = s.attention + row * h.headCount * h.valueLength + head * h.valueLength
-                switch cache.type {
-                case .f16:
-                    let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * h.keyLength
-                    let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * h.valueLength
-                    slm_attend_f16(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
-                                   Int64(position + 1), scoreScale, softcap, s.scores, out)
-                case .f32:
-                    let k = keys.assumingMemoryBound(to: Float.self) + kvHead * h.keyLength
-                    let v = values.assumingMemoryBound(to: Float.self) + kvHead * h.valueLength
-                    slm_attend_f32(query, k, v, Int64(cache.keyRowLength), headLength, Int64(first),
-                                   Int64(position + 1), scoreScale, softcap, s.scores, out)
-                }
-            }
-        }
+        attend(layer, index: index, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
         let attentionWidth = h.headCount * h.valueLength
         s.input.load(s.attention, count: rows, width: attentionWidth, stride: attentionWidth)
         s.input.multiply(layer.attentionOutput, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
         addBranch(layer.postAttentionNorm, rows: rows)
+    }
+
+    /// Every (row, head) pair of the batch attends over the cache; pairs are independent,
+    /// so they are spread over the threads, each with its own scratch.
+    private func attend(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+        let h = model.hyperparameters
+        let s = scratch
+        let job = AttentionJob(
+            query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
+            keys: cache.keys(layer: index), values: cache.values(layer: index), cacheType: cache.type,
+            rowStride: cache.keyRowLength, headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
+            keyLength: h.keyLength, valueLength: h.valueLength, scale: scoreScale,
+            softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
+            window: layer.isSlidingWindow ? h.slidingWindow : 0)
+        let tasks = rows * h.headCount
+        let workers = min(s.threads, tasks)
+        if workers > 1 {
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
+            }
+        } else {
+            for task in 0..<tasks { job.run(task, worker: 0) }
+        }
     }
 
     private func feedForwardBlock(_ layer: LayerWeights, rows: Int) {
@@ -286,6 +290,50 @@ public final class InferenceSession {
             for index in logits.indices { logits[index] = cap * tanhf(logits[index] / cap) }
         }
         return logits
+    }
+}
+
+/// One layer's attention over a batch, as independent (row, head) tasks. Holds raw
+/// pointers into session buffers; each task writes only its own output head.
+private struct AttentionJob: @unchecked Sendable {
+    let query: UnsafeMutablePointer<Float>
+    let attention: UnsafeMutablePointer<Float>
+    let scores: UnsafeMutablePointer<Float>
+    let scoreStride: Int
+    let keys: UnsafeRawPointer
+    let values: UnsafeRawPointer
+    let cacheType: KVCacheType
+    let rowStride: Int
+    let headCount: Int
+    let groupSize: Int
+    let keyLength: Int
+    let valueLength: Int
+    let scale: Float
+    let softcap: Float
+    let startPosition: Int
+    /// Positions a sliding-window layer sees, 0 for a global layer.
+    let window: Int
+
+    func run(_ task: Int, worker: Int) {
+        let row = task / headCount, head = task % headCount
+        let position = startPosition + row
+        let first = window > 0 ? max(0, position - window + 1) : 0
+        let kvHead = head / groupSize
+        let q = query + row * headCount * keyLength + head * keyLength
+        let out = attention + row * headCount * valueLength + head * valueLength
+        let scratch = scores + worker * scoreStride
+        switch cacheType {
+        case .f16:
+            let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * keyLength
+            let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * valueLength
+            slm_attend_f16(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
+                           scale, softcap, scratch, out)
+        case .f32:
+            let k = keys.assumingMemoryBound(to: Float.self) + kvHead * keyLength
+            let v = values.assumingMemoryBound(to: Float.self) + kvHead * valueLength
+            slm_attend_f32(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
+                           scale, softcap, scratch, out)
+        }
     }
 }
 
