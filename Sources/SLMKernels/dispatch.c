@@ -19,6 +19,7 @@ static slm_dot_fn tables[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
  * exact, so the float steps are what must agree). */
 static slm_dot_fn grouped[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot_fn tiled[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_dot4_fn dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static int availability[SLM_PATH_COUNT];
 static int active_path = SLM_PATH_SCALAR;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -57,6 +58,7 @@ static void setup(void) {
     slm_avx2_dots(tables[SLM_PATH_AVX2]);
     slm_avx2_grouped_dots(grouped[SLM_PATH_AVX2]);
     slm_avx2_tiled_dots(tiled[SLM_PATH_AVX2]);
+    slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -147,10 +149,22 @@ void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights
     } else if (known && tiled[path][weight_type] && batch_rows >= 8) {
         first_rows = last_rows = tiled[path][weight_type];
     }
+    /* where every row uses the plain dot, four activation rows share one weight decode */
+    slm_dot4_fn dot4 = known && first_rows == dot && last_rows == dot ? dot4s[path][weight_type] : NULL;
     const uint8_t *row = weights;
     for (int64_t r = 0; r < rows; r++, row += row_bytes) {
         const uint8_t *activation = activations;
-        for (int64_t t = 0; t < count; t++, activation += activation_bytes) {
+        int64_t t = 0;
+        if (dot4) {
+            for (; t + 4 <= count; t += 4, activation += 4 * activation_bytes) {
+                const void *group[4] = {activation, activation + activation_bytes, activation + 2 * activation_bytes,
+                                        activation + 3 * activation_bytes};
+                float results[4];
+                dot4(cols, row, group, results);
+                for (int k = 0; k < 4; k++) out[(t + k) * out_stride + r] = results[k];
+            }
+        }
+        for (; t < count; t++, activation += activation_bytes) {
             slm_dot_fn f = t < first_count ? first_rows : last_rows;
             out[t * out_stride + r] = f ? f(cols, row, activation) : NAN;
         }

@@ -148,6 +148,43 @@ static float dot_q5_0(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc);
 }
 
+/* Four activation rows against one weight row: each block is decoded once. Every
+ * output gets exactly the operations dot_q5_0 / dot_q8_0 would give it. */
+static void dot4_q5_0(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q5_0 *x = w;
+    const block_q8_0 *y[4] = {a[0], a[1], a[2], a[3]};
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
+        __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
+        __m256i ax = _mm256_sign_epi8(qx, qx);
+        float dx = half_to_float(x[i].d);
+        for (int t = 0; t < 4; t++) {
+            __m256i sy = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)y[t][i].qs), qx);
+            __m256 d = _mm256_set1_ps(dx * half_to_float(y[t][i].d));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(ax, sy, ones16())), acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
+}
+
+static void dot4_q8_0(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q8_0 *x = w;
+    const block_q8_0 *y[4] = {a[0], a[1], a[2], a[3]};
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        __m256i qx = _mm256_loadu_si256((const __m256i *)x[i].qs);
+        __m256i ax = _mm256_sign_epi8(qx, qx);
+        float dx = half_to_float(x[i].d);
+        for (int t = 0; t < 4; t++) {
+            __m256i sy = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)y[t][i].qs), qx);
+            __m256 d = _mm256_set1_ps(dx * half_to_float(y[t][i].d));
+            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(ax, sy, ones16())), acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
+}
+
 static float dot_q5_1(int64_t n, const void *w, const void *a) {
     const block_q5_1 *x = w;
     const block_q8_1 *y = a;
@@ -435,6 +472,11 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
 
 void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot_q4_K_grouped; }
 
+void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q5_0] = dot4_q5_0;
+    table[SLM_TYPE_Q8_0] = dot4_q8_0;
+}
+
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot_q6_K_tiled; }
 
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
@@ -458,5 +500,6 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 #endif

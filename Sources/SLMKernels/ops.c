@@ -1,6 +1,7 @@
 /* Vector operations of the forward pass: normalization, activations, RoPE, softmax and
  * attention over a half-precision KV cache. Portable C the compiler vectorizes. */
 #include <math.h>
+#include <pthread.h>
 #include "blocks.h"
 
 void slm_rms_norm(const float *x, const float *weight, float *out, int64_t n, float eps) {
@@ -32,15 +33,26 @@ static inline float gelu_tanh(float x) {
     return 0.5f * x * (1.0f + tanhf(sqrt_2_over_pi * x * fmaf(0.044715f * x, x, 1.0f)));
 }
 
+/* GELU of every half-precision value, rounded to half precision: the reference's table,
+ * so results match it exactly; built once. */
+static uint16_t gelu_table[1 << 16];
+static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
+
+static void build_gelu_table(void) {
+    for (int bits = 0; bits < (1 << 16); bits++)
+        gelu_table[bits] = slm_fp32_to_fp16(gelu_tanh(slm_fp16_to_fp32((uint16_t)bits)));
+}
+
+static inline float gelu_from_table(float x) {
+    if (x <= -10.0f) return 0.0f;
+    if (x >= 10.0f) return x;
+    return slm_fp16_to_fp32(gelu_table[slm_fp32_to_fp16(x)]);
+}
+
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation) {
     if (activation == 1) {
-        for (int64_t i = 0; i < n; i++) {
-            float x = gate[i], g;
-            if (x <= -10.0f) g = 0.0f;
-            else if (x >= 10.0f) g = x;
-            else g = slm_fp16_to_fp32(slm_fp32_to_fp16(gelu_tanh(slm_fp16_to_fp32(slm_fp32_to_fp16(x)))));
-            gate[i] = g * up[i];
-        }
+        pthread_once(&gelu_once, build_gelu_table);
+        for (int64_t i = 0; i < n; i++) gate[i] = gelu_from_table(gate[i]) * up[i];
     } else {
         for (int64_t i = 0; i < n; i++) gate[i] = silu(gate[i]) * up[i];
     }

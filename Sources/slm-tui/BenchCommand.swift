@@ -1,13 +1,15 @@
 import Foundation
 import SLMEngine
 
-/// `slm-tui bench --kernels`: weight throughput of each quant kernel.
+/// `slm-tui bench`: model speed as llama-bench measures it, or `--kernels`: weight
+/// throughput of each quant kernel.
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, flags: ["--kernels", "--json"], options: ["--path"])
-        guard arguments.has("--kernels"), arguments.positionals.isEmpty else {
-            throw UsageError("bench needs --kernels (model benchmarks come with the engine)")
-        }
+        let arguments = try Arguments(
+            words, flags: ["--kernels", "--json"],
+            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx"])
+        guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
+        if !arguments.has("--kernels") { return try model(arguments) }
         if let name = arguments.options["--path"] {
             guard let path = KernelPath.allCases.first(where: { $0.description == name }) else {
                 throw UsageError("unknown kernel path \(name); paths: \(KernelPath.allCases.map(\.description).joined(separator: ", "))")
@@ -34,6 +36,81 @@ enum BenchCommand {
         }
         if arguments.has("--json") { try Console.printJSON(results) }
         return 0
+    }
+}
+
+extension BenchCommand {
+    /// pp and tg tests of a model, printed as llama-bench prints them.
+    static func model(_ arguments: Arguments) throws -> Int32 {
+        let prompt = try arguments.integer("-p", default: 512, range: 0...65_536)
+        let generate = try arguments.integer("-n", default: 128, range: 0...65_536)
+        let threads = try arguments.integer("-t", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let repetitions = try arguments.integer("-r", default: 5, range: 1...1000)
+        let context = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
+        guard context >= max(prompt, generate) else {
+            throw UsageError("--ctx \(context) is smaller than the test (-p \(prompt), -n \(generate))")
+        }
+        let path = try ModelResolution.path(for: arguments.options["--model"])
+        let clock = ContinuousClock()
+        let start = clock.now
+        let file = try GGUFFile(path: path)
+        let model = try TransformerModel(file: file)
+        _ = try Tokenizer(file: file)
+        _ = try InferenceSession(model: model, contextLength: context, threads: threads)
+        let loadMilliseconds = Double((clock.now - start).components.attoseconds) * 1e-15
+            + Double((clock.now - start).components.seconds) * 1000
+        let benchmark = ModelBenchmark(model: model, threads: threads, contextLength: context, repetitions: repetitions)
+        var results: [ModelBenchmark.Result] = []
+        if prompt > 0 { results.append(try benchmark.promptProcessing(prompt)) }
+        if generate > 0 { results.append(try benchmark.textGeneration(generate)) }
+        let summary = ModelSummary(file)
+        let peak = PeakMemory.residentBytes()
+        if arguments.has("--json") {
+            try Console.printJSON(results.map {
+                ModelResultJSON(test: $0.test, tps_mean: $0.mean, tps_sd: $0.standardDeviation, threads: $0.threads,
+                                peak_rss_bytes: peak, load_ms: loadMilliseconds)
+            })
+            return 0
+        }
+        let name = Console.safe("\(summary.architecture) \(summary.name ?? "")").trimmingCharacters(in: .whitespaces)
+        let size = String(format: "%.2f MiB", Double(summary.fileSize) / 1_048_576)
+        Console.print("| model | size | params | threads | test | t/s |")
+        Console.print("| --- | ---: | ---: | ---: | ---: | ---: |")
+        for result in results {
+            Console.print("| \(name) | \(size) | \(summary.parameterDescription) | \(result.threads) | \(result.test) | "
+                + String(format: "%.2f ± %.2f", result.mean, result.standardDeviation) + " |")
+        }
+        Console.print(String(format: "load %.0f ms, peak RSS %.1f MB, KV cache %.1f MB at --ctx %d", loadMilliseconds,
+                             Double(peak) / 1e6, Double(model.kvBytesPerToken * context) / 1e6, context))
+        return 0
+    }
+}
+
+/// One row of `bench --json`.
+struct ModelResultJSON: Encodable {
+    let test: String
+    let tps_mean: Double
+    let tps_sd: Double
+    let threads: Int
+    let peak_rss_bytes: Int
+    let load_ms: Double
+}
+
+/// The process's peak resident memory.
+enum PeakMemory {
+    static func residentBytes() -> Int {
+        var usage = rusage()
+        #if os(Linux)
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        #else
+        getrusage(RUSAGE_SELF, &usage)
+        #endif
+        // Linux reports kilobytes, macOS bytes
+        #if os(Linux)
+        return Int(usage.ru_maxrss) * 1024
+        #else
+        return Int(usage.ru_maxrss)
+        #endif
     }
 }
 

@@ -21,6 +21,8 @@ enum SLMCommandLine {
           slm-tui models info NAME|PATH [--json]  describe a GGUF model (catalog name or file)
           slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m)
           slm-tui models path                     print the models directory
+          slm-tui bench [--model NAME|PATH] [-p 512] [-n 128] [-t N] [-r 5] [--ctx N] [--json]
+                                                  prompt (pp) and generation (tg) tokens/s, as llama-bench
           slm-tui bench --kernels [--path P] [--json]
                                                   weight GB/s of each quant kernel (4096x4096)
 
