@@ -137,6 +137,8 @@ void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* One weight row against four activation rows, each output exactly as slm_dot_fn gives. */
 typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const activations[4], float out[4]);
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

@@ -20,6 +20,8 @@ static slm_dot_fn tables[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot_fn grouped[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot_fn tiled[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot4_fn dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_dot4_fn grouped_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_dot4_fn tiled_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static int availability[SLM_PATH_COUNT];
 static int active_path = SLM_PATH_SCALAR;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -59,6 +61,8 @@ static void setup(void) {
     slm_avx2_grouped_dots(grouped[SLM_PATH_AVX2]);
     slm_avx2_tiled_dots(tiled[SLM_PATH_AVX2]);
     slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
+    slm_avx2_grouped_dot4s(grouped_dot4s[SLM_PATH_AVX2]);
+    slm_avx2_tiled_dot4s(tiled_dot4s[SLM_PATH_AVX2]);
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -134,7 +138,14 @@ void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights
 void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                 const void *activations, size_t activation_bytes, int64_t count, float *out,
                 int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
-    const int path = slm_active_path();
+    slm_matmat_on_path(slm_active_path(), weight_type, rows, cols, weights, row_bytes, activations,
+                       activation_bytes, count, out, out_stride, batch_rows, matrix_rows);
+}
+
+void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
+                        size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
+                        float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
     slm_dot_fn dot = lookup(path, weight_type);
     int known = weight_type >= 0 && weight_type < SLM_TYPE_TABLE_SIZE;
     /* The reference repacks Q4_K matrices whose row count is a multiple of 8 (on x86),
@@ -149,14 +160,19 @@ void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights
     } else if (known && tiled[path][weight_type] && batch_rows >= 8) {
         first_rows = last_rows = tiled[path][weight_type];
     }
-    /* where every row uses the plain dot, four activation rows share one weight decode */
-    slm_dot4_fn dot4 = known && first_rows == dot && last_rows == dot ? dot4s[path][weight_type] : NULL;
+    /* four activation rows that use the same kernel share one weight decode */
+    slm_dot4_fn dot4 = NULL;
+    if (known && first_rows == dot && last_rows == dot) dot4 = dot4s[path][weight_type];
+    else if (repacked) dot4 = grouped_dot4s[path][weight_type];
+    else if (known && first_rows == last_rows) dot4 = tiled_dot4s[path][weight_type];
+    /* with a repacked matrix only the grouped rows may go four at a time */
+    const int64_t dot4_limit = repacked ? first_count : count;
     const uint8_t *row = weights;
     for (int64_t r = 0; r < rows; r++, row += row_bytes) {
         const uint8_t *activation = activations;
         int64_t t = 0;
         if (dot4) {
-            for (; t + 4 <= count; t += 4, activation += 4 * activation_bytes) {
+            for (; t + 4 <= dot4_limit; t += 4, activation += 4 * activation_bytes) {
                 const void *group[4] = {activation, activation + activation_bytes, activation + 2 * activation_bytes,
                                         activation + 3 * activation_bytes};
                 float results[4];

@@ -357,6 +357,35 @@ static float dot_q4_K_grouped(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
+static void dot4_q4_K_grouped(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q4_K *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    float acc[4] = {0}, acc_min[4] = {0};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        const float dx = half_to_float(x[i].d), dminx = half_to_float(x[i].dmin);
+        for (int j = 0; j < 4; j++) {
+            __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
+            __m256i low = _mm256_and_si256(q4, mask4);
+            __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+            __m256i s_low = _mm256_set1_epi16(scales[2 * j]), s_high = _mm256_set1_epi16(scales[2 * j + 1]);
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *yt = &y[t][i];
+                __m256i y0 = _mm256_loadu_si256((const __m256i *)(yt->qs + 64 * j));
+                __m256i y1 = _mm256_loadu_si256((const __m256i *)(yt->qs + 64 * j + 32));
+                __m256i sumi = _mm256_add_epi32(dot_unsigned_weighted(low, y0, s_low), dot_unsigned_weighted(high, y1, s_high));
+                const int16_t *bs = yt->bsums + 4 * j;
+                int min_sum = mins[2 * j] * (bs[0] + bs[1]) + mins[2 * j + 1] * (bs[2] + bs[3]);
+                acc[t] = fmaf((float)horizontal_sum_i32(sumi), dx * yt->d, acc[t]);
+                acc_min[t] = fmaf((float)min_sum, dminx * yt->d, acc_min[t]);
+            }
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = acc[t] - acc_min[t];
+}
+
 static float dot_q5_K(int64_t n, const void *w, const void *a) {
     const block_q5_K *x = w;
     const block_q8_K *y = a;
@@ -432,6 +461,42 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc);
 }
 
+static void dot4_q6_K_tiled(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q6_K *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    float acc[4] = {0};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
+        const int8_t *sc = x[i].scales;
+        __m256i quarter[8], weights[8];
+        for (int half = 0; half < 2; half++) {
+            __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
+            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
+            __m256i hb = _mm256_loadu_si256((const __m256i *)(qh + 32 * half));
+            quarter[4 * half + 0] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
+            quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
+            quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
+            quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
+            for (int k = 0; k < 4; k++) weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
+        }
+        __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const float dx = half_to_float(x[i].d);
+        for (int t = 0; t < 4; t++) {
+            const block_q8_K *yt = &y[t][i];
+            __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)yt->bsums), scales16), 5);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                __m256i qy = _mm256_loadu_si256((const __m256i *)(yt->qs + 32 * k));
+                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, weights[k]));
+            }
+            int s1 = horizontal_sum_i32(_mm256_sub_epi32(sumi, bias));
+            acc[t] = fmaf(dx * (float)s1, yt->d, acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = acc[t];
+}
+
 /* The tiled batch arithmetic (see dots_scalar.c): exact block sums, then d*s1 and a
  * fused multiply-add with the activation scale. */
 static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
@@ -472,6 +537,10 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
 
 void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot_q4_K_grouped; }
 
+void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
+
+void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
+
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q5_0] = dot4_q5_0;
     table[SLM_TYPE_Q8_0] = dot4_q8_0;
@@ -500,6 +569,12 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
+
+void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
+
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 #endif

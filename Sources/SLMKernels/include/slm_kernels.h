@@ -85,6 +85,10 @@ void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights
 void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                 const void *activations, size_t activation_bytes, int64_t count, float *out,
                 int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
+/* The same on a named path (for tests). */
+void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
+                        size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
+                        float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 
 /* Whether a path exists in this build and runs on this CPU. */
 int slm_path_available(int path);

@@ -1,0 +1,79 @@
+import SLMEngine
+import SLMKernels
+import SLMTestSupport
+import Testing
+
+/// Batched matrix products (`slm_matmat`): the kernels that share one weight decode
+/// between four activation rows must give exactly what one row at a time gives, and the
+/// batch-only arithmetic (repacked Q4_K groups, tiled K-quants) must be the same on
+/// every path.
+@Suite("Batched kernels")
+struct BatchedKernelTests {
+    static let rows = 8, columns = 1024, count = 11
+
+    /// `rows` weight rows made from the fixture's two rows, activations for `count` rows.
+    static func inputs(_ type: QuantType) throws -> (weights: [UInt8], activations: [UInt8], rowBytes: Int, activationBytes: Int) {
+        let raw = try Fixtures.bytes("quant/\(type.name).bin")
+        let rowBytes = type.byteCount(elements: columns)!
+        var weights: [UInt8] = []
+        for row in 0..<rows {
+            var copy = Array(raw[(row % 2) * rowBytes..<(row % 2 + 1) * rowBytes])
+            copy[copy.count - 1 - row] &+= UInt8(row)  // make every row different
+            weights += copy
+        }
+        let activationType = type.activationType!
+        var generator = SplitMix64(seed: 17)
+        var activations: [UInt8] = []
+        for _ in 0..<count {
+            activations += try QuantKernels.quantize((0..<columns).map { _ in Float(generator.nextUnit() * 4 - 2) }, to: activationType)
+        }
+        return (weights, activations, rowBytes, activationType.byteCount(elements: columns)!)
+    }
+
+    static func product(_ type: QuantType, path: KernelPath, count: Int, batchRows: Int, matrixRows: Int) throws -> [Float] {
+        let (weights, activations, rowBytes, activationBytes) = try inputs(type)
+        var out = [Float](repeating: .nan, count: rows * count)
+        weights.withUnsafeBytes { w in
+            activations.withUnsafeBytes { a in
+                out.withUnsafeMutableBufferPointer { o in
+                    slm_matmat_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns), w.baseAddress!,
+                                       rowBytes, a.baseAddress!, activationBytes, Int64(count), o.baseAddress!,
+                                       Int64(rows), Int64(batchRows), Int64(matrixRows))
+                }
+            }
+        }
+        return out
+    }
+
+    @Test("four-row kernels equal single-row dot products exactly", arguments: [QuantType.q5_0, .q8_0])
+    func fourRows(type: QuantType) throws {
+        for path in KernelPath.available {
+            let batched = try Self.product(type, path: path, count: Self.count, batchRows: Self.count, matrixRows: Self.rows)
+            var single: [Float] = []
+            for row in 0..<Self.count {
+                let one = try Self.product(type, path: path, count: row + 1, batchRows: 1, matrixRows: Self.rows)
+                single += one[(row * Self.rows)..<((row + 1) * Self.rows)]
+            }
+            #expect(batched == single, "\(type.name) on \(path)")
+        }
+    }
+
+    @Test("repacked Q4_K and tiled K-quant batches are identical on every path",
+          arguments: [(QuantType.q4K, 8), (.q4K, 9), (.q6K, 8), (.q5K, 9)])
+    func batchArithmetic(type: QuantType, matrixRows: Int) throws {
+        let scalar = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count, matrixRows: matrixRows)
+        #expect(!scalar.contains { $0.isNaN })
+        for path in KernelPath.available where path != .scalar {
+            let simd = try Self.product(type, path: path, count: Self.count, batchRows: Self.count, matrixRows: matrixRows)
+            #expect(simd == scalar, "\(type.name) on \(path)")
+        }
+    }
+
+    @Test("batch arithmetic stays within float rounding of the single-row result",
+          arguments: [QuantType.q4K, .q6K, .q5K])
+    func closeToSingleRow(type: QuantType) throws {
+        let batched = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count, matrixRows: 8)
+        let single = try Self.product(type, path: .scalar, count: Self.count, batchRows: 1, matrixRows: 7)
+        for (a, b) in zip(batched, single) { #expect(abs(a - b) <= 1e-4 * max(abs(b), 1)) }
+    }
+}
