@@ -64,7 +64,7 @@ struct CommandLineTests {
 
     @Test("unknown flags and commands print usage to stderr and exit 2",
           arguments: [["--frobnicate"], ["frobnicate"], ["models", "info"], ["models", "info", "a", "--bogus"],
-                      ["bench"], ["models", "dance"]])
+                      ["bench", "extra"], ["bench", "-p", "many"], ["models", "dance"]])
     func usageErrors(arguments: [String]) throws {
         let result = try Self.run(arguments)
         #expect(result.status == 2)
@@ -175,6 +175,22 @@ struct CommandLineTests {
         #expect(object["ids"]?.first == 1)
         let text = try Self.run(["tokenize", "--model", Self.tinyModel, "ab"])
         #expect(text.stdout.hasPrefix("1\t"))
+    }
+
+    @Test("bench --json reports pp and tg rows with load time and peak memory")
+    func benchJSON() throws {
+        let result = try Self.run(["bench", "--model", Self.tinyModel, "-p", "16", "-n", "4", "-r", "2", "-t", "1",
+                                   "--ctx", "64", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["test"] as? String } == ["pp16", "tg4"])
+        for row in rows {
+            #expect((row["tps_mean"] as? Double ?? 0) > 0)
+            #expect(row["tps_sd"] as? Double != nil)
+            #expect(row["threads"] as? Int == 1)
+            #expect((row["peak_rss_bytes"] as? Int ?? 0) > 1_000_000)
+            #expect((row["load_ms"] as? Double ?? -1) >= 0)
+        }
     }
 
     @Test("models path honours SLM_TUI_HOME")

@@ -34,43 +34,41 @@ public struct ModelBenchmark: Sendable {
 
     /// Prompt processing of `count` tokens.
     public func promptProcessing(_ count: Int) throws(EngineError) -> Result {
-        let session = try InferenceSession(model: model, contextLength: contextLength, threads: threads)
         let tokens = randomTokens(count, seed: 1)
-        var samples: [Double] = []
-        for run in 0...repetitions {
-            session.reset()
-            let seconds = try time { () throws(EngineError) in _ = try session.evaluate(tokens) }
-            if run > 0 { samples.append(Double(count) / seconds) }
+        return try measure("pp\(count)", tokens: count) { session throws(EngineError) in
+            _ = try session.evaluate(tokens)
         }
-        return Result(test: "pp\(count)", threads: threads, samples: samples)
     }
 
     /// Generation of `count` tokens, one at a time.
     public func textGeneration(_ count: Int) throws(EngineError) -> Result {
-        let session = try InferenceSession(model: model, contextLength: contextLength, threads: threads)
         let tokens = randomTokens(count, seed: 2)
+        return try measure("tg\(count)", tokens: count) { session throws(EngineError) in
+            for token in tokens { _ = try session.append(token) }
+        }
+    }
+
+    /// Runs `body` on an emptied session once to warm up, then `repetitions` times.
+    private func measure(_ test: String, tokens: Int, _ body: (InferenceSession) throws(EngineError) -> Void)
+        throws(EngineError) -> Result
+    {
+        let session = try InferenceSession(model: model, contextLength: contextLength, threads: threads)
+        let clock = ContinuousClock()
         var samples: [Double] = []
         for run in 0...repetitions {
             session.reset()
-            let seconds = try time { () throws(EngineError) in
-                for token in tokens { _ = try session.append(token) }
-            }
-            if run > 0 { samples.append(Double(count) / seconds) }
+            let start = clock.now
+            try body(session)
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            if run > 0 { samples.append(Double(tokens) / seconds) }
         }
-        return Result(test: "tg\(count)", threads: threads, samples: samples)
+        return Result(test: test, threads: threads, samples: samples)
     }
 
     private func randomTokens(_ count: Int, seed: UInt64) -> [Int] {
         var generator = SplitMix64(seed: seed)
         let vocabulary = UInt64(model.hyperparameters.vocabularySize)
         return (0..<count).map { _ in Int(generator.next() % vocabulary) }
-    }
-
-    private func time(_ body: () throws(EngineError) -> Void) throws(EngineError) -> Double {
-        let clock = ContinuousClock()
-        let start = clock.now
-        try body()
-        let elapsed = clock.now - start
-        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
     }
 }
