@@ -569,10 +569,6 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
-void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
-
-void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
-
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
