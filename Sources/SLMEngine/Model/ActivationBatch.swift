@@ -1,4 +1,3 @@
-import Dispatch
 import SLMKernels
 
 /// The input rows of a group of matrix products — one row per position of a batch —
@@ -67,18 +66,14 @@ final class ActivationBatch {
         let parts = weights.outputs >= 256 ? min(threads, weights.outputs / 64) : 1
         let shared = Shared(weights: weights.data, activations: activations, output: output)
         let rows = count
-        let work: @Sendable (Int) -> Void = { part in
+        let work: (Int) -> Void = { part in
             let first = weights.outputs * part / parts, last = weights.outputs * (part + 1) / parts
             slm_matmat(Int32(weights.type.rawValue), Int64(last - first), Int64(weights.inputs),
                        shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
                        activationBytes, Int64(rows), shared.output + first, Int64(outputStride),
                        Int64(batchRows), Int64(weights.outputs))
         }
-        if parts > 1 {
-            DispatchQueue.concurrentPerform(iterations: parts, execute: work)
-        } else {
-            work(0)
-        }
+        WorkerPool.run(parts, work)
     }
 
     /// Pointers handed to worker threads, each of which writes its own output columns only.

@@ -244,12 +244,8 @@ public final class InferenceSession {
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
         let tasks = rows * h.headCount
         let workers = min(s.threads, tasks)
-        if workers > 1 {
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
-            }
-        } else {
-            for task in 0..<tasks { job.run(task, worker: 0) }
+        WorkerPool.run(workers) { worker in
+            for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
         }
     }
 

@@ -90,6 +90,11 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
                         size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                         float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 
+/* Runs fn(context, w) for w in 0..<workers on a persistent pool of threads (the caller is
+ * worker 0) and returns when all are done. One region runs at a time. */
+typedef void (*slm_parallel_fn)(void *context, int worker);
+void slm_parallel_run(int workers, slm_parallel_fn fn, void *context);
+
 /* Whether a path exists in this build and runs on this CPU. */
 int slm_path_available(int path);
 /* The path slm_vec_dot uses now, and a way to change it (returns 0, or -1 if unavailable). */
