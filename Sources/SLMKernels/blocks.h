@@ -94,6 +94,13 @@ static inline void slm_unpack_scale_min_k4(const uint8_t *packed, uint8_t scales
     }
 }
 
+/* Q4_K/Q5_K minimums times the activation's block sums (each min covers 32 values). */
+static inline int slm_k4_min_sum(const uint8_t mins[8], const int16_t bsums[16]) {
+    int sum = 0;
+    for (int g = 0; g < 8; g++) sum += mins[g] * (bsums[2 * g] + bsums[2 * g + 1]);
+    return sum;
+}
+
 /* Q3_K packs 16 scales of 6 bits (biased by 32) into 12 bytes. */
 static inline void slm_unpack_scales_q3_K(const uint8_t *packed, int8_t scales[16]) {
     for (int j = 0; j < 16; j++) {

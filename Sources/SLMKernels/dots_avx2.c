@@ -150,38 +150,33 @@ static float dot_q5_0(int64_t n, const void *w, const void *a) {
 
 /* Four activation rows against one weight row: each block is decoded once. Every
  * output gets exactly the operations dot_q5_0 / dot_q8_0 would give it. */
+static inline void accumulate4_q8_0(__m256i qx, float dx, const block_q8_0 *const y[4], int64_t i, __m256 acc[4]) {
+    __m256i ax = _mm256_sign_epi8(qx, qx);
+    for (int t = 0; t < 4; t++) {
+        __m256i sy = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)y[t][i].qs), qx);
+        __m256 d = _mm256_set1_ps(dx * half_to_float(y[t][i].d));
+        acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(ax, sy, ones16())), acc[t]);
+    }
+}
+
 static void dot4_q5_0(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_q5_0 *x = w;
-    const block_q8_0 *y[4] = {a[0], a[1], a[2], a[3]};
+    const block_q8_0 *const y[4] = {a[0], a[1], a[2], a[3]};
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t i = 0; i < n / SLM_QK; i++) {
         __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
         __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
-        __m256i ax = _mm256_sign_epi8(qx, qx);
-        float dx = half_to_float(x[i].d);
-        for (int t = 0; t < 4; t++) {
-            __m256i sy = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)y[t][i].qs), qx);
-            __m256 d = _mm256_set1_ps(dx * half_to_float(y[t][i].d));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(ax, sy, ones16())), acc[t]);
-        }
+        accumulate4_q8_0(qx, half_to_float(x[i].d), y, i, acc);
     }
     for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
 }
 
 static void dot4_q8_0(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_q8_0 *x = w;
-    const block_q8_0 *y[4] = {a[0], a[1], a[2], a[3]};
+    const block_q8_0 *const y[4] = {a[0], a[1], a[2], a[3]};
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-    for (int64_t i = 0; i < n / SLM_QK; i++) {
-        __m256i qx = _mm256_loadu_si256((const __m256i *)x[i].qs);
-        __m256i ax = _mm256_sign_epi8(qx, qx);
-        float dx = half_to_float(x[i].d);
-        for (int t = 0; t < 4; t++) {
-            __m256i sy = _mm256_sign_epi8(_mm256_loadu_si256((const __m256i *)y[t][i].qs), qx);
-            __m256 d = _mm256_set1_ps(dx * half_to_float(y[t][i].d));
-            acc[t] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_unsigned_weighted(ax, sy, ones16())), acc[t]);
-        }
-    }
+    for (int64_t i = 0; i < n / SLM_QK; i++)
+        accumulate4_q8_0(_mm256_loadu_si256((const __m256i *)x[i].qs), half_to_float(x[i].d), y, i, acc);
     for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
 }
 
@@ -291,11 +286,6 @@ static float dot_q3_K(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc);
 }
 
-static inline int k4_min_sum(const uint8_t mins[8], const int16_t bsums[16]) {
-    int sum = 0;
-    for (int g = 0; g < 8; g++) sum += mins[g] * (bsums[2 * g] + bsums[2 * g + 1]);
-    return sum;
-}
 
 static inline int horizontal_sum_i32(__m256i v) {
     __m128i sum = _mm_add_epi32(_mm256_castsi256_si128(v), _mm256_extracti128_si256(v, 1));
@@ -325,7 +315,7 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
             sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
         }
         acc = fmaf((float)horizontal_sum_i32(sumi), half_to_float(x[i].d) * y[i].d, acc);
-        acc_min = fmaf((float)k4_min_sum(mins, y[i].bsums), half_to_float(x[i].dmin) * y[i].d, acc_min);
+        acc_min = fmaf((float)slm_k4_min_sum(mins, y[i].bsums), half_to_float(x[i].dmin) * y[i].d, acc_min);
     }
     return acc - acc_min;
 }
@@ -410,7 +400,7 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
         }
         __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
-        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)k4_min_sum(mins, y[i].bsums);
+        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)slm_k4_min_sum(mins, y[i].bsums);
     }
     return horizontal_sum(acc) - mins_total;
 }

@@ -224,8 +224,7 @@ static float NEON_NAME(dot_q4_K)(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int min_sum = 0;
-        for (int g = 0; g < 8; g++) min_sum += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
+        int min_sum = slm_k4_min_sum(mins, y[i].bsums);
         int sumi = 0;
         for (int j = 0; j < 4; j++) {
             const uint8_t *q4 = x[i].qs + 32 * j;
@@ -251,8 +250,7 @@ static float NEON_NAME(dot_q5_K)(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int min_sum = 0;
-        for (int g = 0; g < 8; g++) min_sum += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
+        int min_sum = slm_k4_min_sum(mins, y[i].bsums);
         uint8x16_t qh0 = vld1q_u8(x[i].qh), qh1 = vld1q_u8(x[i].qh + 16);
         int sumi = 0;
         for (int j = 0; j < 4; j++) {

@@ -175,6 +175,36 @@ static float dot_q3_K(int64_t n, const void *w, const void *a) {
 /* Each super-block's integer sum is exact; it is scaled with one fused multiply-add per
  * block and the minimums are kept apart until the end. This is also the arithmetic of the
  * reference's repacked Q4_K kernels, so every path gives the same float result. */
+/* sum over the block of scale * (4-bit value x activation), exact */
+static int q4_K_block_sum(const block_q4_K *x, const int8_t *q8, const uint8_t scales[8]) {
+    int sumi = 0;
+    const uint8_t *q4 = x->qs;
+    for (int j = 0; j < 4; j++, q4 += 32, q8 += 64) {
+        int low = 0, high = 0;
+        for (int l = 0; l < 32; l++) {
+            low += (q4[l] & 0xF) * q8[l];
+            high += (q4[l] >> 4) * q8[l + 32];
+        }
+        sumi += scales[2 * j] * low + scales[2 * j + 1] * high;
+    }
+    return sumi;
+}
+
+/* the same for 5-bit values */
+static int q5_K_block_sum(const block_q5_K *x, const int8_t *q8, const uint8_t scales[8]) {
+    int sumi = 0;
+    const uint8_t *ql = x->qs;
+    for (int j = 0; j < 4; j++, ql += 32, q8 += 64) {
+        int low = 0, high = 0;
+        for (int l = 0; l < 32; l++) {
+            low += ((ql[l] & 0xF) | (((x->qh[l] >> (2 * j)) & 1) << 4)) * q8[l];
+            high += ((ql[l] >> 4) | (((x->qh[l] >> (2 * j + 1)) & 1) << 4)) * q8[l + 32];
+        }
+        sumi += scales[2 * j] * low + scales[2 * j + 1] * high;
+    }
+    return sumi;
+}
+
 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const block_q4_K *x = w;
     const block_q8_K *y = a;
@@ -182,21 +212,8 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int min_sum = 0;
-        for (int g = 0; g < 8; g++) min_sum += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
-        int sumi = 0;
-        const uint8_t *q4 = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        for (int j = 0; j < 4; j++, q4 += 32, q8 += 64) {
-            int low = 0, high = 0;
-            for (int l = 0; l < 32; l++) {
-                low += (q4[l] & 0xF) * q8[l];
-                high += (q4[l] >> 4) * q8[l + 32];
-            }
-            sumi += scales[2 * j] * low + scales[2 * j + 1] * high;
-        }
-        acc = fmaf((float)sumi, H(x[i].d) * y[i].d, acc);
-        acc_min = fmaf((float)min_sum, H(x[i].dmin) * y[i].d, acc_min);
+        acc = fmaf((float)q4_K_block_sum(&x[i], y[i].qs, scales), H(x[i].d) * y[i].d, acc);
+        acc_min = fmaf((float)slm_k4_min_sum(mins, y[i].bsums), H(x[i].dmin) * y[i].d, acc_min);
     }
     return acc - acc_min;
 }
@@ -235,21 +252,7 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int min_sum = 0;
-        for (int g = 0; g < 8; g++) min_sum += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
-        int sumi = 0;
-        const uint8_t *ql = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        for (int j = 0; j < 4; j++, ql += 32, q8 += 64) {
-            int low = 0, high = 0;
-            for (int l = 0; l < 32; l++) {
-                int h0 = ((x[i].qh[l] >> (2 * j)) & 1) << 4;
-                int h1 = ((x[i].qh[l] >> (2 * j + 1)) & 1) << 4;
-                low += ((ql[l] & 0xF) | h0) * q8[l];
-                high += ((ql[l] >> 4) | h1) * q8[l + 32];
-            }
-            sumi += scales[2 * j] * low + scales[2 * j + 1] * high;
-        }
+        int sumi = q5_K_block_sum(&x[i], y[i].qs, scales), min_sum = slm_k4_min_sum(mins, y[i].bsums);
         sum += H(x[i].d) * y[i].d * (float)sumi - H(x[i].dmin) * y[i].d * (float)min_sum;
     }
     return sum;
@@ -343,19 +346,8 @@ static float dot_q4_K_tiled(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int s1 = 0, s2 = 0;
-        const uint8_t *q4 = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        for (int j = 0; j < 4; j++, q4 += 32, q8 += 64) {
-            int low = 0, high = 0;
-            for (int l = 0; l < 32; l++) {
-                low += (q4[l] & 0xF) * q8[l];
-                high += (q4[l] >> 4) * q8[l + 32];
-            }
-            s1 += scales[2 * j] * low + scales[2 * j + 1] * high;
-        }
-        for (int g = 0; g < 8; g++) s2 += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
-        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), s1, s2, y[i].d);
+        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), q4_K_block_sum(&x[i], y[i].qs, scales),
+                                 slm_k4_min_sum(mins, y[i].bsums), y[i].d);
     }
     return out;
 }
@@ -367,19 +359,8 @@ static float dot_q5_K_tiled(int64_t n, const void *w, const void *a) {
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        int s1 = 0, s2 = 0;
-        const uint8_t *ql = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        for (int j = 0; j < 4; j++, ql += 32, q8 += 64) {
-            int low = 0, high = 0;
-            for (int l = 0; l < 32; l++) {
-                low += ((ql[l] & 0xF) | (((x[i].qh[l] >> (2 * j)) & 1) << 4)) * q8[l];
-                high += ((ql[l] >> 4) | (((x[i].qh[l] >> (2 * j + 1)) & 1) << 4)) * q8[l + 32];
-            }
-            s1 += scales[2 * j] * low + scales[2 * j + 1] * high;
-        }
-        for (int g = 0; g < 8; g++) s2 += mins[g] * (y[i].bsums[2 * g] + y[i].bsums[2 * g + 1]);
-        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), s1, s2, y[i].d);
+        out = tiled_with_minimum(out, H(x[i].d), H(x[i].dmin), q5_K_block_sum(&x[i], y[i].qs, scales),
+                                 slm_k4_min_sum(mins, y[i].bsums), y[i].d);
     }
     return out;
 }

@@ -117,13 +117,19 @@ static float dot_half_reference_order(const uint16_t *x, const uint16_t *y, int6
 void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out) {
+    if (slm_active_path() == SLM_PATH_AVX2 &&
+        slm_attend_f16_avx2(query, keys, values, row_stride, head_dim, first, last, scale, softcap, out) == 0)
+        return;
+    slm_attend_f16_portable(query, keys, values, row_stride, head_dim, first, last, scale, softcap, scratch, out);
+}
+
+void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
+                             int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                             float scale, float softcap, float *scratch, float *out) {
     /* The numerics of llama.cpp's CPU flash attention over an F16 cache, which its default
      * settings use: the query is rounded to half precision, the softmax runs online, and
      * the weighted sum of values is kept in half precision (scratch holds it). Matching
      * them matters: small models amplify tiny differences through activation rounding. */
-    if (slm_active_path() == SLM_PATH_AVX2 &&
-        slm_attend_f16_avx2(query, keys, values, row_stride, head_dim, first, last, scale, softcap, out) == 0)
-        return;
     uint16_t query_half[1024];
     int64_t dims = head_dim < 1024 ? head_dim : 1024;
     for (int64_t i = 0; i < dims; i++) query_half[i] = slm_fp32_to_fp16(query[i]);

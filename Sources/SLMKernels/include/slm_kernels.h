@@ -129,6 +129,10 @@ void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t positi
 void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
+/* The portable definition of slm_attend_f16, which SIMD versions must match exactly. */
+void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
+                             int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                             float scale, float softcap, float *scratch, float *out);
 void slm_attend_f32(const float *query, const float *keys, const float *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
