@@ -258,31 +258,31 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/* sum over the block of scale * (6-bit value - 32) x activation, exact */
+static int q6_K_block_sum(const block_q6_K *x, const int8_t *q8) {
+    const uint8_t *ql = x->ql, *qh = x->qh;
+    const int8_t *sc = x->scales;
+    int sumi = 0;
+    for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
+        int partial[8] = {0};
+        for (int l = 0; l < 32; l++) {
+            int is = l / 16;
+            partial[is + 0] += (((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32) * q8[l];
+            partial[is + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
+            partial[is + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
+            partial[is + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
+        }
+        for (int g = 0; g < 8; g++) sumi += sc[g] * partial[g];
+    }
+    return sumi;
+}
+
 static float dot_q6_K(int64_t n, const void *w, const void *a) {
     const block_q6_K *x = w;
     const block_q8_K *y = a;
     float sum = 0.0f;
-    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
-        const int8_t *sc = x[i].scales, *q8 = y[i].qs;
-        int sumi = 0;
-        for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
-            int partial[8] = {0};
-            for (int l = 0; l < 32; l++) {
-                int is = l / 16;
-                int q1 = ((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32;
-                int q2 = ((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32;
-                int q3 = ((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32;
-                int q4 = ((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32;
-                partial[is + 0] += q1 * q8[l];
-                partial[is + 2] += q2 * q8[l + 32];
-                partial[is + 4] += q3 * q8[l + 64];
-                partial[is + 6] += q4 * q8[l + 96];
-            }
-            for (int g = 0; g < 8; g++) sumi += sc[g] * partial[g];
-        }
-        sum += H(x[i].d) * y[i].d * (float)sumi;
-    }
+    for (int64_t i = 0; i < n / SLM_QK_K; i++)
+        sum += H(x[i].d) * y[i].d * (float)q6_K_block_sum(&x[i], y[i].qs);
     return sum;
 }
 
@@ -314,23 +314,8 @@ static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
     const block_q6_K *x = w;
     const block_q8_K *y = a;
     float out = 0.0f;
-    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
-        const int8_t *sc = x[i].scales, *q8 = y[i].qs;
-        int sumi = 0;
-        for (int half = 0; half < 2; half++, ql += 64, qh += 32, sc += 8, q8 += 128) {
-            int partial[8] = {0};
-            for (int l = 0; l < 32; l++) {
-                int is = l / 16;
-                partial[is + 0] += (((ql[l] & 0xF) | (((qh[l] >> 0) & 3) << 4)) - 32) * q8[l];
-                partial[is + 2] += (((ql[l + 32] & 0xF) | (((qh[l] >> 2) & 3) << 4)) - 32) * q8[l + 32];
-                partial[is + 4] += (((ql[l] >> 4) | (((qh[l] >> 4) & 3) << 4)) - 32) * q8[l + 64];
-                partial[is + 6] += (((ql[l + 32] >> 4) | (((qh[l] >> 6) & 3) << 4)) - 32) * q8[l + 96];
-            }
-            for (int g = 0; g < 8; g++) sumi += sc[g] * partial[g];
-        }
-        out = fmaf(H(x[i].d) * (float)sumi, y[i].d, out);
-    }
+    for (int64_t i = 0; i < n / SLM_QK_K; i++)
+        out = fmaf(H(x[i].d) * (float)q6_K_block_sum(&x[i], y[i].qs), y[i].d, out);
     return out;
 }
 
