@@ -140,7 +140,6 @@ void slm_scalar_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* Dot products for batches of eight rows or more, where the reference switches K-quants
  * to a tiled kernel with its own float steps. */
 void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
-void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* One weight row against four activation rows, each output exactly as slm_dot_fn gives. */
 typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const activations[4], float out[4]);
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);

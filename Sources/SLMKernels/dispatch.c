@@ -58,7 +58,6 @@ static void setup(void) {
     availability[SLM_PATH_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
                                   __builtin_cpu_supports("f16c");
     slm_avx2_dots(tables[SLM_PATH_AVX2]);
-    slm_avx2_grouped_dots(grouped[SLM_PATH_AVX2]);
     slm_avx2_tiled_dots(tiled[SLM_PATH_AVX2]);
     slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
     slm_avx2_grouped_dot4s(grouped_dot4s[SLM_PATH_AVX2]);

@@ -320,33 +320,8 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
-/* Batched rows of a repacked Q4_K matrix: one fused multiply-add per 64 values. */
-static float dot_q4_K_grouped(int64_t n, const void *w, const void *a) {
-    const block_q4_K *x = w;
-    const block_q8_K *y = a;
-    const __m256i mask4 = _mm256_set1_epi8(0x0F);
-    float acc = 0.0f, acc_min = 0.0f;
-    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        uint8_t scales[8], mins[8];
-        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
-        const float d = half_to_float(x[i].d) * y[i].d, dmin = half_to_float(x[i].dmin) * y[i].d;
-        for (int j = 0; j < 4; j++) {
-            __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
-            __m256i low = _mm256_and_si256(q4, mask4);
-            __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
-            __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
-            __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
-            __m256i sumi = _mm256_add_epi32(dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])),
-                                            dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
-            const int16_t *bs = y[i].bsums + 4 * j;
-            int min_sum = mins[2 * j] * (bs[0] + bs[1]) + mins[2 * j + 1] * (bs[2] + bs[3]);
-            acc = fmaf((float)horizontal_sum_i32(sumi), d, acc);
-            acc_min = fmaf((float)min_sum, dmin, acc_min);
-        }
-    }
-    return acc - acc_min;
-}
-
+/* Batched rows of a repacked Q4_K matrix (always four at a time): one fused multiply-add
+ * per 64 values. */
 static void dot4_q4_K_grouped(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_q4_K *x = w;
     const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
@@ -525,8 +500,6 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
 #pragma GCC pop_options
 #endif
 
-void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot_q4_K_grouped; }
-
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
 
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
@@ -558,7 +531,6 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
-void slm_avx2_grouped_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
