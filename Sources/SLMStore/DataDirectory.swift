@@ -20,6 +20,9 @@ public struct DataDirectory: Sendable, Equatable {
         }
     }
 
+    /// The database file.
+    public var database: URL { url.appendingPathComponent("slm-tui.sqlite3") }
+
     /// Downloaded models.
     public var models: URL { url.appendingPathComponent("models", isDirectory: true) }
 }

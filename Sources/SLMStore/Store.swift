@@ -1,0 +1,224 @@
+import Foundation
+
+/// The slm-tui database: conversations, messages and tool state in one SQLite file.
+/// An actor: one connection, used by one task at a time; every write is a transaction.
+///
+/// ```swift
+/// let store = try Store(path: DataDirectory().database.path)
+/// let conversation = try await store.createConversation(title: "Invoices")
+/// let answer = try await store.appendMessage(to: conversation.id, role: .assistant, content: "", status: .partial)
+/// try await store.updateMessage(answer.id, content: "Done.", status: .complete)
+/// ```
+public actor Store {
+    private let database: Database
+    /// Partial answers a crash had left behind, marked interrupted when the store opened.
+    public nonisolated let interruptedOnOpen: Int
+
+    /// Opens (creating and migrating if needed) the database at `path`.
+    public init(path: String) throws(StoreError) {
+        do {
+            database = try Database(path: path)
+            try Schema.migrate(database)
+            let statement = try database.statement(
+                "UPDATE messages SET status = 'interrupted' WHERE status = 'partial'")
+            try statement.run()
+            interruptedOnOpen = Int(database.changes)
+        } catch let error as SQLiteError {
+            if error.isCorruption { throw .corrupt(path: path, detail: error.message) }
+            throw .sqlite(error)
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw .sqlite(SQLiteError(code: -1, message: String(describing: error)))
+        }
+    }
+
+    /// Renames a damaged database file (and its WAL files) aside with a timestamp, never
+    /// deleting it, so a fresh one can be created. Returns the new name.
+    public static func moveAside(path: String, now: Date = Date()) throws -> URL {
+        let formatter = DateFormatter()
+        formatter.dateFormat = "yyyyMMdd-HHmmss"
+        formatter.timeZone = TimeZone(identifier: "UTC")
+        let target = URL(fileURLWithPath: path + ".corrupt-" + formatter.string(from: now))
+        try FileManager.default.moveItem(atPath: path, toPath: target.path)
+        for suffix in ["-wal", "-shm"] where FileManager.default.fileExists(atPath: path + suffix) {
+            try FileManager.default.moveItem(atPath: path + suffix, toPath: target.path + suffix)
+        }
+        return target
+    }
+
+    // MARK: - Conversations
+
+    public func createConversation(
+        title: String, agent: String? = nil, model: String? = nil, systemPrompt: String? = nil,
+        sampling: String? = nil
+    ) throws(StoreError) -> Conversation {
+        let now = Date()
+        let id = try write { () throws(SQLiteError) -> Int in
+            try database.statement("""
+                INSERT INTO conversations (title, agent, model, system_prompt, sampling, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """).run([.text(title), .text(agent), .text(model), .text(systemPrompt), .text(sampling),
+                          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
+            return database.lastInsertedID
+        }
+        return Conversation(id: id, title: title, agent: agent, model: model, systemPrompt: systemPrompt,
+                            sampling: sampling, createdAt: now, updatedAt: now)
+    }
+
+    /// Conversations, most recently updated first.
+    public func conversations(limit: Int = 50, offset: Int = 0) throws(StoreError) -> [Conversation] {
+        try read { () throws(SQLiteError) in
+            try database.statement("""
+                SELECT id, title, agent, model, system_prompt, sampling, created_at, updated_at
+                FROM conversations ORDER BY updated_at DESC, id DESC LIMIT ? OFFSET ?
+                """).rows([.integer(Int64(limit)), .integer(Int64(offset))]).map(Self.conversation)
+        }
+    }
+
+    public func conversation(_ id: Int) throws(StoreError) -> Conversation {
+        let rows = try read { () throws(SQLiteError) in
+            try database.statement("""
+                SELECT id, title, agent, model, system_prompt, sampling, created_at, updated_at
+                FROM conversations WHERE id = ?
+                """).rows([.integer(Int64(id))])
+        }
+        guard let row = rows.first else { throw .notFound("conversation \(id)") }
+        return Self.conversation(row)
+    }
+
+    public func renameConversation(_ id: Int, to title: String) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("UPDATE conversations SET title = ?, updated_at = ? WHERE id = ?")
+                .run([.text(title), .real(Date().timeIntervalSince1970), .integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("conversation \(id)") }
+    }
+
+    /// Deletes a conversation with its messages and tool calls.
+    public func deleteConversation(_ id: Int) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("DELETE FROM conversations WHERE id = ?").run([.integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("conversation \(id)") }
+    }
+
+    // MARK: - Messages
+
+    public func appendMessage(
+        to conversationID: Int, role: MessageRole, content: String, agent: String? = nil,
+        status: MessageStatus = .complete, promptTokens: Int? = nil, generatedTokens: Int? = nil
+    ) throws(StoreError) -> Message {
+        let now = Date()
+        let id = try write { () throws(SQLiteError) -> Int in
+            try database.statement("""
+                INSERT INTO messages (conversation_id, role, content, agent, prompt_tokens, generated_tokens, status,
+                                      created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([.integer(Int64(conversationID)), .text(role.rawValue), .text(content), .text(agent),
+                          .integer(promptTokens), .integer(generatedTokens), .text(status.rawValue),
+                          .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
+            let id = database.lastInsertedID
+            try touch(conversationID, at: now)
+            return id
+        }
+        return Message(id: id, conversationID: conversationID, role: role, content: content, agent: agent,
+                       promptTokens: promptTokens, generatedTokens: generatedTokens, status: status,
+                       createdAt: now, updatedAt: now)
+    }
+
+    /// Replaces a message's text and status (a streaming answer's periodic save, then its end).
+    public func updateMessage(
+        _ id: Int, content: String, status: MessageStatus, generatedTokens: Int? = nil
+    ) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("""
+                UPDATE messages SET content = ?, status = ?, generated_tokens = COALESCE(?, generated_tokens),
+                                    updated_at = ? WHERE id = ?
+                """).run([.text(content), .text(status.rawValue), .integer(generatedTokens),
+                          .real(Date().timeIntervalSince1970), .integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("message \(id)") }
+    }
+
+    /// A conversation's messages in order.
+    public func messages(in conversationID: Int) throws(StoreError) -> [Message] {
+        try read { () throws(SQLiteError) in
+            try database.statement("""
+                SELECT id, conversation_id, role, content, agent, prompt_tokens, generated_tokens, status,
+                       created_at, updated_at
+                FROM messages WHERE conversation_id = ? ORDER BY id
+                """).rows([.integer(Int64(conversationID))]).map(Self.message)
+        }
+    }
+
+    // MARK: - Search
+
+    /// Messages whose text matches `text` (every word, as a prefix), best matches first.
+    public func search(_ text: String, limit: Int = 20) throws(StoreError) -> [SearchHit] {
+        let query = Self.ftsQuery(text)
+        guard !query.isEmpty else { return [] }
+        return try read { () throws(SQLiteError) in
+            try database.statement("""
+                SELECT m.id, m.conversation_id, c.title, snippet(messages_fts, 0, '[', ']', '…', 12)
+                FROM messages_fts JOIN messages m ON m.id = messages_fts.rowid
+                JOIN conversations c ON c.id = m.conversation_id
+                WHERE messages_fts MATCH ? ORDER BY rank LIMIT ?
+                """).rows([.text(query), .integer(Int64(limit))]).map { row in
+                SearchHit(messageID: row.int(0) ?? 0, conversationID: row.int(1) ?? 0,
+                          conversationTitle: row.string(2) ?? "", snippet: row.string(3) ?? "")
+            }
+        }
+    }
+
+    /// User text as an FTS5 query: each word quoted (no operators from the user) and
+    /// matched as a prefix.
+    static func ftsQuery(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace })
+            .map { "\"" + $0.replacingOccurrences(of: "\"", with: "\"\"") + "\"*" }
+            .joined(separator: " ")
+    }
+
+    // MARK: - Plumbing
+
+    private func touch(_ conversationID: Int, at date: Date) throws(SQLiteError) {
+        try database.statement("UPDATE conversations SET updated_at = ? WHERE id = ?")
+            .run([.real(date.timeIntervalSince1970), .integer(Int64(conversationID))])
+    }
+
+    private func write<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
+        do {
+            return try database.transaction { try body() }
+        } catch let error as SQLiteError {
+            throw .sqlite(error)
+        } catch {
+            throw .sqlite(SQLiteError(code: -1, message: String(describing: error)))
+        }
+    }
+
+    private func read<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
+        do {
+            return try body()
+        } catch {
+            throw .sqlite(error)
+        }
+    }
+
+    private static func date(_ row: Row, _ index: Int) -> Date {
+        Date(timeIntervalSince1970: row.double(index) ?? 0)
+    }
+
+    private static func conversation(_ row: Row) -> Conversation {
+        Conversation(id: row.int(0) ?? 0, title: row.string(1) ?? "", agent: row.string(2), model: row.string(3),
+                     systemPrompt: row.string(4), sampling: row.string(5), createdAt: date(row, 6),
+                     updatedAt: date(row, 7))
+    }
+
+    private static func message(_ row: Row) -> Message {
+        Message(id: row.int(0) ?? 0, conversationID: row.int(1) ?? 0,
+                role: MessageRole(rawValue: row.string(2) ?? "") ?? .user, content: row.string(3) ?? "",
+                agent: row.string(4), promptTokens: row.int(5), generatedTokens: row.int(6),
+                status: MessageStatus(rawValue: row.string(7) ?? "") ?? .complete, createdAt: date(row, 8),
+                updatedAt: date(row, 9))
+    }
+}

@@ -1,0 +1,24 @@
+import Foundation
+
+/// Why the store cannot do something. Messages say what to do about it.
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file was written by a newer slm-tui.
+    case newerSchema(found: Int, known: Int)
+    /// The file is not an SQLite database or is damaged; `moveAside` offers a fresh start.
+    case corrupt(path: String, detail: String)
+    case notFound(String)
+    case sqlite(SQLiteError)
+
+    public var description: String {
+        switch self {
+        case .newerSchema(let found, let known):
+            "the database was written by a newer slm-tui (schema \(found); this version knows up to \(known)); update slm-tui"
+        case .corrupt(let path, let detail):
+            "\(path) is damaged or not an slm-tui database (\(detail)); it can be moved aside and a fresh one started"
+        case .notFound(let what):
+            "\(what) does not exist"
+        case .sqlite(let error):
+            error.description
+        }
+    }
+}
