@@ -10,7 +10,7 @@ import Foundation
 /// try await store.updateMessage(answer.id, content: "Done.", status: .complete)
 /// ```
 public actor Store {
-    private let database: Database
+    let database: Database
     /// Partial answers a crash had left behind, marked interrupted when the store opened.
     public nonisolated let interruptedOnOpen: Int
 
@@ -181,12 +181,12 @@ public actor Store {
 
     // MARK: - Plumbing
 
-    private func touch(_ conversationID: Int, at date: Date) throws(SQLiteError) {
+    func touch(_ conversationID: Int, at date: Date) throws(SQLiteError) {
         try database.statement("UPDATE conversations SET updated_at = ? WHERE id = ?")
             .run([.real(date.timeIntervalSince1970), .integer(Int64(conversationID))])
     }
 
-    private func write<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
+    func write<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
         do {
             return try database.transaction { try body() }
         } catch let error as SQLiteError {
@@ -196,7 +196,7 @@ public actor Store {
         }
     }
 
-    private func read<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
+    func read<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
         do {
             return try body()
         } catch {
@@ -204,7 +204,7 @@ public actor Store {
         }
     }
 
-    private static func date(_ row: Row, _ index: Int) -> Date {
+    static func date(_ row: Row, _ index: Int) -> Date {
         Date(timeIntervalSince1970: row.double(index) ?? 0)
     }
 
