@@ -1,13 +1,15 @@
 import Foundation
+import SLMAgent
 import SLMEngine
+import SLMStore
 
 /// `slm-tui chat`: one prompt in, a streamed answer out.
 enum ChatCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, flags: ["--raw", "--json"],
+            words, flags: ["--raw", "--json", "--no-save"],
             options: ["--model", "--system", "--temp", "--top-k", "--top-p", "--seed", "--max-tokens", "--ctx",
-                      "--threads"])
+                      "--threads", "--db"])
         guard arguments.positionals.count <= 1 else {
             throw UsageError("chat takes one prompt (quote it), or reads it from standard input")
         }
@@ -27,6 +29,8 @@ enum ChatCommand {
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw UsageError("the prompt is empty")
         }
+        // open the history first: a damaged database is reported before any work is done
+        let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
         let (model, tokenizer) = try ModelResolution.load(arguments.options["--model"])
         let promptTokens: [Int]
         if arguments.has("--raw") {
@@ -43,23 +47,39 @@ enum ChatCommand {
         let context = min(requestedContext, model.hyperparameters.trainedContextLength)
         let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: context, threads: threads)
         let request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling)
-        return try stream(generator.generate(request), json: arguments.has("--json"))
+        let modelName = arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m"
+        let system = arguments.options["--system"]
+        let recorder = try store.map { store in
+            try wait { try await ConversationRecorder(store: store, userText: prompt, model: modelName, systemPrompt: system) }
+        }
+        return try stream(generator.generate(request), json: arguments.has("--json"), recorder: recorder, model: modelName)
     }
 
     /// Prints the stream as it comes; waits on it from this synchronous command.
-    private static func stream(_ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool) throws -> Int32 {
+    private static func stream(
+        _ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool, recorder: ConversationRecorder?, model: String
+    ) throws -> Int32 {
         let outcome = BlockingResult()
         Task {
             do {
                 for try await event in events {
                     switch event {
                     case .token(let id, let text):
+                        try await recorder?.append(text)
                         if json {
                             if id >= 0 || !text.isEmpty { try Console.printJSON(TokenLine(text: text, id: id)) }
                         } else {
                             Console.write(Console.safe(text, keepingNewlines: true))
                         }
                     case .finished(let stats):
+                        try await recorder?.finish(
+                            stats.stopReason == .cancelled ? .cancelled : .complete,
+                            metrics: TurnMetrics(
+                                model: model, promptTokens: stats.promptTokens, generatedTokens: stats.generatedTokens,
+                                prefillTokensPerSecond: stats.prefillTokensPerSecond,
+                                decodeTokensPerSecond: stats.decodeTokensPerSecond,
+                                timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
+                                peakResidentBytes: PeakMemory.residentBytes()))
                         if json {
                             try Console.printJSON(StatsLine(stats))
                         } else {
@@ -73,6 +93,7 @@ enum ChatCommand {
                 }
                 outcome.finish(nil)
             } catch {
+                try? await recorder?.finish(.failed)
                 outcome.finish(error)
             }
         }

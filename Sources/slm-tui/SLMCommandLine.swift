@@ -14,8 +14,15 @@ enum SLMCommandLine {
         Usage:
           slm-tui --help | --version
           slm-tui chat [--model NAME|PATH] [--system S] [--temp T] [--top-k K] [--top-p P] [--seed N]
-                       [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [PROMPT]
-                                                  stream an answer (prompt from stdin when not given)
+                       [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [--db PATH] [--no-save]
+                       [PROMPT]                   stream an answer (prompt from stdin when not given) and
+                                                  save the exchange in the history
+          slm-tui history [--json] [--limit N] [--db PATH] [--move-aside]
+                                                  saved conversations, most recent first
+          slm-tui export ID [--format md|json] [-o FILE] [--db PATH]
+                                                  a conversation as Markdown or JSON
+          slm-tui search TEXT [--json] [--limit N] [--db PATH]
+                                                  full-text search over saved messages
           slm-tui tokenize [--model NAME|PATH] [--json] TEXT
                                                   token ids (BOS added) and pieces
           slm-tui models info NAME|PATH [--json]  describe a GGUF model (catalog name or file)
@@ -27,7 +34,8 @@ enum SLMCommandLine {
                                                   weight GB/s of each quant kernel (4096x4096)
 
         Environment:
-          SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui)
+          SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),
+                         holding slm-tui.sqlite3 (the history) and models/
           SLM_KERNELS    force a kernel path: scalar, avx2, neon, neon-dotprod
         """
 
@@ -63,6 +71,12 @@ enum SLMCommandLine {
             return try ChatCommand.run(rest)
         case "tokenize":
             return try TokenizeCommand.run(rest)
+        case "history":
+            return try HistoryCommands.history(rest)
+        case "export":
+            return try HistoryCommands.export(rest)
+        case "search":
+            return try HistoryCommands.search(rest)
         case "bench":
             return try BenchCommand.run(rest)
         default:

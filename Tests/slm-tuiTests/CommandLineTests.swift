@@ -22,11 +22,15 @@ struct CommandLineTests {
         return directory.appendingPathComponent("slm-tui")
     }
 
+    /// A data folder of the tests' own, so no run touches the user's history.
+    static let home = FileManager.default.temporaryDirectory.appendingPathComponent("slm-cli-\(UUID().uuidString)").path
+
     static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
         let process = Process()
         process.executableURL = binary
         process.arguments = arguments
-        process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+        process.environment = ProcessInfo.processInfo.environment
+            .merging(["SLM_TUI_HOME": home]) { $1 }.merging(environment) { $1 }
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -42,7 +46,8 @@ struct CommandLineTests {
     func help() throws {
         let result = try Self.run(["--help"])
         #expect(result.status == 0)
-        for command in ["chat", "tokenize", "models info", "models pull", "models path", "bench --kernels"] {
+        for command in ["chat", "tokenize", "history", "export", "search", "models info", "models pull", "models path",
+                        "bench --kernels"] {
             #expect(result.stdout.contains(command))
         }
     }
@@ -191,6 +196,51 @@ struct CommandLineTests {
             #expect((row["peak_rss_bytes"] as? Int ?? 0) > 1_000_000)
             #expect((row["load_ms"] as? Double ?? -1) >= 0)
         }
+    }
+
+    @Test("chat saves the exchange; history, export and search read it back")
+    func history() throws {
+        let directory = try Fixtures.temporaryDirectory("history")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("h.sqlite3").path
+        let chat = try Self.run(["chat", "--model", Self.tinyModel, "--db", db, "--raw", "--temp", "0",
+                                 "--max-tokens", "6", "pelican migration notes"])
+        #expect(chat.status == 0, "\(chat.stderr)")
+        let list = try Self.run(["history", "--json", "--db", db])
+        let conversations = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
+        #expect(conversations.count == 1)
+        #expect(conversations.first?["title"] as? String == "pelican migration notes")
+        let id = try #require(conversations.first?["id"] as? Int)
+        let markdown = try Self.run(["export", "\(id)", "--db", db])
+        #expect(markdown.stdout.contains("pelican migration notes"))
+        #expect(markdown.stdout.contains("## assistant"))
+        let file = directory.appendingPathComponent("out.json").path
+        #expect(try Self.run(["export", "\(id)", "--format", "json", "-o", file, "--db", db]).status == 0)
+        let exported = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: file))) as? [String: Any]
+        #expect((exported?["messages"] as? [[String: Any]])?.last?["status"] as? String == "complete")
+        let search = try Self.run(["search", "pelican", "--db", db])
+        #expect(search.stdout.hasPrefix("\(id)\t"))
+        #expect(try Self.run(["search", "albatross", "--db", db]).stdout == "no matches\n")
+        #expect(try Self.run(["export", "999", "--db", db]).stderr.contains("does not exist"))
+    }
+
+    @Test("--no-save leaves no history; a damaged database is reported and can be moved aside")
+    func noSaveAndCorruption() throws {
+        let directory = try Fixtures.temporaryDirectory("history")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("h.sqlite3").path
+        let chat = try Self.run(["chat", "--model", Self.tinyModel, "--db", db, "--no-save", "--max-tokens", "2", "hi"])
+        #expect(chat.status == 0)
+        #expect(!FileManager.default.fileExists(atPath: db))
+        try Data(repeating: 0x5A, count: 4096).write(to: URL(fileURLWithPath: db))
+        let refused = try Self.run(["chat", "--model", Self.tinyModel, "--db", db, "--max-tokens", "2", "hi"])
+        #expect(refused.status == 1)
+        #expect(refused.stderr.contains("--move-aside"))
+        let repaired = try Self.run(["history", "--move-aside", "--db", db])
+        #expect(repaired.status == 0)
+        #expect(repaired.stderr.contains("moved the damaged database"))
+        let kept = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".corrupt-") }
+        #expect(kept.count == 1)
     }
 
     @Test("models path honours SLM_TUI_HOME")

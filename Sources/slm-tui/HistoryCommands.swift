@@ -1,0 +1,94 @@
+import Foundation
+import SLMStore
+
+/// `slm-tui history`, `slm-tui export` and `slm-tui search`: the saved conversations.
+enum HistoryCommands {
+    static func history(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, flags: ["--json", "--move-aside"], options: ["--db", "--limit"])
+        guard arguments.positionals.isEmpty else { throw UsageError("history takes no positional arguments") }
+        let limit = try arguments.integer("--limit", default: 50, range: 1...100_000)
+        let store = try StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: arguments.has("--move-aside"))
+        let conversations = try wait { try await store.conversations(limit: limit) }
+        if arguments.has("--json") {
+            try printJSON(conversations)
+        } else if conversations.isEmpty {
+            Console.print("no conversations yet")
+        } else {
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            for conversation in conversations {
+                Console.print("\(conversation.id)\t\(formatter.string(from: conversation.updatedAt))\t\(Console.safe(conversation.title))")
+            }
+        }
+        return 0
+    }
+
+    static func export(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, options: ["--db", "--format", "-o"])
+        guard arguments.positionals.count == 1, let id = Int(arguments.positionals[0]) else {
+            throw UsageError("export takes one conversation id (see slm-tui history)")
+        }
+        let format = arguments.options["--format"] ?? "md"
+        guard format == "md" || format == "json" else { throw UsageError("--format is md or json, not \(format)") }
+        let store = try StoreAccess.open(arguments.options["--db"])
+        let export = try wait { try await store.export(id) }
+        let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
+        if let output = arguments.options["-o"] {
+            try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        } else {
+            FileHandle.standardOutput.write(data)
+            if format == "json" { Console.write("\n") }
+        }
+        return 0
+    }
+
+    static func search(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, flags: ["--json"], options: ["--db", "--limit"])
+        guard !arguments.positionals.isEmpty else { throw UsageError("search takes the text to look for") }
+        let limit = try arguments.integer("--limit", default: 20, range: 1...1000)
+        let store = try StoreAccess.open(arguments.options["--db"])
+        let text = arguments.positionals.joined(separator: " ")
+        let hits = try wait { try await store.search(text, limit: limit) }
+        if arguments.has("--json") {
+            try printJSON(hits)
+        } else if hits.isEmpty {
+            Console.print("no matches")
+        } else {
+            for hit in hits {
+                Console.print("\(hit.conversationID)\t\(Console.safe(hit.conversationTitle))\t\(Console.safe(hit.snippet))")
+            }
+        }
+        return 0
+    }
+
+    private static func printJSON<T: Encodable>(_ value: T) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        Console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
+    }
+}
+
+/// Runs async work from a synchronous command and returns its result.
+func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = ResultBox<T>()
+    Task {
+        do { box.set(.success(try await work())) } catch { box.set(.failure(error)) }
+    }
+    return try box.wait().get()
+}
+
+private final class ResultBox<T: Sendable>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<T, Error>?
+
+    func set(_ value: Result<T, Error>) {
+        result = value
+        done.signal()
+    }
+
+    func wait() -> Result<T, Error> {
+        done.wait()
+        return result!
+    }
+}

@@ -1,0 +1,34 @@
+import Foundation
+import SLMStore
+
+/// Opens the database a command uses: `--db PATH`, else the data directory's file.
+enum StoreAccess {
+    static func path(_ option: String?) -> String {
+        option ?? DataDirectory().database.path
+    }
+
+    /// The store, creating its folder if needed. A damaged file is moved aside (renamed with a
+    /// timestamp, never deleted) only when `moveAsideIfCorrupt` says so; otherwise the
+    /// error says how.
+    static func open(_ option: String?, moveAsideIfCorrupt: Bool = false) throws -> Store {
+        let path = path(option)
+        let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        do {
+            return try Store(path: path)
+        } catch StoreError.corrupt(let path, let detail) {
+            guard moveAsideIfCorrupt else {
+                throw CommandError("\(path) is damaged or not an slm-tui database (\(detail)); run `slm-tui history --move-aside` to rename it with a timestamp and start a fresh one")
+            }
+            let moved = try Store.moveAside(path: path)
+            Console.error("moved the damaged database to \(moved.path)")
+            return try Store(path: path)
+        }
+    }
+}
+
+/// A command failure with a message for the user.
+struct CommandError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
