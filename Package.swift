@@ -31,7 +31,8 @@ let package = Package(
         .testTarget(
             name: "SLMEngineTests", dependencies: ["SLMEngine", "SLMKernels", "SLMTestSupport"],
             exclude: []),
-        .testTarget(name: "SLMStoreTests", dependencies: ["SLMStore"]),
+        .executableTarget(name: "store-writer", dependencies: ["SLMAgent", "SLMStore"], path: "Tests/StoreWriter"),
+        .testTarget(name: "SLMStoreTests", dependencies: ["SLMStore", "store-writer"]),
         .testTarget(name: "SLMAgentTests", dependencies: ["SLMAgent", "SLMTestSupport"]),
         .testTarget(name: "SLMTUITests", dependencies: ["SLMTUI"]),
         .testTarget(name: "slm-tuiTests", dependencies: ["slm-tui", "SLMTestSupport"]),

@@ -47,6 +47,19 @@ public actor Store {
         return target
     }
 
+    /// Caps the file at `pages` database pages: writes beyond fail with a full-disk error
+    /// and change nothing. (Also how tests simulate a full disk.)
+    public func limitSize(toPages pages: Int) throws(StoreError) {
+        try read { () throws(SQLiteError) in try database.execute("PRAGMA max_page_count = \(max(1, pages))") }
+    }
+
+    /// `PRAGMA integrity_check`: "ok", or what is wrong.
+    public func integrityCheck() throws(StoreError) -> String {
+        try read { () throws(SQLiteError) in
+            try database.statement("PRAGMA integrity_check").rows().compactMap { $0.string(0) }.joined(separator: "; ")
+        }
+    }
+
     // MARK: - Conversations
 
     public func createConversation(
