@@ -55,6 +55,13 @@ extension Store {
         return try draft(id)
     }
 
+    public func deleteDraft(_ id: Int) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("DELETE FROM drafts WHERE id = ?").run([.integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("draft \(id)") }
+    }
+
     private func drafts(where condition: String, _ values: [SQLValue]) throws(StoreError) -> [DraftRecord] {
         try read { () throws(SQLiteError) in
             try database.statement("""

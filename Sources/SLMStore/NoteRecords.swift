@@ -18,6 +18,13 @@ extension Store {
         return NoteRecord(id: id, text: text, createdAt: now)
     }
 
+    public func deleteNote(_ id: Int) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("DELETE FROM notes WHERE id = ?").run([.integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("note \(id)") }
+    }
+
     /// Notes containing every word of `text` (case-insensitive), newest first; all notes when empty.
     public func notes(matching text: String = "", limit: Int = 50) throws(StoreError) -> [NoteRecord] {
         let words = text.split(whereSeparator: { $0.isWhitespace }).map(String.init)

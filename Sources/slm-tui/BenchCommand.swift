@@ -1,14 +1,16 @@
 import Foundation
 import SLMEngine
+import SLMStore
 
 /// `slm-tui bench`: model speed as llama-bench measures it, or `--kernels`: weight
 /// throughput of each quant kernel.
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, flags: ["--kernels", "--json"],
+            words, flags: ["--kernels", "--store", "--json"],
             options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx"])
         guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
+        if arguments.has("--store") { return try store(arguments) }
         if !arguments.has("--kernels") { return try model(arguments) }
         if let name = arguments.options["--path"] {
             guard let path = KernelPath.allCases.first(where: { $0.description == name }) else {
@@ -40,6 +42,23 @@ enum BenchCommand {
 }
 
 extension BenchCommand {
+    /// The store's append, list and search times on a throwaway database.
+    static func store(_ arguments: Arguments) throws -> Int32 {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slm-tui-bench-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        if !arguments.has("--json") { Console.error("filling a throwaway database with 10,000 conversations and 100,000 messages…") }
+        let result = try wait { try await StoreBenchmark().run(in: folder) }
+        if arguments.has("--json") {
+            try Console.printJSON(result)
+        } else {
+            Console.print(String(format: "append a message (median)   %.3f ms", result.medianAppendMilliseconds))
+            Console.print(String(format: "list %d conversations     %.1f ms", result.conversations, result.listMilliseconds))
+            Console.print(String(format: "search %d messages (median) %.1f ms", result.messages, result.searchMilliseconds))
+        }
+        return 0
+    }
+
     /// pp and tg tests of a model, printed as llama-bench prints them.
     static func model(_ arguments: Arguments) throws -> Int32 {
         let prompt = try arguments.integer("-p", default: 512, range: 0...65_536)

@@ -32,6 +32,7 @@ enum SLMCommandLine {
                                                   prompt (pp) and generation (tg) tokens/s, as llama-bench
           slm-tui bench --kernels [--path P] [--json]
                                                   weight GB/s of each quant kernel (4096x4096)
+          slm-tui bench --store [--json]          store append / list / search times
 
         Environment:
           SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),

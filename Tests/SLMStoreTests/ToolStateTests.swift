@@ -49,6 +49,11 @@ struct ToolStateTests {
         #expect(try await store.notes(matching: "100%").count == 1)
         #expect(try await store.notes(matching: "_").count == 1)
         #expect(try await store.notes().count == 2)
+        let kept = try await store.notes(matching: "wifi")
+        try await store.deleteNote(try #require(kept.first).id)
+        #expect(try await store.notes().count == 1)
+        try await store.deleteDraft(draft.id)
+        await #expect(throws: StoreError.notFound("draft \(draft.id)")) { try await store.draft(draft.id) }
     }
 
     @Test("metrics are summarised per model")
@@ -76,5 +81,16 @@ struct ToolStateTests {
         #expect(export.markdown.contains("(cancelled)"))
         let decoded = try JSONSerialization.jsonObject(with: export.json()) as? [String: Any]
         #expect((decoded?["messages"] as? [Any])?.count == 2)
+    }
+}
+
+@Suite("Store benchmark")
+struct StoreBenchmarkTests {
+    @Test("runs on a small database and reports every figure")
+    func smallRun() async throws {
+        let folder = URL(fileURLWithPath: try StoreTests.temporaryPath()).deletingLastPathComponent()
+        let result = try await StoreBenchmark(conversations: 20, messages: 200).run(in: folder)
+        #expect(result.conversations == 20 && result.messages == 200)
+        #expect(result.medianAppendMilliseconds > 0 && result.listMilliseconds > 0 && result.searchMilliseconds > 0)
     }
 }
