@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// The slm-tui database: conversations, messages and tool state in one SQLite file.
@@ -25,6 +26,8 @@ public actor Store {
             interruptedOnOpen = Int(database.changes)
         } catch let error as SQLiteError {
             if error.isCorruption { throw .corrupt(path: path, detail: error.message) }
+            if error.primaryCode == SQLITE_READONLY { throw .readOnly(path: path) }
+            if error.primaryCode == SQLITE_CANTOPEN { throw .cannotOpen(path: path, detail: error.message) }
             throw .sqlite(error)
         } catch let error as StoreError {
             throw error

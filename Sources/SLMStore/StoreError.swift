@@ -6,6 +6,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case newerSchema(found: Int, known: Int)
     /// The file is not an SQLite database or is damaged; `moveAside` offers a fresh start.
     case corrupt(path: String, detail: String)
+    /// The file or its folder cannot be opened (missing folder, no permission).
+    case cannotOpen(path: String, detail: String)
+    /// The file can be read but not written (permissions, read-only medium).
+    case readOnly(path: String)
     case notFound(String)
     case sqlite(SQLiteError)
 
@@ -15,6 +19,10 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database was written by a newer slm-tui (schema \(found); this version knows up to \(known)); update slm-tui"
         case .corrupt(let path, let detail):
             "\(path) is damaged or not an slm-tui database (\(detail)); it can be moved aside and a fresh one started"
+        case .cannotOpen(let path, let detail):
+            "cannot open the database \(path) (\(detail)); check that its folder exists and is writable"
+        case .readOnly(let path):
+            "the database \(path) is read-only; check its permissions (nothing was changed)"
         case .notFound(let what):
             "\(what) does not exist"
         case .sqlite(let error):

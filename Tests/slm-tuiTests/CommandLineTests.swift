@@ -25,9 +25,9 @@ struct CommandLineTests {
     /// A data folder of the tests' own, so no run touches the user's history.
     static let home = FileManager.default.temporaryDirectory.appendingPathComponent("slm-cli-\(UUID().uuidString)").path
 
-    static func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Run {
+    static func run(_ arguments: [String], environment: [String: String] = [:], executable: URL? = nil) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable ?? binary
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment
             .merging(["SLM_TUI_HOME": home]) { $1 }.merging(environment) { $1 }
@@ -241,6 +241,35 @@ struct CommandLineTests {
         #expect(repaired.stderr.contains("moved the damaged database"))
         let kept = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.contains(".corrupt-") }
         #expect(kept.count == 1)
+    }
+
+    @Test("a read-only folder or file gives a clear error and leaves the history intact",
+          .enabled(if: FileManager.default.fileExists(atPath: "/usr/bin/setpriv") && getuid() == 0))
+    func unwritable() throws {
+        // root ignores permissions, so the commands run as nobody
+        func runAsNobody(_ arguments: [String]) throws -> Run {
+            try Self.run(["--reuid=65534", "--regid=65534", "--clear-groups", Self.binary.path] + arguments,
+                         executable: URL(fileURLWithPath: "/usr/bin/setpriv"))
+        }
+        let folder = try Fixtures.temporaryDirectory("readonly")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        let inLockedFolder = try runAsNobody(["history", "--db", folder.appendingPathComponent("x.sqlite3").path])
+        #expect(inLockedFolder.status == 1)
+        #expect(inLockedFolder.stderr.contains("cannot open the database"))
+
+        try FileManager.default.setAttributes([.posixPermissions: 0o777], ofItemAtPath: folder.path)
+        let db = folder.appendingPathComponent("h.sqlite3").path
+        #expect(try Self.run(["chat", "--model", Self.tinyModel, "--db", db, "--max-tokens", "2", "kept"]).status == 0)
+        for file in try FileManager.default.contentsOfDirectory(atPath: folder.path) {
+            try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: folder.appendingPathComponent(file).path)
+        }
+        let readOnly = try runAsNobody(["chat", "--model", Self.tinyModel, "--db", db, "--max-tokens", "2", "lost"])
+        #expect(readOnly.status == 1)
+        #expect(readOnly.stderr.contains("read-only"))
+        let history = try Self.run(["history", "--db", db])
+        #expect(history.stdout.contains("kept"))
+        #expect(!history.stdout.contains("lost"))
     }
 
     @Test("models path honours SLM_TUI_HOME")
