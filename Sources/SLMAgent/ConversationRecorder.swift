@@ -13,10 +13,11 @@ public actor ConversationRecorder {
     private var lastSave = ContinuousClock.now
 
     /// Starts recording: a new conversation titled after the prompt (or an existing one),
-    /// the user's message and an empty partial answer.
+    /// the user's message and an empty partial answer. `sampling` is the sampling
+    /// parameters as JSON, kept with a new conversation.
     public init(
         store: Store, conversationID: Int? = nil, userText: String, model: String, systemPrompt: String? = nil,
-        saveInterval: Duration = .seconds(1)
+        sampling: String? = nil, saveInterval: Duration = .seconds(1)
     ) async throws {
         self.store = store
         self.saveInterval = saveInterval
@@ -25,7 +26,8 @@ public actor ConversationRecorder {
             id = conversationID
         } else {
             id = try await store.createConversation(
-                title: Self.title(for: userText), agent: "assistant", model: model, systemPrompt: systemPrompt).id
+                title: Self.title(for: userText), agent: "assistant", model: model, systemPrompt: systemPrompt,
+                sampling: sampling).id
         }
         self.conversationID = id
         _ = try await store.appendMessage(to: id, role: .user, content: userText)

@@ -49,8 +49,12 @@ enum ChatCommand {
         let request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling)
         let modelName = arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m"
         let system = arguments.options["--system"]
+        let samplingJSON = try String(decoding: JSONEncoder().encode(sampling), as: UTF8.self)
         let recorder = try store.map { store in
-            try wait { try await ConversationRecorder(store: store, userText: prompt, model: modelName, systemPrompt: system) }
+            try wait {
+                try await ConversationRecorder(store: store, userText: prompt, model: modelName, systemPrompt: system,
+                                               sampling: samplingJSON)
+            }
         }
         return try stream(generator.generate(request), json: arguments.has("--json"), recorder: recorder, model: modelName)
     }

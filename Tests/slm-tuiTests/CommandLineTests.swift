@@ -210,6 +210,8 @@ struct CommandLineTests {
         let conversations = try #require(try JSONSerialization.jsonObject(with: Data(list.stdout.utf8)) as? [[String: Any]])
         #expect(conversations.count == 1)
         #expect(conversations.first?["title"] as? String == "pelican migration notes")
+        let sampling = try #require(conversations.first?["sampling"] as? String)
+        #expect(sampling.contains("\"temperature\":0"))
         let id = try #require(conversations.first?["id"] as? Int)
         let markdown = try Self.run(["export", "\(id)", "--db", db])
         #expect(markdown.stdout.contains("pelican migration notes"))
