@@ -32,7 +32,7 @@ let package = Package(
             name: "SLMEngineTests", dependencies: ["SLMEngine", "SLMKernels", "SLMTestSupport"],
             exclude: []),
         .executableTarget(name: "store-writer", dependencies: ["SLMAgent", "SLMStore"], path: "Tests/StoreWriter"),
-        .testTarget(name: "SLMStoreTests", dependencies: ["SLMStore", "store-writer"]),
+        .testTarget(name: "SLMStoreTests", dependencies: ["SLMStore", "SLMTestSupport", "store-writer"]),
         .testTarget(name: "SLMAgentTests", dependencies: ["SLMAgent", "SLMTestSupport"]),
         .testTarget(name: "SLMTUITests", dependencies: ["SLMTUI"]),
         .testTarget(name: "slm-tuiTests", dependencies: ["slm-tui", "SLMTestSupport"]),

@@ -1,20 +1,13 @@
 import Foundation
 import SLMStore
+import SLMTestSupport
 import Testing
 
 /// The store under failure: processes killed mid-answer, two writers at once, a full disk,
 /// paths that cannot be opened.
 @Suite("Store faults", .serialized)
 struct FaultTests {
-    static var writer: URL {
-        var directory = Bundle.main.bundleURL
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("store-writer").path),
-            directory.path != "/"
-        {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("store-writer")
-    }
+    static var writer: URL { BuiltProducts.executable("store-writer") }
 
     static func answer(tag: String, words: Int) -> String {
         (0..<words).map { "\(tag)-w\($0) " }.joined()

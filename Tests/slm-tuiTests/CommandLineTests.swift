@@ -11,16 +11,7 @@ struct CommandLineTests {
         let stderr: String
     }
 
-    static var binary: URL {
-        // the test bundle sits in the build products folder beside the executable
-        var directory = Bundle.main.bundleURL
-        while !FileManager.default.fileExists(atPath: directory.appendingPathComponent("slm-tui").path),
-            directory.path != "/"
-        {
-            directory.deleteLastPathComponent()
-        }
-        return directory.appendingPathComponent("slm-tui")
-    }
+    static var binary: URL { BuiltProducts.executable("slm-tui") }
 
     /// A data folder of the tests' own, so no run touches the user's history.
     static let home = FileManager.default.temporaryDirectory.appendingPathComponent("slm-cli-\(UUID().uuidString)").path
