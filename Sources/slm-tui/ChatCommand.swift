@@ -68,6 +68,8 @@ enum ChatCommand {
             do {
                 for try await event in events {
                     switch event {
+                    case .constrained:
+                        break
                     case .token(let id, let text):
                         try await recorder?.append(text)
                         if json {

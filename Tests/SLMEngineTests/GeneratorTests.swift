@@ -20,6 +20,7 @@ struct GeneratorTests {
                 if id >= 0 { ids.append(id) }
                 text += piece
             case .finished(let finished): stats = finished
+            case .constrained: break
             }
         }
         return (ids, text, stats)

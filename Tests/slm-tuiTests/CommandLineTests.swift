@@ -137,6 +137,7 @@ struct CommandLineTests {
             let process = Process()
             process.executableURL = Self.binary
             process.arguments = ["chat", "--model", Self.tinyModel, "--seed", "7", "--temp", "1.2", "--max-tokens", "12"]
+            process.environment = ProcessInfo.processInfo.environment.merging(["SLM_TUI_HOME": Self.home]) { $1 }
             let input = Pipe(), output = Pipe()
             process.standardInput = input
             process.standardOutput = output

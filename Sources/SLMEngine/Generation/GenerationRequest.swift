@@ -3,15 +3,19 @@ public struct GenerationRequest: Sendable, Equatable {
     public var prompt: [Int]
     public var maxTokens: Int
     public var sampling: SamplingParameters
-    /// Generation stops before any of these texts; they are not part of the answer.
+    /// Generation stops before any of these texts; they are not part of the answer. They
+    /// are not looked for while a grammar is in control.
     public var stopStrings: [String]
+    /// A grammar the answer (or part of it) must follow; generation ends when it is complete.
+    public var constraint: GrammarConstraint?
 
     public init(prompt: [Int], maxTokens: Int = 256, sampling: SamplingParameters = SamplingParameters(),
-                stopStrings: [String] = []) {
+                stopStrings: [String] = [], constraint: GrammarConstraint? = nil) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopStrings = stopStrings
+        self.constraint = constraint
     }
 }
 
@@ -19,6 +23,9 @@ public struct GenerationRequest: Sendable, Equatable {
 public enum GenerationEvent: Sendable, Equatable {
     /// A generated token and the text it completes (empty while a character is unfinished).
     case token(id: Int, text: String)
+    /// The request's grammar was matched in full: the text written under it. Comes just
+    /// before `finished`.
+    case constrained(String)
     /// The last event: why it stopped and how fast it went.
     case finished(GenerationStats)
 }
@@ -27,6 +34,8 @@ public enum GenerationEvent: Sendable, Equatable {
 public struct GenerationStats: Sendable, Equatable, Codable {
     public enum StopReason: String, Sendable, Codable {
         case endOfGeneration = "eog", maxTokens = "max_tokens", stopString = "stop", cancelled
+        /// The request's grammar was matched in full.
+        case grammarComplete = "grammar"
     }
 
     public var promptTokens: Int

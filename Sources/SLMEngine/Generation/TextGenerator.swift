@@ -11,6 +11,7 @@ public actor TextGenerator {
     public let model: TransformerModel
     public let tokenizer: Tokenizer
     private let session: InferenceSession
+    private var byteTable: TokenByteTable?
 
     public init(model: TransformerModel, tokenizer: Tokenizer, contextLength: Int,
                 cacheType: KVCacheType = .f16, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -43,6 +44,8 @@ public actor TextGenerator {
         var sampler = Sampler(request.sampling)
         var decoder = TokenTextDecoder(tokenizer: tokenizer)
         var filter = StopStringFilter(stopStrings: request.stopStrings)
+        var progress = ConstraintProgress(request.constraint)
+        let candidates = request.constraint.map { _ in ConstrainedCandidates(table: tokenBytes()) }
         var history = request.prompt
         var stats = GenerationStats(
             promptTokens: request.prompt.count, reusedPromptTokens: 0, generatedTokens: 0,
@@ -60,27 +63,52 @@ public actor TextGenerator {
                     stats.stopReason = .cancelled
                     break
                 }
-                let token = sampler.sample(logits, history: history)
+                var token: Int
+                if progress.isActive, let candidates {
+                    token = try Self.constrainedToken(logits, history, &sampler, candidates, progress, decoder)
+                } else {
+                    token = sampler.sample(logits, history: history)
+                    if let candidates, progress.shouldTakeOver(at: candidates.table[token]) {
+                        token = try Self.constrainedToken(logits, history, &sampler, candidates, progress, decoder)
+                    }
+                }
                 if firstTokenTime == nil {
                     firstTokenTime = clock.now
                     stats.timeToFirstTokenMilliseconds = Self.seconds(clock.now - start) * 1000
                 }
-                if tokenizer.vocabulary.endOfGeneration.contains(token) {
+                if !progress.isActive, tokenizer.vocabulary.endOfGeneration.contains(token) {
                     stats.stopReason = .endOfGeneration
                     break
                 }
                 stats.generatedTokens += 1
                 history.append(token)
-                let (text, stopped) = filter.push(decoder.append(token))
-                continuation.yield(.token(id: token, text: text))
-                if stopped {
-                    stats.stopReason = .stopString
-                    break
+                let text = decoder.append(token)
+                if progress.isActive, let candidates {
+                    progress.accept(candidates.table[token])
+                    continuation.yield(.token(id: token, text: text))
+                    if progress.isComplete {
+                        continuation.yield(.token(id: -1, text: decoder.finish()))
+                        continuation.yield(.constrained(String(decoding: progress.text, as: UTF8.self)))
+                        stats.stopReason = .grammarComplete
+                        break
+                    }
+                } else {
+                    let (emitted, stopped) = filter.push(text)
+                    continuation.yield(.token(id: token, text: emitted))
+                    if stopped {
+                        stats.stopReason = .stopString
+                        break
+                    }
+                    if progress.observe(piece: tokenizer.piece(token)) {
+                        // the grammar's text is never held back or cut by a stop string
+                        let held = filter.flush()
+                        if !held.isEmpty { continuation.yield(.token(id: -1, text: held)) }
+                    }
                 }
                 if stats.generatedTokens == request.maxTokens || history.count >= session.contextLength { break }
                 logits = try session.append(token, isCancelled: { Task.isCancelled })
             }
-            if stats.stopReason != .stopString {
+            if stats.stopReason != .stopString, stats.stopReason != .grammarComplete {
                 let rest = filter.push(decoder.finish()).emit + filter.flush()
                 if !rest.isEmpty { continuation.yield(.token(id: -1, text: rest)) }
             }
@@ -96,6 +124,28 @@ public actor TextGenerator {
         } catch {
             continuation.finish(throwing: error)
         }
+    }
+
+    /// The sampler's choice among the tokens the grammar allows next.
+    private static func constrainedToken(
+        _ logits: [Float], _ history: [Int], _ sampler: inout Sampler, _ candidates: ConstrainedCandidates,
+        _ progress: ConstraintProgress, _ decoder: TokenTextDecoder
+    ) throws(EngineError) -> Int {
+        guard let matcher = progress.matcher else { throw .grammarDeadEnd(after: "") }
+        let penalized = sampler.penalized(logits, history: history)
+        let limit = sampler.isGreedy ? 1 : (sampler.parameters.topK > 0 ? sampler.parameters.topK : 64)
+        guard let token = sampler.choose(among: candidates.best(penalized, matcher: matcher, limit: limit)) else {
+            throw .grammarDeadEnd(after: String(decoding: progress.text, as: UTF8.self))
+        }
+        return token
+    }
+
+    /// Each token's bytes, built on the first constrained request and kept.
+    private func tokenBytes() -> TokenByteTable {
+        if let byteTable { return byteTable }
+        let table = TokenByteTable(tokenizer: tokenizer)
+        byteTable = table
+        return table
     }
 
     private static func seconds(_ duration: Duration) -> Double {

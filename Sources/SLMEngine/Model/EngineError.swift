@@ -11,6 +11,9 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case tokenOutOfRange(Int, vocabulary: Int)
     case unsupportedTokenizer(String)
     case cancelled
+    /// No token of the vocabulary can continue the grammar (a vocabulary without the
+    /// characters it needs).
+    case grammarDeadEnd(after: String)
 
     public var description: String {
         switch self {
@@ -34,6 +37,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             "token id \(token) is outside the vocabulary of \(vocabulary)"
         case .cancelled:
             "cancelled"
+        case .grammarDeadEnd(let text):
+            "no token of this model's vocabulary can continue the constrained text after \(text.debugDescription)"
         case .unsupportedTokenizer(let kind):
             "unsupported tokenizer \(kind) (supported: llama / SentencePiece, gpt2 / byte-level BPE)"
         }

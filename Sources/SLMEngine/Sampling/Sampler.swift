@@ -19,12 +19,36 @@ public struct Sampler: Sendable {
         random = SplitMix64(seed: parameters.seed ?? UInt64.random(in: 0...UInt64.max))
     }
 
+    /// Whether it always takes the most likely token.
+    public var isGreedy: Bool { parameters.temperature <= 0 }
+
     /// The next token given the logits and the tokens so far (prompt and generated).
     public mutating func sample(_ logits: [Float], history: [Int]) -> Int {
         var adjusted = logits
         applyPenalties(&adjusted, history: history)
-        if parameters.temperature <= 0 { return Self.argmax(adjusted) }
-        var candidates = topK(adjusted)
+        if isGreedy { return Self.argmax(adjusted) }
+        return draw(fromBest: topK(adjusted))
+    }
+
+    /// The logits after the repetition, frequency and presence penalties.
+    func penalized(_ logits: [Float], history: [Int]) -> [Float] {
+        var adjusted = logits
+        applyPenalties(&adjusted, history: history)
+        return adjusted
+    }
+
+    /// Chooses among tokens already narrowed down (by a grammar), given best first with
+    /// their penalised logits: the first when greedy, else the usual chain over them.
+    mutating func choose(among allowed: [(id: Int, logit: Float)]) -> Int? {
+        guard let best = allowed.first else { return nil }
+        if isGreedy { return best.id }
+        let k = parameters.topK > 0 ? parameters.topK : allowed.count
+        return draw(fromBest: allowed.prefix(k).map { Candidate(id: $0.id, logit: $0.logit) })
+    }
+
+    /// Top-p, min-p and temperature over candidates sorted best first, then a random draw.
+    private mutating func draw(fromBest sorted: [Candidate]) -> Int {
+        var candidates = sorted
         normalize(&candidates, temperature: 1)
         candidates = topP(candidates)
         candidates = minP(candidates)

@@ -1,0 +1,121 @@
+import SLMEngine
+import Testing
+
+@Suite("Grammar matcher")
+struct GrammarMatcherTests {
+    static let tools = [
+        ToolSignature(name: "tasks_add", arguments: JSONSchemaTests.task),
+        ToolSignature(name: "tasks_list", arguments: .object([.init("status", .oneOf(["open", "done", "all"]), required: false)])),
+        ToolSignature(name: "calc", arguments: .object([
+            .init("expression", .string(maxLength: 12)), .init("precision", .integer(minimum: -3, maximum: 12), required: false),
+            .init("scale", .number, required: false),
+        ])),
+    ]
+    static let grammar = Grammar.toolCall(tools: tools)
+
+    static func matches(_ text: String, _ grammar: Grammar = grammar) -> Bool {
+        var matcher = GrammarMatcher(grammar, leadingWhitespace: true)
+        return matcher.accept(Array(text.utf8)) && matcher.isComplete
+    }
+
+    @Test("accepts tool calls written the usual ways", arguments: [
+        #"{"name": "tasks_add", "arguments": {"title": "Buy milk", "due": "2026-12-04"}}"#,
+        #"{"name":"tasks_add","arguments":{"title":"Ünïcödé ✓ 😀","priority":0,"tags":[],"urgent":false}}"#,
+        #"{"name": "tasks_list", "arguments": {}}"#,
+        #"{"name": "tasks_list", "arguments": {"status": "done"}}"#,
+        #"{"name": "calc", "arguments": {"expression": "2*(3+4)", "precision": -3, "scale": -0.5e+2}}"#,
+        #"{"name": "calc", "arguments": {"expression": "say \"hi\"\n"}}"#,
+        "\n" + #"{"name": "tasks_add", "arguments": {"title": "x", "due": "2028-02-29", "tags": ["home", "work"]}}"#,
+    ])
+    func accepts(text: String) throws {
+        #expect(Self.matches(text))
+        let call = try JSONValue.parse(text)
+        let tool = try #require(Self.tools.first { $0.name == call["name"]?.stringValue })
+        #expect(tool.arguments.problems(with: try #require(call["arguments"])).isEmpty)
+    }
+
+    @Test("refuses what is not a valid call, at the first wrong byte", arguments: [
+        #"{"name": "tasks_remove""#, #"{"name": "tasks_add", "arguments": {"due": "2026-12-04"}"#,
+        #"{"name": "tasks_add", "arguments": {"title": "x", "due": "2026-02-30"}"#,
+        #"{"name": "tasks_add", "arguments": {"title": "x", "due": "2026-13-01"}"#,
+        #"{"name": "tasks_add", "arguments": {"title": "x", "priority": 4"#,
+        #"{"name": "tasks_add", "arguments": {"title": "x", "priority": 01"#,
+        #"{"name": "tasks_add", "arguments": {"title": "x", "tags": ["home", "work", "#,
+        #"{"name": "tasks_add", "arguments": {"title": "123456789012345678901"#,
+        #"{"name": "tasks_add", "arguments": {"title": "\u0041"#, #"{"name": "tasks_add", "arguments": {"title": "a"#
+            + "\u{01}", #"{"name": "calc", "arguments": {"expression": "1", "precision": -4"#,
+        #"{"name": "calc", "arguments": {"expression": "1", "precision": 13"#,
+        #"{"name": "tasks_list", "arguments": {"status": "done"}} "#,
+        #"{"name":  "tasks_list""#, "  {", #"{"name": "tasks_list", "arguments": {"status": "done",}"#,
+    ])
+    func refuses(text: String) {
+        var matcher = GrammarMatcher(Self.grammar, leadingWhitespace: true)
+        let accepted = matcher.accept(Array(text.utf8))
+        #expect(!accepted)
+    }
+
+    @Test("invalid UTF-8 never gets into a string")
+    func utf8() {
+        let prefix = Array(#"{"name": "calc", "arguments": {"expression": ""#.utf8)
+        var matcher = GrammarMatcher(Self.grammar)
+        let started = matcher.accept(prefix)
+        #expect(started)
+        for bad: [UInt8] in [[0x80], [0xC0, 0x80], [0xE0, 0x80, 0x80], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80], [0xFF],
+                             [0xC3, 0x22]] {
+            #expect(!matcher.allows(bad), "\(bad)")
+        }
+        #expect(matcher.allows([0xC3, 0xA9, 0x22]))
+        #expect(matcher.allows([0xF0, 0x9F, 0x98, 0x80]))
+    }
+
+    @Test("a rejected byte leaves the matcher as it was")
+    func rejectionKeepsState() {
+        var matcher = GrammarMatcher(.oneOf(["planner", "writer"]))
+        let first = matcher.accept(Array("pla".utf8))
+        let wrong = matcher.accept(Array("nnx".utf8))
+        let rest = matcher.accept(Array("nner".utf8))
+        #expect(first && !wrong && rest)
+        #expect(matcher.isComplete)
+    }
+
+    /// Random walks that only take allowed bytes: every walk must finish as valid,
+    /// schema-satisfying JSON. A single dead end (no byte allowed before completion) fails.
+    @Test("random walks over allowed bytes always end in a valid call", arguments: [1, 2, 3, 4])
+    func randomWalks(seed: UInt64) throws {
+        var random = TestRandom(seed: seed)
+        for _ in 0..<250 {
+            var matcher = GrammarMatcher(Self.grammar, leadingWhitespace: true)
+            var bytes: [UInt8] = []
+            while !matcher.isComplete {
+                let mask = matcher.allowedFirstBytes()
+                let allowed = mask.indices.filter { mask[$0] }
+                try #require(!allowed.isEmpty, "dead end after \(String(decoding: bytes, as: UTF8.self))")
+                // lean towards structure so walks finish before every limit is reached
+                let structural = allowed.filter { [0x22, 0x7D, 0x5D, 0x2C].contains($0) }
+                let pick = !structural.isEmpty && random.next() % 4 == 0 ? structural : allowed
+                let byte = UInt8(pick[Int(random.next() % UInt64(pick.count))])
+                let taken = matcher.accept(byte)
+                #expect(taken)
+                bytes.append(byte)
+                try #require(bytes.count < 4000)
+            }
+            let text = String(decoding: bytes, as: UTF8.self)
+            let call = try JSONValue.parse(text)
+            let tool = try #require(Self.tools.first { $0.name == call["name"]?.stringValue }, "\(text)")
+            #expect(tool.arguments.problems(with: try #require(call["arguments"])).isEmpty, "\(text)")
+        }
+    }
+}
+
+/// A small deterministic generator for tests (SplitMix64).
+struct TestRandom {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
