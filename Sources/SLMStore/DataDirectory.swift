@@ -25,4 +25,7 @@ public struct DataDirectory: Sendable, Equatable {
 
     /// Downloaded models.
     public var models: URL { url.appendingPathComponent("models", isDirectory: true) }
+
+    /// Where exported email drafts (`.eml`) go.
+    public var drafts: URL { url.appendingPathComponent("drafts", isDirectory: true) }
 }

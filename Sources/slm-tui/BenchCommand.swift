@@ -1,4 +1,5 @@
 import Foundation
+import SLMAgent
 import SLMEngine
 import SLMStore
 
@@ -83,7 +84,7 @@ extension BenchCommand {
         if prompt > 0 { results.append(try benchmark.promptProcessing(prompt)) }
         if generate > 0 { results.append(try benchmark.textGeneration(generate)) }
         let summary = ModelSummary(file)
-        let peak = PeakMemory.residentBytes()
+        let peak = ProcessUsage.peakResidentBytes()
         if arguments.has("--json") {
             try Console.printJSON(results.map {
                 ModelResultJSON(test: $0.test, tps_mean: $0.mean, tps_sd: $0.standardDeviation, threads: $0.threads,
@@ -116,22 +117,7 @@ struct ModelResultJSON: Encodable {
 }
 
 /// The process's peak resident memory.
-enum PeakMemory {
-    static func residentBytes() -> Int {
-        var usage = rusage()
-        #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
-        #else
-        getrusage(RUSAGE_SELF, &usage)
-        #endif
-        // Linux reports kilobytes, macOS bytes
-        #if os(Linux)
-        return Int(usage.ru_maxrss) * 1024
-        #else
-        return Int(usage.ru_maxrss)
-        #endif
-    }
-}
+
 
 struct BenchError: Error, CustomStringConvertible {
     let description: String

@@ -7,9 +7,9 @@ import SLMStore
 enum ChatCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, flags: ["--raw", "--json", "--no-save"],
+            words, flags: ["--raw", "--json", "--no-save", "--yes"],
             options: ["--model", "--system", "--temp", "--top-k", "--top-p", "--seed", "--max-tokens", "--ctx",
-                      "--threads", "--db"])
+                      "--threads", "--db", "--agent", "--conversation"])
         guard arguments.positionals.count <= 1 else {
             throw UsageError("chat takes one prompt (quote it), or reads it from standard input")
         }
@@ -28,6 +28,23 @@ enum ChatCommand {
         let prompt = arguments.positionals.first ?? readStandardInput()
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw UsageError("the prompt is empty")
+        }
+        if let agent = arguments.options["--agent"] {
+            guard !arguments.has("--raw") else { throw UsageError("--raw sends plain text to the model; it cannot go with --agent") }
+            let conversation = try arguments.options["--conversation"].map { text throws(UsageError) -> Int in
+                guard let id = Int(text), id > 0 else { throw UsageError("--conversation needs a conversation id, not \(text)") }
+                return id
+            }
+            let sampled = ["--temp", "--top-k", "--top-p", "--seed"].contains { arguments.options[$0] != nil }
+            return try AgentChatCommand.run(prompt: prompt, options: AgentChatCommand.Options(
+                agent: agent == "auto" ? nil : agent, model: arguments.options["--model"], conversation: conversation,
+                sampling: sampled ? sampling : nil, maxTokens: arguments.options["--max-tokens"] == nil ? nil : maxTokens,
+                contextLength: requestedContext, threads: threads, json: arguments.has("--json"),
+                record: !arguments.has("--no-save"), approveAll: arguments.has("--yes"), database: arguments.options["--db"],
+                systemPrompt: arguments.options["--system"]))
+        }
+        guard arguments.options["--conversation"] == nil, !arguments.has("--yes") else {
+            throw UsageError("--conversation and --yes go with --agent")
         }
         // open the history first: a damaged database is reported before any work is done
         let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
@@ -85,7 +102,7 @@ enum ChatCommand {
                                 prefillTokensPerSecond: stats.prefillTokensPerSecond,
                                 decodeTokensPerSecond: stats.decodeTokensPerSecond,
                                 timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
-                                peakResidentBytes: PeakMemory.residentBytes()))
+                                peakResidentBytes: ProcessUsage.peakResidentBytes()))
                         if json {
                             try Console.printJSON(StatsLine(stats))
                         } else {

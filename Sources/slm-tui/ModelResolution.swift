@@ -26,6 +26,15 @@ enum ModelResolution {
         }.path
     }
 
+    /// The model a command names, as the agent's model manager loads it: a file is known by
+    /// its file name, a catalog model by its catalog name.
+    static func reference(for name: String?) throws -> ModelReference {
+        let path = URL(fileURLWithPath: try path(for: name))
+        if let name, !FileManager.default.fileExists(atPath: name) { return ModelReference(name: name, path: path) }
+        if name == nil, let entry = try ModelCatalog.bundled().defaultEntry { return ModelReference(name: entry.name, path: path) }
+        return ModelReference(path: path)
+    }
+
     /// The model and its tokenizer, loaded.
     static func load(_ name: String?) throws -> (TransformerModel, Tokenizer) {
         let file = try GGUFFile(path: path(for: name))

@@ -13,4 +13,5 @@ public struct ChatMessage: Sendable, Equatable, Codable {
     public static func system(_ content: String) -> ChatMessage { ChatMessage(role: .system, content: content) }
     public static func user(_ content: String) -> ChatMessage { ChatMessage(role: .user, content: content) }
     public static func assistant(_ content: String) -> ChatMessage { ChatMessage(role: .assistant, content: content) }
+    public static func tool(_ content: String) -> ChatMessage { ChatMessage(role: .tool, content: content) }
 }

@@ -31,9 +31,15 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         }
     }
 
-    /// The prompt for `messages`, ending ready for the assistant's answer.
+    /// The prompt for `messages`, ending ready for the assistant's answer. Tool results
+    /// go in Llama 3's `ipython` turn; the other families have no tool role and read them
+    /// as a user turn holding a `<tool_response>` block, as Qwen's template writes them.
     public func render(_ messages: [ChatMessage]) -> [Piece] {
-        switch self {
+        let messages = self == .llama3 ? messages : messages.map { message in
+            guard message.role == .tool else { return message }
+            return .user("<tool_response>\n\(message.content)\n</tool_response>")
+        }
+        return switch self {
         case .gemma: renderGemma(messages)
         case .chatml: renderTagged(messages, open: { [.special("<|im_start|>"), .text("\($0)\n")] },
                                    close: [.special("<|im_end|>"), .text("\n")], assistantRole: "assistant")
@@ -89,7 +95,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
     ) -> [Piece] {
         var pieces: [Piece] = []
         for message in messages {
-            pieces += open(message.role.rawValue) + [.text(message.content)] + close
+            pieces += open(message.role == .tool ? "ipython" : message.role.rawValue) + [.text(message.content)] + close
         }
         return pieces + open(assistantRole)
     }

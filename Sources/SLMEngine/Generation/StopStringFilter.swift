@@ -1,13 +1,13 @@
 /// Holds back streamed text that might be the start of a stop string, and cuts the
 /// stream where one appears.
-struct StopStringFilter {
-    let stopStrings: [String]
+public struct StopStringFilter: Sendable {
+    public let stopStrings: [String]
     private var held = ""
 
-    init(stopStrings: [String]) { self.stopStrings = stopStrings.filter { !$0.isEmpty } }
+    public init(stopStrings: [String]) { self.stopStrings = stopStrings.filter { !$0.isEmpty } }
 
     /// Text that is safe to emit now, and whether a stop string was reached.
-    mutating func push(_ text: String) -> (emit: String, stopped: Bool) {
+    public mutating func push(_ text: String) -> (emit: String, stopped: Bool) {
         held += text
         if let range = stopStrings.compactMap({ held.range(of: $0) }).min(by: { $0.lowerBound < $1.lowerBound }) {
             let before = String(held[..<range.lowerBound])
@@ -21,7 +21,7 @@ struct StopStringFilter {
     }
 
     /// What is still held back, released when generation ends for another reason.
-    mutating func flush() -> String {
+    public mutating func flush() -> String {
         defer { held = "" }
         return held
     }

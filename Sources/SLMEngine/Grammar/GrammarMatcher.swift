@@ -126,6 +126,8 @@ private enum Frame: Sendable {
     case choice(ChoiceState)
     case string(StringState)
     case date(DateState)
+    /// A `day`-format string before its first character says date or phrase.
+    case day(opened: Bool)
     case integer(IntegerState)
     case number(NumberState)
     case object(ObjectState)
@@ -139,6 +141,7 @@ private enum Frame: Sendable {
         case .object(let properties): .object(ObjectState(properties: properties))
         case .string(let allowed?, _, _): .choice(ChoiceState(allowed.map { Array(JSONValue.quoted($0).utf8) }))
         case .string(_, .date, _): .date(DateState())
+        case .string(_, .day, _): .day(opened: false)
         case .string(_, _, let maxLength): .string(StringState(maxLength: maxLength ?? GrammarLimits.stringLength))
         case .integer(let minimum, let maximum): .integer(IntegerState(minimum: minimum, maximum: maximum))
         case .number: .number(NumberState())
@@ -164,6 +167,16 @@ private enum Frame: Sendable {
         case .date(var state):
             defer { self = .date(state) }
             return state.step(byte)
+        case .day(let opened):
+            guard opened else {
+                guard byte == UInt8(ascii: "\"") else { return .reject }
+                self = .day(opened: true)
+                return .consumed
+            }
+            if (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                return .replace(.date(DateState(opened: true, thisCenturyOnly: true)))
+            }
+            return .replace(.choice(ChoiceState(JSONSchema.dayPhrases.map { Array(($0 + "\"").utf8) })))
         case .integer(var state):
             defer { self = .integer(state) }
             return state.step(byte)
@@ -290,6 +303,8 @@ private struct DateState: Sendable {
     /// Bytes after the opening quote.
     var text: [UInt8] = []
     var opened = false
+    /// Years 2000 to 2099 only (the `day` format).
+    var thisCenturyOnly = false
 
     private func digit(_ index: Int) -> Int { Int(text[index] - UInt8(ascii: "0")) }
 
@@ -310,7 +325,8 @@ private struct DateState: Sendable {
         let value = Int(byte - UInt8(ascii: "0"))
         let fits: Bool
         switch position {
-        case 0: fits = value >= 1
+        case 0: fits = thisCenturyOnly ? value == 2 : value >= 1
+        case 1: fits = !thisCenturyOnly || value == 0
         case 5: fits = value <= 1
         case 6: fits = digit(5) == 0 ? value >= 1 : value <= 2
         case 8:

@@ -16,7 +16,21 @@ public indirect enum JSONSchema: Sendable, Equatable {
     public enum StringFormat: String, Sendable, Equatable {
         /// `yyyy-MM-dd`, a real calendar date.
         case date
+        /// A day as people say it to a planner: a date `20yy-MM-dd`, or one of
+        /// `dayPhrases` (`tomorrow`, `next friday`, `in 3 days`). Small models copy a phrase
+        /// from the request far more reliably than they compute a date.
+        case day
     }
+
+    /// The phrases the `day` format accepts besides dates, all in lower case.
+    public static let dayPhrases: [String] = {
+        let weekdays = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+        return ["today", "tomorrow"] + weekdays + weekdays.map { "this " + $0 } + weekdays.map { "next " + $0 }
+            + ["in 1 day"] + (2...30).map { "in \($0) days" } + ["in 1 week"] + (2...8).map { "in \($0) weeks" }
+    }()
+
+    /// A day as a date or a phrase (see `StringFormat.day`).
+    public static let day = JSONSchema.string(allowed: nil, format: .day, maxLength: nil)
 
     /// A named property of an object, with the description a model reads.
     public struct Property: Sendable, Equatable {
@@ -76,6 +90,9 @@ public indirect enum JSONSchema: Sendable, Equatable {
                 return ["\(path): longer than \(maxLength) characters"]
             }
             if format == .date, !CalendarDate.isValid(text) { return ["\(path): expected a date like 2026-12-04"] }
+            if format == .day, !(CalendarDate.isValid(text) && text.hasPrefix("20")), !Self.dayPhrases.contains(text) {
+                return ["\(path): expected a date like 2026-12-04 or a day like tomorrow, friday, next friday, in 3 days"]
+            }
             return []
         case (.integer(let minimum, let maximum), .number(let number)):
             guard number == number.rounded(), abs(number) < 1e15 else { return ["\(path): expected a whole number"] }
@@ -97,6 +114,7 @@ public indirect enum JSONSchema: Sendable, Equatable {
         switch self {
         case .object: "an object"
         case .string(_, .date, _): "a date like 2026-12-04"
+        case .string(_, .day, _): "a date like 2026-12-04 or a day like tomorrow, friday, next friday, in 3 days"
         case .string(let allowed?, _, _): "one of \(allowed.joined(separator: ", "))"
         case .string: "a string"
         case .integer: "a whole number"
@@ -133,7 +151,11 @@ public indirect enum JSONSchema: Sendable, Equatable {
         case .string(let allowed, let format, let maxLength):
             var members: [JSONValue.Member] = [.init("type", .string("string"))]
             if let allowed { members.append(.init("enum", .array(allowed.map(JSONValue.string)))) }
-            if let format { members.append(.init("format", .string(format.rawValue))) }
+            if format == .date { members.append(.init("format", .string("date"))) }
+            if format == .day {
+                members.append(.init("examples", .array(["2026-12-04", "tomorrow", "friday", "next friday", "in 3 days"]
+                    .map(JSONValue.string))))
+            }
             if let maxLength { members.append(.init("maxLength", .number(Double(maxLength)))) }
             return .object(members)
         case .integer(let minimum, let maximum):

@@ -89,6 +89,25 @@ public final class InferenceSession {
         scratch = Scratch(hyper: model.hyperparameters, context: contextLength, threads: max(1, threads))
     }
 
+    /// Bytes a session allocates for `model`: its KV cache and its per-batch buffers (the
+    /// same sizes `init` allocates), so a model's memory can be known before loading it.
+    public static func memoryNeed(
+        hyperparameters h: Hyperparameters, contextLength: Int, cacheType: KVCacheType = .f16, threads: Int = 1
+    ) -> (kvCacheBytes: Int, scratchBytes: Int) {
+        let kvCache = h.layerCount * contextLength * h.headCountKV * (h.keyLength + h.valueLength) * cacheType.bytesPerValue
+        let rows = batchSize
+        let queryWidth = h.headCount * h.keyLength
+        let kvWidth = h.headCountKV * (h.keyLength + h.valueLength)
+        let fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
+        let perRow = 3 * h.embeddingLength + queryWidth + kvWidth + fusedWidth + h.headCount * h.valueLength
+            + 2 * h.feedForwardLength
+        let scratchFloats = rows * perRow + max(1, threads) * max(contextLength, h.keyLength, h.valueLength)
+            + 3 * h.vocabularySize  // the logits buffer and the arrays handed to the sampler
+        let activationWidth = max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength)
+        let activations = rows * activationWidth * 4 + 6 * rows * (activationWidth * 4 + 512)
+        return (kvCache, scratchFloats * 4 + activations)
+    }
+
     /// The tokens whose state the cache holds.
     public var cachedTokens: [Int] { cache.tokens }
 

@@ -1,0 +1,132 @@
+import Foundation
+
+/// Which agent answers a message, and why.
+public struct RouteDecision: Sendable, Equatable {
+    /// What decided.
+    public enum Rule: String, Sendable, Codable {
+        /// The user named the agent (`@planner …`) or the command line did.
+        case mention
+        /// Words in the message.
+        case keywords
+        /// The loaded model chose, constrained to the agents' names.
+        case classifier
+        /// Nothing else decided.
+        case fallback
+    }
+
+    public let agent: String
+    public let rule: Rule
+    /// Words for the trace: which keywords, which mention.
+    public let detail: String
+    /// The message without a leading mention.
+    public let text: String
+    /// The message asks for arithmetic: the first step uses the calculator.
+    public let wantsCalculator: Bool
+
+    public init(agent: String, rule: Rule, detail: String, text: String, wantsCalculator: Bool = false) {
+        self.agent = agent
+        self.rule = rule
+        self.detail = detail
+        self.text = text
+        self.wantsCalculator = wantsCalculator
+    }
+}
+
+/// Routes each message: an `@agent` prefix wins, then keyword rules; when neither decides,
+/// the caller asks the model to classify (`needsClassifier`).
+public struct Router: Sendable {
+    public let agents: [AgentProfile]
+    public let fallback: String
+
+    public init(agents: [AgentProfile], fallback: String = "assistant") {
+        self.agents = agents
+        self.fallback = fallback
+    }
+
+    /// A mention that names no agent.
+    public struct UnknownAgent: Error, Equatable, CustomStringConvertible {
+        public let name: String
+        public let known: [String]
+        public var description: String { "there is no agent @\(name); agents: \(known.map { "@" + $0 }.joined(separator: ", "))" }
+    }
+
+    /// The decision a mention or the keywords make, or nil when the model should classify.
+    public func route(_ message: String) throws(UnknownAgent) -> RouteDecision? {
+        let trimmed = message.trimmingCharacters(in: .whitespacesAndNewlines)
+        let wantsCalculator = Self.looksLikeArithmetic(trimmed)
+        if trimmed.hasPrefix("@") {
+            let name = String(trimmed.dropFirst().prefix { $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" })
+            guard agents.contains(where: { $0.name == name.lowercased() }) else {
+                throw UnknownAgent(name: name, known: agents.map(\.name))
+            }
+            let rest = trimmed.dropFirst(name.count + 1).trimmingCharacters(in: .whitespacesAndNewlines)
+            return RouteDecision(agent: name.lowercased(), rule: .mention, detail: "@\(name.lowercased())", text: rest,
+                                 wantsCalculator: wantsCalculator)
+        }
+        let words = Self.words(trimmed)
+        let scored = agents.map { agent in (agent.name, agent.keywords.filter { Self.contains(words, phrase: $0) }) }
+            .filter { !$0.1.isEmpty }.sorted { $0.1.count > $1.1.count }
+        if let (agent, hits) = scored.first, scored.count == 1 || scored[1].1.count < hits.count {
+            return RouteDecision(agent: agent, rule: .keywords, detail: hits.joined(separator: ", "), text: trimmed,
+                                 wantsCalculator: wantsCalculator)
+        }
+        if wantsCalculator, scored.isEmpty {
+            return RouteDecision(agent: fallback, rule: .keywords, detail: "arithmetic", text: trimmed, wantsCalculator: true)
+        }
+        return nil
+    }
+
+    /// The prompt for the model's one-word choice.
+    public func classifierPrompt(for message: String) -> String {
+        let lines = agents.map { "- \($0.name): \($0.summary)" }.joined(separator: "\n")
+        return """
+            Choose who should handle the user's message.
+            \(lines)
+            Message: \(message)
+            Answer with one word: \(agents.map(\.name).joined(separator: ", ")).
+            """
+    }
+
+    /// Lower-case words, with hyphens kept inside words.
+    static func words(_ text: String) -> [String] {
+        text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
+    }
+
+    /// Whether the words contain the phrase's words in a row (also as plural or past tense).
+    static func contains(_ words: [String], phrase: String) -> Bool {
+        let wanted = phrase.split(separator: " ").map(String.init)
+        guard !wanted.isEmpty, words.count >= wanted.count else { return false }
+        for start in 0...(words.count - wanted.count) {
+            let window = words[start..<start + wanted.count]
+            if zip(window, wanted).allSatisfy({ $0 == $1 || $0 == $1 + "s" || $0 == $1 + "ed" }) { return true }
+        }
+        return false
+    }
+
+    /// Two numbers joined by an arithmetic operator (`12*7`, `3.5 + 4`, `15% of 80`), or a
+    /// request to calculate.
+    package static func looksLikeArithmetic(_ text: String) -> Bool {
+        let lower = text.lowercased()
+        if ["calculate", "compute", "how much is", "percent of", "% of", "square root"].contains(where: lower.contains) {
+            return true
+        }
+        let characters = Array(lower)
+        var index = 0
+        while index < characters.count {
+            guard characters[index].isNumber else {
+                index += 1
+                continue
+            }
+            while index < characters.count, characters[index].isNumber || characters[index] == "." { index += 1 }
+            var look = index
+            while look < characters.count, characters[look] == " " { look += 1 }
+            guard look < characters.count, "+-*/^×÷x".contains(characters[look]) else { continue }
+            // a hyphen between digits is a date or a range (2026-12-04), not a subtraction
+            if characters[look] == "-", look == index { continue }
+            look += 1
+            while look < characters.count, characters[look] == " " { look += 1 }
+            if look < characters.count, characters[look].isNumber || characters[look] == "(" { return true }
+        }
+        return false
+    }
+}

@@ -1,0 +1,37 @@
+import Foundation
+import SLMEngine
+
+/// A model ready to answer: weights, tokenizer, chat format and a generator with its own
+/// KV cache (so a follow-up turn only evaluates its new tokens).
+public final class LoadedModel: Sendable {
+    public let reference: ModelReference
+    public let model: TransformerModel
+    public let tokenizer: Tokenizer
+    public let template: ChatTemplate
+    public let generator: TextGenerator
+    public let estimate: MemoryEstimate
+    public let summary: ModelSummary
+    /// Milliseconds from opening the file to ready.
+    public let loadMilliseconds: Double
+
+    init(reference: ModelReference, file: GGUFFile, estimate: MemoryEstimate, cacheType: KVCacheType, threads: Int)
+        throws
+    {
+        let start = ContinuousClock.now
+        self.reference = reference
+        model = try TransformerModel(file: file)
+        tokenizer = try Tokenizer(file: file)
+        template = ChatTemplate.detect(
+            chatTemplate: file["tokenizer.chat_template"]?.stringValue, architecture: model.architecture.name,
+            vocabulary: tokenizer.vocabulary)
+        generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: estimate.contextLength,
+                                      cacheType: cacheType, threads: threads)
+        self.estimate = estimate
+        summary = ModelSummary(file)
+        let elapsed = ContinuousClock.now - start
+        loadMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+    }
+
+    /// The tool-call format this model's family expects.
+    public var toolCallStyle: ToolCallStyle { .matching(template) }
+}

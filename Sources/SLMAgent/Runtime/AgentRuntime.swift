@@ -1,0 +1,105 @@
+import Foundation
+import SLMEngine
+import SLMStore
+
+/// The agent core: owns the store, the model manager, the tools and the agents, and runs
+/// each user turn as one task that reports `AgentEvent`s.
+///
+/// ```swift
+/// let runtime = AgentRuntime(store: store, models: ModelManager(), drafts: DraftsFolder(url: folder))
+/// try await runtime.selectModel(reference)
+/// let turn = runtime.send("Remind me to call Ana on Friday")
+/// for await event in turn.events { … }      // turn.cancel() stops it within a token
+/// ```
+public actor AgentRuntime {
+    public nonisolated let store: Store
+    public nonisolated let models: ModelManager
+    public nonisolated let tools: ToolRegistry
+    public nonisolated let agents: [AgentProfile]
+    public nonisolated let router: Router
+    public nonisolated let configuration: RuntimeConfiguration
+    public nonisolated let toolContext: ToolContext
+    /// The model the user selected; agents fall back to it.
+    public private(set) var selectedModel: ModelReference?
+    private var approvals: [Int: CheckedContinuation<Bool, Never>] = [:]
+
+    public init(
+        store: Store, models: ModelManager, drafts: DraftsFolder, tools: ToolRegistry = .builtIn,
+        agents: [AgentProfile] = AgentProfile.builtIn, configuration: RuntimeConfiguration = RuntimeConfiguration()
+    ) {
+        self.store = store
+        self.models = models
+        self.tools = tools
+        self.agents = agents
+        router = Router(agents: agents)
+        self.configuration = configuration
+        toolContext = ToolContext(store: store, drafts: drafts, timeZone: configuration.timeZone, now: configuration.now)
+    }
+
+    /// Loads `reference` and makes it the model turns use unless their agent prefers another.
+    @discardableResult
+    public func selectModel(_ reference: ModelReference) async throws(ModelManagerError) -> LoadedModel {
+        let model = try await models.load(reference)
+        selectedModel = reference
+        return model
+    }
+
+    /// Starts a turn. Its events end with `finished` or `failed`.
+    public nonisolated func send(_ text: String, options: TurnOptions = TurnOptions()) -> AgentTurn {
+        let (events, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
+        let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation)
+        let task = Task {
+            await runner.run()
+            continuation.finish()
+        }
+        continuation.onTermination = { reason in
+            if case .cancelled = reason { task.cancel() }
+        }
+        return AgentTurn(events: events, task: task)
+    }
+
+    /// Answers a `needsApproval` event.
+    public func answerApproval(_ id: Int, approved: Bool) {
+        approvals.removeValue(forKey: id)?.resume(returning: approved)
+    }
+
+    /// Waits for the user's answer; a cancelled turn counts as a refusal.
+    func waitForApproval(_ id: Int) async -> Bool {
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { continuation in
+                if Task.isCancelled {
+                    continuation.resume(returning: false)
+                } else {
+                    approvals[id] = continuation
+                }
+            }
+        } onCancel: {
+            Task { await self.answerApproval(id, approved: false) }
+        }
+    }
+
+    /// The agent's preferred model when one is configured and fits, else the selected one.
+    func model(for agent: AgentProfile) async -> (model: LoadedModel, preferred: String?)? {
+        let preferred = configuration.models[agent.preferredModel]
+        if let preferred, preferred != selectedModel, let model = try? await models.load(preferred) {
+            return (model, nil)
+        }
+        guard let selectedModel, let model = try? await models.load(selectedModel) else { return nil }
+        return (model, preferred.map(\.name))
+    }
+
+    /// The selected model, loaded.
+    func selectedLoadedModel() async -> LoadedModel? {
+        guard let selectedModel else { return nil }
+        return try? await models.load(selectedModel)
+    }
+}
+
+/// A running turn: its events, and a way to stop it.
+public struct AgentTurn: Sendable {
+    public let events: AsyncStream<AgentEvent>
+    let task: Task<Void, Never>
+
+    /// Stops the turn within one token; the partial answer is kept as cancelled.
+    public func cancel() { task.cancel() }
+}

@@ -1,0 +1,60 @@
+import SLMEngine
+
+/// Builds a step's prompt: the system text, as much of the conversation as fits the
+/// context (the oldest turns drop out first, never the system text or the current turn),
+/// the current turn, and what opens the answer.
+struct PromptBuilder {
+    let model: LoadedModel
+
+    struct Prompt {
+        let tokens: [Int]
+        /// Messages of the earlier conversation left out to fit.
+        let droppedMessages: Int
+    }
+
+    struct TooLong: Error, CustomStringConvertible {
+        let tokens: Int
+        let context: Int
+        var description: String {
+            "the message, instructions and tools take \(tokens) tokens but the context holds \(context); shorten the message or raise the context"
+        }
+    }
+
+    /// `reserve` tokens are kept free for the answer.
+    func build(system: String, history: [ChatMessage], turn: [ChatMessage], opening: [ChatTemplate.Piece],
+               reserve: Int) throws(TooLong) -> Prompt
+    {
+        let turns = Self.turnStarts(history)
+        let limit = model.estimate.contextLength - reserve
+        func render(dropping count: Int) -> [Int] {
+            let kept = count == 0 ? history[...] : history[(count < turns.count ? turns[count] : history.count)...]
+            let messages = [ChatMessage.system(system)] + kept + turn
+            return model.template.tokens(for: model.template.render(messages) + opening, tokenizer: model.tokenizer)
+        }
+        let whole = render(dropping: 0)
+        if whole.count <= limit { return Prompt(tokens: whole, droppedMessages: 0) }
+        // the fewest oldest turns to drop, found by halving: fewer dropped never fits better
+        var low = 1, high = turns.count
+        var best: [Int]?
+        while low <= high {
+            let middle = (low + high) / 2
+            let tokens = render(dropping: middle)
+            if tokens.count <= limit {
+                best = tokens
+                high = middle - 1
+            } else {
+                low = middle + 1
+            }
+        }
+        guard let tokens = best else { throw TooLong(tokens: render(dropping: turns.count).count + reserve, context: model.estimate.contextLength) }
+        let dropped = low < turns.count ? turns[low] : history.count
+        return Prompt(tokens: tokens, droppedMessages: dropped)
+    }
+
+    /// Where each turn of the history starts: at a user message (and at the very start).
+    static func turnStarts(_ history: [ChatMessage]) -> [Int] {
+        var starts = history.indices.filter { $0 == 0 || history[$0].role == .user }
+        if starts.first != 0, !history.isEmpty { starts.insert(0, at: 0) }
+        return starts
+    }
+}

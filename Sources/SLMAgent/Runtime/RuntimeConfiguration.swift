@@ -1,0 +1,51 @@
+import Foundation
+import SLMEngine
+
+/// Settings of the agent loop.
+public struct RuntimeConfiguration: Sendable {
+    /// Tool calls one turn may make before it must answer.
+    public var maxToolSteps = 4
+    /// Tokens one turn may generate over all its steps.
+    public var turnTokenBudget = 2048
+    /// Tokens of one answer, unless the turn asks for another limit.
+    public var answerTokens = 512
+    /// Tokens of one tool call (the grammar bounds a call well below this).
+    public var callTokens = 1024
+    /// The model each kind of agent prefers; an agent falls back to the selected model.
+    public var models: [AgentProfile.ModelClass: ModelReference] = [:]
+    /// Put before every agent's instructions (a conversation's own system prompt wins).
+    public var systemPrompt: String?
+    public var timeZone = TimeZone.current
+    /// The current moment (a fixed one in tests).
+    public var now: @Sendable () -> Date = { Date() }
+    /// How often a streaming answer is saved while it grows.
+    public var saveInterval = Duration.seconds(1)
+
+    public init() {}
+}
+
+/// Choices for one turn.
+public struct TurnOptions: Sendable {
+    /// Continue this conversation; nil starts a new one.
+    public var conversationID: Int?
+    /// The agent to use; nil lets the router choose.
+    public var agent: String?
+    /// Sampling for the answer instead of the agent's own.
+    public var sampling: SamplingParameters?
+    /// Answer length instead of the configured one.
+    public var maxTokens: Int?
+    /// Save the conversation (tool state is always saved).
+    public var record = true
+    /// A system prompt for a new conversation.
+    public var systemPrompt: String?
+
+    public init(conversationID: Int? = nil, agent: String? = nil, sampling: SamplingParameters? = nil,
+                maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil) {
+        self.conversationID = conversationID
+        self.agent = agent
+        self.sampling = sampling
+        self.maxTokens = maxTokens
+        self.record = record
+        self.systemPrompt = systemPrompt
+    }
+}

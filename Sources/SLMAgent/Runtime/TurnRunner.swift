@@ -1,0 +1,363 @@
+import Foundation
+import SLMEngine
+import SLMStore
+
+/// One user turn, start to end: route the message, pick the model, then alternate
+/// generation and tool calls (at most `maxToolSteps`, within the token budget) until the
+/// model answers. Everything is saved as it happens and reported as events.
+struct TurnRunner: Sendable {
+    let runtime: AgentRuntime
+    let text: String
+    let options: TurnOptions
+    let emit: AsyncStream<AgentEvent>.Continuation
+
+    private var configuration: RuntimeConfiguration { runtime.configuration }
+    private var store: Store { runtime.store }
+
+    /// State carried across the steps of the turn.
+    private struct Progress {
+        var conversationID: Int?
+        var messages: [ChatMessage] = []
+        var steps = 0
+        var generated = 0
+        var calls = 0
+        var dropped = 0
+        /// Calls made so far, to catch a model repeating itself.
+        var made: Set<String> = []
+        /// No more calls: the next step answers.
+        var mustAnswer = false
+    }
+
+    func run() async {
+        do {
+            try await runTurn()
+        } catch is CancellationError {
+            emit.yield(.failed("cancelled"))
+        } catch {
+            emit.yield(.failed(String(describing: error)))
+        }
+    }
+
+    private func runTurn() async throws {
+        let decision = try await route()
+        guard let agent = runtime.agents.first(where: { $0.name == decision.agent }) else {
+            throw AgentError("there is no agent \(decision.agent)")
+        }
+        guard let (model, preferred) = await runtime.model(for: agent) else {
+            throw AgentError("no model is loaded; choose one (Ctrl-P in the app, --model on the command line)")
+        }
+        var progress = Progress()
+        let history = try await startConversation(decision: decision, agent: agent, model: model, progress: &progress)
+        emit.yield(.started(conversationID: progress.conversationID))
+        emit.yield(.routed(decision))
+        emit.yield(.model(name: model.reference.name, preferred: preferred))
+        progress.messages = [.user(decision.text)]
+
+        let agentTools = runtime.tools.subset(agent.toolNames)
+        let system = try await systemText(agent: agent, tools: agentTools, style: model.toolCallStyle, conversation: progress.conversationID)
+        let builder = PromptBuilder(model: model)
+        while true {
+            let firstStep = progress.steps == 0
+            let mustCall = firstStep && !agentTools.isEmpty && (agent.startsWithTool || decision.wantsCalculator)
+            let stepTools = firstStep && decision.wantsCalculator ? runtime.tools.subset(["calculator"]) : agentTools
+            let mayCall = !mustCall && !progress.mustAnswer && !agentTools.isEmpty
+                && progress.steps < configuration.maxToolSteps && configuration.turnTokenBudget - progress.generated > 64
+            let remaining = max(16, configuration.turnTokenBudget - progress.generated)
+            let maxTokens = min(mustCall ? configuration.callTokens : options.maxTokens ?? configuration.answerTokens,
+                                remaining)
+            let prompt = try builder.build(
+                system: system, history: history, turn: progress.messages,
+                opening: mustCall ? model.toolCallStyle.requiredOpening : [], reserve: maxTokens)
+            if prompt.droppedMessages != progress.dropped {
+                progress.dropped = prompt.droppedMessages
+                emit.yield(.contextTrimmed(droppedMessages: prompt.droppedMessages))
+            }
+            let constraint: GrammarConstraint? =
+                mustCall ? GrammarConstraint(model.toolCallStyle.grammar(for: stepTools))
+                : mayCall ? GrammarConstraint(model.toolCallStyle.grammar(for: agentTools), activation: model.toolCallStyle.activation)
+                : nil
+            // with no calls allowed, an answer that starts writing one ends there
+            let stops = constraint == nil && model.toolCallStyle != .llama3 ? ["<tool_call>"] : []
+            let request = GenerationRequest(
+                prompt: prompt.tokens, maxTokens: maxTokens,
+                sampling: mustCall ? agent.toolSampling : options.sampling ?? agent.sampling, stopStrings: stops,
+                constraint: constraint)
+            let step = try await generate(request, model: model, agent: agent, showText: !mustCall, progress: &progress)
+            if let call = step.call {
+                try await perform(call, tools: stepTools, model: model, progress: &progress)
+                progress.steps += 1
+                continue
+            }
+            if mustCall {
+                // the call was cut off by the token budget: tell the model and go on
+                progress.messages += [.tool(JSONValue.object(["error": .string("the tool call was cut off")]).text)]
+                progress.steps += 1
+                continue
+            }
+            emit.yield(.finished(TurnSummary(
+                conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
+                model: model.reference.name, text: step.text, status: step.status, toolCalls: progress.calls,
+                generatedTokens: progress.generated)))
+            return
+        }
+    }
+
+    // MARK: - Routing
+
+    private func route() async throws -> RouteDecision {
+        if let name = options.agent {
+            guard runtime.agents.contains(where: { $0.name == name }) else {
+                throw AgentError("there is no agent \(name); agents: \(runtime.agents.map(\.name).joined(separator: ", "))")
+            }
+            let routed = (try? runtime.router.route(text)) ?? nil
+            let stripped = routed?.rule == .mention ? routed?.text : nil
+            return RouteDecision(agent: name, rule: .mention, detail: "chosen", text: stripped ?? text,
+                                 wantsCalculator: Router.looksLikeArithmetic(text))
+        }
+        do {
+            if let decision = try runtime.router.route(text) { return decision }
+        } catch {
+            throw AgentError(error.description)
+        }
+        return await classify()
+    }
+
+    /// Asks the selected model for one agent name, constrained to the names.
+    private func classify() async -> RouteDecision {
+        let fallback = RouteDecision(agent: runtime.router.fallback, rule: .fallback, detail: "no rule matched", text: text)
+        guard let model = await runtime.selectedLoadedModel() else { return fallback }
+        let names = runtime.agents.map(\.name)
+        let prompt = model.template.tokens(
+            for: model.template.render([.user(runtime.router.classifierPrompt(for: text))]), tokenizer: model.tokenizer)
+        guard prompt.count + 8 < model.estimate.contextLength else { return fallback }
+        let request = GenerationRequest(prompt: prompt, maxTokens: 8, sampling: .greedy,
+                                        constraint: GrammarConstraint(.oneOf(names)))
+        var chosen: String?
+        do {
+            for try await event in model.generator.generate(request) {
+                if case .constrained(let word) = event { chosen = word.trimmingCharacters(in: .whitespacesAndNewlines) }
+            }
+        } catch {
+            return fallback
+        }
+        guard let chosen, names.contains(chosen) else { return fallback }
+        return RouteDecision(agent: chosen, rule: .classifier, detail: "the model chose \(chosen)", text: text)
+    }
+
+    // MARK: - Conversation and prompt
+
+    /// Opens or creates the conversation, saves the user's message and returns the
+    /// earlier messages as the model should read them.
+    private func startConversation(
+        decision: RouteDecision, agent: AgentProfile, model: LoadedModel, progress: inout Progress
+    ) async throws -> [ChatMessage] {
+        var history: [ChatMessage] = []
+        if let id = options.conversationID {
+            _ = try await store.conversation(id)
+            history = try await Self.history(of: id, store: store, style: model.toolCallStyle)
+            progress.conversationID = id
+        } else if options.record {
+            progress.conversationID = try await store.createConversation(
+                title: Self.title(for: decision.text), agent: agent.name, model: model.reference.name,
+                systemPrompt: options.systemPrompt).id
+        }
+        if options.record, let id = progress.conversationID {
+            _ = try await store.appendMessage(to: id, role: .user, content: decision.text)
+        }
+        return history
+    }
+
+    /// The system text: the user's system prompt, the agent's instructions, today's date
+    /// (a day changes the prompt only once, so the cached prefix lasts) and the tools.
+    private func systemText(agent: AgentProfile, tools: [any Tool], style: ToolCallStyle, conversation: Int?) async throws -> String {
+        var parts: [String] = []
+        let conversationPrompt = try await conversation.asyncMap { try await store.conversation($0).systemPrompt } ?? nil
+        if let prompt = conversationPrompt ?? options.systemPrompt ?? configuration.systemPrompt, !prompt.isEmpty {
+            parts.append(prompt)
+        }
+        parts.append(agent.instructions)
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "en_US_POSIX")
+        formatter.timeZone = configuration.timeZone
+        formatter.dateFormat = "EEEE yyyy-MM-dd"
+        parts.append("Today is \(formatter.string(from: configuration.now())).")
+        if !tools.isEmpty { parts.append(style.toolSection(tools)) }
+        return parts.joined(separator: "\n\n")
+    }
+
+    /// A saved conversation as chat messages: calls in this model's format, results as
+    /// tool turns, failed and empty answers left out.
+    static func history(of conversationID: Int, store: Store, style: ToolCallStyle) async throws -> [ChatMessage] {
+        let callMessages = Set(try await store.toolCalls(in: conversationID).compactMap(\.messageID))
+        return try await store.messages(in: conversationID).compactMap { message in
+            switch message.role {
+            case .user: return .user(message.content)
+            case .tool: return .tool(message.content)
+            case .system: return nil
+            case .assistant:
+                if callMessages.contains(message.id), let call = JSONValue(parsing: message.content),
+                    let name = call["name"]?.stringValue
+                {
+                    return style.callMessage(name: name, arguments: call["arguments"] ?? .object([]))
+                }
+                guard message.status != .failed, !message.content.isEmpty else { return nil }
+                return .assistant(message.content)
+            }
+        }
+    }
+
+    static func title(for text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?
+            .trimmingCharacters(in: .whitespaces) ?? ""
+        if line.isEmpty { return "Untitled" }
+        return line.count > 60 ? String(line.prefix(57)) + "…" : line
+    }
+
+    // MARK: - Generation
+
+    private struct StepOutcome {
+        var call: String?
+        var text = ""
+        var messageID: Int?
+        var status = MessageStatus.complete
+    }
+
+    /// Runs one generation, streaming visible text into a saved answer.
+    private func generate(
+        _ request: GenerationRequest, model: LoadedModel, agent: AgentProfile, showText: Bool, progress: inout Progress
+    ) async throws -> StepOutcome {
+        var outcome = StepOutcome()
+        var visible = VisibleAnswer(style: model.toolCallStyle, callsPossible: request.constraint != nil)
+        var answer: AnswerRecorder?
+        var stats: GenerationStats?
+        func show(_ piece: String) async throws {
+            guard !piece.isEmpty else { return }
+            emit.yield(.token(piece))
+            if answer == nil, options.record, let id = progress.conversationID {
+                answer = try await AnswerRecorder.start(store: store, conversationID: id, agent: agent.name,
+                                                        interval: configuration.saveInterval)
+            }
+            try await answer?.append(piece)
+        }
+        do {
+            for try await event in model.generator.generate(request) {
+                switch event {
+                case .token(_, let piece):
+                    if showText { try await show(visible.push(piece)) }
+                case .constrained(let call):
+                    outcome.call = call
+                case .finished(let finished):
+                    stats = finished
+                }
+            }
+        } catch {
+            try? await answer?.finish(.failed)
+            throw error
+        }
+        if showText { try await show(visible.finish(endedInCall: outcome.call != nil)) }
+        outcome.text = visible.shown
+        let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
+        if let stats {
+            progress.generated += stats.generatedTokens
+            emit.yield(.stats(stats))
+            try? await store.recordMetrics(
+                TurnMetrics(model: model.reference.name, promptTokens: stats.promptTokens,
+                            generatedTokens: stats.generatedTokens, prefillTokensPerSecond: stats.prefillTokensPerSecond,
+                            decodeTokensPerSecond: stats.decodeTokensPerSecond,
+                            timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
+                            peakResidentBytes: ProcessUsage.peakResidentBytes()),
+                conversationID: progress.conversationID, messageID: answer?.messageID)
+        }
+        outcome.status = cancelled ? .cancelled : .complete
+        if answer == nil, options.record, outcome.call == nil, let id = progress.conversationID {
+            // an empty answer is still an answer: the conversation shows it was given
+            answer = try await AnswerRecorder.start(store: store, conversationID: id, agent: agent.name,
+                                                    interval: configuration.saveInterval)
+        }
+        try await answer?.finish(outcome.status, generatedTokens: stats?.generatedTokens)
+        outcome.messageID = answer?.messageID
+        if cancelled {
+            emit.yield(.finished(TurnSummary(
+                conversationID: progress.conversationID ?? 0, messageID: answer?.messageID, agent: agent.name,
+                model: model.reference.name, text: outcome.text, status: .cancelled, toolCalls: progress.calls,
+                generatedTokens: progress.generated)))
+            throw CancellationError()
+        }
+        return outcome
+    }
+
+    // MARK: - Tool calls
+
+    /// Checks a call, asks for approval when it needs it, runs it, records it and adds
+    /// the call and its result to the turn for the next step.
+    private func perform(_ text: String, tools: [any Tool], model: LoadedModel, progress: inout Progress) async throws {
+        let style = model.toolCallStyle
+        let parsed = ToolCallParser(tools: tools, argumentsKey: style.argumentsKey).parse(text)
+        let name: String, arguments: JSONValue
+        switch parsed {
+        case .valid(let tool, let values): (name, arguments) = (tool.name, values)
+        case .invalid(_, let given, let values): (name, arguments) = (given ?? "(none)", values)
+        }
+        var callMessageID: Int?
+        if options.record, let id = progress.conversationID {
+            let canonical = JSONValue.object([.init("name", .string(name)), .init("arguments", arguments)])
+            callMessageID = try await store.appendMessage(to: id, role: .assistant, content: canonical.text,
+                                                          agent: nil).id
+        }
+        let record = try await store.recordToolCall(tool: name, arguments: arguments.text,
+                                                    conversationID: progress.conversationID, messageID: callMessageID)
+        emit.yield(.toolCall(ToolCallEvent(id: record.id, name: name, arguments: arguments)))
+        progress.calls += 1
+
+        let start = ContinuousClock.now
+        var result: JSONValue
+        var status: ToolCallRecord.Status
+        switch parsed {
+        case .invalid(let problem, _, _):
+            (result, status) = (.object(["error": .string(problem)]), .failed)
+        case .valid(_, let values) where progress.made.contains(name + values.text):
+            (result, status) = (.object(["error": .string("\(name) was already called with these arguments; answer the user now")]), .failed)
+            progress.mustAnswer = true
+        case .valid(let tool, let values):
+            progress.made.insert(name + values.text)
+            var allowed = true
+            if let reason = await tool.approvalReason(for: values, context: runtime.toolContext) {
+                emit.yield(.needsApproval(ApprovalRequest(id: record.id, tool: name, arguments: values, reason: reason)))
+                allowed = await runtime.waitForApproval(record.id)
+                emit.yield(.approvalAnswered(id: record.id, approved: allowed))
+            }
+            if !allowed {
+                (result, status) = (.object(["error": .string("the user did not allow \(name)")]), .denied)
+            } else {
+                do {
+                    (result, status) = (try await tool.call(values, context: runtime.toolContext), .succeeded)
+                } catch {
+                    (result, status) = (.object(["error": .string(error.message)]), .failed)
+                }
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        try await store.finishToolCall(record.id, result: result.text, status: status)
+        if options.record, let id = progress.conversationID {
+            _ = try await store.appendMessage(to: id, role: .tool, content: result.text, agent: name)
+        }
+        emit.yield(.toolResult(ToolResultEvent(
+            id: record.id, name: name, result: result, status: status,
+            durationMilliseconds: Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000)))
+        progress.messages += [style.callMessage(name: name, arguments: arguments), .tool(result.text)]
+        try Task.checkCancellation()
+    }
+}
+
+/// A turn that cannot go on, in words for the user.
+struct AgentError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
+
+extension Optional {
+    func asyncMap<T>(_ transform: (Wrapped) async throws -> T) async rethrows -> T? {
+        guard let value = self else { return nil }
+        return try await transform(value)
+    }
+}

@@ -1,0 +1,42 @@
+import SLMEngine
+import SLMStore
+
+/// Notes the user asks the assistant to keep: add and search.
+enum NoteTools {
+    static let all: [any Tool] = [Add(), Search()]
+
+    static func json(_ note: NoteRecord) -> JSONValue {
+        .object(["id": .number(Double(note.id)), "text": .string(note.text)])
+    }
+
+    struct Add: Tool {
+        let name = "notes_add"
+        let description = "Keep a note for the user."
+        let permission = ToolPermission.write
+        let arguments = JSONSchema.object([.init("text", .string(maxLength: 1000), description: "the note")])
+
+        func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
+            do {
+                return .object(["added": NoteTools.json(try await context.store.addNote(arguments.string("text") ?? ""))])
+            } catch {
+                throw .store(error)
+            }
+        }
+    }
+
+    struct Search: Tool {
+        let name = "notes_search"
+        let description = "Find the user's notes containing every given word (all notes when empty)."
+        let permission = ToolPermission.read
+        let arguments = JSONSchema.object([.init("query", .string(maxLength: 100), description: "words to look for")])
+
+        func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
+            do {
+                let notes = try await context.store.notes(matching: arguments.string("query") ?? "", limit: 20)
+                return .object(["count": .number(Double(notes.count)), "notes": .array(notes.map(NoteTools.json))])
+            } catch {
+                throw .store(error)
+            }
+        }
+    }
+}

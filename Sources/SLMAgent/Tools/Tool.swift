@@ -1,0 +1,69 @@
+import Foundation
+import SLMEngine
+import SLMStore
+
+/// How much a tool may change. Destructive calls wait for the user's approval.
+public enum ToolPermission: String, Sendable, Codable {
+    case read, write, destructive
+}
+
+/// Something the agent can do: a name and description the model reads, a JSON schema its
+/// arguments must satisfy (checked before `call`), a permission, and the work itself.
+///
+/// A tool never sees arguments that break its schema, and reports failure by throwing
+/// `ToolError`, whose message the model reads as the call's result.
+public protocol Tool: Sendable {
+    var name: String { get }
+    var description: String { get }
+    var arguments: JSONSchema { get }
+    var permission: ToolPermission { get }
+    /// Why this particular call needs the user's approval, or nil. By default every call
+    /// of a destructive tool does; a tool can ask for it only sometimes (overwriting a file).
+    func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String?
+    /// Does the work and returns the result the model reads.
+    func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue
+}
+
+extension Tool {
+    public func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String? {
+        permission == .destructive ? "\(name) cannot be undone" : nil
+    }
+
+    /// The tool as grammar-constrained decoding sees it.
+    public var signature: ToolSignature { ToolSignature(name: name, arguments: arguments) }
+}
+
+/// What tools work with: the store, the drafts folder and the clock.
+public struct ToolContext: Sendable {
+    public let store: Store
+    public let drafts: DraftsFolder
+    public let timeZone: TimeZone
+    /// The current moment (a fixed one in tests).
+    public let now: @Sendable () -> Date
+
+    public init(store: Store, drafts: DraftsFolder, timeZone: TimeZone = .current,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.drafts = drafts
+        self.timeZone = timeZone
+        self.now = now
+    }
+}
+
+/// A tool call that could not be done, said so the model (and the user) can act on it.
+public struct ToolError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let message: String
+
+    public init(_ message: String) { self.message = message }
+
+    public var description: String { message }
+
+    /// A store failure as a tool error: missing records by name, others by SQLite's words.
+    static func store(_ error: StoreError) -> ToolError { ToolError(String(describing: error)) }
+}
+
+/// Reading arguments that the schema has already checked.
+extension JSONValue {
+    func string(_ key: String) -> String? { self[key]?.stringValue }
+    func int(_ key: String) -> Int? { self[key]?.intValue }
+}

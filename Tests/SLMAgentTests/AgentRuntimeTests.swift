@@ -1,0 +1,156 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+import SLMStore
+import SLMTestSupport
+import Testing
+
+/// The whole loop on the real default model (Gemma 3 270M), small budgets to stay quick.
+@Suite("Agent runtime", .serialized)
+struct AgentRuntimeTests {
+    /// An agent with no tools: plain answers.
+    static let chatter = AgentProfile(
+        name: "chatter", summary: "chat", instructions: "You are a friendly assistant.", toolNames: [],
+        sampling: .greedy, preferredModel: .light, startsWithTool: false, keywords: [])
+    /// An agent whose only move is a destructive one.
+    static let cleaner = AgentProfile(
+        name: "cleaner", summary: "deletes tasks", instructions: "Delete the task the user names.",
+        toolNames: ["tasks_delete"], sampling: .greedy, preferredModel: .light, startsWithTool: true, keywords: [])
+
+    static func runtime(
+        agents: [AgentProfile] = AgentProfile.builtIn + [chatter, cleaner], context: Int = 2048,
+        configure: (inout RuntimeConfiguration) -> Void = { _ in }
+    ) async throws -> AgentRuntime {
+        let folder = try Fixtures.temporaryDirectory("runtime")
+        let store = try Store(path: folder.appendingPathComponent("slm-tui.sqlite3").path)
+        var configuration = RuntimeConfiguration()
+        configuration.answerTokens = 24
+        configuration.maxToolSteps = 1
+        configure(&configuration)
+        let manager = ModelManager(configuration: .init(contextLength: context, threads: 2))
+        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: folder.appendingPathComponent("drafts")),
+                                   agents: agents, configuration: configuration)
+        try await runtime.selectModel(ModelReference(name: "gemma3-270m", path: try DefaultModel.path()))
+        return runtime
+    }
+
+    static func events(of turn: AgentTurn, onApproval: ((ApprovalRequest) async -> Void)? = nil) async -> [AgentEvent] {
+        var events: [AgentEvent] = []
+        for await event in turn.events {
+            events.append(event)
+            if case .needsApproval(let request) = event { await onApproval?(request) }
+        }
+        return events
+    }
+
+    @Test("a planner request: routed by keyword, a valid planner call, its result recorded, then an answer")
+    func plannerTurn() async throws {
+        let runtime = try await Self.runtime()
+        let events = await Self.events(of: runtime.send("Remind me to renew my passport next Friday"))
+        guard case .routed(let decision)? = events.first(where: { if case .routed = $0 { true } else { false } }) else {
+            Issue.record("no routed event: \(events)")
+            return
+        }
+        #expect(decision.agent == "planner" && decision.rule == .keywords && decision.detail == "remind")
+        let calls = events.compactMap { if case .toolCall(let call) = $0 { call } else { nil } }
+        let call = try #require(calls.first)
+        let tool = try #require(ToolRegistry.builtIn[call.name])
+        #expect(AgentProfile.planner.toolNames.contains(call.name))
+        #expect(tool.arguments.problems(with: call.arguments).isEmpty)
+        let result = try #require(events.compactMap { if case .toolResult(let r) = $0 { r } else { nil } }.first)
+        #expect(result.id == call.id)
+        guard case .finished(let summary)? = events.last else { Issue.record("last event: \(String(describing: events.last))"); return }
+        #expect(summary.status == .complete && summary.toolCalls == 1 && summary.agent == "planner")
+
+        let store = runtime.store
+        let recorded = try await store.toolCalls(in: summary.conversationID)
+        #expect(recorded.count == 1)
+        #expect(recorded.first?.tool == call.name && recorded.first?.result == result.result.text)
+        #expect(recorded.first?.status == result.status)
+        let messages = try await store.messages(in: summary.conversationID)
+        #expect(messages.map(\.role) == [.user, .assistant, .tool, .assistant])
+        #expect(messages.first?.content == "Remind me to renew my passport next Friday")
+        #expect(messages.last?.status == .complete && messages.last?.content == summary.text)
+        #expect(recorded.first?.messageID == messages[1].id)
+    }
+
+    @Test("a destructive call waits for approval; a refusal means it never runs")
+    func approvalDenied() async throws {
+        let runtime = try await Self.runtime()
+        for title in ["a", "b", "c"] { _ = try await runtime.store.addTask(title: title) }
+        var asked: [ApprovalRequest] = []
+        let events = await Self.events(of: runtime.send("@cleaner delete task 2")) { request in
+            asked.append(request)
+            await runtime.answerApproval(request.id, approved: false)
+        }
+        #expect(asked.count == 1 && asked.first?.tool == "tasks_delete")
+        #expect(events.contains(.approvalAnswered(id: asked.first?.id ?? -1, approved: false)))
+        let result = try #require(events.compactMap { if case .toolResult(let r) = $0 { r } else { nil } }.first)
+        #expect(result.status == .denied)
+        #expect(result.result == .object(["error": .string("the user did not allow tasks_delete")]))
+        #expect(try await runtime.store.tasks().count == 3)
+    }
+
+    @Test("cancelling stops within a token and keeps the partial answer as cancelled")
+    func cancel() async throws {
+        let runtime = try await Self.runtime { $0.answerTokens = 400 }
+        let turn = runtime.send("@chatter Tell me a long story about a lighthouse keeper.")
+        var text = ""
+        var tokens = 0
+        var summary: TurnSummary?
+        for await event in turn.events {
+            switch event {
+            case .token(let piece):
+                text += piece
+                tokens += 1
+                if tokens == 5 { turn.cancel() }
+            case .finished(let finished): summary = finished
+            default: break
+            }
+        }
+        let finished = try #require(summary)
+        #expect(finished.status == .cancelled)
+        #expect(tokens <= 6)
+        #expect(finished.text == text)
+        let message = try #require(try await runtime.store.messages(in: finished.conversationID).last)
+        #expect(message.status == .cancelled && message.content == text)
+    }
+
+    @Test("a follow-up continues the conversation; oldest turns drop out when they do not fit")
+    func history() async throws {
+        let runtime = try await Self.runtime(context: 512)
+        let store = runtime.store
+        let conversation = try await store.createConversation(title: "Long")
+        for index in 0..<12 {
+            _ = try await store.appendMessage(to: conversation.id, role: .user, content: "Question \(index): " + String(repeating: "tell me more about boats. ", count: 8))
+            _ = try await store.appendMessage(to: conversation.id, role: .assistant, content: "Answer \(index): " + String(repeating: "boats float on water. ", count: 8))
+        }
+        let events = await Self.events(of: runtime.send("@chatter And ships?", options: TurnOptions(conversationID: conversation.id)))
+        let dropped = events.compactMap { if case .contextTrimmed(let count) = $0 { count } else { nil } }
+        #expect((dropped.first ?? 0) >= 2)
+        #expect(dropped.first.map { $0 % 2 == 0 } == true)  // whole turns: a question and its answer
+        guard case .finished(let summary)? = events.last else { Issue.record("\(events)"); return }
+        #expect(summary.conversationID == conversation.id && summary.status == .complete)
+        #expect(try await store.messages(in: conversation.id).count == 26)
+    }
+
+    @Test("plain chat is classified by the model, constrained to the agents' names")
+    func classifier() async throws {
+        let runtime = try await Self.runtime(agents: AgentProfile.builtIn) { $0.answerTokens = 4 }
+        let events = await Self.events(of: runtime.send("Tell me something nice about otters"))
+        guard case .routed(let decision)? = events.first(where: { if case .routed = $0 { true } else { false } }) else {
+            Issue.record("\(events)")
+            return
+        }
+        #expect(decision.rule == .classifier)
+        #expect(["assistant", "planner", "writer"].contains(decision.agent))
+    }
+
+    @Test("an unknown agent is a clear failure that saves nothing")
+    func unknownAgent() async throws {
+        let runtime = try await Self.runtime()
+        let events = await Self.events(of: runtime.send("@chef make soup"))
+        #expect(events == [.failed("there is no agent @chef; agents: @assistant, @planner, @writer, @chatter, @cleaner")])
+        #expect(try await runtime.store.conversations().isEmpty)
+    }
+}

@@ -1,0 +1,80 @@
+import SLMAgent
+import Testing
+
+@Suite("Router")
+struct RouterTests {
+    let router = Router(agents: AgentProfile.builtIn)
+
+    @Test("a mention wins and is taken off the message")
+    func mention() throws {
+        let decision = try #require(try router.route("@writer  thank Ana for the flowers"))
+        #expect(decision.agent == "writer")
+        #expect(decision.rule == .mention)
+        #expect(decision.text == "thank Ana for the flowers")
+        let planner = try #require(try router.route("@Planner email is not my task"))
+        #expect(planner.agent == "planner")
+    }
+
+    @Test("an unknown mention is an error that lists the agents")
+    func unknownMention() {
+        #expect(throws: Router.UnknownAgent.self) { try router.route("@chef make soup") }
+        do {
+            _ = try router.route("@chef make soup")
+        } catch {
+            #expect(error.description == "there is no agent @chef; agents: @assistant, @planner, @writer")
+        }
+    }
+
+    @Test("keywords route, and say which", arguments: [
+        ("Remind me to call the bank tomorrow", "planner", "remind"),
+        ("Add a task: renew passport", "planner", "task"),
+        ("What notes do I have about the boiler?", "planner", "note"),
+        ("Draft an email to Ana about Friday", "writer", "email, draft"),
+        ("Write a letter to my landlord", "writer", "letter"),
+        ("What is 17.5 * 4?", "assistant", "arithmetic"),
+    ])
+    func keywords(message: String, agent: String, detail: String) throws {
+        let decision = try #require(try router.route(message))
+        #expect(decision.agent == agent)
+        #expect(decision.rule == .keywords)
+        #expect(decision.detail == detail)
+    }
+
+    @Test("nothing decides plain chat or a tie: the model classifies", arguments: [
+        "Tell me a joke about penguins", "Why is the sky blue?", "email my task list",
+    ])
+    func undecided(message: String) throws {
+        #expect(try router.route(message) == nil)
+    }
+
+    @Test("arithmetic is spotted in the usual spellings", arguments: [
+        ("12*7", true), ("what is 3 + 4", true), ("15% of 80", true), ("calculate the tip", true),
+        ("route 66", false), ("2024-12-01", false), ("10 - 3", true), ("call me at 5", false),
+    ])
+    func arithmetic(text: String, expected: Bool) {
+        #expect(Router.looksLikeArithmetic(text) == expected)
+    }
+}
+
+@Suite("Tool call checks")
+struct ToolCallCheckTests {
+    static let tools = ToolRegistry.builtIn
+
+    @Test("valid calls pass; bad ones say what is wrong", arguments: [
+        (#"{"name": "tasks_add", "arguments": {"title": "x", "due": "friday"}}"#, nil),
+        (#"{"name": "tasks_add", "arguments": {"title": "x", "due": "someday"}}"#,
+         "argument due: expected a date like 2026-12-04 or a day like tomorrow, friday, next friday, in 3 days"),
+        (#"{"name": "tasks_add", "arguments": {}}"#, "argument title: required"),
+        (#"{"name": "shell", "arguments": {"cmd": "rm -rf /"}}"#, "there is no tool shell"),
+        (#"{"name": "tasks_add", "arguments": {"title": "x""#, "not valid JSON"),
+        (#"{"arguments": {}}"#, "the call has no tool name"),
+    ])
+    func checks(text: String, problem: String?) {
+        let outcome = AgentChecks.check(text, tools: Self.tools.tools)
+        if let problem {
+            #expect(outcome?.contains(problem) == true, "\(outcome ?? "valid")")
+        } else {
+            #expect(outcome == nil)
+        }
+    }
+}
