@@ -17,6 +17,15 @@ enum SLMCommandLine {
                        [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [--db PATH] [--no-save]
                        [PROMPT]                   stream an answer (prompt from stdin when not given) and
                                                   save the exchange in the history
+          slm-tui chat --agent NAME|auto [--conversation ID] [--yes] [same options] [PROMPT]
+                                                  the agent loop: routing (auto, or assistant, planner,
+                                                  writer), tool calls on stderr (--json: events on stdout);
+                                                  --yes allows destructive calls without asking
+          slm-tui tasks [--all|--done] [--json]   the planner's tasks (open ones by default)
+          slm-tui drafts [--json]                 the writer's email drafts
+          slm-tui notes [TEXT] [--json]           notes, or those containing TEXT
+          slm-tui eval [--model NAME|PATH] [--json] [--limit N]
+                                                  the committed requests through the agent loop, scored
           slm-tui history [--json] [--limit N] [--db PATH] [--move-aside]
                                                   saved conversations, most recent first
           slm-tui export ID [--format md|json] [-o FILE] [--db PATH]
@@ -36,7 +45,7 @@ enum SLMCommandLine {
 
         Environment:
           SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),
-                         holding slm-tui.sqlite3 (the history) and models/
+                         holding slm-tui.sqlite3 (the history), models/ and drafts/
           SLM_KERNELS    force a kernel path: scalar, avx2, neon, neon-dotprod
         """
 
@@ -80,6 +89,14 @@ enum SLMCommandLine {
             return try HistoryCommands.search(rest)
         case "bench":
             return try BenchCommand.run(rest)
+        case "tasks":
+            return try ToolStateCommands.tasks(rest)
+        case "drafts":
+            return try ToolStateCommands.drafts(rest)
+        case "notes":
+            return try ToolStateCommands.notes(rest)
+        case "eval":
+            return try EvalCommand.run(rest)
         default:
             throw UsageError(first.hasPrefix("-") ? "unknown option \(first)" : "unknown command \(first)")
         }

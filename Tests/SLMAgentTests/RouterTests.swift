@@ -78,3 +78,29 @@ struct ToolCallCheckTests {
         }
     }
 }
+
+@Suite("Tool hints")
+struct ToolHintTests {
+    static func tools(_ agent: AgentProfile) -> [any Tool] { ToolRegistry.builtIn.subset(agent.toolNames) }
+
+    @Test("a request that names what it wants narrows the agent's tools", arguments: [
+        ("planner", "Mark task 1 as done", ["tasks_complete"]),
+        ("planner", "Delete task 2 from my list", ["tasks_delete"]),
+        ("planner", "Move the due date of task 1 to tomorrow", ["tasks_update"]),
+        ("planner", "What notes do I have about the wifi?", ["notes_search"]),
+        ("assistant", "What time is it now?", ["clock_now"]),
+        ("assistant", "Which date is next Friday?", ["clock_resolve"]),
+        ("writer", "Export draft 1 as an email file", ["drafts_export"]),
+        ("writer", "Show me my email drafts", ["drafts_list"]),
+    ])
+    func narrowing(agent: String, request: String, expected: [String]) throws {
+        let profile = try #require(AgentProfile.builtIn.first { $0.name == agent })
+        #expect(ToolHints.best(Self.tools(profile), for: request)?.map(\.name) == expected)
+    }
+
+    @Test("plain chat names none of the assistant's tools")
+    func none() {
+        #expect(ToolHints.best(Self.tools(.assistant), for: "Tell me a fun fact about octopuses") == nil)
+        #expect(ToolHints.best(Self.tools(.assistant), for: "Explain in one sentence what a CPU does") == nil)
+    }
+}

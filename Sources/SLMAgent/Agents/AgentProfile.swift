@@ -73,7 +73,7 @@ public struct AgentProfile: Sendable {
             one with drafts_revise): a clear subject, a greeting, short paragraphs and a sign-off. After the tools \
             have answered, tell the user in one sentence what you drafted.
             """,
-        toolNames: ["drafts_create", "drafts_revise", "drafts_list", "drafts_show", "drafts_export", "clock_now"],
+        toolNames: ["drafts_create", "drafts_revise", "drafts_list", "drafts_show", "drafts_export"],
         sampling: SamplingParameters(temperature: 0.7, topK: 40, topP: 0.95, minP: 0.05, repetitionPenalty: 1.1),
         preferredModel: .capable, startsWithTool: true,
         keywords: ["email", "e-mail", "mail", "draft", "letter", "reply to", "write to", "message to"])

@@ -88,13 +88,13 @@ public struct Router: Sendable {
     }
 
     /// Lower-case words, with hyphens kept inside words.
-    static func words(_ text: String) -> [String] {
+    package static func words(_ text: String) -> [String] {
         text.lowercased().split { !($0.isLetter || $0.isNumber || $0 == "-") }.map(String.init)
     }
 
     /// Whether the words contain the phrase's words in a row (also as plural or past tense).
-    static func contains(_ words: [String], phrase: String) -> Bool {
-        let wanted = phrase.split(separator: " ").map(String.init)
+    package static func contains(_ words: [String], phrase: String) -> Bool {
+        let wanted = Self.words(phrase)
         guard !wanted.isEmpty, words.count >= wanted.count else { return false }
         for start in 0...(words.count - wanted.count) {
             let window = words[start..<start + wanted.count]

@@ -56,10 +56,14 @@ struct TurnRunner: Sendable {
         let agentTools = runtime.tools.subset(agent.toolNames)
         let system = try await systemText(agent: agent, tools: agentTools, style: model.toolCallStyle, conversation: progress.conversationID)
         let builder = PromptBuilder(model: model)
+        // a request that names what it wants ("delete task 2", "what time is it") gets a call
+        // to the tools it names: small models choose poorly among many
+        let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
+            ? runtime.tools.subset(["calculator"]) : ToolHints.best(agentTools, for: decision.text)
         while true {
             let firstStep = progress.steps == 0
-            let mustCall = firstStep && !agentTools.isEmpty && (agent.startsWithTool || decision.wantsCalculator)
-            let stepTools = firstStep && decision.wantsCalculator ? runtime.tools.subset(["calculator"]) : agentTools
+            let mustCall = firstStep && !agentTools.isEmpty && (agent.startsWithTool || hinted != nil)
+            let stepTools = firstStep ? hinted ?? agentTools : agentTools
             let mayCall = !mustCall && !progress.mustAnswer && !agentTools.isEmpty
                 && progress.steps < configuration.maxToolSteps && configuration.turnTokenBudget - progress.generated > 64
             let remaining = max(16, configuration.turnTokenBudget - progress.generated)

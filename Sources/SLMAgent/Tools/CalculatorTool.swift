@@ -4,8 +4,9 @@ import SLMEngine
 struct CalculatorTool: Tool {
     let name = "calculator"
     let description = "Work out arithmetic: + - * / ^ %, parentheses, sqrt, ln, log, sin, cos, min, max, pi, e."
+        let hints = ["calculate", "compute", "how much is", "percent of", "square root"]
     let permission = ToolPermission.read
-    let arguments = JSONSchema.object([.init("expression", .string(maxLength: 200), description: "for example (12 + 7) * 3")])
+    let arguments = JSONSchema.object([.init("expression", .text(1...200), description: "for example (12 + 7) * 3")])
 
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
         let expression = arguments.string("expression") ?? ""

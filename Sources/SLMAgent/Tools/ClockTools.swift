@@ -16,6 +16,7 @@ enum ClockTools {
     struct Now: Tool {
         let name = "clock_now"
         let description = "The current date, time and weekday in the user's time zone."
+        let hints = ["what time", "time is it", "what day", "today's date", "day of the week", "date today"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([])
 
@@ -38,8 +39,9 @@ enum ClockTools {
     struct Resolve: Tool {
         let name = "clock_resolve"
         let description = "The date a phrase names: today, tomorrow, friday, next friday, in 3 days, 2026-12-04."
+        let hints = ["which date", "what date", "date is", "when is", "what day is"]
         let permission = ToolPermission.read
-        let arguments = JSONSchema.object([.init("phrase", .string(maxLength: 40))])
+        let arguments = JSONSchema.object([.init("phrase", .text(1...40))])
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let phrase = arguments.string("phrase") ?? ""

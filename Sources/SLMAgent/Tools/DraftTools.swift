@@ -6,9 +6,9 @@ import SLMStore
 enum DraftTools {
     static let all: [any Tool] = [Create(), Revise(), List(), Show(), Export()]
 
-    static let recipients = JSONSchema.string(maxLength: 200)
-    static let subject = JSONSchema.string(maxLength: 150)
-    static let body = JSONSchema.string(maxLength: 2000)
+    static let recipients = JSONSchema.text(1...200)
+    static let subject = JSONSchema.text(1...150)
+    static let body = JSONSchema.text(1...2000)
     static let id = JSONSchema.Property("id", .integer(minimum: 1), description: "the draft's number")
 
     static func json(_ draft: DraftRecord, withBody: Bool = true) -> JSONValue {
@@ -25,6 +25,7 @@ enum DraftTools {
     struct Create: Tool {
         let name = "drafts_create"
         let description = "Write a new email draft."
+        let hints = ["draft", "write", "email", "compose", "letter", "ask", "tell", "thank"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
             .init("to", DraftTools.recipients, description: "recipient addresses or names"),
@@ -48,6 +49,7 @@ enum DraftTools {
     struct Revise: Tool {
         let name = "drafts_revise"
         let description = "Change a draft's recipients, subject or text."
+        let hints = ["revise", "change", "edit", "update", "shorter", "longer", "fix"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
             DraftTools.id,
@@ -72,6 +74,7 @@ enum DraftTools {
     struct List: Tool {
         let name = "drafts_list"
         let description = "List the email drafts, newest first."
+        let hints = ["drafts", "my drafts", "email drafts", "list", "show", "what", "which"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([])
 
@@ -89,6 +92,7 @@ enum DraftTools {
     struct Show: Tool {
         let name = "drafts_show"
         let description = "Show one draft in full."
+        let hints = ["show draft", "open", "read", "display"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([DraftTools.id])
 
@@ -104,10 +108,11 @@ enum DraftTools {
     struct Export: Tool {
         let name = "drafts_export"
         let description = "Save a draft as an .eml file in the drafts folder, ready for a mail program."
+        let hints = ["export", "export draft", "save", "file", "eml"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
             DraftTools.id,
-            .init("file", .string(maxLength: 100), required: false, description: "file name, draft-<id>.eml by default"),
+            .init("file", .text(1...100), required: false, description: "file name, draft-<id>.eml by default"),
         ])
 
         static func fileName(_ arguments: JSONValue) -> String {

@@ -4,8 +4,9 @@ import SLMEngine
 struct HistorySearchTool: Tool {
     let name = "history_search"
     let description = "Search the user's past conversations for words."
+        let hints = ["past chats", "past conversations", "earlier conversation", "we talked", "search my chats", "previous chat", "chats for"]
     let permission = ToolPermission.read
-    let arguments = JSONSchema.object([.init("query", .string(maxLength: 100), description: "words to look for")])
+    let arguments = JSONSchema.object([.init("query", .text(0...100), description: "words to look for")])
 
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
         do {

@@ -12,8 +12,9 @@ enum NoteTools {
     struct Add: Tool {
         let name = "notes_add"
         let description = "Keep a note for the user."
+        let hints = ["note", "make a note", "remember", "write down", "jot"]
         let permission = ToolPermission.write
-        let arguments = JSONSchema.object([.init("text", .string(maxLength: 1000), description: "the note")])
+        let arguments = JSONSchema.object([.init("text", .text(1...1000), description: "the note")])
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {
@@ -27,8 +28,9 @@ enum NoteTools {
     struct Search: Tool {
         let name = "notes_search"
         let description = "Find the user's notes containing every given word (all notes when empty)."
+        let hints = ["notes", "my notes", "notes about", "notes do i have", "find note", "search notes", "what notes"]
         let permission = ToolPermission.read
-        let arguments = JSONSchema.object([.init("query", .string(maxLength: 100), description: "words to look for")])
+        let arguments = JSONSchema.object([.init("query", .text(0...100), description: "words to look for")])
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {

@@ -5,8 +5,8 @@ import SLMStore
 enum TaskTools {
     static let all: [any Tool] = [Add(), List(), Update(), Complete(), Delete()]
 
-    static let title = JSONSchema.string(maxLength: 120)
-    static let notes = JSONSchema.string(maxLength: 500)
+    static let title = JSONSchema.text(1...120)
+    static let notes = JSONSchema.text(0...500)
     static let priority = JSONSchema.integer(minimum: 0, maximum: 3)
     static let id = JSONSchema.Property("id", .integer(minimum: 1), description: "the task's number")
 
@@ -31,6 +31,7 @@ enum TaskTools {
     struct Add: Tool {
         let name = "tasks_add"
         let description = "Add a task to the user's list."
+        let hints = ["add", "remind", "schedule", "put", "todo", "to-do", "need to", "have to", "don't forget"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
             .init("title", TaskTools.title, description: "what to do, short"),
@@ -55,6 +56,7 @@ enum TaskTools {
     struct List: Tool {
         let name = "tasks_list"
         let description = "List the user's tasks, earliest due first."
+        let hints = ["what", "which", "show", "have", "tasks", "agenda"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([
             .init("status", .oneOf(["open", "done", "all"]), required: false, description: "open by default"),
@@ -80,6 +82,7 @@ enum TaskTools {
     struct Update: Tool {
         let name = "tasks_update"
         let description = "Change a task's title, due day, priority or notes."
+        let hints = ["change", "move", "update", "rename", "postpone", "reschedule", "due date"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
             TaskTools.id,
@@ -105,6 +108,7 @@ enum TaskTools {
     struct Complete: Tool {
         let name = "tasks_complete"
         let description = "Mark a task as done."
+        let hints = ["done", "complete", "finish", "mark", "finished"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([TaskTools.id])
 
@@ -120,6 +124,7 @@ enum TaskTools {
     struct Delete: Tool {
         let name = "tasks_delete"
         let description = "Delete a task for good."
+        let hints = ["delete", "remove", "drop", "cancel"]
         let permission = ToolPermission.destructive
         let arguments = JSONSchema.object([TaskTools.id])
 

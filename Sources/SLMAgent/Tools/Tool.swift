@@ -17,6 +17,10 @@ public protocol Tool: Sendable {
     var description: String { get }
     var arguments: JSONSchema { get }
     var permission: ToolPermission { get }
+    /// Words in a request that suggest this tool ("delete", "remove"). When a call is
+    /// required, tools whose hints match best are the only ones offered, which keeps a
+    /// small model from picking a tool at random.
+    var hints: [String] { get }
     /// Why this particular call needs the user's approval, or nil. By default every call
     /// of a destructive tool does; a tool can ask for it only sometimes (overwriting a file).
     func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String?
@@ -25,12 +29,25 @@ public protocol Tool: Sendable {
 }
 
 extension Tool {
+    public var hints: [String] { [] }
+
     public func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String? {
         permission == .destructive ? "\(name) cannot be undone" : nil
     }
 
     /// The tool as grammar-constrained decoding sees it.
     public var signature: ToolSignature { ToolSignature(name: name, arguments: arguments) }
+}
+
+/// Picks the tools whose hints a request matches best.
+public enum ToolHints {
+    /// The best-matching tools, or nil when no hint matches.
+    public static func best(_ tools: [any Tool], for request: String) -> [any Tool]? {
+        let words = Router.words(request)
+        let scored = tools.map { tool in (tool, tool.hints.filter { Router.contains(words, phrase: $0) }.count) }
+        guard let best = scored.map(\.1).max(), best > 0 else { return nil }
+        return scored.filter { $0.1 == best }.map(\.0)
+    }
 }
 
 /// What tools work with: the store, the drafts folder and the clock.

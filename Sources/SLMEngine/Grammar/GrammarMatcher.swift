@@ -139,10 +139,11 @@ private enum Frame: Sendable {
     static func expecting(_ schema: JSONSchema) -> Frame {
         switch schema {
         case .object(let properties): .object(ObjectState(properties: properties))
-        case .string(let allowed?, _, _): .choice(ChoiceState(allowed.map { Array(JSONValue.quoted($0).utf8) }))
-        case .string(_, .date, _): .date(DateState())
-        case .string(_, .day, _): .day(opened: false)
-        case .string(_, _, let maxLength): .string(StringState(maxLength: maxLength ?? GrammarLimits.stringLength))
+        case .string(let allowed?, _, _, _): .choice(ChoiceState(allowed.map { Array(JSONValue.quoted($0).utf8) }))
+        case .string(_, .date, _, _): .date(DateState())
+        case .string(_, .day, _, _): .day(opened: false)
+        case .string(_, _, let minLength, let maxLength):
+            .string(StringState(minLength: minLength ?? 0, maxLength: maxLength ?? GrammarLimits.stringLength))
         case .integer(let minimum, let maximum): .integer(IntegerState(minimum: minimum, maximum: maximum))
         case .number: .number(NumberState())
         case .boolean: .choice(ChoiceState([Array("true".utf8), Array("false".utf8)]))
@@ -243,8 +244,9 @@ private struct ChoiceState: Sendable {
     }
 }
 
-/// A JSON string: valid UTF-8, no control characters, simple escapes, bounded length.
+/// A JSON string: valid UTF-8, no control characters, simple escapes, length in bounds.
 private struct StringState: Sendable {
+    let minLength: Int
     let maxLength: Int
     var opened = false
     var length = 0
@@ -275,7 +277,7 @@ private struct StringState: Sendable {
         }
         switch byte {
         case UInt8(ascii: "\""):
-            return .consumedAndDone(nil)
+            return length >= minLength ? .consumedAndDone(nil) : .reject
         case 0..<0x20:
             return .reject
         default:

@@ -5,8 +5,9 @@
 public indirect enum JSONSchema: Sendable, Equatable {
     /// Property order is the order a constrained model writes them in.
     case object([Property])
-    /// `allowed` restricts the string to a set; `format: .date` to `yyyy-MM-dd`.
-    case string(allowed: [String]? = nil, format: StringFormat? = nil, maxLength: Int? = nil)
+    /// `allowed` restricts the string to a set; `format: .date` to `yyyy-MM-dd`. Lengths
+    /// count Unicode scalars.
+    case string(allowed: [String]? = nil, format: StringFormat? = nil, minLength: Int? = nil, maxLength: Int? = nil)
     case integer(minimum: Int? = nil, maximum: Int? = nil)
     case number
     case boolean
@@ -30,7 +31,7 @@ public indirect enum JSONSchema: Sendable, Equatable {
     }()
 
     /// A day as a date or a phrase (see `StringFormat.day`).
-    public static let day = JSONSchema.string(allowed: nil, format: .day, maxLength: nil)
+    public static let day = JSONSchema.string(allowed: nil, format: .day)
 
     /// A named property of an object, with the description a model reads.
     public struct Property: Sendable, Equatable {
@@ -47,14 +48,17 @@ public indirect enum JSONSchema: Sendable, Equatable {
         }
     }
 
-    /// A free string of at most `maxLength` characters.
-    public static func string(maxLength: Int) -> JSONSchema { .string(allowed: nil, format: nil, maxLength: maxLength) }
+    /// A free string whose length is in `lengths`.
+    public static func text(_ lengths: ClosedRange<Int>) -> JSONSchema {
+        .string(allowed: nil, format: nil, minLength: lengths.lowerBound > 0 ? lengths.lowerBound : nil,
+                maxLength: lengths.upperBound)
+    }
 
     /// One of `values`.
-    public static func oneOf(_ values: [String]) -> JSONSchema { .string(allowed: values, format: nil, maxLength: nil) }
+    public static func oneOf(_ values: [String]) -> JSONSchema { .string(allowed: values) }
 
     /// A calendar date, `yyyy-MM-dd`.
-    public static let date = JSONSchema.string(allowed: nil, format: .date, maxLength: nil)
+    public static let date = JSONSchema.string(allowed: nil, format: .date)
 
     // MARK: - Validation
 
@@ -82,9 +86,12 @@ public indirect enum JSONSchema: Sendable, Equatable {
                 problems += property.schema.problems(with: argument, at: Self.child(path, property.name))
             }
             return problems
-        case (.string(let allowed, let format, let maxLength), .string(let text)):
+        case (.string(let allowed, let format, let minLength, let maxLength), .string(let text)):
             if let allowed, !allowed.contains(text) {
                 return ["\(path): expected one of \(allowed.joined(separator: ", "))"]
+            }
+            if let minLength, text.unicodeScalars.count < minLength {
+                return [minLength == 1 ? "\(path): empty" : "\(path): shorter than \(minLength) characters"]
             }
             if let maxLength, text.unicodeScalars.count > maxLength {
                 return ["\(path): longer than \(maxLength) characters"]
@@ -113,9 +120,9 @@ public indirect enum JSONSchema: Sendable, Equatable {
     public var expectation: String {
         switch self {
         case .object: "an object"
-        case .string(_, .date, _): "a date like 2026-12-04"
-        case .string(_, .day, _): "a date like 2026-12-04 or a day like tomorrow, friday, next friday, in 3 days"
-        case .string(let allowed?, _, _): "one of \(allowed.joined(separator: ", "))"
+        case .string(_, .date, _, _): "a date like 2026-12-04"
+        case .string(_, .day, _, _): "a date like 2026-12-04 or a day like tomorrow, friday, next friday, in 3 days"
+        case .string(let allowed?, _, _, _): "one of \(allowed.joined(separator: ", "))"
         case .string: "a string"
         case .integer: "a whole number"
         case .number: "a number"
@@ -148,8 +155,9 @@ public indirect enum JSONSchema: Sendable, Equatable {
             let required = properties.filter(\.isRequired).map { JSONValue.string($0.name) }
             if !required.isEmpty { members.append(.init("required", .array(required))) }
             return .object(members)
-        case .string(let allowed, let format, let maxLength):
+        case .string(let allowed, let format, let minLength, let maxLength):
             var members: [JSONValue.Member] = [.init("type", .string("string"))]
+            if let minLength { members.append(.init("minLength", .number(Double(minLength)))) }
             if let allowed { members.append(.init("enum", .array(allowed.map(JSONValue.string)))) }
             if format == .date { members.append(.init("format", .string("date"))) }
             if format == .day {

@@ -8,7 +8,7 @@ import Testing
 @Suite("Constrained generation")
 struct ConstrainedGenerationTests {
     static let tools = [
-        ToolSignature(name: "note_add", arguments: .object([.init("text", .string(maxLength: 16))])),
+        ToolSignature(name: "note_add", arguments: .object([.init("text", .text(0...16))])),
         ToolSignature(name: "task_done", arguments: .object([.init("id", .integer(minimum: 1, maximum: 999))])),
         ToolSignature(name: "remind", arguments: .object([
             .init("when", .date), .init("loud", .boolean, required: false),

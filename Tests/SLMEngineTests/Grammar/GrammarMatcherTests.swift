@@ -7,7 +7,7 @@ struct GrammarMatcherTests {
         ToolSignature(name: "tasks_add", arguments: JSONSchemaTests.task),
         ToolSignature(name: "tasks_list", arguments: .object([.init("status", .oneOf(["open", "done", "all"]), required: false)])),
         ToolSignature(name: "calc", arguments: .object([
-            .init("expression", .string(maxLength: 12)), .init("precision", .integer(minimum: -3, maximum: 12), required: false),
+            .init("expression", .text(0...12)), .init("precision", .integer(minimum: -3, maximum: 12), required: false),
             .init("scale", .number, required: false),
         ])),
     ]
@@ -46,7 +46,7 @@ struct GrammarMatcherTests {
             + "\u{01}", #"{"name": "calc", "arguments": {"expression": "1", "precision": -4"#,
         #"{"name": "calc", "arguments": {"expression": "1", "precision": 13"#,
         #"{"name": "tasks_list", "arguments": {"status": "done"}} "#,
-        #"{"name":  "tasks_list""#, "  {", #"{"name": "tasks_list", "arguments": {"status": "done",}"#,
+        #"{"name":  "tasks_list""#, #"{"name": "tasks_add", "arguments": {"title": """#, "  {", #"{"name": "tasks_list", "arguments": {"status": "done",}"#,
     ])
     func refuses(text: String) {
         var matcher = GrammarMatcher(Self.grammar, leadingWhitespace: true)

@@ -47,7 +47,7 @@ struct JSONValueTests {
 @Suite("JSON schemas")
 struct JSONSchemaTests {
     static let task = JSONSchema.object([
-        .init("title", .string(maxLength: 20)),
+        .init("title", .text(1...20)),
         .init("due", .date, required: false),
         .init("priority", .integer(minimum: 0, maximum: 3), required: false),
         .init("tags", .array(items: .oneOf(["home", "work"]), maxItems: 2), required: false),
@@ -72,6 +72,7 @@ struct JSONSchemaTests {
         (#"{"title": 5}"#, "argument title: expected a string"),
         (#"{"title": "x", "urgent": "yes"}"#, "argument urgent: expected true or false"),
         (#"{"title": "this title is far too long"}"#, "argument title: longer than 20 characters"),
+        (#"{"title": ""}"#, "argument title: empty"),
         (#"[1]"#, "arguments: expected an object"),
     ])
     func problems(text: String, problem: String) throws {

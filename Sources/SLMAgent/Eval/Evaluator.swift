@@ -1,0 +1,130 @@
+import Foundation
+import SLMEngine
+import SLMStore
+
+/// Runs evaluation cases through the whole agent loop, each on a fresh scratch database
+/// with destructive calls approved, and scores the calls the model made.
+public struct Evaluator: Sendable {
+    /// How one case went.
+    public struct CaseResult: Sendable {
+        public let request: String
+        public let category: String
+        public let expectedTool: String?
+        public let agent: String?
+        public let calls: [ToolCallEvent]
+        /// Calls whose name and arguments satisfied the schemas.
+        public let validCalls: Int
+        public let rightTool: Bool
+        /// nil when the case checks no arguments.
+        public let argumentsCorrect: Bool?
+        public let finished: Bool
+        public let milliseconds: Double
+        public let answer: String
+    }
+
+    /// The figures `slm-tui eval` reports; rates in percent.
+    public struct Report: Sendable, Encodable {
+        public let cases: Int
+        public let toolCallValidity: Double
+        public let rightTool: Double
+        public let argumentsCorrect: Double
+        public let finished: Double
+        public let meanLatencyMilliseconds: Double
+
+        enum CodingKeys: String, CodingKey {
+            case cases, finished
+            case toolCallValidity = "tool_call_validity"
+            case rightTool = "right_tool"
+            case argumentsCorrect = "arguments_correct"
+            case meanLatencyMilliseconds = "mean_latency_ms"
+        }
+
+        public init(_ results: [CaseResult]) {
+            func percent(_ part: Int, _ whole: Int) -> Double { whole == 0 ? 100 : (Double(part) / Double(whole) * 1000).rounded() / 10 }
+            let calls = results.reduce(0) { $0 + $1.calls.count }
+            let checked = results.compactMap(\.argumentsCorrect)
+            cases = results.count
+            toolCallValidity = percent(results.reduce(0) { $0 + $1.validCalls }, calls)
+            rightTool = percent(results.filter(\.rightTool).count, results.count)
+            argumentsCorrect = percent(checked.filter { $0 }.count, checked.count)
+            finished = percent(results.filter(\.finished).count, results.count)
+            meanLatencyMilliseconds = results.isEmpty ? 0
+                : (results.reduce(0) { $0 + $1.milliseconds } / Double(results.count)).rounded()
+        }
+    }
+
+    public let models: ModelManager
+    public let model: ModelReference
+    public let configuration: RuntimeConfiguration
+    /// Where scratch databases and drafts go; removed afterwards.
+    public let scratch: URL
+
+    public init(models: ModelManager, model: ModelReference, configuration: RuntimeConfiguration, scratch: URL) {
+        self.models = models
+        self.model = model
+        self.configuration = configuration
+        self.scratch = scratch
+    }
+
+    /// Runs one case.
+    public func run(_ evalCase: EvalCase, index: Int) async throws -> CaseResult {
+        let folder = scratch.appendingPathComponent("case-\(index)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let store = try Store(path: folder.appendingPathComponent("eval.sqlite3").path)
+        try await prepare(evalCase.setup, in: store)
+        let runtime = AgentRuntime(store: store, models: models, drafts: DraftsFolder(url: folder.appendingPathComponent("drafts")),
+                                   configuration: configuration)
+        try await runtime.selectModel(model)
+
+        let start = ContinuousClock.now
+        var calls: [ToolCallEvent] = []
+        var agent: String?
+        var finished = false
+        var answer = ""
+        for await event in runtime.send(evalCase.request).events {
+            switch event {
+            case .routed(let decision): agent = decision.agent
+            case .toolCall(let call): calls.append(call)
+            case .needsApproval(let request): await runtime.answerApproval(request.id, approved: true)
+            case .finished(let summary):
+                finished = summary.status == .complete
+                answer = summary.text
+            default: break
+            }
+        }
+        let elapsed = ContinuousClock.now - start
+        let valid = calls.filter { call in
+            guard let tool = runtime.tools[call.name] else { return false }
+            return tool.arguments.problems(with: call.arguments).isEmpty
+        }.count
+        let first = calls.first
+        let rightTool = first?.name == evalCase.tool
+        var argumentsCorrect: Bool?
+        if let checks = evalCase.arguments {
+            let resolver = DateResolver(timeZone: configuration.timeZone)
+            let now = configuration.now()
+            argumentsCorrect = rightTool && checks.allSatisfy { name, check in
+                check.passes(first?.arguments[name], resolver: resolver, now: now)
+            }
+        }
+        return CaseResult(
+            request: evalCase.request, category: evalCase.category, expectedTool: evalCase.tool, agent: agent, calls: calls,
+            validCalls: valid, rightTool: rightTool, argumentsCorrect: argumentsCorrect, finished: finished,
+            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15,
+            answer: answer)
+    }
+
+    private func prepare(_ setup: EvalCase.Setup?, in store: Store) async throws {
+        guard let setup else { return }
+        for task in setup.tasks ?? [] { _ = try await store.addTask(title: task.title, due: task.due) }
+        for note in setup.notes ?? [] { _ = try await store.addNote(note) }
+        for draft in setup.drafts ?? [] {
+            _ = try await store.createDraft(recipients: draft.to, subject: draft.subject, body: draft.body)
+        }
+        for conversation in setup.conversations ?? [] {
+            let id = try await store.createConversation(title: conversation.title).id
+            for message in conversation.messages { _ = try await store.appendMessage(to: id, role: .user, content: message) }
+        }
+    }
+}

@@ -1,0 +1,56 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+
+/// `slm-tui eval`: the committed requests through the agent loop, scored.
+enum EvalCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, flags: ["--json"], options: ["--model", "--ctx", "--threads", "--limit"])
+        guard arguments.positionals.isEmpty else { throw UsageError("eval takes no positional arguments") }
+        let cases = try EvalCase.bundled()
+        let limit = try arguments.integer("--limit", default: cases.count, range: 1...cases.count)
+        let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let context = try arguments.integer("--ctx", default: 4096, range: 512...1_048_576)
+        let reference = try ModelResolution.reference(for: arguments.options["--model"])
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slm-eval-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: scratch) }
+        var configuration = RuntimeConfiguration()
+        configuration.answerTokens = 64
+        configuration.maxToolSteps = 2
+        let evaluator = Evaluator(
+            models: ModelManager(configuration: .init(contextLength: context, threads: threads)), model: reference,
+            configuration: configuration, scratch: scratch)
+        let selected = Array(cases.prefix(limit))
+        let results = try wait {
+            var results: [Evaluator.CaseResult] = []
+            for (index, evalCase) in selected.enumerated() {
+                let result = try await evaluator.run(evalCase, index: index)
+                Console.error(line(result, index: index + 1, of: selected.count))
+                results.append(result)
+            }
+            return results
+        }
+        let report = Evaluator.Report(results)
+        if arguments.has("--json") {
+            try Console.printJSON(report)
+        } else {
+            Console.print("""
+                model               \(reference.name)
+                cases               \(report.cases)
+                tool-call validity  \(report.toolCallValidity)%
+                right tool          \(report.rightTool)%
+                arguments correct   \(report.argumentsCorrect)%
+                finished            \(report.finished)%
+                mean latency        \(Int(report.meanLatencyMilliseconds)) ms
+                """)
+        }
+        return 0
+    }
+
+    private static func line(_ result: Evaluator.CaseResult, index: Int, of count: Int) -> String {
+        let calls = result.calls.map { "\($0.name) \($0.arguments.text)" }.joined(separator: "; ")
+        let verdict = result.rightTool ? (result.argumentsCorrect == false ? "args wrong" : "ok") : "wrong tool"
+        return "[\(index)/\(count)] \(verdict) · \(result.agent ?? "?") · \(Int(result.milliseconds)) ms · "
+            + "\(Console.safe(result.request)) → \(Console.safe(calls.isEmpty ? "no call" : calls))"
+    }
+}
