@@ -8,10 +8,11 @@ import SLMStore
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, flags: ["--kernels", "--store", "--json"],
+            words, flags: ["--kernels", "--store", "--grammar", "--json"],
             options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx"])
         guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
         if arguments.has("--store") { return try store(arguments) }
+        if arguments.has("--grammar") { return try grammar(arguments) }
         if !arguments.has("--kernels") { return try model(arguments) }
         if let name = arguments.options["--path"] {
             guard let path = KernelPath.allCases.first(where: { $0.description == name }) else {
@@ -43,6 +44,40 @@ enum BenchCommand {
 }
 
 extension BenchCommand {
+    /// Decode speed with and without a grammar constraint.
+    static func grammar(_ arguments: Arguments) throws -> Int32 {
+        let generate = try arguments.integer("-n", default: 128, range: 8...4096)
+        let threads = try arguments.integer("-t", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let repetitions = try arguments.integer("-r", default: 5, range: 1...1000)
+        let (model, tokenizer) = try ModelResolution.load(arguments.options["--model"])
+        let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: generate + 64, threads: threads)
+        let result = try wait { try await GrammarBenchmark(generator: generator, tokenizer: tokenizer).run(tokens: generate, repetitions: repetitions) }
+        let free = ModelBenchmark.Result(test: "tg\(generate)", threads: threads, samples: result.free)
+        let constrained = ModelBenchmark.Result(test: "tg\(generate)+json", threads: threads, samples: result.constrained)
+        if arguments.has("--json") {
+            try Console.printJSON(GrammarJSON(free: free, constrained: constrained, overhead: result.overheadPercent))
+        } else {
+            for row in [free, constrained] {
+                Console.print(String(format: "%-14@ %8.2f ± %5.2f t/s", row.test, row.mean, row.standardDeviation))
+            }
+            Console.print(String(format: "grammar overhead %.1f%%", result.overheadPercent))
+        }
+        return 0
+    }
+
+    struct GrammarJSON: Encodable {
+        let free_tps_mean: Double, free_tps_sd: Double, constrained_tps_mean: Double, constrained_tps_sd: Double
+        let overhead_percent: Double
+
+        init(free: ModelBenchmark.Result, constrained: ModelBenchmark.Result, overhead: Double) {
+            free_tps_mean = free.mean
+            free_tps_sd = free.standardDeviation
+            constrained_tps_mean = constrained.mean
+            constrained_tps_sd = constrained.standardDeviation
+            overhead_percent = overhead
+        }
+    }
+
     /// The store's append, list and search times on a throwaway database.
     static func store(_ arguments: Arguments) throws -> Int32 {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slm-tui-bench-\(UUID().uuidString)")

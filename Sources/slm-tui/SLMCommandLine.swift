@@ -42,6 +42,8 @@ enum SLMCommandLine {
           slm-tui bench --kernels [--path P] [--json]
                                                   weight GB/s of each quant kernel (4096x4096)
           slm-tui bench --store [--json]          store append / list / search times
+          slm-tui bench --grammar [--model NAME|PATH] [-n 128] [-t N] [-r 5] [--json]
+                                                  decode t/s with and without a JSON grammar
 
         Environment:
           SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),

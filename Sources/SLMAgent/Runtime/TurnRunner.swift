@@ -245,6 +245,8 @@ struct TurnRunner: Sendable {
         }
         do {
             for try await event in model.generator.generate(request) {
+                // tokens already made stay unshown once the turn is cancelled
+                if Task.isCancelled { break }
                 switch event {
                 case .token(_, let piece):
                     if showText { try await show(visible.push(piece)) }
@@ -258,7 +260,7 @@ struct TurnRunner: Sendable {
             try? await answer?.finish(.failed)
             throw error
         }
-        if showText { try await show(visible.finish(endedInCall: outcome.call != nil)) }
+        if showText, !Task.isCancelled { try await show(visible.finish(endedInCall: outcome.call != nil)) }
         outcome.text = visible.shown
         let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
         if let stats {

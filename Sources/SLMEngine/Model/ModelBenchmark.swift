@@ -12,6 +12,12 @@ public struct ModelBenchmark: Sendable {
         /// Tokens per second of each repetition.
         public let samples: [Double]
 
+        public init(test: String, threads: Int, samples: [Double]) {
+            self.test = test
+            self.threads = threads
+            self.samples = samples
+        }
+
         public var mean: Double { samples.reduce(0, +) / Double(max(samples.count, 1)) }
         public var standardDeviation: Double {
             guard samples.count > 1 else { return 0 }
