@@ -34,7 +34,7 @@ let package = Package(
         .executableTarget(name: "store-writer", dependencies: ["SLMAgent", "SLMStore"], path: "Tests/StoreWriter"),
         .testTarget(name: "SLMStoreTests", dependencies: ["SLMStore", "SLMTestSupport", "store-writer"]),
         .testTarget(name: "SLMAgentTests", dependencies: ["SLMAgent", "SLMTestSupport"]),
-        .testTarget(name: "SLMTUITests", dependencies: ["SLMTUI"]),
+        .testTarget(name: "SLMTUITests", dependencies: ["SLMTUI", "SLMAgent", "SLMStore", "SLMTestSupport"]),
         .testTarget(name: "slm-tuiTests", dependencies: ["slm-tui", "SLMTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -4,4 +4,17 @@
 #define NCURSES_WIDECHAR 1
 #include <locale.h>
 #include <ncursesw/curses.h>
+
+// Macros Swift cannot import, as functions.
+static inline WINDOW *slm_stdscr(void) { return stdscr; }
+static inline attr_t slm_attr_bold(void) { return A_BOLD; }
+static inline attr_t slm_attr_italic(void) { return A_ITALIC; }
+static inline attr_t slm_attr_underline(void) { return A_UNDERLINE; }
+static inline attr_t slm_attr_reverse(void) { return A_REVERSE; }
+static inline attr_t slm_attr_dim(void) { return A_DIM; }
+static inline int slm_key_f(int n) { return KEY_F(n); }
+static inline mmask_t slm_wheel_mask(void) { return BUTTON4_PRESSED | BUTTON5_PRESSED; }
+static inline int slm_wheel_up(mmask_t state) { return (state & BUTTON4_PRESSED) != 0; }
+static inline int slm_wheel_down(mmask_t state) { return (state & BUTTON5_PRESSED) != 0; }
+static inline int slm_colors(void) { return COLORS; }
 #endif

@@ -28,4 +28,7 @@ public struct DataDirectory: Sendable, Equatable {
 
     /// Where exported email drafts (`.eml`) go.
     public var drafts: URL { url.appendingPathComponent("drafts", isDirectory: true) }
+
+    /// Where conversations exported from the app go.
+    public var exports: URL { url.appendingPathComponent("exports", isDirectory: true) }
 }

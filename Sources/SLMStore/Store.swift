@@ -111,6 +111,15 @@ public actor Store {
         guard database.changes > 0 else { throw .notFound("conversation \(id)") }
     }
 
+    /// Sets (or with nil, clears) a conversation's system prompt.
+    public func setSystemPrompt(_ id: Int, to prompt: String?) throws(StoreError) {
+        try write { () throws(SQLiteError) in
+            try database.statement("UPDATE conversations SET system_prompt = ?, updated_at = ? WHERE id = ?")
+                .run([.text(prompt), .real(Date().timeIntervalSince1970), .integer(Int64(id))])
+        }
+        guard database.changes > 0 else { throw .notFound("conversation \(id)") }
+    }
+
     /// Deletes a conversation with its messages and tool calls.
     public func deleteConversation(_ id: Int) throws(StoreError) {
         try write { () throws(SQLiteError) in

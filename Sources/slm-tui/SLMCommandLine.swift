@@ -12,6 +12,8 @@ enum SLMCommandLine {
         slm-tui \(version): an offline terminal assistant for small language models
 
         Usage:
+          slm-tui [--model NAME|PATH] [--db PATH] [--ctx N] [--threads N]
+                                                  the full-screen app (F1 there lists every key)
           slm-tui --help | --version
           slm-tui chat [--model NAME|PATH] [--system S] [--temp T] [--top-k K] [--top-p P] [--seed N]
                        [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [--db PATH] [--no-save]
@@ -65,10 +67,7 @@ enum SLMCommandLine {
     }
 
     private static func dispatch(_ words: [String]) throws -> Int32 {
-        guard let first = words.first else {
-            Console.print("The full-screen app is not in this build yet. Commands available now:\n\n\(usage)")
-            return 0
-        }
+        guard let first = words.first else { return try AppCommand.run([]) }
         let rest = Array(words.dropFirst())
         switch first {
         case "--help", "-h", "help":
@@ -99,6 +98,8 @@ enum SLMCommandLine {
             return try ToolStateCommands.notes(rest)
         case "eval":
             return try EvalCommand.run(rest)
+        case "--model", "--db", "--ctx", "--threads":
+            return try AppCommand.run(words)
         default:
             throw UsageError(first.hasPrefix("-") ? "unknown option \(first)" : "unknown command \(first)")
         }

@@ -54,7 +54,7 @@ public actor ModelManager {
         public let idle: Duration
     }
 
-    public let configuration: Configuration
+    public nonisolated let configuration: Configuration
     private var loaded: [ModelReference: (model: LoadedModel, lastUsed: ContinuousClock.Instant)] = [:]
     private var idleWatch: Task<Void, Never>?
 

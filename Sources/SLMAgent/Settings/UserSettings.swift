@@ -1,0 +1,53 @@
+import Foundation
+
+/// What the user chose and slm-tui remembers, in `config.json`: the theme, the model, extra
+/// folders to look for models in, and the memory budget. Kept in `$SLM_TUI_HOME` when that
+/// is set (so a test or a second setup stays apart), else in `$XDG_CONFIG_HOME/slm-tui/`,
+/// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure.
+public struct UserSettings: Codable, Sendable, Equatable {
+    public var theme: String?
+    /// The model last chosen: a catalog name or a file path.
+    public var model: String?
+    public var modelDirectories: [String]?
+    /// Memory budget for loaded models, in megabytes.
+    public var memoryBudgetMB: Int?
+
+    enum CodingKeys: String, CodingKey {
+        case theme, model
+        case modelDirectories = "model_directories"
+        case memoryBudgetMB = "memory_budget_mb"
+    }
+
+    public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil) {
+        self.theme = theme
+        self.model = model
+        self.modelDirectories = modelDirectories
+        self.memoryBudgetMB = memoryBudgetMB
+    }
+
+    /// The file for this environment.
+    public static func file(environment: [String: String] = ProcessInfo.processInfo.environment) -> URL {
+        if let home = environment["SLM_TUI_HOME"], !home.isEmpty {
+            return URL(fileURLWithPath: home).appendingPathComponent("config.json")
+        }
+        if let config = environment["XDG_CONFIG_HOME"], !config.isEmpty {
+            return URL(fileURLWithPath: config).appendingPathComponent("slm-tui/config.json")
+        }
+        let home = environment["HOME"] ?? NSHomeDirectory()
+        return URL(fileURLWithPath: home).appendingPathComponent(".config/slm-tui/config.json")
+    }
+
+    /// The settings in `file`, or defaults when it is missing or unreadable.
+    public static func load(from file: URL = file()) -> UserSettings {
+        guard let data = try? Data(contentsOf: file) else { return UserSettings() }
+        return (try? JSONDecoder().decode(UserSettings.self, from: data)) ?? UserSettings()
+    }
+
+    /// Writes the settings atomically, creating the folder.
+    public func save(to file: URL = file()) throws {
+        try FileManager.default.createDirectory(at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+        try encoder.encode(self).write(to: file, options: .atomic)
+    }
+}

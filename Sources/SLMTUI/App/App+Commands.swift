@@ -1,0 +1,106 @@
+import Foundation
+import SLMAgent
+import SLMStore
+
+extension App {
+    /// Runs a slash command; a bad one is explained in the status bar.
+    func runCommand(_ line: String) {
+        let command: SlashCommand
+        do {
+            command = try SlashCommand.parse(line)
+        } catch {
+            state.notice = AppState.Notice(text: error.description, isError: true)
+            return
+        }
+        switch command {
+        case .model(let filter): openModelPicker(filter: filter ?? "")
+        case .agent(let name):
+            let names = services.runtime.agents.map(\.name)
+            guard let name, name != "auto" else {
+                state.agent = nil
+                state.notice = AppState.Notice(text: "agents chosen per message", isError: false)
+                return
+            }
+            guard names.contains(name) else {
+                state.notice = AppState.Notice(text: "no agent \(name); agents: auto, \(names.joined(separator: ", "))", isError: true)
+                return
+            }
+            state.agent = name
+            state.notice = AppState.Notice(text: "agent \(name)", isError: false)
+        case .new: newConversation()
+        case .rename(let title):
+            guard let id = state.conversationID else { return noConversation() }
+            if let title {
+                rename(id, to: title)
+            } else {
+                var editor = InputEditor()
+                editor.setText(state.title)
+                state.modal = .prompt(AppState.Prompt(title: "Rename", editor: editor, action: .rename(id)))
+            }
+        case .delete:
+            guard let id = state.conversationID else { return noConversation() }
+            state.modal = .confirm(AppState.Confirmation(
+                message: "Delete \"\(state.title)\" and all its messages? This cannot be undone.", action: .deleteConversation(id)))
+        case .export(let format):
+            guard let id = state.conversationID else { return noConversation() }
+            let folder = services.dataDirectory.exports
+            background { services, inbox in
+                let export = try await services.store.export(id)
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                let file = folder.appendingPathComponent("conversation-\(id).\(format)")
+                let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
+                try data.write(to: file, options: .atomic)
+                inbox.post(.notice("saved \(file.path)", isError: false))
+            }
+        case .system(let prompt):
+            if let id = state.conversationID {
+                background { services, inbox in
+                    try await services.store.setSystemPrompt(id, to: prompt)
+                    inbox.post(.notice(prompt == nil ? "system prompt cleared" : "system prompt set", isError: false))
+                }
+            } else {
+                pendingSystemPrompt = prompt
+                state.notice = AppState.Notice(text: "system prompt set for the new conversation", isError: false)
+            }
+        case .set(let setting):
+            switch setting {
+            case .temperature(let value): state.sampling.temperature = value
+            case .topP(let value): state.sampling.topP = value
+            case .topK(let value): state.sampling.topK = value
+            case .maxTokens(let value): state.sampling.maxTokens = value
+            }
+            state.notice = AppState.Notice(text: "set", isError: false)
+        case .tasks:
+            background { services, inbox in
+                let tasks = try await services.store.tasks(status: nil)
+                inbox.post(.listing(title: "Tasks", lines: tasks.map { task in
+                    "\(task.id). \(task.status == .done ? "[x]" : "[ ]") \(task.title)" + (task.due.map { "  due \($0)" } ?? "")
+                }))
+            }
+        case .drafts:
+            background { services, inbox in
+                let drafts = try await services.store.drafts()
+                inbox.post(.listing(title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status.rawValue))" }))
+            }
+        case .notes:
+            background { services, inbox in
+                let notes = try await services.store.notes()
+                inbox.post(.listing(title: "Notes", lines: notes.map { "\($0.id). \($0.text)" }))
+            }
+        case .theme(let name):
+            guard let name else { return setTheme(services.themes.next(after: theme.name)) }
+            guard let theme = services.themes.named(name) else {
+                state.notice = AppState.Notice(
+                    text: "no theme \(name); themes: \(services.themes.themes.map(\.name).joined(separator: ", "))", isError: true)
+                return
+            }
+            setTheme(theme)
+        case .help: state.modal = .help
+        case .quit: quit()
+        }
+    }
+
+    private func noConversation() {
+        state.notice = AppState.Notice(text: "no conversation yet — send a message first", isError: true)
+    }
+}

@@ -1,0 +1,157 @@
+import Foundation
+import SLMAgent
+import SLMStore
+
+extension App {
+    /// Folds a message from background work into the state.
+    func apply(_ message: AppMessage) {
+        switch message {
+        case .agent(let id, let event):
+            guard id == turn?.id else { return }
+            apply(event)
+        case .turnEnded(let id):
+            guard id == turn?.id else { return }
+            turn = nil
+            state.generating = false
+            if case .assistant(_)? = state.entries.last?.speaker, state.entries.last?.state == .streaming {
+                state.entries[state.entries.count - 1].state = .cancelled
+            }
+        case .conversationOpened(let conversation, let entries, let trace):
+            state.conversationID = conversation.id
+            state.title = conversation.title
+            state.entries = entries
+            state.trace = trace
+            state.chatScroll = 0
+        case .conversations(let conversations):
+            if case .conversations(var list)? = state.modal {
+                list.conversations = conversations
+                list.selection = conversations.firstIndex { $0.id == state.conversationID } ?? 0
+                state.modal = .conversations(list)
+            }
+        case .models(let models):
+            discovered = models
+            if case .models(var picker)? = state.modal {
+                picker.choices = modelChoices()
+                state.modal = .models(picker)
+            }
+        case .modelLoaded(let reference, let detail, let contextLength):
+            selectedModel = reference
+            state.modelName = reference.name
+            state.resources.modelName = reference.name
+            state.resources.modelDetail = detail
+            state.resources.contextLength = contextLength
+            state.trace.append(TraceEntry(kind: .model, text: "loaded \(reference.name)"))
+            services.settings.model = reference.path.path.hasPrefix(services.library.directory.path) ? reference.name : reference.path.path
+            saveSettings()
+            if case .models = state.modal { state.modal = nil }
+            state.notice = AppState.Notice(text: "\(reference.name) ready", isError: false)
+        case .modelFailed(let error):
+            state.trace.append(TraceEntry(kind: .error, text: error))
+            setPickerError(error)
+        case .progress(let label, let fraction):
+            if case .models(var picker)? = state.modal {
+                picker.progress = label.isEmpty ? nil : (label, fraction)
+                state.modal = .models(picker)
+            } else if label.isEmpty {
+                // nothing to load: the picker opens on the default download
+                openModelPicker(filter: "")
+            } else {
+                state.notice = AppState.Notice(text: label + (fraction.map { String(format: " %.0f%%", $0 * 100) } ?? ""),
+                                               isError: false)
+            }
+        case .cacheFill(let tokens):
+            state.resources.cachedTokens = tokens
+        case .titleChanged(let id, let title):
+            if id == state.conversationID { state.title = title }
+            if case .conversations(var list)? = state.modal,
+                let index = list.conversations.firstIndex(where: { $0.id == id })
+            {
+                list.conversations[index].title = title
+                state.modal = .conversations(list)
+            }
+        case .listing(let title, let lines):
+            state.modal = .listing(title: title, lines: lines)
+        case .notice(let text, let isError):
+            state.notice = AppState.Notice(text: text, isError: isError)
+            if isError { state.trace.append(TraceEntry(kind: .error, text: text)) }
+        }
+    }
+
+    /// Folds one agent event into the chat, the trace and the figures.
+    private func apply(_ event: AgentEvent) {
+        switch event {
+        case .started(let id):
+            if let id, state.conversationID != id {
+                state.conversationID = id
+                pendingSystemPrompt = nil
+                background { services, inbox in
+                    let conversation = try await services.store.conversation(id)
+                    inbox.post(.titleChanged(conversationID: id, title: conversation.title))
+                }
+            }
+        case .routed(let decision):
+            setAnsweringAgent(decision.agent)
+            state.trace.append(TraceEntry(kind: .route, text: "\(decision.agent) (\(decision.rule.rawValue): \(decision.detail))"))
+        case .model(let name, let preferred):
+            if let preferred { state.trace.append(TraceEntry(kind: .model, text: "\(name) (\(preferred) not available)")) }
+        case .contextTrimmed(let dropped):
+            state.trace.append(TraceEntry(kind: .context, text: "left out the \(dropped) oldest messages to fit the context"))
+        case .token(let text):
+            appendToAnswer(text)
+        case .toolCall(let call):
+            state.trace.append(TraceEntry(kind: .call, text: "\(call.name) \(call.arguments.text)"))
+        case .needsApproval(let request):
+            state.trace.append(TraceEntry(kind: .approval(granted: nil), text: "\(request.tool) waits: \(request.reason)"))
+            state.modal = .approval(request)
+        case .approvalAnswered(_, let approved):
+            state.trace.append(TraceEntry(kind: .approval(granted: approved), text: approved ? "allowed" : "denied"))
+        case .toolResult(let result):
+            let ok = result.status == .succeeded
+            state.trace.append(TraceEntry(kind: .result(ok: ok), text: String(
+                format: "%@ %@ %.0f ms: %@", result.name, result.status.rawValue, result.durationMilliseconds, result.result.text)))
+        case .stats(let stats):
+            guard stats.generatedTokens > 0 else { return }
+            state.resources.prefillRate = stats.prefillTokensPerSecond
+            state.resources.firstTokenMilliseconds = stats.timeToFirstTokenMilliseconds
+            if stats.generatedTokens > 1 { state.resources.decodeRate = stats.decodeTokensPerSecond }
+        case .finished(let summary):
+            finishAnswer(summary.text, state: summary.status == .cancelled ? .cancelled : .complete, agent: summary.agent)
+            if let rate = state.resources.decodeRate {
+                state.resources.recentRates.append(rate)
+                state.resources.recentRates = Array(state.resources.recentRates.suffix(60))
+            }
+        case .failed(let message):
+            state.trace.append(TraceEntry(kind: .error, text: message))
+            if let index = answerIndex, !state.entries[index].text.isEmpty {
+                state.entries[index].state = .failed
+            } else if let index = answerIndex {
+                state.entries[index] = ChatEntry(speaker: .notice(isError: true), text: message)
+            } else {
+                state.entries.append(ChatEntry(speaker: .notice(isError: true), text: message))
+            }
+            state.notice = AppState.Notice(text: message, isError: true)
+        }
+    }
+
+    private var answerIndex: Int? {
+        guard let index = state.entries.indices.last, case .assistant = state.entries[index].speaker,
+            state.entries[index].state == .streaming
+        else { return nil }
+        return index
+    }
+
+    private func setAnsweringAgent(_ agent: String) {
+        if let index = answerIndex { state.entries[index].speaker = .assistant(agent: agent) }
+    }
+
+    private func appendToAnswer(_ text: String) {
+        if let index = answerIndex { state.entries[index].text += text }
+    }
+
+    private func finishAnswer(_ text: String, state answerState: ChatEntry.State, agent: String) {
+        guard let index = answerIndex else { return }
+        state.entries[index].text = text
+        state.entries[index].state = answerState
+        state.entries[index].speaker = .assistant(agent: agent)
+    }
+}

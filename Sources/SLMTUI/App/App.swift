@@ -1,0 +1,181 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+import SLMStore
+
+/// The full-screen app: one loop on one thread merges keys, messages from background work
+/// (agent events, loaded lists) and a timer tick, updates the state and redraws what
+/// changed, at most 30 times a second. It never waits on the engine: every model, store
+/// and download call runs in a task that posts its outcome to the inbox.
+///
+/// ```swift
+/// let app = App(screen: NcursesScreen(noColor: false), services: services)
+/// let status = app.run()
+/// ```
+public final class App {
+    public internal(set) var state = AppState()
+    public let screen: Screen
+    public internal(set) var services: AppServices
+    public let inbox = Inbox()
+    var theme: Theme
+    var turn: (id: Int, handle: AgentTurn)?
+    var turnCounter = 0
+    var discovered: [DiscoveredModel] = []
+    /// The model turns use, once loaded.
+    var selectedModel: ModelReference?
+    /// A system prompt set before the conversation exists.
+    var pendingSystemPrompt: String?
+    /// Background tasks not finished yet (tests wait for them).
+    let running = RunningCount()
+    private var needsRender = true
+    private var lastRender: ContinuousClock.Instant?
+    private var lastTick = ContinuousClock.now
+    private var lastCPU: (time: ContinuousClock.Instant, used: Duration)?
+
+    /// Frames are at least this far apart.
+    static let frameInterval = Duration.milliseconds(33)
+
+    public init(screen: Screen, services: AppServices) {
+        self.screen = screen
+        self.services = services
+        theme = services.settings.theme.flatMap { services.themes.named($0) } ?? services.themes.themes[0]
+        state.themeName = theme.name
+        state.resources.budgetBytes = services.runtime.models.configuration.budgetBytes
+        state.resources.contextLength = services.runtime.models.configuration.contextLength
+        for problem in services.themes.problems { state.trace.append(TraceEntry(kind: .error, text: problem)) }
+    }
+
+    /// Runs until the user quits or a signal asks to; returns the exit status.
+    public func run() -> Int32 {
+        start()
+        while !state.quitting {
+            if TerminalGuard.quitSignal != 0 { quit() }
+            step(timeoutMilliseconds: state.generating ? 15 : 100)
+        }
+        finish()
+        return 0
+    }
+
+    /// Applies the theme, reopens the last conversation and loads the model (or opens the
+    /// picker when there is none).
+    public func start() {
+        screen.apply(theme)
+        background { services, inbox in
+            if let last = try await services.store.conversations(limit: 1).first {
+                inbox.post(try await Self.opened(last, services: services))
+            }
+        }
+        chooseStartupModel()
+    }
+
+    /// One turn of the loop: a key (waiting up to the timeout), then messages, the tick and
+    /// a frame if one is due.
+    public func step(timeoutMilliseconds: Int) {
+        if let key = screen.nextKey(timeoutMilliseconds: timeoutMilliseconds) {
+            handle(key)
+            needsRender = true
+        }
+        let messages = inbox.take()
+        for message in messages { apply(message) }
+        if !messages.isEmpty { needsRender = true }
+        if ContinuousClock.now - lastTick >= .milliseconds(500) { tick() }
+        if needsRender, lastRender.map({ ContinuousClock.now - $0 >= Self.frameInterval }) ?? true { render() }
+    }
+
+    /// Draws the state now.
+    public func render() {
+        let (width, height) = screen.size
+        let frame = MainView.render(state, width: width, height: height)
+        screen.present(frame.grid, cursor: frame.cursor)
+        lastRender = .now
+        needsRender = false
+    }
+
+    /// Stops a running answer (keeping what was written), saves the settings, and waits a
+    /// moment for the answer's last save.
+    public func finish() {
+        turn?.handle.cancel()
+        let deadline = ContinuousClock.now + .seconds(3)
+        while turn != nil, ContinuousClock.now < deadline {
+            for message in inbox.take() { apply(message) }
+            Thread.sleep(forTimeInterval: 0.02)
+        }
+        saveSettings()
+    }
+
+    func quit() {
+        state.quitting = true
+    }
+
+    /// Resource figures: memory, CPU and how full the KV cache is.
+    func tick() {
+        let now = ContinuousClock.now
+        lastTick = now
+        state.resources.residentBytes = ProcessUsage.residentBytes()
+        let used = ProcessUsage.cpuTime()
+        if let last = lastCPU {
+            let wall = Self.seconds(now - last.time)
+            if wall > 0 { state.resources.cpuPercent = Self.seconds(used - last.used) / wall * 100 }
+        }
+        lastCPU = (now, used)
+        if let reference = selectedModel {
+            background { services, inbox in
+                if let model = await services.runtime.models.loadedModel(reference) {
+                    inbox.post(.cacheFill(tokens: await model.generator.cachedTokenCount))
+                }
+            }
+        }
+        needsRender = true
+    }
+
+    /// Runs `work` off the UI thread; a thrown error becomes a notice.
+    func background(_ work: @escaping @Sendable (AppServices, Inbox) async throws -> Void) {
+        let services = services, inbox = inbox, running = running
+        running.add(1)
+        Task.detached {
+            do {
+                try await work(services, inbox)
+            } catch {
+                inbox.post(.notice(String(describing: error), isError: true))
+            }
+            running.add(-1)
+        }
+    }
+
+    /// Lets tests wait until background work has posted everything (or `timeout` passes).
+    public func settle(timeout: Duration = .seconds(60)) {
+        let deadline = ContinuousClock.now + timeout
+        repeat {
+            step(timeoutMilliseconds: 10)
+        } while (running.value > 0 || turn != nil) && ContinuousClock.now < deadline
+        step(timeoutMilliseconds: 0)
+        render()
+    }
+
+    func saveSettings() {
+        services.settings.theme = theme.name
+        try? services.settings.save(to: services.settingsFile)
+    }
+
+    static func seconds(_ duration: Duration) -> Double {
+        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// A count shared with background tasks.
+public final class RunningCount: @unchecked Sendable {
+    private let lock = NSLock()
+    private var count = 0
+
+    func add(_ delta: Int) {
+        lock.lock()
+        count += delta
+        lock.unlock()
+    }
+
+    public var value: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return count
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import SLMAgent
+import SLMStore
+
+/// What background work tells the app: agent events, loaded lists, progress. Posted from
+/// any task, taken by the UI loop on its own thread.
+public enum AppMessage: Sendable {
+    case agent(turn: Int, AgentEvent)
+    case turnEnded(turn: Int)
+    case conversationOpened(Conversation, entries: [ChatEntry], trace: [TraceEntry])
+    case conversations([Conversation])
+    case models([DiscoveredModel])
+    case modelLoaded(ModelReference, detail: String, contextLength: Int)
+    case modelFailed(String)
+    case progress(label: String, fraction: Double?)
+    case cacheFill(tokens: Int)
+    case titleChanged(conversationID: Int, title: String)
+    case listing(title: String, lines: [String])
+    case notice(String, isError: Bool)
+}
+
+/// A locked queue between background tasks and the UI loop.
+public final class Inbox: @unchecked Sendable {
+    private let lock = NSLock()
+    private var messages: [AppMessage] = []
+
+    public init() {}
+
+    public func post(_ message: AppMessage) {
+        lock.lock()
+        messages.append(message)
+        lock.unlock()
+    }
+
+    /// Everything posted so far, oldest first.
+    public func take() -> [AppMessage] {
+        lock.lock()
+        defer { lock.unlock() }
+        let taken = messages
+        messages.removeAll()
+        return taken
+    }
+}

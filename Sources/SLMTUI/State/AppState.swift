@@ -1,0 +1,118 @@
+import Foundation
+import SLMAgent
+import SLMStore
+
+/// Everything the screen shows. Views draw from it; only the app changes it.
+public struct AppState: Sendable {
+    /// The panes that become tabs on a narrow terminal.
+    public enum Tab: Sendable, Equatable { case chat, trace, resources }
+
+    /// A dialog over the main screen.
+    public enum Modal: Sendable {
+        case help
+        case models(ModelPicker)
+        case conversations(ConversationPicker)
+        case approval(ApprovalRequest)
+        case confirm(Confirmation)
+        case prompt(Prompt)
+        case listing(title: String, lines: [String])
+    }
+
+    /// A question answered with y or n.
+    public struct Confirmation: Sendable {
+        public enum Action: Sendable { case deleteConversation(Int) }
+        public var message: String
+        public var action: Action
+    }
+
+    /// A line of text to type (a new title).
+    public struct Prompt: Sendable {
+        public enum Action: Sendable { case rename(Int) }
+        public var title: String
+        public var editor: InputEditor
+        public var action: Action
+    }
+
+    /// A message in the status bar, until it is replaced.
+    public struct Notice: Sendable, Equatable {
+        public var text: String
+        public var isError: Bool
+    }
+
+    /// Sampling choices made with `/set`.
+    public struct SamplingChoices: Sendable, Equatable {
+        public var temperature: Float?
+        public var topP: Float?
+        public var topK: Int?
+        public var maxTokens: Int?
+    }
+
+    public var conversationID: Int?
+    public var title = "New conversation"
+    public var entries: [ChatEntry] = []
+    public var trace: [TraceEntry] = []
+    public var resources = ResourceFigures()
+    public var input = InputEditor()
+    /// Lines the chat is scrolled up from its end; 0 follows new text.
+    public var chatScroll = 0
+    public var tab = Tab.chat
+    public var modal: Modal?
+    public var generating = false
+    /// The agent chosen with `/agent`; nil routes each message.
+    public var agent: String?
+    public var modelName: String?
+    public var themeName = "dark"
+    public var notice: Notice?
+    public var sampling = SamplingChoices()
+    /// Set when the user asked to quit.
+    public var quitting = false
+
+    public init() {}
+}
+
+/// The model picker's contents and where the user is in it.
+public struct ModelPicker: Sendable {
+    public var choices: [ModelChoice]
+    public var filter = ""
+    public var selection = 0
+    /// A pull or load in progress: what and how far (0…1, nil when unknown).
+    public var progress: (label: String, fraction: Double?)?
+    public var error: String?
+
+    public init(choices: [ModelChoice]) { self.choices = choices }
+
+    /// Choices whose name or detail contains every word of the filter.
+    public var visible: [ModelChoice] {
+        let words = filter.lowercased().split(separator: " ")
+        return choices.filter { choice in
+            words.allSatisfy { (choice.name + " " + choice.detail).lowercased().contains($0) }
+        }
+    }
+}
+
+/// A model the picker offers.
+public struct ModelChoice: Sendable, Equatable {
+    public var name: String
+    /// Architecture, parameters, quant, size, whether it fits, where it came from.
+    public var detail: String
+    public var isInstalled: Bool
+    public var isCurrent: Bool
+    /// Why it cannot be used, for files that are not valid models.
+    public var unusable: String?
+
+    public init(name: String, detail: String, isInstalled: Bool, isCurrent: Bool, unusable: String? = nil) {
+        self.name = name
+        self.detail = detail
+        self.isInstalled = isInstalled
+        self.isCurrent = isCurrent
+        self.unusable = unusable
+    }
+}
+
+/// The conversation list.
+public struct ConversationPicker: Sendable {
+    public var conversations: [Conversation]
+    public var selection = 0
+
+    public init(conversations: [Conversation]) { self.conversations = conversations }
+}

@@ -1,0 +1,64 @@
+import Foundation
+
+/// One message as the chat pane shows it.
+public struct ChatEntry: Sendable, Equatable {
+    public enum Speaker: Sendable, Equatable {
+        case user
+        case assistant(agent: String)
+        /// A note from the app itself (an error, a listing).
+        case notice(isError: Bool)
+    }
+
+    /// How an answer ended, shown beside it.
+    public enum State: Sendable, Equatable {
+        case complete, streaming, cancelled, interrupted, failed
+    }
+
+    public var speaker: Speaker
+    public var text: String
+    public var time: Date
+    public var state: State
+
+    public init(speaker: Speaker, text: String, time: Date = Date(), state: State = .complete) {
+        self.speaker = speaker
+        self.text = text
+        self.time = time
+        self.state = state
+    }
+}
+
+/// One line of the tool-trace timeline.
+public struct TraceEntry: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable {
+        case route, model, call, result(ok: Bool), approval(granted: Bool?), context, error, info
+    }
+
+    public var time: Date
+    public var kind: Kind
+    public var text: String
+
+    public init(time: Date = Date(), kind: Kind, text: String) {
+        self.time = time
+        self.kind = kind
+        self.text = text
+    }
+}
+
+/// The figures the resource pane shows.
+public struct ResourceFigures: Sendable, Equatable {
+    public var decodeRate: Double?
+    /// Decode t/s of recent answers, oldest first.
+    public var recentRates: [Double] = []
+    public var prefillRate: Double?
+    public var firstTokenMilliseconds: Double?
+    public var residentBytes: Int?
+    public var budgetBytes: Int?
+    public var cachedTokens: Int?
+    public var contextLength: Int?
+    public var cpuPercent: Double?
+    public var modelName: String?
+    /// Architecture, quant, parameters, context, e.g. `gemma3 · Q4_K · 268M`.
+    public var modelDetail: String?
+
+    public init() {}
+}

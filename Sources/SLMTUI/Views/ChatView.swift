@@ -1,0 +1,76 @@
+import Foundation
+
+/// The conversation: each message under a header with who wrote it and when, answers in
+/// light markdown, interrupted and cancelled answers marked, scrolled from the end.
+public enum ChatView {
+    public static func draw(_ state: AppState, into grid: inout CellGrid, in rect: Rect) {
+        guard !rect.isEmpty else { return }
+        grid.fill(rect)
+        let width = rect.width - 1
+        guard width > 0 else { return }
+        if state.entries.isEmpty {
+            let welcome = [
+                Span("Ask anything. ", Style(.text)), Span("@planner", Style(.accent)), Span(" keeps tasks and notes, ", Style(.muted)),
+                Span("@writer", Style(.accent)), Span(" drafts emails. ", Style(.muted)), Span("F1", Style(.accent)),
+                Span(" shows every key.", Style(.muted)),
+            ]
+            let lines = TextLayout.wrap(welcome, width: width)
+            for (index, line) in lines.enumerated() where index < rect.height {
+                TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + index, limit: rect.maxX)
+            }
+            return
+        }
+        let lines = self.lines(state.entries, width: width)
+        let scroll = min(state.chatScroll, max(0, lines.count - rect.height))
+        let start = max(0, lines.count - rect.height - scroll)
+        for (offset, line) in lines[start..<min(lines.count, start + rect.height)].enumerated() {
+            TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + offset, limit: rect.maxX)
+        }
+        if scroll > 0 {
+            let marker = " ↓ \(scroll) more "
+            grid.put(marker, x: rect.maxX - DisplayWidth.of(marker), y: rect.maxY - 1, style: Style(.status))
+        }
+    }
+
+    /// Every entry as wrapped lines, a blank line between entries.
+    static func lines(_ entries: [ChatEntry], width: Int) -> [StyledLine] {
+        let clock = DateFormatter()
+        clock.dateFormat = "HH:mm"
+        var lines: [StyledLine] = []
+        for entry in entries {
+            if !lines.isEmpty { lines.append([]) }
+            var header: [Span]
+            switch entry.speaker {
+            case .user: header = [Span("you", Style(.user, .bold))]
+            case .assistant(let agent): header = [Span(agent, Style(.assistant, .bold))]
+            case .notice(let isError):
+                let style = Style(isError ? .error : .muted)
+                lines += TextLayout.wrap([Span(isError ? "! " : "· ", style), Span(entry.text, style)], width: width,
+                                         hangingIndent: 2)
+                continue
+            }
+            header.append(Span(" · " + clock.string(from: entry.time), Style(.muted)))
+            switch entry.state {
+            case .streaming: header.append(Span(" ●", Style(.accent)))
+            case .cancelled: header.append(Span(" · stopped", Style(.warning)))
+            case .interrupted: header.append(Span(" · interrupted", Style(.warning)))
+            case .failed: header.append(Span(" · failed", Style(.error)))
+            case .complete: break
+            }
+            lines += TextLayout.wrap(header, width: width)
+            switch entry.speaker {
+            case .user:
+                for paragraph in entry.text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    lines += TextLayout.wrap([Span(String(paragraph), Style(.text))], width: width)
+                }
+            default:
+                let body = entry.text.isEmpty && entry.state == .streaming ? "…" : entry.text
+                lines += Markdown.render(body, width: width, base: Style(.text))
+            }
+        }
+        return lines
+    }
+
+    /// How many lines the chat takes at `width` (for scrolling limits).
+    public static func lineCount(_ entries: [ChatEntry], width: Int) -> Int { lines(entries, width: width).count }
+}

@@ -1,0 +1,151 @@
+import Foundation
+
+/// Dialogs drawn over the main screen: help, the model picker, the conversation list,
+/// approvals, confirmations, a text prompt and listings.
+public enum ModalView {
+    /// Draws `modal` centred; returns where the cursor goes, if anywhere.
+    public static func draw(_ modal: AppState.Modal, into grid: inout CellGrid) -> (x: Int, y: Int)? {
+        let width = min(grid.width - 2, 84)
+        switch modal {
+        case .help:
+            let box = frame(in: &grid, width: width, height: helpLines.count + 2)
+            grid.box(box, title: "Keys")
+            for (index, line) in helpLines.enumerated() where index < box.height - 2 {
+                grid.put(line.0.padding(toLength: 16, withPad: " ", startingAt: 0), x: box.x + 2, y: box.y + 1 + index,
+                         style: Style(.accent), limit: box.maxX - 1)
+                grid.put(line.1, x: box.x + 18, y: box.y + 1 + index, style: Style(.text), limit: box.maxX - 1)
+            }
+            return nil
+        case .models(let picker):
+            return drawPicker(picker, into: &grid, width: width)
+        case .conversations(let list):
+            let box = frame(in: &grid, width: width, height: min(grid.height - 2, max(6, list.conversations.count + 4)))
+            grid.box(box, title: "Conversations")
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyy-MM-dd HH:mm"
+            let rows = box.height - 4
+            let first = max(0, min(list.selection - rows + 1, list.conversations.count - rows))
+            if list.conversations.isEmpty {
+                grid.put("No saved conversations yet.", x: box.x + 2, y: box.y + 1, style: Style(.muted), limit: box.maxX - 1)
+            }
+            for (offset, conversation) in list.conversations.dropFirst(first).prefix(rows).enumerated() {
+                let selected = first + offset == list.selection
+                let style = Style(selected ? .selection : .text)
+                let y = box.y + 1 + offset
+                grid.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style: style)
+                let date = formatter.string(from: conversation.updatedAt)
+                grid.put(conversation.title, x: box.x + 2, y: y, style: style, limit: box.maxX - DisplayWidth.of(date) - 3)
+                grid.put(date, x: box.maxX - DisplayWidth.of(date) - 2, y: y, style: selected ? style : Style(.muted))
+            }
+            grid.put("Enter open · r rename · d delete · Ctrl-N new · Esc close", x: box.x + 2, y: box.maxY - 2,
+                     style: Style(.muted), limit: box.maxX - 1)
+            return nil
+        case .approval(let request):
+            let lines = TextLayout.wrap([Span(request.arguments.text, Style(.text))], width: width - 4).prefix(6)
+            let box = frame(in: &grid, width: width, height: lines.count + 6)
+            grid.box(box, title: "Allow \(request.tool)?", style: Style(.warning), titleStyle: Style(.warning, .bold))
+            for (index, line) in lines.enumerated() {
+                TextLayout.draw(line, into: &grid, x: box.x + 2, y: box.y + 1 + index, limit: box.maxX - 1)
+            }
+            grid.put(request.reason, x: box.x + 2, y: box.y + 2 + lines.count, style: Style(.warning), limit: box.maxX - 1)
+            grid.put("y allow · n deny", x: box.x + 2, y: box.maxY - 2, style: Style(.accent, .bold), limit: box.maxX - 1)
+            return nil
+        case .confirm(let confirmation):
+            let lines = TextLayout.wrap([Span(confirmation.message, Style(.text))], width: width - 4).prefix(4)
+            let box = frame(in: &grid, width: width, height: lines.count + 4)
+            grid.box(box, title: "Confirm", style: Style(.warning))
+            for (index, line) in lines.enumerated() {
+                TextLayout.draw(line, into: &grid, x: box.x + 2, y: box.y + 1 + index, limit: box.maxX - 1)
+            }
+            grid.put("y yes · n no", x: box.x + 2, y: box.maxY - 2, style: Style(.accent, .bold), limit: box.maxX - 1)
+            return nil
+        case .prompt(let prompt):
+            let box = frame(in: &grid, width: width, height: 5)
+            grid.box(box, title: prompt.title)
+            let text = prompt.editor.text
+            let end = grid.put(text, x: box.x + 2, y: box.y + 1, style: Style(.input), limit: box.maxX - 1)
+            grid.put("Enter save · Esc cancel", x: box.x + 2, y: box.maxY - 2, style: Style(.muted), limit: box.maxX - 1)
+            return (min(end, box.maxX - 2), box.y + 1)
+        case .listing(let title, let lines):
+            let box = frame(in: &grid, width: width, height: min(grid.height - 2, lines.count + 4))
+            grid.box(box, title: title)
+            for (index, line) in lines.prefix(box.height - 4).enumerated() {
+                grid.put(line, x: box.x + 2, y: box.y + 1 + index, style: Style(.text), limit: box.maxX - 1)
+            }
+            if lines.isEmpty { grid.put("Nothing yet.", x: box.x + 2, y: box.y + 1, style: Style(.muted), limit: box.maxX - 1) }
+            grid.put("Esc close", x: box.x + 2, y: box.maxY - 2, style: Style(.muted), limit: box.maxX - 1)
+            return nil
+        }
+    }
+
+    private static func drawPicker(_ picker: ModelPicker, into grid: inout CellGrid, width: Int) -> (x: Int, y: Int)? {
+        let visible = picker.visible
+        let box = frame(in: &grid, width: width, height: min(grid.height - 2, max(8, visible.count * 2 + 6)))
+        grid.box(box, title: "Models")
+        let filterEnd = grid.put("Filter: " + picker.filter, x: box.x + 2, y: box.y + 1, style: Style(.input), limit: box.maxX - 1)
+        let listTop = box.y + 2
+        let rows = max(0, (box.height - 5) / 2)
+        let selection = min(picker.selection, max(0, visible.count - 1))
+        let first = max(0, min(selection - rows + 1, visible.count - rows))
+        if visible.isEmpty {
+            grid.put("No model matches.", x: box.x + 2, y: listTop, style: Style(.muted), limit: box.maxX - 1)
+        }
+        for (offset, choice) in visible.dropFirst(first).prefix(rows).enumerated() {
+            let selected = first + offset == selection
+            let y = listTop + offset * 2
+            let style = Style(selected ? .selection : .text)
+            grid.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 2), style: selected ? style : Style())
+            let mark = choice.isCurrent ? "● " : choice.isInstalled ? "  " : "↓ "
+            var column = grid.put(mark, x: box.x + 2, y: y, style: selected ? style : Style(.accent))
+            column = grid.put(choice.name, x: column, y: y, style: selected ? Style(.selection, .bold) : Style(.text, .bold),
+                              limit: box.maxX - 1)
+            if choice.isCurrent { grid.put("  (loaded)", x: column, y: y, style: selected ? style : Style(.success), limit: box.maxX - 1) }
+            let detail = choice.unusable.map { "unusable: " + $0 } ?? choice.detail
+            grid.put(detail, x: box.x + 4, y: y + 1, style: selected ? style : Style(choice.unusable == nil ? .muted : .error),
+                     limit: box.maxX - 1)
+        }
+        var footer = box.maxY - 2
+        if let progress = picker.progress {
+            let label = progress.label + " "
+            let end = grid.put(label, x: box.x + 2, y: footer - 1, style: Style(.text), limit: box.maxX - 1)
+            if let fraction = progress.fraction {
+                let bar = Gauge.bar(fraction, width: max(0, box.maxX - 2 - end - 6))
+                TextLayout.draw(bar.flatMap { span in span.text.map { ($0, span.style) } }, into: &grid, x: end, y: footer - 1,
+                                limit: box.maxX - 7)
+                grid.put(String(format: " %3.0f%%", fraction * 100), x: box.maxX - 7, y: footer - 1, style: Style(.text))
+            }
+        }
+        if let error = picker.error {
+            grid.put(error, x: box.x + 2, y: footer, style: Style(.error), limit: box.maxX - 1)
+            footer -= 1
+        } else {
+            grid.put("type to filter · ↑↓ choose · Enter load or download · Esc close", x: box.x + 2, y: footer,
+                     style: Style(.muted), limit: box.maxX - 1)
+        }
+        return (min(filterEnd, box.maxX - 2), box.y + 1)
+    }
+
+    /// A centred box of about the size asked, inside the grid, cleared.
+    static func frame(in grid: inout CellGrid, width: Int, height: Int) -> Rect {
+        let w = min(width, grid.width)
+        let h = min(height, grid.height)
+        let rect = Rect(x: (grid.width - w) / 2, y: (grid.height - h) / 2, width: w, height: h)
+        grid.fill(rect)
+        return rect
+    }
+
+    static let helpLines: [(String, String)] = [
+        ("Enter", "send the message"), ("Ctrl-J, Alt-Enter", "new line in the message"),
+        ("Up / Down", "earlier messages you sent (or move between lines)"),
+        ("Ctrl-A / Ctrl-E", "start / end of the line"), ("Ctrl-W / U / K", "delete word / to line start / to line end"),
+        ("PgUp / PgDn, wheel", "scroll the conversation"), ("Esc", "stop the answer (keeps what was written)"),
+        ("Ctrl-P", "models: load or download"), ("Ctrl-L", "conversations: open, rename, delete"),
+        ("Ctrl-N", "new conversation"), ("Ctrl-T", "next theme"), ("F2 F3 F4", "chat, trace, resources (narrow screens)"),
+        ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"),
+        ("/model /agent /new", "pick a model, an agent (auto, assistant, planner, writer), start over"),
+        ("/rename /delete", "the current conversation"), ("/export [md|json]", "save it in the exports folder"),
+        ("/system TEXT", "system prompt of this conversation"), ("/set temp|top_p", "sampling, e.g. /set temp 0.3"),
+        ("/set top_k|max_tokens", "more sampling"), ("/tasks /drafts /notes", "what the tools stored"),
+        ("/theme NAME, /help", "a theme by name; this help"),
+    ]
+}

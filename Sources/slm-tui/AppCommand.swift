@@ -1,0 +1,43 @@
+import Foundation
+import SLMAgent
+import SLMStore
+import SLMTUI
+
+/// `slm-tui` with no command: the full-screen app.
+enum AppCommand {
+    static func run(_ words: [String]) throws -> Int32 {
+        let arguments = try Arguments(words, options: ["--model", "--db", "--ctx", "--threads"])
+        guard arguments.positionals.isEmpty else { throw UsageError("unknown command \(arguments.positionals[0])") }
+        guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
+            throw CommandError("the full-screen app needs a terminal; in scripts use `slm-tui chat` (see --help)")
+        }
+        let context = try arguments.integer("--ctx", default: 4096, range: 256...1_048_576)
+        let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let environment = ProcessInfo.processInfo.environment
+        let settingsFile = UserSettings.file(environment: environment)
+        var settings = UserSettings.load(from: settingsFile)
+        if let model = arguments.options["--model"] {
+            settings.model = FileManager.default.fileExists(atPath: model) ? URL(fileURLWithPath: model).path : model
+        }
+        let store = try StoreAccess.open(arguments.options["--db"])
+        let data = DataDirectory(environment: environment)
+        var managerConfiguration = ModelManager.Configuration(contextLength: context, threads: threads)
+        if let budget = settings.memoryBudgetMB { managerConfiguration.budgetBytes = budget * 1_000_000 }
+        let manager = ModelManager(configuration: managerConfiguration)
+        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts))
+        let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled())
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        let discovery = ModelDiscovery(library: library, home: home,
+                                       extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) },
+                                       contextLength: context, threads: threads)
+        let services = AppServices(
+            runtime: runtime, library: library, discovery: discovery,
+            themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), dataDirectory: data, settingsFile: settingsFile,
+            settings: settings)
+        Task { await manager.startIdleWatch() }
+        let screen = NcursesScreen(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
+        let status = App(screen: screen, services: services).run()
+        screen.close()
+        return status
+    }
+}

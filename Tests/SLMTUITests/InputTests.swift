@@ -1,0 +1,89 @@
+import SLMTUI
+import Testing
+
+@Suite("Input")
+struct InputTests {
+    @Test("typing, new lines, and the Ctrl editing keys")
+    func editing() {
+        var editor = InputEditor()
+        editor.insert("hello world")
+        editor.deleteWordBackward()
+        #expect(editor.text == "hello ")
+        editor.insert("there")
+        editor.lineStart()
+        editor.insert(">")
+        editor.lineEnd()
+        editor.newline()
+        editor.insert("second line")
+        #expect(editor.text == ">hello there\nsecond line")
+        editor.left(); editor.left(); editor.left(); editor.left()
+        editor.deleteToLineEnd()
+        #expect(editor.text == ">hello there\nsecond ")
+        editor.deleteToLineStart()
+        #expect(editor.text == ">hello there\n")
+        editor.backspace()
+        #expect(editor.text == ">hello there" && editor.row == 0)
+        editor.lineStart()
+        editor.deleteForward()
+        #expect(editor.text == "hello there")
+    }
+
+    @Test("Up and Down walk the history and come back to the draft")
+    func history() {
+        var editor = InputEditor()
+        editor.insert("first")
+        _ = editor.take()
+        editor.insert("second")
+        #expect(editor.take() == "second")
+        editor.insert("draft")
+        editor.up()
+        #expect(editor.text == "second")
+        editor.up()
+        #expect(editor.text == "first")
+        editor.up()
+        #expect(editor.text == "first")
+        editor.down()
+        editor.down()
+        #expect(editor.text == "draft")
+    }
+
+    @Test("pasted text keeps its lines")
+    func paste() {
+        var editor = InputEditor()
+        editor.insert("a\r\nb\nc")
+        #expect(editor.lines.count == 3)
+    }
+
+    @Test("keys: Enter sends, Ctrl-J and Alt-Enter add lines, bracketed paste arrives whole")
+    func decoding() {
+        let input: [KeyDecoder.Input] = Array("a\r\n\u{01}\u{1B}\rx\u{1B}b".unicodeScalars).map { .scalar($0) }
+            + [.key(.up)] + Array("\u{1B}[200~line 1\r\nline 2\u{1B}[201~\u{1B}".unicodeScalars).map { .scalar($0) }
+        let (keys, rest) = KeyDecoder.decode(input)
+        #expect(keys == [.character("a"), .enter, .newline, .control("a"), .newline, .character("x"), .alt("b"), .up,
+                         .paste("line 1\nline 2"), .escape])
+        #expect(rest.isEmpty)
+    }
+
+    @Test("an unfinished paste waits for the rest")
+    func unfinishedPaste() {
+        let (keys, rest) = KeyDecoder.decode(Array("\u{1B}[200~half".unicodeScalars).map { .scalar($0) })
+        #expect(keys.isEmpty && rest.count == 10)
+        let (done, left) = KeyDecoder.decode(rest + Array(" done\u{1B}[201~".unicodeScalars).map { .scalar($0) })
+        #expect(done == [.paste("half done")] && left.isEmpty)
+    }
+
+    @Test("slash commands are parsed and bad ones explained", arguments: [
+        ("/set temp 0.3", SlashCommand.set(.temperature(0.3))), ("/set top_k 20", .set(.topK(20))),
+        ("/agent Planner", .agent("planner")), ("/export json", .export(format: "json")), ("/export", .export(format: "md")),
+        ("/rename Trip to Porto", .rename("Trip to Porto")), ("/quit", .quit), ("/theme light", .theme("light")),
+        ("/system  Be brief. ", .system("Be brief.")), ("/model qwen", .model("qwen")),
+    ])
+    func commands(line: String, command: SlashCommand) throws {
+        #expect(try SlashCommand.parse(line) == command)
+    }
+
+    @Test("bad commands say what is wrong", arguments: ["/frobnicate", "/set temp hot", "/set temp 9", "/export pdf", "/set colour 1"])
+    func badCommands(line: String) {
+        #expect(throws: SlashCommand.Problem.self) { try SlashCommand.parse(line) }
+    }
+}
