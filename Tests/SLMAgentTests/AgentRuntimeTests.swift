@@ -98,7 +98,9 @@ struct AgentRuntimeTests {
         var text = ""
         var tokens = 0
         var summary: TurnSummary?
+        var events: [AgentEvent] = []
         for await event in turn.events {
+            events.append(event)
             switch event {
             case .token(let piece):
                 text += piece
@@ -110,6 +112,7 @@ struct AgentRuntimeTests {
         }
         let finished = try #require(summary)
         #expect(finished.status == .cancelled)
+        #expect(!events.contains { if case .failed = $0 { true } else { false } })
         #expect(tokens <= 6)
         #expect(finished.text == text)
         let message = try #require(try await runtime.store.messages(in: finished.conversationID).last)

@@ -79,10 +79,10 @@ struct GeneratorTests {
         }
         #expect(count == 3)
         // wait until the producer is idle, then check it stopped far short of the request
-        var cached = await generator.cachedTokenCount
+        var cached = generator.cachedTokenCount
         for _ in 0..<100 {
             try await Task.sleep(for: .milliseconds(100))
-            let now = await generator.cachedTokenCount
+            let now = generator.cachedTokenCount
             if now == cached { break }
             cached = now
         }

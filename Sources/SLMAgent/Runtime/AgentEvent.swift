@@ -29,6 +29,12 @@ public struct ToolCallEvent: Sendable, Equatable {
     public let id: Int
     public let name: String
     public let arguments: JSONValue
+
+    public init(id: Int, name: String, arguments: JSONValue) {
+        self.id = id
+        self.name = name
+        self.arguments = arguments
+    }
 }
 
 /// A destructive call waiting for the user.
@@ -38,6 +44,13 @@ public struct ApprovalRequest: Sendable, Equatable {
     public let arguments: JSONValue
     /// Why it needs approval ("tasks_delete cannot be undone").
     public let reason: String
+
+    public init(id: Int, tool: String, arguments: JSONValue, reason: String) {
+        self.id = id
+        self.tool = tool
+        self.arguments = arguments
+        self.reason = reason
+    }
 }
 
 /// How a tool call ended.

@@ -31,11 +31,18 @@ struct TurnRunner: Sendable {
     func run() async {
         do {
             try await runTurn()
+        } catch let stopped as TurnStopped {
+            emit.yield(.finished(stopped.summary))
         } catch is CancellationError {
             emit.yield(.failed("cancelled"))
         } catch {
             emit.yield(.failed(String(describing: error)))
         }
+    }
+
+    /// A turn cancelled while it generated: its partial answer is saved and summed up.
+    private struct TurnStopped: Error {
+        let summary: TurnSummary
     }
 
     private func runTurn() async throws {
@@ -158,7 +165,7 @@ struct TurnRunner: Sendable {
         var history: [ChatMessage] = []
         if let id = options.conversationID {
             _ = try await store.conversation(id)
-            history = try await Self.history(of: id, store: store, style: model.toolCallStyle)
+            history = try await Self.history(of: id, store: store, style: model.toolCallStyle, router: runtime.router)
             progress.conversationID = id
         } else if options.record {
             progress.conversationID = try await store.createConversation(
@@ -166,7 +173,8 @@ struct TurnRunner: Sendable {
                 systemPrompt: options.systemPrompt).id
         }
         if options.record, let id = progress.conversationID {
-            _ = try await store.appendMessage(to: id, role: .user, content: decision.text)
+            // saved as typed; the model reads it without the @mention
+            _ = try await store.appendMessage(to: id, role: .user, content: text)
         }
         return history
     }
@@ -191,11 +199,15 @@ struct TurnRunner: Sendable {
 
     /// A saved conversation as chat messages: calls in this model's format, results as
     /// tool turns, failed and empty answers left out.
-    static func history(of conversationID: Int, store: Store, style: ToolCallStyle) async throws -> [ChatMessage] {
+    static func history(of conversationID: Int, store: Store, style: ToolCallStyle, router: Router) async throws
+        -> [ChatMessage]
+    {
         let callMessages = Set(try await store.toolCalls(in: conversationID).compactMap(\.messageID))
         return try await store.messages(in: conversationID).compactMap { message in
             switch message.role {
-            case .user: return .user(message.content)
+            case .user:
+                let routed = (try? router.route(message.content)) ?? nil
+                return .user(routed?.rule == .mention ? routed?.text ?? message.content : message.content)
             case .tool: return .tool(message.content)
             case .system: return nil
             case .assistant:
@@ -283,11 +295,10 @@ struct TurnRunner: Sendable {
         try await answer?.finish(outcome.status, generatedTokens: stats?.generatedTokens)
         outcome.messageID = answer?.messageID
         if cancelled {
-            emit.yield(.finished(TurnSummary(
+            throw TurnStopped(summary: TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: answer?.messageID, agent: agent.name,
                 model: model.reference.name, text: outcome.text, status: .cancelled, toolCalls: progress.calls,
-                generatedTokens: progress.generated)))
-            throw CancellationError()
+                generatedTokens: progress.generated))
         }
         return outcome
     }

@@ -1,16 +1,26 @@
 import Foundation
 
-/// Generates text with one model and one KV cache. An actor: one generation at a time,
-/// and the cache carries over, so a follow-up turn only evaluates its new tokens.
+/// Generates text with one model and one KV cache: one generation at a time, and the cache
+/// carries over, so a follow-up turn only evaluates its new tokens.
+///
+/// Generations run on the generator's own thread, not on Swift's shared task threads: a
+/// forward pass is long, blocking work, and on a two-core machine it would otherwise starve
+/// every other task (the UI's event handling among them) until it finished.
 ///
 /// ```swift
 /// let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: 4096)
 /// for try await event in generator.generate(GenerationRequest(prompt: ids)) { … }
 /// ```
-public actor TextGenerator {
+public final class TextGenerator: @unchecked Sendable {
     public let model: TransformerModel
     public let tokenizer: Tokenizer
+    /// Used only on `queue`.
     private let session: InferenceSession
+    /// Runs one generation after another.
+    private let queue = DispatchQueue(label: "slm-tui.generator", qos: .userInitiated)
+    private let lock = NSLock()
+    /// Under `lock`: what other threads may ask while a generation runs.
+    private var cachedCount = 0
     private var byteTable: TokenByteTable?
 
     public init(model: TransformerModel, tokenizer: Tokenizer, contextLength: Int,
@@ -26,19 +36,31 @@ public actor TextGenerator {
     /// The context length in tokens.
     public var contextLength: Int { session.contextLength }
 
-    /// Tokens currently held by the cache.
-    public var cachedTokenCount: Int { session.cachedTokens.count }
+    /// Tokens the cache held when the last generation step finished.
+    public var cachedTokenCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return cachedCount
+    }
 
-    /// Streams tokens for `request`. Cancelling the consuming task stops generation before
-    /// the next token (or the next prompt position) and finishes with `.cancelled`.
-    public nonisolated func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {
+    /// Streams tokens for `request`. When the consumer stops listening (its task is
+    /// cancelled, or it breaks out of the loop), generation stops before the next token or
+    /// the next batch of prompt positions and finishes with `.cancelled`.
+    public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {
         AsyncThrowingStream { continuation in
-            let task = Task { await self.run(request, continuation) }
-            continuation.onTermination = { _ in task.cancel() }
+            let stop = StopFlag()
+            continuation.onTermination = { _ in stop.raise() }
+            queue.async { self.run(request, continuation, stop: stop) }
         }
     }
 
-    private func run(_ request: GenerationRequest, _ continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation) {
+    private func run(_ request: GenerationRequest, _ continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation,
+                     stop: StopFlag) {
+        defer {
+            lock.lock()
+            cachedCount = session.cachedTokens.count
+            lock.unlock()
+        }
         let clock = ContinuousClock()
         let start = clock.now
         var sampler = Sampler(request.sampling)
@@ -53,13 +75,13 @@ public actor TextGenerator {
             stopReason: .maxTokens)
         do {
             let reused = session.cachedPrefixLength(of: request.prompt)
-            var logits = try session.evaluate(request.prompt, isCancelled: { Task.isCancelled })
+            var logits = try session.evaluate(request.prompt, isCancelled: { stop.isRaised })
             let prefillSeconds = Self.seconds(clock.now - start)
             stats.reusedPromptTokens = reused
             stats.prefillTokensPerSecond = Double(request.prompt.count - min(reused, request.prompt.count - 1)) / max(prefillSeconds, 1e-9)
             var firstTokenTime: ContinuousClock.Instant?
             while stats.generatedTokens < request.maxTokens {
-                if Task.isCancelled {
+                if stop.isRaised {
                     stats.stopReason = .cancelled
                     break
                 }
@@ -106,7 +128,7 @@ public actor TextGenerator {
                     }
                 }
                 if stats.generatedTokens == request.maxTokens || history.count >= session.contextLength { break }
-                logits = try session.append(token, isCancelled: { Task.isCancelled })
+                logits = try session.append(token, isCancelled: { stop.isRaised })
             }
             if stats.stopReason != .stopString, stats.stopReason != .grammarComplete {
                 let rest = filter.push(decoder.finish()).emit + filter.flush()
@@ -142,6 +164,8 @@ public actor TextGenerator {
 
     /// Each token's bytes, built on the first constrained request and kept.
     private func tokenBytes() -> TokenByteTable {
+        lock.lock()
+        defer { lock.unlock() }
         if let byteTable { return byteTable }
         let table = TokenByteTable(tokenizer: tokenizer)
         byteTable = table
@@ -150,5 +174,23 @@ public actor TextGenerator {
 
     private static func seconds(_ duration: Duration) -> Double {
         Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
+    }
+}
+
+/// Set once when a generation's consumer goes away; read by the generating thread.
+final class StopFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var raised = false
+
+    func raise() {
+        lock.lock()
+        raised = true
+        lock.unlock()
+    }
+
+    var isRaised: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return raised
     }
 }

@@ -13,6 +13,7 @@ extension App {
         state.generating = true
         state.chatScroll = 0
         state.notice = nil
+        answerClock = (.now, nil, 0)
         turnCounter += 1
         let id = turnCounter
         let options = TurnOptions(
@@ -143,9 +144,20 @@ extension App {
             let models = services.discovery.discover()
             inbox.post(.models(models))
             let defaultName = services.library.catalog.defaultEntry?.name
+            // a file named in the settings or on the command line may lie outside every folder searched
+            let file = wanted.flatMap { path in
+                FileManager.default.fileExists(atPath: path)
+                    ? services.discovery.describe(name: URL(fileURLWithPath: path).lastPathComponent,
+                                                  path: URL(fileURLWithPath: path), source: .folder) : nil
+            }
             let choice = models.first { $0.name == wanted && $0.reference != nil }
                 ?? models.first { $0.path?.path == wanted && $0.reference != nil }
+                ?? file.flatMap { $0.reference != nil ? $0 : nil }
                 ?? models.first { $0.name == defaultName && $0.reference != nil }
+            if let file, file.reference == nil, let problem = file.unusable {
+                inbox.post(.notice("\(file.name) cannot be used: \(problem)", isError: true))
+            }
+            if let file, !models.contains(where: { $0.path == file.path }) { inbox.post(.modelFile(file)) }
             guard let reference = choice?.reference else {
                 inbox.post(.notice("no model yet — choose one to download", isError: false))
                 inbox.post(.progress(label: "", fraction: nil))
@@ -179,7 +191,8 @@ extension App {
 
     func modelChoices() -> [ModelChoice] {
         let budget = services.runtime.models.configuration.budgetBytes
-        return discovered.map { model in
+        let elsewhere = namedFiles.filter { file in !discovered.contains { $0.path == file.path } }
+        return (discovered + elsewhere).map { model in
             var detail = model.summary
             if let need = model.memoryNeed {
                 detail += need <= budget ? " · fits" : " · needs \(ByteCount(need)) (budget \(ByteCount(budget)))"
@@ -192,7 +205,7 @@ extension App {
 
     /// Enter in the picker: load a model on disk, or download one from the catalog first.
     func choose(_ name: String) {
-        guard let model = discovered.first(where: { $0.name == name }) else { return }
+        guard let model = (discovered + namedFiles).first(where: { $0.name == name }) else { return }
         if let unusable = model.unusable {
             setPickerError("\(name) cannot be used: \(unusable)")
             return

@@ -34,6 +34,9 @@ extension App {
                 picker.choices = modelChoices()
                 state.modal = .models(picker)
             }
+        case .modelFile(let model):
+            namedFiles.removeAll { $0.path == model.path }
+            namedFiles.append(model)
         case .modelLoaded(let reference, let detail, let contextLength):
             selectedModel = reference
             state.modelName = reference.name
@@ -98,6 +101,14 @@ extension App {
             state.trace.append(TraceEntry(kind: .context, text: "left out the \(dropped) oldest messages to fit the context"))
         case .token(let text):
             appendToAnswer(text)
+            if var clock = answerClock {
+                if clock.firstToken == nil {
+                    clock.firstToken = .now
+                    state.resources.firstTokenMilliseconds = Self.seconds(ContinuousClock.now - clock.sent) * 1000
+                }
+                clock.tokens += 1
+                answerClock = clock
+            }
         case .toolCall(let call):
             state.trace.append(TraceEntry(kind: .call, text: "\(call.name) \(call.arguments.text)"))
         case .needsApproval(let request):

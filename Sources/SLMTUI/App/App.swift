@@ -21,8 +21,12 @@ public final class App {
     var turn: (id: Int, handle: AgentTurn)?
     var turnCounter = 0
     var discovered: [DiscoveredModel] = []
+    /// Models named by path (settings, `--model`) that no search finds; the picker lists them too.
+    var namedFiles: [DiscoveredModel] = []
     /// The model turns use, once loaded.
     var selectedModel: ModelReference?
+    /// The running answer's timing, for live figures before the exact ones arrive.
+    var answerClock: (sent: ContinuousClock.Instant, firstToken: ContinuousClock.Instant?, tokens: Int)?
     /// A system prompt set before the conversation exists.
     var pendingSystemPrompt: String?
     /// Background tasks not finished yet (tests wait for them).
@@ -118,10 +122,13 @@ public final class App {
             if wall > 0 { state.resources.cpuPercent = Self.seconds(used - last.used) / wall * 100 }
         }
         lastCPU = (now, used)
+        if state.generating, let clock = answerClock, let first = clock.firstToken, clock.tokens > 1 {
+            state.resources.decodeRate = Double(clock.tokens - 1) / max(Self.seconds(now - first), 1e-3)
+        }
         if let reference = selectedModel {
             background { services, inbox in
                 if let model = await services.runtime.models.loadedModel(reference) {
-                    inbox.post(.cacheFill(tokens: await model.generator.cachedTokenCount))
+                    inbox.post(.cacheFill(tokens: model.generator.cachedTokenCount))
                 }
             }
         }
@@ -142,11 +149,13 @@ public final class App {
         }
     }
 
-    /// Lets tests wait until background work has posted everything (or `timeout` passes).
-    public func settle(timeout: Duration = .seconds(60)) {
+    /// Lets tests wait until background work has posted everything (or `timeout` passes),
+    /// sleeping between steps so the tasks it waits for get a thread.
+    public func settle(timeout: Duration = .seconds(60)) async {
         let deadline = ContinuousClock.now + timeout
         repeat {
-            step(timeoutMilliseconds: 10)
+            step(timeoutMilliseconds: 0)
+            try? await Task.sleep(for: .milliseconds(10))
         } while (running.value > 0 || turn != nil) && ContinuousClock.now < deadline
         step(timeoutMilliseconds: 0)
         render()

@@ -10,6 +10,8 @@ public enum AppMessage: Sendable {
     case conversationOpened(Conversation, entries: [ChatEntry], trace: [TraceEntry])
     case conversations([Conversation])
     case models([DiscoveredModel])
+    /// A model named by its path, outside the folders searched.
+    case modelFile(DiscoveredModel)
     case modelLoaded(ModelReference, detail: String, contextLength: Int)
     case modelFailed(String)
     case progress(label: String, fraction: Double?)

@@ -20,6 +20,9 @@ public final class NcursesScreen: Screen {
     public init(noColor: Bool) {
         setlocale(LC_ALL, "")
         TerminalGuard.install()
+        // ncurses only watches for resizes when SIGWINCH is not ignored, and a parent may
+        // have left it ignored
+        _ = signal(SIGWINCH, SIG_DFL)
         initscr()
         raw()
         noecho()
@@ -49,8 +52,16 @@ public final class NcursesScreen: Screen {
         endwin()
     }
 
+    /// The terminal's size, asked of the terminal itself each time, so a resize is never
+    /// missed even when its signal is.
     public var size: (width: Int, height: Int) {
-        (Int(getmaxx(slm_stdscr())), Int(getmaxy(slm_stdscr())))
+        var window = winsize()
+        if ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &window) == 0, window.ws_col > 0, window.ws_row > 0,
+            Int32(window.ws_col) != getmaxx(slm_stdscr()) || Int32(window.ws_row) != getmaxy(slm_stdscr())
+        {
+            resizeterm(Int32(window.ws_row), Int32(window.ws_col))
+        }
+        return (Int(getmaxx(slm_stdscr())), Int(getmaxy(slm_stdscr())))
     }
 
     public func apply(_ theme: Theme) {
@@ -76,7 +87,11 @@ public final class NcursesScreen: Screen {
     public func present(_ grid: CellGrid, cursor: (x: Int, y: Int)?) {
         let window = slm_stdscr()
         let full = previous == nil || previous?.width != grid.width || previous?.height != grid.height
-        if full { werase(window) }
+        if full {
+            werase(window)
+            // after a resize the terminal may have reflowed what it showed: repaint all of it
+            clearok(window, true)
+        }
         for y in 0..<grid.height {
             for x in 0..<grid.width {
                 let cell = grid[x, y]

@@ -1,0 +1,167 @@
+import Foundation
+import SLMAgent
+import SLMStore
+import SLMTestSupport
+import Testing
+
+/// The real binary in a real terminal (tmux, 120×40) with the default model: a message
+/// streams with a speed figure, the picker opens and closes, the theme changes, the screen
+/// survives resizing down to 20×6, Esc stops a long answer, and quitting gives back a
+/// working shell with the terminal modes as they were and the conversation saved.
+@Suite("Full-screen app end to end", .serialized)
+struct TUIEndToEndTests {
+    /// One tmux server of the test's own.
+    final class Terminal {
+        let socket = "slm-e2e-\(UUID().uuidString.prefix(8))"
+
+        init(width: Int, height: Int, environment: [String: String]) throws {
+            let exports = environment.map { "\($0.key)=\($0.value)" }
+            try tmux(["new-session", "-d", "-s", "e2e", "-x", String(width), "-y", String(height)]
+                     + exports.flatMap { ["-e", $0] } + ["bash", "--norc", "--noprofile"])
+        }
+
+        deinit { _ = try? tmux(["kill-server"]) }
+
+        /// Runs a tmux command and returns what it printed. Spawned directly, not with
+        /// `Process`: the server `new-session` starts would inherit the descriptor `Process`
+        /// watches for the child's exit, and the wait would never end.
+        @discardableResult
+        func tmux(_ arguments: [String]) throws -> String {
+            let output = FileManager.default.temporaryDirectory.appendingPathComponent("tmux-\(UUID().uuidString)").path
+            defer { try? FileManager.default.removeItem(atPath: output) }
+            var actions = posix_spawn_file_actions_t()
+            posix_spawn_file_actions_init(&actions)
+            defer { posix_spawn_file_actions_destroy(&actions) }
+            posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+            posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+            posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            let words = ["tmux", "-L", socket] + arguments
+            var argv = words.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            var pid: pid_t = 0
+            guard posix_spawnp(&pid, "tmux", &actions, nil, &argv, environ) == 0 else {
+                throw CocoaError(.executableNotLoadable)
+            }
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+            return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        }
+
+        func keys(_ keys: String...) throws { try tmux(["send-keys", "-t", "e2e"] + keys) }
+
+        func type(_ text: String) throws { try tmux(["send-keys", "-t", "e2e", "-l", text]) }
+
+        func screen() throws -> String { try tmux(["capture-pane", "-t", "e2e", "-p"]) }
+
+        func resize(_ width: Int, _ height: Int) throws {
+            try tmux(["resize-window", "-t", "e2e", "-x", String(width), "-y", String(height)])
+        }
+
+        /// Waits until the screen satisfies `condition`; returns the screen it last saw.
+        @discardableResult
+        func wait(_ what: String, seconds: Double = 60, until condition: (String) -> Bool) async throws -> String {
+            let deadline = Date().addingTimeInterval(seconds)
+            var last = ""
+            while Date() < deadline {
+                last = try screen()
+                if condition(last) { return last }
+                try await Task.sleep(for: .milliseconds(100))
+            }
+            Issue.record("timed out waiting for \(what); the screen was:\n\(last)")
+            return last
+        }
+    }
+
+    static var hasTmux: Bool {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["tmux", "-V"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        do { try process.run() } catch { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
+    }
+
+    /// The decode speed the resource pane shows, if any.
+    static func decodeRate(_ screen: String) -> Double? {
+        guard let line = screen.split(separator: "\n").first(where: { $0.contains("decode  ") }),
+            let range = line.range(of: "decode  ")
+        else { return nil }
+        return Double(line[range.upperBound...].prefix { $0.isNumber || $0 == "." })
+    }
+
+    @Test("launch, chat, picker, theme, resize, stop, quit")
+    func session() async throws {
+        try #require(Self.hasTmux, "tmux is needed for this test (Debian: apt-get install tmux)")
+        let home = try Fixtures.temporaryDirectory("e2e-home")
+        let model = try DefaultModel.path().path
+        let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
+        try await terminal.wait("the shell") { $0.contains("e2e$") }
+        try terminal.type("stty -g > \(home.path)/modes-before")
+        try terminal.keys("Enter")
+        try terminal.type("\(BuiltProducts.executable("slm-tui").path) --model \(model) --threads 2")
+        try terminal.keys("Enter")
+        try await terminal.wait("the model to load") { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
+
+        try terminal.type("/set max_tokens 48")
+        try terminal.keys("Enter")
+        try terminal.type("@assistant Write a short poem about the sea.")
+        try terminal.keys("Enter")
+        try await terminal.wait("streamed text") { screen in
+            screen.contains("assistant · ") && screen.contains("● answering") && (Self.decodeRate(screen) ?? 0) > 0
+        }
+        let answered = try await terminal.wait("the answer to end", seconds: 120) { !$0.contains("● answering") }
+        #expect(answered.contains("you · ") && answered.contains("Write a short poem about the sea."))
+        #expect((Self.decodeRate(answered) ?? 0) > 0)
+
+        try terminal.keys("C-p")
+        try await terminal.wait("the model picker") { $0.contains("┌ Models") && $0.contains("(loaded)") }
+        try terminal.keys("Escape")
+        try await terminal.wait("the picker to close") { !$0.contains("┌ Models") }
+        try terminal.keys("C-t")
+        try await terminal.wait("the theme to change") { $0.contains("theme light") }
+
+        try terminal.resize(60, 20)
+        try await terminal.wait("tabs at 60×20") { $0.contains("F2 chat") && !$0.contains("┌ tools") }
+        try terminal.resize(20, 6)
+        try await terminal.wait("the small-terminal notice") { $0.contains("Terminal too small") }
+        try terminal.resize(120, 40)
+        try await terminal.wait("the wide layout again") { $0.contains("┌ tools") && $0.contains("┌ resources") }
+
+        try terminal.type("/set max_tokens 2000")
+        try terminal.keys("Enter")
+        try terminal.type("@assistant Tell me a very long story about a lighthouse keeper and her cat.")
+        try terminal.keys("Enter")
+        try await terminal.wait("the long answer to start") { screen in
+            screen.contains("● answering") && screen.components(separatedBy: "assistant · ").count >= 3
+        }
+        try await Task.sleep(for: .seconds(1))
+        try terminal.keys("Escape")
+        try await terminal.wait("the answer to stop") { $0.contains("· stopped") && !$0.contains("● answering") }
+
+        try terminal.keys("C-q")
+        try await terminal.wait("the shell after quitting") { screen in
+            screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("e2e$") == true
+        }
+        try terminal.type("stty -g | cmp -s - \(home.path)/modes-before && echo MODES-RESTORED")
+        try terminal.keys("Enter")
+        try await terminal.wait("the terminal modes as they were") { $0.contains("\nMODES-RESTORED") }
+
+        let store = try Store(path: DataDirectory(url: home).database.path)
+        let conversations = try await store.conversations()
+        #expect(conversations.count == 1)
+        let messages = try await store.messages(in: conversations[0].id)
+        #expect(messages.filter { $0.role == .user }.map(\.content) == [
+            "@assistant Write a short poem about the sea.",
+            "@assistant Tell me a very long story about a lighthouse keeper and her cat.",
+        ])
+        #expect(messages.last?.role == .assistant && messages.last?.status == .cancelled)
+        #expect(messages.last?.content.isEmpty == false)
+        #expect(UserSettings.loadTheme(home) == "light")
+    }
+}
+
+extension UserSettings {
+    static func loadTheme(_ home: URL) -> String? { load(from: home.appendingPathComponent("config.json")).theme }
+}
