@@ -34,4 +34,9 @@ public final class LoadedModel: Sendable {
 
     /// The tool-call format this model's family expects.
     public var toolCallStyle: ToolCallStyle { .matching(template) }
+
+    /// Whether the model was tuned for chat (its file carries a chat template). Only such a
+    /// model is left to start tool calls on its own; a base model imitates the tool-call
+    /// examples in its prompt endlessly, so it calls tools only when a turn requires one.
+    public var isChatTuned: Bool { summary.hasChatTemplate }
 }

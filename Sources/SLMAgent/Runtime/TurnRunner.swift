@@ -26,6 +26,8 @@ struct TurnRunner: Sendable {
         var made: Set<String> = []
         /// No more calls: the next step answers.
         var mustAnswer = false
+        /// Successful calls of this turn, in their own words.
+        var summaries: [String] = []
     }
 
     func run() async {
@@ -61,7 +63,8 @@ struct TurnRunner: Sendable {
         progress.messages = [.user(decision.text)]
 
         let agentTools = runtime.tools.subset(agent.toolNames)
-        let system = try await systemText(agent: agent, tools: agentTools, style: model.toolCallStyle, conversation: progress.conversationID)
+        let system = try await systemText(agent: agent, conversation: progress.conversationID)
+        let toolSection = model.toolCallStyle.toolSection(agentTools)
         let builder = PromptBuilder(model: model)
         // a request that names what it wants ("delete task 2", "what time is it") gets a call
         // to the tools it names: small models choose poorly among many
@@ -71,13 +74,15 @@ struct TurnRunner: Sendable {
             let firstStep = progress.steps == 0
             let mustCall = firstStep && !agentTools.isEmpty && (agent.startsWithTool || hinted != nil)
             let stepTools = firstStep ? hinted ?? agentTools : agentTools
-            let mayCall = !mustCall && !progress.mustAnswer && !agentTools.isEmpty
+            let mayCall = !mustCall && !progress.mustAnswer && !agentTools.isEmpty && model.isChatTuned
                 && progress.steps < configuration.maxToolSteps && configuration.turnTokenBudget - progress.generated > 64
             let remaining = max(16, configuration.turnTokenBudget - progress.generated)
             let maxTokens = min(mustCall ? configuration.callTokens : options.maxTokens ?? configuration.answerTokens,
                                 remaining)
             let prompt = try builder.build(
-                system: system, history: history, turn: progress.messages,
+                // tools are described only when the step may call one: shown them, a base
+                // model writes calls instead of answering
+                system: mustCall || mayCall ? system + "\n\n" + toolSection : system, history: history, turn: progress.messages,
                 opening: mustCall ? model.toolCallStyle.requiredOpening : [], reserve: maxTokens)
             if prompt.droppedMessages != progress.dropped {
                 progress.dropped = prompt.droppedMessages
@@ -165,7 +170,7 @@ struct TurnRunner: Sendable {
         var history: [ChatMessage] = []
         if let id = options.conversationID {
             _ = try await store.conversation(id)
-            history = try await Self.history(of: id, store: store, style: model.toolCallStyle, router: runtime.router)
+            history = try await Self.history(of: id, store: store, router: runtime.router)
             progress.conversationID = id
         } else if options.record {
             progress.conversationID = try await store.createConversation(
@@ -179,9 +184,9 @@ struct TurnRunner: Sendable {
         return history
     }
 
-    /// The system text: the user's system prompt, the agent's instructions, today's date
-    /// (a day changes the prompt only once, so the cached prefix lasts) and the tools.
-    private func systemText(agent: AgentProfile, tools: [any Tool], style: ToolCallStyle, conversation: Int?) async throws -> String {
+    /// The system text: the user's system prompt, the agent's instructions and today's date
+    /// (a day changes the prompt only once, so the cached prefix lasts).
+    private func systemText(agent: AgentProfile, conversation: Int?) async throws -> String {
         var parts: [String] = []
         let conversationPrompt = try await conversation.asyncMap { try await store.conversation($0).systemPrompt } ?? nil
         if let prompt = conversationPrompt ?? options.systemPrompt ?? configuration.systemPrompt, !prompt.isEmpty {
@@ -193,13 +198,12 @@ struct TurnRunner: Sendable {
         formatter.timeZone = configuration.timeZone
         formatter.dateFormat = "EEEE yyyy-MM-dd"
         parts.append("Today is \(formatter.string(from: configuration.now())).")
-        if !tools.isEmpty { parts.append(style.toolSection(tools)) }
         return parts.joined(separator: "\n\n")
     }
 
-    /// A saved conversation as chat messages: calls in this model's format, results as
-    /// tool turns, failed and empty answers left out.
-    static func history(of conversationID: Int, store: Store, style: ToolCallStyle, router: Router) async throws
+    /// A saved conversation as chat messages: what the user said (without @mentions) and the
+    /// answers; tool traffic, failed and empty answers left out.
+    static func history(of conversationID: Int, store: Store, router: Router) async throws
         -> [ChatMessage]
     {
         let callMessages = Set(try await store.toolCalls(in: conversationID).compactMap(\.messageID))
@@ -208,15 +212,14 @@ struct TurnRunner: Sendable {
             case .user:
                 let routed = (try? router.route(message.content)) ?? nil
                 return .user(routed?.rule == .mention ? routed?.text ?? message.content : message.content)
-            case .tool: return .tool(message.content)
-            case .system: return nil
+            case .tool, .system:
+                return nil
             case .assistant:
-                if callMessages.contains(message.id), let call = JSONValue(parsing: message.content),
-                    let name = call["name"]?.stringValue
-                {
-                    return style.callMessage(name: name, arguments: call["arguments"] ?? .object([]))
+                // earlier turns' calls and results are left out: their answers say what came of
+                // them, and a small model shown old calls writes more calls instead of answering
+                guard !callMessages.contains(message.id), message.status != .failed, !message.content.isEmpty else {
+                    return nil
                 }
-                guard message.status != .failed, !message.content.isEmpty else { return nil }
                 return .assistant(message.content)
             }
         }
@@ -273,7 +276,15 @@ struct TurnRunner: Sendable {
             throw error
         }
         if showText, !Task.isCancelled { try await show(visible.finish(endedInCall: outcome.call != nil)) }
-        outcome.text = visible.shown
+        if showText, !Task.isCancelled, outcome.call == nil, !progress.summaries.isEmpty,
+            visible.shown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
+        {
+            // the model said nothing after its calls: say what they did
+            let summary = progress.summaries.joined(separator: "\n")
+            try await show(summary)
+            outcome.text = summary
+        }
+        if outcome.text.isEmpty { outcome.text = visible.shown }
         let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
         if let stats {
             progress.generated += stats.generatedTokens
@@ -348,6 +359,7 @@ struct TurnRunner: Sendable {
             } else {
                 do {
                     (result, status) = (try await tool.call(values, context: runtime.toolContext), .succeeded)
+                    progress.summaries.append(tool.summary(of: result))
                 } catch {
                     (result, status) = (.object(["error": .string(error.message)]), .failed)
                 }

@@ -8,6 +8,10 @@ struct CalculatorTool: Tool {
     let permission = ToolPermission.read
     let arguments = JSONSchema.object([.init("expression", .text(1...200), description: "for example (12 + 7) * 3")])
 
+    func summary(of result: JSONValue) -> String {
+        "\(result["expression"]?.stringValue ?? "") = \(result["text"]?.stringValue ?? "")"
+    }
+
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
         let expression = arguments.string("expression") ?? ""
         do {

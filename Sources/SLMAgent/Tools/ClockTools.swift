@@ -20,6 +20,10 @@ enum ClockTools {
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([])
 
+        func summary(of result: JSONValue) -> String {
+            "It is \(result["time"]?.stringValue ?? "") on \(result["weekday"]?.stringValue ?? "") \(result["date"]?.stringValue ?? "")."
+        }
+
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let now = context.now()
             let formatter = DateFormatter()
@@ -42,6 +46,10 @@ enum ClockTools {
         let hints = ["which date", "what date", "date is", "when is", "what day is"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([.init("phrase", .text(1...40))])
+
+        func summary(of result: JSONValue) -> String {
+            "\(result["phrase"]?.stringValue ?? "That") is \(result["weekday"]?.stringValue ?? "") \(result["date"]?.stringValue ?? "")."
+        }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let phrase = arguments.string("phrase") ?? ""

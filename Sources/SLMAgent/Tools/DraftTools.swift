@@ -34,6 +34,11 @@ enum DraftTools {
             .init("body", DraftTools.body, description: "the whole email text"),
         ])
 
+        func summary(of result: JSONValue) -> String {
+            let draft = result["created"]
+            return "Drafted email \(draft?["id"]?.intValue ?? 0) to \(draft?["to"]?.stringValue ?? ""): “\(draft?["subject"]?.stringValue ?? "")”.\n\n\(draft?["body"]?.stringValue ?? "")"
+        }
+
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {
                 let draft = try await context.store.createDraft(
@@ -124,6 +129,10 @@ enum DraftTools {
         func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String? {
             let name = Self.fileName(arguments)
             return context.drafts.exists(name) ? "overwrites \(name) in \(context.drafts.url.path)" : nil
+        }
+
+        func summary(of result: JSONValue) -> String {
+            "Saved draft \(result["exported"]?.intValue ?? 0) as \(result["path"]?.stringValue ?? "")."
         }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {

@@ -16,6 +16,10 @@ enum NoteTools {
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([.init("text", .text(1...1000), description: "the note")])
 
+        func summary(of result: JSONValue) -> String {
+            "Noted: “\(result["added"]?["text"]?.stringValue ?? "")”."
+        }
+
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {
                 return .object(["added": NoteTools.json(try await context.store.addNote(arguments.string("text") ?? ""))])
@@ -31,6 +35,11 @@ enum NoteTools {
         let hints = ["notes", "my notes", "notes about", "notes do i have", "find note", "search notes", "what notes"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([.init("query", .text(0...100), description: "words to look for")])
+
+        func summary(of result: JSONValue) -> String {
+            let notes = result["notes"]?.arrayValue ?? []
+            return notes.isEmpty ? "No notes match." : notes.map { "• " + ($0["text"]?.stringValue ?? "") }.joined(separator: "\n")
+        }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {

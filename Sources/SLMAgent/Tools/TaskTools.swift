@@ -19,6 +19,13 @@ enum TaskTools {
         return date
     }
 
+    /// `task 3 “Pay rent”, due 2026-12-01`
+    static func describe(_ task: JSONValue?) -> String {
+        guard let task else { return "the task" }
+        let due = task["due"]?.stringValue.map { ", due \($0)" } ?? ""
+        return "task \(task["id"]?.intValue ?? 0) “\(task["title"]?.stringValue ?? "")”\(due)"
+    }
+
     static func json(_ task: TaskRecord) -> JSONValue {
         var members: [JSONValue.Member] = [.init("id", .number(Double(task.id))), .init("title", .string(task.title))]
         if let due = task.due { members.append(.init("due", .string(due))) }
@@ -39,6 +46,10 @@ enum TaskTools {
             .init("priority", TaskTools.priority, required: false, description: "0 none, 3 highest"),
             .init("notes", TaskTools.notes, required: false),
         ])
+
+        func summary(of result: JSONValue) -> String {
+            "Added " + TaskTools.describe(result["added"]) + "."
+        }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let due = try TaskTools.date(arguments, "due", context)
@@ -62,6 +73,11 @@ enum TaskTools {
             .init("status", .oneOf(["open", "done", "all"]), required: false, description: "open by default"),
             .init("due_before", .day, required: false, description: "only tasks due before this day"),
         ])
+
+        func summary(of result: JSONValue) -> String {
+            let tasks = result["tasks"]?.arrayValue ?? []
+            return tasks.isEmpty ? "No tasks." : tasks.map { "• " + TaskTools.describe($0) }.joined(separator: "\n")
+        }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let status: TaskRecord.Status? = switch arguments.string("status") {
@@ -92,6 +108,10 @@ enum TaskTools {
             .init("notes", TaskTools.notes, required: false),
         ])
 
+        func summary(of result: JSONValue) -> String {
+            "Changed " + TaskTools.describe(result["updated"]) + "."
+        }
+
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let due = try TaskTools.date(arguments, "due", context)
             do {
@@ -112,6 +132,10 @@ enum TaskTools {
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([TaskTools.id])
 
+        func summary(of result: JSONValue) -> String {
+            "Marked " + TaskTools.describe(result["completed"]) + " as done."
+        }
+
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {
                 return .object(["completed": TaskTools.json(try await context.store.completeTask(arguments.int("id") ?? 0))])
@@ -127,6 +151,10 @@ enum TaskTools {
         let hints = ["delete", "remove", "drop", "cancel"]
         let permission = ToolPermission.destructive
         let arguments = JSONSchema.object([TaskTools.id])
+
+        func summary(of result: JSONValue) -> String {
+            "Deleted task \(result["deleted"]?.intValue ?? 0)."
+        }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let id = arguments.int("id") ?? 0

@@ -26,10 +26,16 @@ public protocol Tool: Sendable {
     func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String?
     /// Does the work and returns the result the model reads.
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue
+    /// The result in a sentence, shown when the model says nothing after the call.
+    func summary(of result: JSONValue) -> String
 }
 
 extension Tool {
     public var hints: [String] { [] }
+
+    public func summary(of result: JSONValue) -> String {
+     "\(name): \(result.text)"
+ }
 
     public func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String? {
         permission == .destructive ? "\(name) cannot be undone" : nil

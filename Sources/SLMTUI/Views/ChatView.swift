@@ -64,8 +64,13 @@ public enum ChatView {
                     lines += TextLayout.wrap([Span(String(paragraph), Style(.text))], width: width)
                 }
             default:
-                let body = entry.text.isEmpty && entry.state == .streaming ? "…" : entry.text
-                lines += Markdown.render(body, width: width, base: Style(.text))
+                if entry.text.isEmpty {
+                    // say so rather than show nothing under the header
+                    lines += TextLayout.wrap([Span(entry.state == .streaming ? "…" : "(no answer)", Style(.muted, .italic))],
+                                             width: width)
+                } else {
+                    lines += Markdown.render(entry.text, width: width, base: Style(.text))
+                }
             }
         }
         return lines
