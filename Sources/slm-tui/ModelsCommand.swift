@@ -3,14 +3,16 @@ import SLMAgent
 import SLMEngine
 import SLMStore
 
-/// `slm-tui models info|pull|path`.
+/// `slm-tui models list|info|pull|rm|path`.
 enum ModelsCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        guard let action = words.first else { throw UsageError("models needs an action: info, pull or path") }
+        guard let action = words.first else { throw UsageError("models needs an action: list, info, pull, rm or path") }
         let rest = Array(words.dropFirst())
         switch action {
+        case "list": return try list(Arguments(rest, flags: ["--json"]))
         case "info": return try info(Arguments(rest, flags: ["--json"]))
         case "pull": return try pull(Arguments(rest))
+        case "rm": return try remove(Arguments(rest, flags: ["--yes"]))
         case "path": return try path(Arguments(rest))
         default: throw UsageError("unknown models action \(action)")
         }
@@ -18,6 +20,79 @@ enum ModelsCommand {
 
     private static func library() throws -> ModelLibrary {
         ModelLibrary(directory: DataDirectory().models, catalog: try ModelCatalog.bundled())
+    }
+
+    /// Discovery over this user's folders and the settings' extra folders.
+    private static func discovery() throws -> ModelDiscovery {
+        let environment = ProcessInfo.processInfo.environment
+        let settings = UserSettings.load(from: UserSettings.file(environment: environment))
+        let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
+        return ModelDiscovery(library: try library(), home: home,
+                              extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) })
+    }
+
+    /// The memory budget models are held to, as the app and `chat` use it.
+    private static var budget: Int {
+        let settings = UserSettings.load()
+        return settings.memoryBudgetMB.map { $0 * 1_000_000 } ?? ModelManager.Configuration().budgetBytes
+    }
+
+    private static func list(_ arguments: Arguments) throws -> Int32 {
+        guard arguments.positionals.isEmpty else { throw UsageError("models list takes no arguments") }
+        let models = try discovery().discover()
+        let budget = budget
+        let memory = SystemMemory.totalBytes
+        if arguments.has("--json") {
+            try Console.printJSON(models.map { ModelListJSON($0, budget: budget, memory: memory) })
+            return 0
+        }
+        Console.print("recommended quant for this machine: \(QuantAdvice.sentence(forMemory: memory))")
+        Console.print("memory budget for models: \(ByteCount(budget))")
+        for model in models {
+            let fits = model.unusable != nil ? "unusable" : model.memoryNeed.map { $0 <= budget ? "fits" : "too big" } ?? "-"
+            let mark = QuantAdvice.isRecommended(model.quant, forMemory: memory) ? " *" : ""
+            Console.print([
+                Console.safe(model.name), model.source.rawValue, model.summary + mark, fits,
+                model.path.map { Console.safe($0.path) } ?? "not downloaded (slm-tui models pull \(model.name))",
+            ].joined(separator: "\t"))
+            if let reason = model.unusable { Console.print("\t\(Console.safe(reason))") }
+        }
+        return 0
+    }
+
+    /// Removes a model slm-tui downloaded, after asking; never a file it did not put there.
+    private static func remove(_ arguments: Arguments) throws -> Int32 {
+        guard arguments.positionals.count == 1, let name = arguments.positionals.first else {
+            throw UsageError("models rm takes one model name (see slm-tui models list)")
+        }
+        let library = try library()
+        guard let model = try discovery().discover().first(where: { $0.name == name && $0.path != nil }),
+            let path = model.path
+        else {
+            throw ModelError.unknownModel(name, known: try discovery().discover().filter(\.isInstalled).map(\.name))
+        }
+        let folder = library.directory.resolvingSymlinksInPath().path + "/"
+        guard model.source == .library, path.deletingLastPathComponent().resolvingSymlinksInPath().path + "/" == folder else {
+            throw ModelError.notOurs(path.path)
+        }
+        if !arguments.has("--yes") {
+            guard isatty(STDIN_FILENO) == 1 else {
+                throw CommandError("not removing \(name): standard input is not a terminal to ask on (pass --yes)")
+            }
+            FileHandle.standardError.write(Data("Remove \(name) (\(path.path), \(model.size.map { ByteCount($0).description } ?? "?"))? [y/N] ".utf8))
+            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+            guard answer == "y" || answer == "yes" else {
+                Console.error("kept \(name)")
+                return 1
+            }
+        }
+        do {
+            try FileManager.default.removeItem(at: path)
+        } catch {
+            throw ModelError.fileSystem("cannot remove \(path.path): \(error.localizedDescription)")
+        }
+        Console.error("removed \(name)")
+        return 0
     }
 
     private static func info(_ arguments: Arguments) throws -> Int32 {
@@ -34,16 +109,17 @@ enum ModelsCommand {
         return 0
     }
 
-    /// A catalog name that is installed, else a file path.
+    /// A file path, a catalog name that is installed, or a name discovery knows.
     private static func resolve(_ target: String) throws -> String {
-        if !FileManager.default.fileExists(atPath: target), let library = try? library(),
-            let entry = library.catalog.entry(named: target)
-        {
+        if FileManager.default.fileExists(atPath: target) { return target }
+        let library = try library()
+        if let entry = library.catalog.entry(named: target) {
             guard library.isInstalled(entry) else {
                 throw ModelError.fileSystem("model \(target) is not installed; run: slm-tui models pull \(target)")
             }
             return library.path(for: entry).path
         }
+        if let path = try discovery().discover().first(where: { $0.name == target })?.path { return path.path }
         return target
     }
 
@@ -74,8 +150,17 @@ enum ModelsCommand {
             throw ModelError.unknownModel("(default)", known: [])
         }
         var lastPercent = -1
+        var lastReport = Date.distantPast
         try library.pull(name) { event in
             switch event {
+            case .transferring(let bytes, let total, let rate):
+                guard Date().timeIntervalSince(lastReport) >= 1 || bytes == total else { return }
+                lastReport = Date()
+                var line = "downloading \(ByteFormat.megabytes(bytes))"
+                if let total { line += " of \(ByteFormat.megabytes(total)) (\(bytes * 100 / max(total, 1))%)" }
+                line += " at \(ByteFormat.megabytes(Int(rate)))/s"
+                if let total, rate > 0 { line += ", \(Int(Double(total - bytes) / rate)) s left" }
+                Console.error(line)
             case .alreadyPresent(let url):
                 Console.error("\(name) is already installed: \(url.path)")
             case .downloading(let package, let index, let count):
@@ -135,6 +220,35 @@ struct ModelInfoJSON: Encodable {
         vocab_size = summary.vocabularySize
         tokenizer = summary.tokenizer
         chat_template = summary.hasChatTemplate
+    }
+}
+
+/// One row of `models list --json`.
+struct ModelListJSON: Encodable {
+    let name: String
+    let path: String?
+    let source: String
+    let architecture: String?
+    let parameters: Int?
+    let quant: String?
+    let size: Int?
+    let memory_need: Int?
+    let fits: Bool?
+    let recommended: Bool
+    let unusable: String?
+
+    init(_ model: DiscoveredModel, budget: Int, memory: Int) {
+        name = model.name
+        path = model.path?.path
+        source = model.source.rawValue
+        architecture = model.architecture
+        parameters = model.parameters
+        quant = model.quant
+        size = model.size
+        memory_need = model.memoryNeed
+        fits = model.unusable != nil ? false : model.memoryNeed.map { $0 <= budget }
+        recommended = QuantAdvice.isRecommended(model.quant, forMemory: memory)
+        unusable = model.unusable
     }
 }
 

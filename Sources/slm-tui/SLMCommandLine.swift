@@ -36,8 +36,11 @@ enum SLMCommandLine {
                                                   full-text search over saved messages
           slm-tui tokenize [--model NAME|PATH] [--json] TEXT
                                                   token ids (BOS added) and pieces
-          slm-tui models info NAME|PATH [--json]  describe a GGUF model (catalog name or file)
-          slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m)
+          slm-tui models list [--json]            models on disk (slm-tui's folder, settings folders,
+                                                  Ollama, LM Studio, Hugging Face cache) and in the catalog
+          slm-tui models info NAME|PATH [--json]  describe a GGUF model (a name from the list, or a file)
+          slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m); resumes
+          slm-tui models rm NAME [--yes]          remove a model slm-tui downloaded (asks first)
           slm-tui models path                     print the models directory
           slm-tui bench [--model NAME|PATH] [-p 512] [-n 128] [-t N] [-r 5] [--ctx N] [--json]
                                                   prompt (pp) and generation (tg) tokens/s, as llama-bench

@@ -11,6 +11,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
     case fileSystem(String)
     case catalogUnreadable(path: String, reason: String)
     case resourcesMissing(searched: [String])
+    /// A URL download that failed: the source and what went wrong.
+    case download(source: String, detail: String)
+    /// `models rm` of a file slm-tui did not put in its own folder.
+    case notOurs(String)
 
     public var description: String {
         switch self {
@@ -34,6 +38,10 @@ public enum ModelError: Error, Equatable, Sendable, CustomStringConvertible {
             detail
         case .catalogUnreadable(let path, let reason):
             "cannot read the model catalog \(path): \(reason)"
+        case .download(let source, let detail):
+            "download from \(source) failed: \(detail)"
+        case .notOurs(let path):
+            "\(path) is not in slm-tui's models folder; slm-tui only removes files it downloaded"
         case .resourcesMissing(let searched):
             "the Resources folder was not found (looked in \(searched.joined(separator: ", ")))"
         }

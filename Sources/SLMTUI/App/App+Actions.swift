@@ -183,6 +183,7 @@ extension App {
 
     func openModelPicker(filter: String) {
         var picker = ModelPicker(choices: modelChoices())
+        picker.advice = QuantAdvice.recommended(forMemory: SystemMemory.totalBytes).joined(separator: " or ")
         picker.filter = filter
         if case .models(let open)? = state.modal { picker.progress = open.progress }
         state.modal = .models(picker)
@@ -199,7 +200,8 @@ extension App {
             }
             detail += " · " + (model.source == .catalog ? "download" : model.source.rawValue)
             return ModelChoice(name: model.name, detail: detail, isInstalled: model.isInstalled,
-                               isCurrent: model.reference != nil && model.reference == selectedModel, unusable: model.unusable)
+                               isCurrent: model.reference != nil && model.reference == selectedModel, unusable: model.unusable,
+                               isRecommended: QuantAdvice.isRecommended(model.quant, forMemory: SystemMemory.totalBytes))
         }
     }
 
@@ -227,6 +229,11 @@ extension App {
                                                  fraction: Double(index - 1) / Double(count) * 0.9))
                         case .assembling(let done, let total):
                             inbox.post(.progress(label: "assembling", fraction: 0.9 + 0.1 * Double(done) / Double(max(total, 1))))
+                        case .transferring(let bytes, let total, let rate):
+                            let left = total.map { rate > 0 ? String(format: ", %.0f s left", Double($0 - bytes) / rate) : "" } ?? ""
+                            inbox.post(.progress(
+                                label: "\(ByteCount(bytes)) at \(ByteCount(Int(rate)))/s\(left)",
+                                fraction: total.map { Double(bytes) / Double(max($0, 1)) }))
                         case .verifying: inbox.post(.progress(label: "checking sha256", fraction: 1))
                         default: break
                         }

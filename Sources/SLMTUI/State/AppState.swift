@@ -73,6 +73,8 @@ public struct AppState: Sendable {
 /// The model picker's contents and where the user is in it.
 public struct ModelPicker: Sendable {
     public var choices: [ModelChoice]
+    /// The quants recommended for this machine's memory, in words.
+    public var advice: String?
     public var filter = ""
     public var selection = 0
     /// A pull or load in progress: what and how far (0…1, nil when unknown).
@@ -99,13 +101,17 @@ public struct ModelChoice: Sendable, Equatable {
     public var isCurrent: Bool
     /// Why it cannot be used, for files that are not valid models.
     public var unusable: String?
+    /// Its quant is the one recommended for this machine.
+    public var isRecommended: Bool
 
-    public init(name: String, detail: String, isInstalled: Bool, isCurrent: Bool, unusable: String? = nil) {
+    public init(name: String, detail: String, isInstalled: Bool, isCurrent: Bool, unusable: String? = nil,
+                isRecommended: Bool = false) {
         self.name = name
         self.detail = detail
         self.isInstalled = isInstalled
         self.isCurrent = isCurrent
         self.unusable = unusable
+        self.isRecommended = isRecommended
     }
 }
 

@@ -81,7 +81,7 @@ public enum ModalView {
     private static func drawPicker(_ picker: ModelPicker, into grid: inout CellGrid, width: Int) -> (x: Int, y: Int)? {
         let visible = picker.visible
         let box = frame(in: &grid, width: width, height: min(grid.height - 2, max(8, visible.count * 2 + 6)))
-        grid.box(box, title: "Models")
+        grid.box(box, title: "Models" + (picker.advice.map { " · recommended here: \($0)" } ?? ""))
         let filterEnd = grid.put("Filter: " + picker.filter, x: box.x + 2, y: box.y + 1, style: Style(.input), limit: box.maxX - 1)
         let listTop = box.y + 2
         let rows = max(0, (box.height - 5) / 2)
@@ -99,7 +99,10 @@ public enum ModalView {
             var column = grid.put(mark, x: box.x + 2, y: y, style: selected ? style : Style(.accent))
             column = grid.put(choice.name, x: column, y: y, style: selected ? Style(.selection, .bold) : Style(.text, .bold),
                               limit: box.maxX - 1)
-            if choice.isCurrent { grid.put("  (loaded)", x: column, y: y, style: selected ? style : Style(.success), limit: box.maxX - 1) }
+            if choice.isCurrent {
+                column = grid.put("  (loaded)", x: column, y: y, style: selected ? style : Style(.success), limit: box.maxX - 1)
+            }
+            if choice.isRecommended { grid.put("  ★", x: column, y: y, style: selected ? style : Style(.accent), limit: box.maxX - 1) }
             let detail = choice.unusable.map { "unusable: " + $0 } ?? choice.detail
             grid.put(detail, x: box.x + 4, y: y + 1, style: selected ? style : Style(choice.unusable == nil ? .muted : .error),
                      limit: box.maxX - 1)

@@ -1,0 +1,117 @@
+import Foundation
+import SLMAgent
+import SLMTestSupport
+import Testing
+
+/// Discovery over a fake home with the folders other programs keep models in.
+@Suite("Model discovery")
+struct DiscoveryTests {
+    static let tiny = Fixtures.url("synthetic/llama-f16.gguf")
+    static let other = Fixtures.url("synthetic/qwen2-mixed.gguf")
+
+    /// A home with Ollama, LM Studio and Hugging Face layouts, an extra folder and a library.
+    static func fakeHome() throws -> (home: URL, library: ModelLibrary, extra: URL) {
+        let home = try Fixtures.temporaryDirectory("home")
+        let manager = FileManager.default
+        func copy(_ source: URL, to path: String) throws -> URL {
+            let target = home.appendingPathComponent(path)
+            try manager.createDirectory(at: target.deletingLastPathComponent(), withIntermediateDirectories: true)
+            try manager.copyItem(at: source, to: target)
+            return target
+        }
+        // Ollama: a manifest whose model layer names a blob by digest
+        let digest = "sha256-" + String(repeating: "ab", count: 32)
+        _ = try copy(tiny, to: ".ollama/models/blobs/\(digest)")
+        let manifest = home.appendingPathComponent(".ollama/models/manifests/registry.ollama.ai/library/tinyllama/latest")
+        try manager.createDirectory(at: manifest.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try Data("""
+            {"schemaVersion": 2, "layers": [
+              {"mediaType": "application/vnd.ollama.image.license", "digest": "sha256:\(String(repeating: "cd", count: 32))"},
+              {"mediaType": "application/vnd.ollama.image.model", "digest": "sha256:\(String(repeating: "ab", count: 32))"}]}
+            """.utf8).write(to: manifest)
+        // LM Studio, both places
+        _ = try copy(other, to: ".lmstudio/models/someone/Qwen-GGUF/qwen-mixed.gguf")
+        _ = try copy(tiny, to: ".cache/lm-studio/models/older/Llama-GGUF/llama-old.gguf")
+        // the Hugging Face cache: snapshot files are links to blobs
+        let blob = try copy(other, to: ".cache/huggingface/hub/models--org--Tiny-GGUF/blobs/0123abcd")
+        let snapshot = home.appendingPathComponent(".cache/huggingface/hub/models--org--Tiny-GGUF/snapshots/rev1/tiny-q8.gguf")
+        try manager.createDirectory(at: snapshot.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try manager.createSymbolicLink(at: snapshot, withDestinationURL: blob)
+        // an extra folder from the settings, with a file that is not a model
+        let extra = home.appendingPathComponent("my-models")
+        _ = try copy(tiny, to: "my-models/sub/mine.gguf")
+        try Data("this is not a gguf file at all".utf8).write(to: extra.appendingPathComponent("broken.gguf"))
+        // slm-tui's own folder
+        let library = ModelLibrary(directory: home.appendingPathComponent("data/models"), catalog: try ModelCatalog.bundled())
+        _ = try copy(tiny, to: "data/models/downloaded.gguf")
+        return (home, library, extra)
+    }
+
+    @Test("every source is found, named and described; nothing is moved or changed")
+    func sources() throws {
+        let (home, library, extra) = try Self.fakeHome()
+        let before = try snapshot(home)
+        let models = ModelDiscovery(library: library, home: home, extraFolders: [extra], contextLength: 256, threads: 1).discover()
+        let found = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(found["tinyllama:latest"]?.source == .ollama)
+        #expect(found["tinyllama:latest"]?.architecture == "llama")
+        #expect(found["someone/Qwen-GGUF/qwen-mixed.gguf"]?.source == .lmStudio)
+        #expect(found["someone/Qwen-GGUF/qwen-mixed.gguf"]?.architecture == "qwen2")
+        #expect(found["older/Llama-GGUF/llama-old.gguf"]?.source == .lmStudio)
+        #expect(found["org/Tiny-GGUF/tiny-q8.gguf"]?.source == .huggingFace)
+        #expect(found["mine.gguf"]?.source == .folder)
+        #expect(found["downloaded.gguf"]?.source == .library)
+        #expect(found["downloaded.gguf"]?.memoryNeed ?? 0 > 0)
+        #expect(found["downloaded.gguf"]?.reference != nil)
+        let broken = try #require(found["broken.gguf"])
+        #expect(broken.unusable?.contains("not a GGUF file") == true || broken.unusable?.contains("magic") == true)
+        #expect(broken.reference == nil)
+        // catalog models not downloaded are offered too
+        #expect(found["gemma3-270m"]?.source == .catalog && found["gemma3-270m"]?.isInstalled == false)
+        #expect(found["qwen2.5-0.5b-instruct"]?.source == .catalog)
+        #expect(try snapshot(home) == before)
+    }
+
+    @Test("a missing home or folder finds nothing and fails nothing")
+    func empty() throws {
+        let nowhere = URL(fileURLWithPath: "/nonexistent/\(UUID().uuidString)")
+        let library = ModelLibrary(directory: nowhere, catalog: ModelCatalog(entries: []))
+        #expect(ModelDiscovery(library: library, home: nowhere, extraFolders: [nowhere]).discover().isEmpty)
+    }
+
+    @Test("the quant advice follows the device's memory")
+    func advice() {
+        #expect(QuantAdvice.recommended(forMemory: 4 << 30) == ["Q4_K_M"])
+        #expect(QuantAdvice.recommended(forMemory: 8 << 30) == ["Q4_K_M"])
+        #expect(QuantAdvice.recommended(forMemory: 16 << 30) == ["Q5_K_M", "Q8_0"])
+        #expect(QuantAdvice.isRecommended("q8_0", forMemory: 24 << 30))
+        #expect(!QuantAdvice.isRecommended("Q4_K_M", forMemory: 24 << 30))
+    }
+
+    @Test("the catalog offers the common small models with download sources")
+    func catalog() throws {
+        let catalog = try ModelCatalog.bundled()
+        for name in ["qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct", "qwen2.5-coder-0.5b-instruct", "llama3.2-1b-instruct",
+                     "llama3.2-3b-instruct", "phi3.5-mini-instruct", "phi4-mini-instruct", "gemma3-1b-it",
+                     "smollm2-360m-instruct", "smollm2-1.7b-instruct"] {
+            let entry = try #require(catalog.entry(named: name), "\(name)")
+            #expect(entry.quant == "Q4_K_M")
+            #expect(entry.source.url?.hasPrefix("https://huggingface.co/") == true)
+            #expect(entry.source.url?.hasSuffix("/" + entry.file) == true)
+        }
+        #expect(catalog.entries.filter { $0.quant == "Q8_0" }.count >= 4)
+        #expect(catalog.defaultEntry?.name == "gemma3-270m")
+        #expect(Set(catalog.entries.map(\.name)).count == catalog.entries.count)
+    }
+
+    /// Every file under `folder` with its size and modification time.
+    private func snapshot(_ folder: URL) throws -> [String: String] {
+        var result: [String: String] = [:]
+        let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: nil)
+        while let url = enumerator?.nextObject() as? URL {
+            let attributes = try FileManager.default.attributesOfItem(atPath: url.path)
+            result[url.path] = "\(attributes[.size] ?? 0) \(attributes[.modificationDate] ?? 0)"
+        }
+        return result
+    }
+}
