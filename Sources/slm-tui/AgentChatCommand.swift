@@ -45,7 +45,7 @@ enum AgentChatCommand {
             case .token(let text):
                 if !json { Console.write(Console.safe(text, keepingNewlines: true)) }
             case .needsApproval(let request):
-                let approved = approveAll || askOnTerminal(request, quiet: json)
+                let approved = approveAll || askOnTerminal(request)
                 await runtime.answerApproval(request.id, approved: approved)
             case .finished(let summary):
                 if !json { Console.write("\n") }
@@ -61,15 +61,13 @@ enum AgentChatCommand {
     }
 
     /// Asks "allow?" when standard input is a terminal; anything else is a refusal.
-    private static func askOnTerminal(_ request: ApprovalRequest, quiet: Bool) -> Bool {
-        guard isatty(STDIN_FILENO) == 1 else {
+    private static func askOnTerminal(_ request: ApprovalRequest) -> Bool {
+        let question = "[approval] \(request.tool) \(Console.safe(request.arguments.text)): \(Console.safe(request.reason)). Allow?"
+        guard let answer = Console.confirm(question) else {
             Console.error("[approval] \(request.tool) denied: standard input is not a terminal (pass --yes to allow)")
             return false
         }
-        FileHandle.standardError.write(Data(
-            "[approval] \(request.tool) \(Console.safe(request.arguments.text)): \(Console.safe(request.reason)). Allow? [y/N] ".utf8))
-        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-        return answer == "y" || answer == "yes"
+        return answer
     }
 }
 

@@ -17,6 +17,15 @@ enum Console {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Asks a yes/no question on the terminal: true for y or yes, false otherwise, nil
+    /// when standard input is not a terminal to ask on.
+    static func confirm(_ question: String) -> Bool? {
+        guard isatty(STDIN_FILENO) == 1 else { return nil }
+        FileHandle.standardError.write(Data((question + " [y/N] ").utf8))
+        let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return answer == "y" || answer == "yes"
+    }
+
     /// Text that came from outside (file metadata, model output) made safe to show.
     static func safe(_ text: String, keepingNewlines: Bool = false) -> String {
         TerminalText.sanitized(text, keepingNewlines: keepingNewlines)

@@ -76,12 +76,11 @@ enum ModelsCommand {
             throw ModelError.notOurs(path.path)
         }
         if !arguments.has("--yes") {
-            guard isatty(STDIN_FILENO) == 1 else {
+            let size = model.size.map { ByteCount($0).description } ?? "?"
+            guard let answer = Console.confirm("Remove \(name) (\(path.path), \(size))?") else {
                 throw CommandError("not removing \(name): standard input is not a terminal to ask on (pass --yes)")
             }
-            FileHandle.standardError.write(Data("Remove \(name) (\(path.path), \(model.size.map { ByteCount($0).description } ?? "?"))? [y/N] ".utf8))
-            let answer = readLine()?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
-            guard answer == "y" || answer == "yes" else {
+            guard answer else {
                 Console.error("kept \(name)")
                 return 1
             }

@@ -1,4 +1,5 @@
 import SLMEngine
+import SLMTestSupport
 import Testing
 
 @Suite("Grammar matcher")
@@ -82,40 +83,15 @@ struct GrammarMatcherTests {
     /// schema-satisfying JSON. A single dead end (no byte allowed before completion) fails.
     @Test("random walks over allowed bytes always end in a valid call", arguments: [1, 2, 3, 4])
     func randomWalks(seed: UInt64) throws {
-        var random = TestRandom(seed: seed)
+        var walk = GrammarWalk(seed: seed)
         for _ in 0..<250 {
-            var matcher = GrammarMatcher(Self.grammar, leadingWhitespace: true)
-            var bytes: [UInt8] = []
-            while !matcher.isComplete {
-                let mask = matcher.allowedFirstBytes()
-                let allowed = mask.indices.filter { mask[$0] }
-                try #require(!allowed.isEmpty, "dead end after \(String(decoding: bytes, as: UTF8.self))")
-                // lean towards structure so walks finish before every limit is reached
-                let structural = allowed.filter { [0x22, 0x7D, 0x5D, 0x2C].contains($0) }
-                let pick = !structural.isEmpty && random.next() % 4 == 0 ? structural : allowed
-                let byte = UInt8(pick[Int(random.next() % UInt64(pick.count))])
-                let taken = matcher.accept(byte)
-                #expect(taken)
-                bytes.append(byte)
-                try #require(bytes.count < 4000)
+            guard case .complete(let text) = walk.walk(Self.grammar) else {
+                Issue.record("\(walk.walk(Self.grammar))")
+                return
             }
-            let text = String(decoding: bytes, as: UTF8.self)
             let call = try JSONValue.parse(text)
             let tool = try #require(Self.tools.first { $0.name == call["name"]?.stringValue }, "\(text)")
             #expect(tool.arguments.problems(with: try #require(call["arguments"])).isEmpty, "\(text)")
         }
-    }
-}
-
-/// A small deterministic generator for tests (SplitMix64).
-struct TestRandom {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
