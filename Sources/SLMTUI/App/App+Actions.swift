@@ -193,7 +193,14 @@ extension App {
     func modelChoices() -> [ModelChoice] {
         let budget = services.runtime.models.configuration.budgetBytes
         let elsewhere = namedFiles.filter { file in !discovered.contains { $0.path == file.path } }
-        return (discovered + elsewhere).map { model in
+        // the model in use first, then the others on disk, then what can be downloaded
+        let ordered = (discovered + elsewhere).enumerated().sorted { first, second in
+            func rank(_ model: DiscoveredModel) -> Int {
+                model.reference != nil && model.reference == selectedModel ? 0 : model.isInstalled ? 1 : 2
+            }
+            return (rank(first.element), first.offset) < (rank(second.element), second.offset)
+        }.map(\.element)
+        return ordered.map { model in
             var detail = model.summary
             if let need = model.memoryNeed {
                 detail += need <= budget ? " · fits" : " · needs \(ByteCount(need)) (budget \(ByteCount(budget)))"
