@@ -9,7 +9,16 @@ enum AgentSetup {
     static func runtime(store: Store, model name: String?, contextLength: Int, threads: Int,
                         configuration: RuntimeConfiguration = RuntimeConfiguration()) throws -> AgentRuntime {
         let reference = try ModelResolution.reference(for: name)
-        let manager = ModelManager(configuration: ModelManager.Configuration(contextLength: contextLength, threads: threads))
+        let settings = UserSettings.load()
+        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads))
+        var configuration = configuration
+        if settings.agentModels != nil {
+            let library = ModelLibrary(directory: DataDirectory().models, catalog: try ModelCatalog.bundled())
+            let home = URL(fileURLWithPath: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory())
+            let found = ModelDiscovery(library: library, home: home,
+                                       extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) })
+            configuration.models = settings.preferredModels(in: found.discover())
+        }
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: DataDirectory().drafts),
                                    configuration: configuration)
         _ = try wait { try await runtime.selectModel(reference) }

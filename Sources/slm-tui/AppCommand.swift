@@ -21,15 +21,16 @@ enum AppCommand {
         }
         let store = try StoreAccess.open(arguments.options["--db"])
         let data = DataDirectory(environment: environment)
-        var managerConfiguration = ModelManager.Configuration(contextLength: context, threads: threads)
-        if let budget = settings.memoryBudgetMB { managerConfiguration.budgetBytes = budget * 1_000_000 }
-        let manager = ModelManager(configuration: managerConfiguration)
-        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts))
+        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: context, threads: threads))
         let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled())
         let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
         let discovery = ModelDiscovery(library: library, home: home,
                                        extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) },
                                        contextLength: context, threads: threads)
+        var configuration = RuntimeConfiguration()
+        if settings.agentModels != nil { configuration.models = settings.preferredModels(in: discovery.discover()) }
+        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts),
+                                   configuration: configuration)
         let services = AppServices(
             runtime: runtime, library: library, discovery: discovery,
             themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), dataDirectory: data, settingsFile: settingsFile,

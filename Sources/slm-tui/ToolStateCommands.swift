@@ -63,7 +63,7 @@ enum ToolStateCommands {
 
     private static func printJSON<T: Encodable>(_ value: T) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         Console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
     }
 

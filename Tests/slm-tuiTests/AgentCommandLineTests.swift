@@ -44,6 +44,22 @@ struct AgentCommandLineTests {
         #expect(history.stdout.contains("Add a task: water the plants"))
     }
 
+    @Test("a destructive call is refused when there is no terminal to ask on, unless --yes")
+    func approvalWithoutTerminal() throws {
+        let database = try Fixtures.temporaryDirectory("deny-cli").appendingPathComponent("db.sqlite3").path
+        let model = try DefaultModel.path().path
+        let add = try CLI.run(["chat", "--agent", "planner", "--model", model, "--yes", "--max-tokens", "8", "--db", database,
+                               "Add a task: pay rent"])
+        #expect(add.status == 0, "\(add.stderr)")
+        let before = try CLI.run(["tasks", "--all", "--json", "--db", database]).stdout
+        let denied = try CLI.run(["chat", "--agent", "planner", "--model", model, "--max-tokens", "8", "--db", database,
+                                  "Delete task 1"])
+        #expect(denied.status == 0, "\(denied.stderr)")
+        #expect(denied.stderr.contains("[approval] tasks_delete denied: standard input is not a terminal"))
+        #expect(denied.stderr.contains("tasks_delete denied"))
+        #expect(try CLI.run(["tasks", "--all", "--json", "--db", database]).stdout == before)
+    }
+
     @Test("tasks, drafts and notes list what is stored, in text and JSON")
     func toolState() throws {
         let database = try Fixtures.temporaryDirectory("state-cli").appendingPathComponent("db.sqlite3").path

@@ -30,6 +30,19 @@ public struct DiscoveredModel: Sendable, Equatable {
     /// Why it cannot be used (not GGUF, an unsupported architecture), or nil.
     public let unusable: String?
 
+    public init(name: String, path: URL?, source: Source, architecture: String?, parameters: Int?, quant: String?,
+                size: Int?, memoryNeed: Int?, unusable: String?) {
+        self.name = name
+        self.path = path
+        self.source = source
+        self.architecture = architecture
+        self.parameters = parameters
+        self.quant = quant
+        self.size = size
+        self.memoryNeed = memoryNeed
+        self.unusable = unusable
+    }
+
     public var isInstalled: Bool { path != nil }
 
     /// The model as the manager loads it; nil when not downloaded or unusable.

@@ -1,7 +1,8 @@
 import Foundation
 
 /// What the user chose and slm-tui remembers, in `config.json`: the theme, the model, extra
-/// folders to look for models in, and the memory budget. Kept in `$SLM_TUI_HOME` when that
+/// folders to look for models in, the memory budget, when idle models are unloaded, and
+/// the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
 /// is set (so a test or a second setup stays apart), else in `$XDG_CONFIG_HOME/slm-tui/`,
 /// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure.
 public struct UserSettings: Codable, Sendable, Equatable {
@@ -11,18 +12,49 @@ public struct UserSettings: Codable, Sendable, Equatable {
     public var modelDirectories: [String]?
     /// Memory budget for loaded models, in megabytes.
     public var memoryBudgetMB: Int?
+    /// Minutes a model may sit unused before it is unloaded.
+    public var idleUnloadMinutes: Int?
+    /// Model names (or paths) by the class agents prefer: `light`, `capable`.
+    public var agentModels: [String: String]?
 
     enum CodingKeys: String, CodingKey {
         case theme, model
         case modelDirectories = "model_directories"
         case memoryBudgetMB = "memory_budget_mb"
+        case idleUnloadMinutes = "idle_unload_minutes"
+        case agentModels = "agent_models"
     }
 
-    public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil) {
+    public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil,
+                idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil) {
         self.theme = theme
         self.model = model
         self.modelDirectories = modelDirectories
         self.memoryBudgetMB = memoryBudgetMB
+        self.idleUnloadMinutes = idleUnloadMinutes
+        self.agentModels = agentModels
+    }
+
+    /// The model manager's settings from these choices, at a context and thread count.
+    public func managerConfiguration(contextLength: Int, threads: Int) -> ModelManager.Configuration {
+        var configuration = ModelManager.Configuration(contextLength: contextLength, threads: threads)
+        if let budget = memoryBudgetMB { configuration.budgetBytes = budget * 1_000_000 }
+        if let minutes = idleUnloadMinutes { configuration.idleTimeout = .seconds(max(1, minutes) * 60) }
+        return configuration
+    }
+
+    /// The preferred models that `discovery` finds, by class; names it cannot find are left out.
+    public func preferredModels(in discovered: [DiscoveredModel]) -> [AgentProfile.ModelClass: ModelReference] {
+        var models: [AgentProfile.ModelClass: ModelReference] = [:]
+        for (key, name) in agentModels ?? [:] {
+            guard let modelClass = AgentProfile.ModelClass(rawValue: key) else { continue }
+            if let found = discovered.first(where: { ($0.name == name || $0.path?.path == name) && $0.reference != nil }) {
+                models[modelClass] = found.reference
+            } else if FileManager.default.fileExists(atPath: name) {
+                models[modelClass] = ModelReference(path: URL(fileURLWithPath: name))
+            }
+        }
+        return models
     }
 
     /// The file for this environment.

@@ -174,7 +174,7 @@ extension App {
             let summary = model.summary
             let quant = DiscoveredModel.quant(of: model.model.file) ?? "?"
             let parameters = DiscoveredModel.parameterText(summary.parameterCount)
-            let detail = "\(summary.architecture) · \(quant) · \(parameters) · ctx \(model.estimate.contextLength)"
+            let detail = "\(summary.architecture) · \(quant) · \(parameters)"
             inbox.post(.modelLoaded(reference, detail: detail, contextLength: model.estimate.contextLength))
         } catch {
             inbox.post(.modelFailed(error.description))

@@ -36,6 +36,7 @@ public enum ResourceView {
         row("CPU", [number(figures.cpuPercent, "%", decimals: 0)])
         row("model", [Span(figures.modelName ?? "none loaded", Style(figures.modelName == nil ? .warning : .accent))])
         if let detail = figures.modelDetail { row("", [Span(detail, Style(.muted))]) }
+        if figures.modelName != nil, let context = figures.contextLength { row("context", [Span("\(context) tokens", Style(.muted))]) }
         for (offset, spans) in rows.prefix(rect.height).enumerated() {
             for (index, line) in TextLayout.wrap(spans, width: rect.width - 1).prefix(1).enumerated() {
                 TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + offset + index, limit: rect.maxX)
