@@ -134,10 +134,13 @@ struct TUIEndToEndTests {
         try terminal.keys("Enter")
         try terminal.type("@assistant Tell me a very long story about a lighthouse keeper and her cat.")
         try terminal.keys("Enter")
-        try await terminal.wait("the long answer to start") { screen in
-            screen.contains("● answering") && screen.components(separatedBy: "assistant · ").count >= 3
+        try await terminal.wait("the long answer to start streaming") { screen in
+            guard screen.contains("● answering"), screen.components(separatedBy: "assistant · ").count >= 3 else { return false }
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let header = lines.lastIndex(where: { $0.contains("assistant · ") }), header + 1 < lines.count else { return false }
+            let first = lines[header + 1].prefix(80).trimmingCharacters(in: CharacterSet(charactersIn: "│ "))
+            return !first.isEmpty && first != "…"
         }
-        try await Task.sleep(for: .seconds(1))
         try terminal.keys("Escape")
         try await terminal.wait("the answer to stop") { $0.contains("· stopped") && !$0.contains("● answering") }
 
