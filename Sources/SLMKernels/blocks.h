@@ -143,6 +143,10 @@ void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* One weight row against four activation rows, each output exactly as slm_dot_fn gives. */
 typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const activations[4], float out[4]);
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
+/* Four weight rows against four activation rows (out[t * 4 + r]), each output exactly as
+ * slm_dot_fn gives. Only where the CPU has AVX-512 VL and VNNI. */
+typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const void *const activations[4], float out[16]);
+void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

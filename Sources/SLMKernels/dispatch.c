@@ -3,6 +3,7 @@
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
+#include <string.h>
 #include "blocks.h"
 
 #if defined(__aarch64__) && defined(__linux__)
@@ -22,6 +23,7 @@ static slm_dot_fn tiled[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot4_fn dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot4_fn grouped_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static slm_dot4_fn tiled_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_tile_fn tiles[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static int availability[SLM_PATH_COUNT];
 static int active_path = SLM_PATH_SCALAR;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -62,6 +64,16 @@ static void setup(void) {
     slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
     slm_avx2_grouped_dot4s(grouped_dot4s[SLM_PATH_AVX2]);
     slm_avx2_tiled_dot4s(tiled_dot4s[SLM_PATH_AVX2]);
+    /* everything AVX2 has, plus the 4×4 tiles */
+    availability[SLM_PATH_AVX512_VNNI] = availability[SLM_PATH_AVX2] && __builtin_cpu_supports("avx512f") &&
+                                         __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
+                                         __builtin_cpu_supports("avx512vnni");
+    memcpy(tables[SLM_PATH_AVX512_VNNI], tables[SLM_PATH_AVX2], sizeof tables[0]);
+    memcpy(tiled[SLM_PATH_AVX512_VNNI], tiled[SLM_PATH_AVX2], sizeof tiled[0]);
+    memcpy(dot4s[SLM_PATH_AVX512_VNNI], dot4s[SLM_PATH_AVX2], sizeof dot4s[0]);
+    memcpy(grouped_dot4s[SLM_PATH_AVX512_VNNI], grouped_dot4s[SLM_PATH_AVX2], sizeof grouped_dot4s[0]);
+    memcpy(tiled_dot4s[SLM_PATH_AVX512_VNNI], tiled_dot4s[SLM_PATH_AVX2], sizeof tiled_dot4s[0]);
+    slm_avx512vnni_tiles(tiles[SLM_PATH_AVX512_VNNI]);
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -90,6 +102,7 @@ const char *slm_path_name(int path) {
     case SLM_PATH_AVX2: return "avx2";
     case SLM_PATH_NEON: return "neon";
     case SLM_PATH_NEON_DOTPROD: return "neon-dotprod";
+    case SLM_PATH_AVX512_VNNI: return "avx512-vnni";
     default: return "unknown";
     }
 }
@@ -167,7 +180,28 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     /* with a repacked matrix only the grouped rows may go four at a time */
     const int64_t dot4_limit = repacked ? first_count : count;
     const uint8_t *row = weights;
-    for (int64_t r = 0; r < rows; r++, row += row_bytes) {
+    int64_t r = 0;
+    /* four weight rows against four activation rows where the path has a tile kernel;
+     * leftover rows go on below, one weight row at a time */
+    slm_tile_fn tile = known && dot4 && dot4 == dot4s[path][weight_type] ? tiles[path][weight_type] : NULL;
+    if (tile && count >= 4) {
+        for (; r + 4 <= rows; r += 4, row += 4 * row_bytes) {
+            const void *quad[4] = {row, row + row_bytes, row + 2 * row_bytes, row + 3 * row_bytes};
+            const uint8_t *activation = activations;
+            int64_t t = 0;
+            for (; t + 4 <= count; t += 4, activation += 4 * activation_bytes) {
+                const void *group[4] = {activation, activation + activation_bytes, activation + 2 * activation_bytes,
+                                        activation + 3 * activation_bytes};
+                float results[16];
+                tile(cols, quad, group, results);
+                for (int k = 0; k < 4; k++)
+                    for (int q = 0; q < 4; q++) out[(t + k) * out_stride + r + q] = results[k * 4 + q];
+            }
+            for (; t < count; t++, activation += activation_bytes)
+                for (int q = 0; q < 4; q++) out[t * out_stride + r + q] = dot(cols, quad[q], activation);
+        }
+    }
+    for (; r < rows; r++, row += row_bytes) {
         const uint8_t *activation = activations;
         int64_t t = 0;
         if (dot4) {

@@ -117,7 +117,8 @@ static float dot_half_reference_order(const uint16_t *x, const uint16_t *y, int6
 void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out) {
-    if (slm_active_path() == SLM_PATH_AVX2 &&
+    int path = slm_active_path();
+    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
         slm_attend_f16_avx2(query, keys, values, row_stride, head_dim, first, last, scale, softcap, out) == 0)
         return;
     slm_attend_f16_portable(query, keys, values, row_stride, head_dim, first, last, scale, softcap, scratch, out);

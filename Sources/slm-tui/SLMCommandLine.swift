@@ -53,7 +53,7 @@ enum SLMCommandLine {
         Environment:
           SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),
                          holding slm-tui.sqlite3 (the history), models/ and drafts/
-          SLM_KERNELS    force a kernel path: scalar, avx2, neon, neon-dotprod
+          SLM_KERNELS    force a kernel path: scalar, avx2, avx512-vnni, neon, neon-dotprod
         """
 
     /// Runs a command line and returns the exit status: 0 done, 1 failed, 2 bad usage.

@@ -58,6 +58,18 @@ struct BatchedKernelTests {
         }
     }
 
+    @Test("the 4×4 tiles of the AVX-512 VNNI path give exactly what the AVX2 kernels give",
+          arguments: [QuantType.q5_0, .q8_0])
+    func tiles(type: QuantType) throws {
+        guard KernelPath.avx512Vnni.isAvailable else { return }
+        for count in [4, 7, 11] {
+            let avx2 = try Self.product(type, path: .avx2, count: count, batchRows: count, matrixRows: Self.rows)
+            let tiled = try Self.product(type, path: .avx512Vnni, count: count, batchRows: count, matrixRows: Self.rows)
+            #expect(!tiled.contains { $0.isNaN })
+            #expect(tiled == avx2, "\(type.name), \(count) rows")
+        }
+    }
+
     @Test("repacked Q4_K and tiled K-quant batches are identical on every path",
           arguments: [(QuantType.q4K, 8), (.q4K, 9), (.q6K, 8), (.q5K, 9)])
     func batchArithmetic(type: QuantType, matrixRows: Int) throws {

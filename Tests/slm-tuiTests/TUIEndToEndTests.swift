@@ -20,8 +20,6 @@ struct TUIEndToEndTests {
                      + exports.flatMap { ["-e", $0] } + ["bash", "--norc", "--noprofile"])
         }
 
-        deinit { _ = try? tmux(["kill-server"]) }
-
         /// Runs a tmux command and returns what it printed. Spawned directly, not with
         /// `Process`: the server `new-session` starts would inherit the descriptor `Process`
         /// watches for the child's exit, and the wait would never end.
@@ -97,6 +95,8 @@ struct TUIEndToEndTests {
         let home = try Fixtures.temporaryDirectory("e2e-home")
         let model = try DefaultModel.path().path
         let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
+        // the tmux server outlives this process unless told to stop
+        defer { _ = try? terminal.tmux(["kill-server"]) }
         try await terminal.wait("the shell") { $0.contains("e2e$") }
         try terminal.type("stty -g > \(home.path)/modes-before")
         try terminal.keys("Enter")

@@ -48,8 +48,15 @@ final class ActivationBatch {
         let buffer = converted[format]!
         let rowBytes = format.byteCount(elements: width) ?? 0
         if !fresh.contains(format) {
-            for row in 0..<count {
-                _ = slm_quantize_row(Int32(format.rawValue), values + row * width, buffer + row * rowBytes, Int64(width))
+            // rows are independent: each worker quantizes its own share
+            let parts = count >= 8 ? min(threads, count) : 1
+            let source = Pointers(values: values, buffer: buffer)
+            let (rows, width) = (count, width)
+            WorkerPool.run(parts) { part in
+                for row in rows * part / parts..<rows * (part + 1) / parts {
+                    _ = slm_quantize_row(Int32(format.rawValue), source.values + row * width, source.buffer + row * rowBytes,
+                                         Int64(width))
+                }
             }
             fresh.insert(format)
         }
@@ -74,6 +81,12 @@ final class ActivationBatch {
                        Int64(batchRows), Int64(weights.outputs))
         }
         WorkerPool.run(parts, work)
+    }
+
+    /// The rows and their converted form, handed to workers that each convert their own rows.
+    private struct Pointers: @unchecked Sendable {
+        let values: UnsafeMutablePointer<Float>
+        let buffer: UnsafeMutableRawPointer
     }
 
     /// Pointers handed to worker threads, each of which writes its own output columns only.

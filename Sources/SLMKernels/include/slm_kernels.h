@@ -46,7 +46,9 @@ enum slm_kernel_path {
     SLM_PATH_AVX2 = 1,
     SLM_PATH_NEON = 2,
     SLM_PATH_NEON_DOTPROD = 3,
-    SLM_PATH_COUNT = 4,
+    /* AVX2 plus 4×4 tiles for Q5_0/Q8_0 batches using AVX-512's 32 registers and VNNI */
+    SLM_PATH_AVX512_VNNI = 4,
+    SLM_PATH_COUNT = 5,
 };
 
 /* Elements per block and bytes per block of a type this library handles; 0 otherwise. */
