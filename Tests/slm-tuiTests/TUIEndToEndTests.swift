@@ -33,11 +33,20 @@ struct TUIEndToEndTests {
             posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
             posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
             posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+            // the test's threads block most signals; tmux (and what runs inside it) must not
+            // inherit that mask, or it never hears of resizes, children or kill-server
+            var attributes = posix_spawnattr_t()
+            posix_spawnattr_init(&attributes)
+            defer { posix_spawnattr_destroy(&attributes) }
+            var empty = sigset_t()
+            sigemptyset(&empty)
+            posix_spawnattr_setsigmask(&attributes, &empty)
+            posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK))
             let words = ["tmux", "-L", socket] + arguments
             var argv = words.map { strdup($0) } + [nil]
             defer { argv.forEach { free($0) } }
             var pid: pid_t = 0
-            guard posix_spawnp(&pid, "tmux", &actions, nil, &argv, environ) == 0 else {
+            guard posix_spawnp(&pid, "tmux", &actions, &attributes, &argv, environ) == 0 else {
                 throw CocoaError(.executableNotLoadable)
             }
             var status: Int32 = 0
