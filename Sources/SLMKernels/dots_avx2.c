@@ -14,32 +14,7 @@
 #pragma GCC target("avx2,fma,f16c")
 #endif
 
-static inline float half_to_float(slm_half h) { return _cvtsh_ss(h); }
-
-static inline float horizontal_sum(__m256 v) {
-    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
-    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
-    return _mm_cvtss_f32(sum);
-}
-
-/* 16 bytes of packed nibbles -> 32 bytes: low nibbles first (elements 0-15), then high. */
-static inline __m256i unpack_nibbles(const uint8_t *p) {
-    __m128i packed = _mm_loadu_si128((const __m128i *)p);
-    __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(packed),
-                                           _mm_srli_epi16(packed, 4), 1);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
-}
-
-/* 32 bits -> 32 bytes, 0xFF where the bit is set. */
-static inline __m256i expand_bits(const uint8_t *p) {
-    uint32_t bits = slm_load_u32(p);
-    const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
-                                             0x0101010101010101, 0x0000000000000000);
-    __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
-    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, select), select);
-}
+#include "avx2_blocks.h"
 
 /* Pairwise int16 products of unsigned and signed bytes, weighted by int16 factors and
  * summed into 8 int32 lanes. */
@@ -138,9 +113,7 @@ static float dot_q5_0(int64_t n, const void *w, const void *a) {
     const block_q8_0 *y = a;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK; i++) {
-        __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
-        __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high),
-                                     _mm256_set1_epi8(16));
+        __m256i qx = decode_q5_0(&x[i]);
         __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
         __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);
@@ -164,9 +137,7 @@ static void dot4_q5_0(int64_t n, const void *w, const void *const a[4], float ou
     const block_q8_0 *const y[4] = {a[0], a[1], a[2], a[3]};
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t i = 0; i < n / SLM_QK; i++) {
-        __m256i high = _mm256_and_si256(expand_bits(x[i].qh), _mm256_set1_epi8(0x10));
-        __m256i qx = _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x[i].qs), high), _mm256_set1_epi8(16));
-        accumulate4_q8_0(qx, half_to_float(x[i].d), y, i, acc);
+        accumulate4_q8_0(decode_q5_0(&x[i]), half_to_float(x[i].d), y, i, acc);
     }
     for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
 }

@@ -15,32 +15,7 @@
 #pragma GCC target("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 #endif
 
-static inline float horizontal_sum(__m256 v) {
-    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
-    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
-    return _mm_cvtss_f32(sum);
-}
-
-static inline __m256i unpack_nibbles(const uint8_t *p) {
-    __m128i packed = _mm_loadu_si128((const __m128i *)p);
-    __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(packed), _mm_srli_epi16(packed, 4), 1);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
-}
-
-static inline __m256i expand_bits(const uint8_t *p) {
-    uint32_t bits = slm_load_u32(p);
-    const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
-                                             0x0101010101010101, 0x0000000000000000);
-    __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
-    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
-    return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, select), select);
-}
-
-static inline __m256i decode_q5_0(const block_q5_0 *x) {
-    __m256i high = _mm256_and_si256(expand_bits(x->qh), _mm256_set1_epi8(0x10));
-    return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x->qs), high), _mm256_set1_epi8(16));
-}
+#include "avx2_blocks.h"
 
 static inline __m128 scales4(slm_half a, slm_half b, slm_half c, slm_half d) {
     return _mm_cvtph_ps(_mm_setr_epi16((short)a, (short)b, (short)c, (short)d, 0, 0, 0, 0));
@@ -53,7 +28,7 @@ static inline void accumulate4x4(const __m256i qx[4], __m128 dx, const block_q8_
     for (int r = 0; r < 4; r++) ax[r] = _mm256_sign_epi8(qx[r], qx[r]);
     for (int t = 0; t < 4; t++) {
         __m256i qy = _mm256_loadu_si256((const __m256i *)y[t][i].qs);
-        __m128 d4 = _mm_mul_ps(dx, _mm_set1_ps(_cvtsh_ss(y[t][i].d)));
+        __m128 d4 = _mm_mul_ps(dx, _mm_set1_ps(half_to_float(y[t][i].d)));
         __m256 d8 = _mm256_set_m128(d4, d4);
         __m256 d[4] = {_mm256_shuffle_ps(d8, d8, 0x00), _mm256_shuffle_ps(d8, d8, 0x55),
                        _mm256_shuffle_ps(d8, d8, 0xAA), _mm256_shuffle_ps(d8, d8, 0xFF)};

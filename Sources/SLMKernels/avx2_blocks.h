@@ -1,0 +1,39 @@
+/* Helpers shared by the x86-64 kernel files. Included inside each file's target region
+ * (avx2,fma,f16c or wider), so these inline functions are compiled for that target. */
+#ifndef SLM_AVX2_BLOCKS_H
+#define SLM_AVX2_BLOCKS_H
+
+static inline float half_to_float(slm_half h) { return _cvtsh_ss(h); }
+
+static inline float horizontal_sum(__m256 v) {
+    __m128 sum = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    sum = _mm_add_ps(sum, _mm_movehl_ps(sum, sum));
+    sum = _mm_add_ss(sum, _mm_movehdup_ps(sum));
+    return _mm_cvtss_f32(sum);
+}
+
+/* 16 bytes of packed nibbles -> 32 bytes: low nibbles first (elements 0-15), then high. */
+static inline __m256i unpack_nibbles(const uint8_t *p) {
+    __m128i packed = _mm_loadu_si128((const __m128i *)p);
+    __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(packed),
+                                           _mm_srli_epi16(packed, 4), 1);
+    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+}
+
+/* 32 bits -> 32 bytes, 0xFF where the bit is set. */
+static inline __m256i expand_bits(const uint8_t *p) {
+    uint32_t bits = slm_load_u32(p);
+    const __m256i spread = _mm256_set_epi64x(0x0303030303030303, 0x0202020202020202,
+                                             0x0101010101010101, 0x0000000000000000);
+    __m256i bytes = _mm256_shuffle_epi8(_mm256_set1_epi32((int)bits), spread);
+    const __m256i select = _mm256_set1_epi64x((long long)0x8040201008040201ULL);
+    return _mm256_cmpeq_epi8(_mm256_and_si256(bytes, select), select);
+}
+
+/* A Q5_0 block as 32 signed bytes (-16…15). */
+static inline __m256i decode_q5_0(const block_q5_0 *x) {
+    __m256i high = _mm256_and_si256(expand_bits(x->qh), _mm256_set1_epi8(0x10));
+    return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x->qs), high), _mm256_set1_epi8(16));
+}
+
+#endif
