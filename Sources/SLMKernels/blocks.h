@@ -131,6 +131,19 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
                         int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                         float scale, float softcap, float *out);
 
+/* Positions per key tile of the tiled attention (the reference's KV tile). */
+#define SLM_ATTENTION_TILE 64
+/* The AVX2/FMA tiled attention; returns -1 when it cannot run (the portable one is used). */
+int slm_attend_tiled_avx2(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
+                          const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                          int64_t window, float scale, float softcap, float *workspace, float *out,
+                          int64_t out_stride);
+/* The cache positions [lo, hi) that any of the queries sees. */
+void slm_attend_tiled_range(const int64_t *positions, int64_t count, int64_t window, int64_t *lo, int64_t *hi);
+/* A tile's softmax sum as the reference's AVX2 build forms it: trees of 8 values, added in
+ * double. */
+double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]);
+
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
@@ -143,9 +156,11 @@ void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* One weight row against four activation rows, each output exactly as slm_dot_fn gives. */
 typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const activations[4], float out[4]);
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
-/* Four weight rows against four activation rows (out[t * 4 + r]), each output exactly as
- * slm_dot_fn gives. Only where the CPU has AVX-512 VL and VNNI. */
-typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const void *const activations[4], float out[16]);
+/* Four weight rows against the activation rows 0..<count - count % 4 (rows
+ * `activation_bytes` apart): out[t * out_stride + r] for weight row r, each output exactly
+ * as slm_dot_fn gives. Only where the CPU has AVX-512 VL and VNNI. */
+typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const uint8_t *activations,
+                            size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);

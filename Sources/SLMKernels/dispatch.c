@@ -187,16 +187,9 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     if (tile && count >= 4) {
         for (; r + 4 <= rows; r += 4, row += 4 * row_bytes) {
             const void *quad[4] = {row, row + row_bytes, row + 2 * row_bytes, row + 3 * row_bytes};
-            const uint8_t *activation = activations;
-            int64_t t = 0;
-            for (; t + 4 <= count; t += 4, activation += 4 * activation_bytes) {
-                const void *group[4] = {activation, activation + activation_bytes, activation + 2 * activation_bytes,
-                                        activation + 3 * activation_bytes};
-                float results[16];
-                tile(cols, quad, group, results);
-                for (int k = 0; k < 4; k++)
-                    for (int q = 0; q < 4; q++) out[(t + k) * out_stride + r + q] = results[k * 4 + q];
-            }
+            tile(cols, quad, activations, activation_bytes, count, out + r, out_stride);
+            int64_t t = count - count % 4;
+            const uint8_t *activation = (const uint8_t *)activations + t * activation_bytes;
             for (; t < count; t++, activation += activation_bytes)
                 for (int q = 0; q < 4; q++) out[t * out_stride + r + q] = dot(cols, quad[q], activation);
         }

@@ -45,4 +45,70 @@ struct AttentionKernelTests {
         let expected = (0..<Self.headDim).map { slm_fp16_to_fp32(values[5 * Self.rowStride + $0]) }
         #expect(out == expected)
     }
+
+    /// Tiled attention (batches of 64+ positions): `rows` query rows of `group` heads at
+    /// positions start..<start+rows over a cache of 140 positions.
+    static func attendTiled(_ portable: Bool, seed: UInt64, rows: Int, group: Int, start: Int, window: Int,
+                            softcap: Float) -> [Float] {
+        var generator = SplitMix64(seed: seed)
+        let cached = 140, queryStride = group * headDim + 16
+        let queries = (0..<rows * queryStride).map { _ in Float(generator.nextUnit() * 2 - 1) * 0.2 }
+        let keys = (0..<cached * rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 6 - 3)) }
+        let values = (0..<cached * rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 4 - 2)) }
+        let positions = (0..<rows).map { Int64(start + $0) }
+        var workspace = [Float](repeating: .nan, count: slm_attend_tiled_workspace(Int64(headDim), Int64(rows), Int64(group)))
+        var out = [Float](repeating: .nan, count: rows * queryStride)
+        let run = portable ? slm_attend_tiled_portable : slm_attend_tiled
+        run(queries, Int64(queryStride), positions, Int64(rows), Int64(group), keys, values, Int64(rowStride),
+            Int64(headDim), Int64(window), 0.0625, softcap, &workspace, &out, Int64(queryStride))
+        // only the outputs, not the padding between rows
+        return (0..<rows).flatMap { out[($0 * queryStride)..<($0 * queryStride + group * headDim)] }
+    }
+
+    @Test("tiled: the active version equals the portable definition bit for bit",
+          arguments: [(8, 4, 60, 0, Float(0)), (5, 1, 100, 30, 30), (8, 2, 0, 0, 0), (3, 3, 130, 70, 0)])
+    func tiledMatchesPortable(rows: Int, group: Int, start: Int, window: Int, softcap: Float) {
+        for seed in UInt64(1)...3 {
+            let active = Self.attendTiled(false, seed: seed, rows: rows, group: group, start: start, window: window,
+                                          softcap: softcap)
+            #expect(!active.contains { $0.isNaN })
+            #expect(active == Self.attendTiled(true, seed: seed, rows: rows, group: group, start: start, window: window,
+                                               softcap: softcap))
+        }
+    }
+
+    @Test("tiled: a window of one position returns that position's value row")
+    func tiledSinglePosition() {
+        var generator = SplitMix64(seed: 4)
+        let queries = (0..<Self.headDim).map { _ in Float(generator.nextUnit()) }
+        let keys = (0..<80 * Self.rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 6 - 3)) }
+        let values = (0..<80 * Self.rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 4 - 2)) }
+        var workspace = [Float](repeating: 0, count: slm_attend_tiled_workspace(Int64(Self.headDim), 1, 1))
+        var out = [Float](repeating: .nan, count: Self.headDim)
+        slm_attend_tiled(queries, Int64(Self.headDim), [70], 1, 1, keys, values, Int64(Self.rowStride), Int64(Self.headDim),
+                         1, 0.0625, 0, &workspace, &out, Int64(Self.headDim))
+        #expect(out == (0..<Self.headDim).map { slm_fp16_to_fp32(values[70 * Self.rowStride + $0]) })
+    }
+
+    @Test("tiled attention agrees with plain softmax attention to float rounding")
+    func tiledCloseToPlain() {
+        let rows = 6, start = 90
+        let tiled = Self.attendTiled(true, seed: 8, rows: rows, group: 1, start: start, window: 0, softcap: 0)
+        var generator = SplitMix64(seed: 8)
+        let queryStride = Self.headDim + 16
+        let queries = (0..<rows * queryStride).map { _ in Float(generator.nextUnit() * 2 - 1) * 0.2 }
+        let keys = (0..<140 * Self.rowStride).map { _ in slm_fp16_to_fp32(slm_fp32_to_fp16(Float(generator.nextUnit() * 6 - 3))) }
+        let values = (0..<140 * Self.rowStride).map { _ in slm_fp16_to_fp32(slm_fp32_to_fp16(Float(generator.nextUnit() * 4 - 2))) }
+        for row in 0..<rows {
+            var scratch = [Float](repeating: 0, count: 140)
+            var plain = [Float](repeating: 0, count: Self.headDim)
+            Array(queries[(row * queryStride)...]).withUnsafeBufferPointer { query in
+                slm_attend_f32(query.baseAddress, keys, values, Int64(Self.rowStride), Int64(Self.headDim), 0,
+                               Int64(start + row + 1), 0.0625, 0, &scratch, &plain)
+            }
+            for d in 0..<Self.headDim {
+                #expect(abs(tiled[row * Self.headDim + d] - plain[d]) <= 1e-4 * max(1, abs(plain[d])))
+            }
+        }
+    }
 }

@@ -11,13 +11,20 @@ import Testing
 struct BatchedKernelTests {
     static let rows = 8, columns = 1024, count = 11
 
-    /// `rows` weight rows made from the fixture's two rows, activations for `count` rows.
-    static func inputs(_ type: QuantType) throws -> (weights: [UInt8], activations: [UInt8], rowBytes: Int, activationBytes: Int) {
+    /// `rows` weight rows made from the fixture's two rows (repeated for longer rows),
+    /// activations for `count` rows.
+    static func inputs(_ type: QuantType, columns: Int = columns) throws
+        -> (weights: [UInt8], activations: [UInt8], rowBytes: Int, activationBytes: Int)
+    {
         let raw = try Fixtures.bytes("quant/\(type.name).bin")
+        let fixtureRowBytes = type.byteCount(elements: Self.columns)!
         let rowBytes = type.byteCount(elements: columns)!
         var weights: [UInt8] = []
         for row in 0..<rows {
-            var copy = Array(raw[(row % 2) * rowBytes..<(row % 2 + 1) * rowBytes])
+            var copy: [UInt8] = []
+            for _ in 0..<columns / Self.columns {
+                copy += raw[(row % 2) * fixtureRowBytes..<(row % 2 + 1) * fixtureRowBytes]
+            }
             copy[copy.count - 1 - row] &+= UInt8(row)  // make every row different
             weights += copy
         }
@@ -30,8 +37,9 @@ struct BatchedKernelTests {
         return (weights, activations, rowBytes, activationType.byteCount(elements: columns)!)
     }
 
-    static func product(_ type: QuantType, path: KernelPath, count: Int, batchRows: Int, matrixRows: Int) throws -> [Float] {
-        let (weights, activations, rowBytes, activationBytes) = try inputs(type)
+    static func product(_ type: QuantType, path: KernelPath, count: Int, batchRows: Int, matrixRows: Int,
+                        columns: Int = columns) throws -> [Float] {
+        let (weights, activations, rowBytes, activationBytes) = try inputs(type, columns: columns)
         var out = [Float](repeating: .nan, count: rows * count)
         weights.withUnsafeBytes { w in
             activations.withUnsafeBytes { a in
@@ -62,11 +70,14 @@ struct BatchedKernelTests {
           .enabled(if: KernelPath.avx512Vnni.isAvailable, "this CPU has no AVX-512 VNNI"),
           arguments: [QuantType.q5_0, .q8_0])
     func tiles(type: QuantType) throws {
-        for count in [4, 7, 11] {
-            let avx2 = try Self.product(type, path: .avx2, count: count, batchRows: count, matrixRows: Self.rows)
-            let tiled = try Self.product(type, path: .avx512Vnni, count: count, batchRows: count, matrixRows: Self.rows)
+        // 8192 columns are more blocks than the tiles decode at once (they go block by block)
+        for (count, columns) in [(4, 1024), (7, 1024), (11, 1024), (5, 8192)] {
+            let avx2 = try Self.product(type, path: .avx2, count: count, batchRows: count, matrixRows: Self.rows,
+                                        columns: columns)
+            let tiled = try Self.product(type, path: .avx512Vnni, count: count, batchRows: count, matrixRows: Self.rows,
+                                         columns: columns)
             #expect(!tiled.contains { $0.isNaN })
-            #expect(tiled == avx2, "\(type.name), \(count) rows")
+            #expect(tiled == avx2, "\(type.name), \(count) rows of \(columns)")
         }
     }
 

@@ -82,6 +82,35 @@ struct GemmaAgreementTests {
         #expect(identicalRuns >= 7)
     }
 
+    /// Prompts of 159 to 803 tokens: the reference evaluates them in batches of up to 512
+    /// positions, where its attention runs as tiles in single precision.
+    @Test("long prompts: greedy tokens and logits match the reference")
+    func longPrompts() throws {
+        let model = try Self.model.get()
+        let references = try Self.lines(ProcessInfo.processInfo.environment["LONGREF"] ?? "ref_long.jsonl", as: GenerationLine.self)
+        var worstLogitGap = 0.0
+        for reference in references {
+            let session = try InferenceSession(model: model, contextLength: 1024, threads: Int(ProcessInfo.processInfo.environment["NT"] ?? "2")!)
+            var logits = try session.evaluate(reference.tokens)
+            var generated: [Int] = []
+            for step in 0..<reference.greedy.count {
+                if step < reference.top10_first4.count {
+                    var gap = 0.0
+                    for pair in reference.top10_first4[step] {
+                        gap = max(gap, abs(Double(logits[Int(pair[0])]) - pair[1]))
+                    }
+                    print("DEBUG \(reference.tokens.count) step \(step) gap \(gap)")
+                    worstLogitGap = max(worstLogitGap, gap)
+                }
+                generated.append(Self.argmax(logits))
+                logits = try session.append(generated.last!)
+            }
+            #expect(generated == reference.greedy, "\(reference.tokens.count) tokens")
+        }
+        print("gemma long prompts: max |Δlogit| over the top-10 of steps 0-3: \(worstLogitGap)")
+        #expect(worstLogitGap < 0.05)
+    }
+
     static func argmax(_ values: [Float]) -> Int {
         var best = 0
         for index in values.indices where values[index] > values[best] { best = index }

@@ -13,6 +13,11 @@ public final class InferenceSession {
     public static let batchSize = 64
     /// The reference's micro-batch: the batch size that selects its kernels.
     static let referenceBatchSize = 512
+    /// From this many rows in a reference batch on, the reference's attention runs in
+    /// tiles in single precision (`slm_attend_tiled`); below, in half precision.
+    static let tiledAttentionRows = 64
+    /// Batch rows per tiled-attention task.
+    static let tiledAttentionBlock = 8
 
     public let model: TransformerModel
     public let contextLength: Int
@@ -36,6 +41,8 @@ public final class InferenceSession {
         let up: UnsafeMutablePointer<Float>          // (batch, feedForward)
         let scores: UnsafeMutablePointer<Float>      // (threads, scoreStride) attention scratch
         let scoreStride: Int                         // max(context, head length)
+        let tiledWorkspace: UnsafeMutablePointer<Float>  // (threads, tiledStride) for slm_attend_tiled
+        let tiledStride: Int
         let threads: Int
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
         let fusedWidth: Int
@@ -65,8 +72,10 @@ public final class InferenceSession {
             scoreStride = max(context, h.keyLength, h.valueLength)
             self.threads = threads
             scores = buffer(threads * scoreStride)
+            tiledStride = InferenceSession.tiledWorkspaceFloats(h)
+            tiledWorkspace = buffer(threads * tiledStride)
             logits = buffer(h.vocabularySize)
-            owned = [hidden, normed, branch, query, key, value, fused, attention, gate, up, scores, logits]
+            owned = [hidden, normed, branch, query, key, value, fused, attention, gate, up, scores, tiledWorkspace, logits]
             input = ActivationBatch(
                 capacity: rows, maxWidth: max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength),
                 threads: threads)
@@ -101,11 +110,19 @@ public final class InferenceSession {
         let fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
         let perRow = 3 * h.embeddingLength + queryWidth + kvWidth + fusedWidth + h.headCount * h.valueLength
             + 2 * h.feedForwardLength
-        let scratchFloats = rows * perRow + max(1, threads) * max(contextLength, h.keyLength, h.valueLength)
+        let scratchFloats = rows * perRow
+            + max(1, threads) * (max(contextLength, h.keyLength, h.valueLength) + tiledWorkspaceFloats(h))
             + 3 * h.vocabularySize  // the logits buffer and the arrays handed to the sampler
         let activationWidth = max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength)
         let activations = rows * activationWidth * 4 + 6 * rows * (activationWidth * 4 + 512)
         return (kvCache, scratchFloats * 4 + activations)
+    }
+
+    /// Floats one worker's tiled attention needs: a block of rows, every query head of a
+    /// key/value head.
+    static func tiledWorkspaceFloats(_ h: Hyperparameters) -> Int {
+        Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(tiledAttentionBlock),
+                                       Int64(h.headCount / max(1, h.headCountKV))))
     }
 
     /// The tokens whose state the cache holds.
@@ -254,6 +271,10 @@ public final class InferenceSession {
     private func attend(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int, scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
+        if logicalBatchRows >= Self.tiledAttentionRows && cache.type == .f16 && h.keyLength == h.valueLength {
+            attendTiled(layer, index: index, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
+            return
+        }
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
             keys: cache.keys(layer: index), values: cache.values(layer: index), cacheType: cache.type,
@@ -262,6 +283,28 @@ public final class InferenceSession {
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
         let tasks = rows * h.headCount
+        let workers = min(s.threads, tasks)
+        WorkerPool.run(workers) { worker in
+            for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
+        }
+    }
+
+    /// The reference's batch attention: blocks of rows against tiles of the cache, one
+    /// task per (block, key/value head), spread over the threads.
+    private func attendTiled(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+        let h = model.hyperparameters
+        let s = scratch
+        let group = h.headCount / h.headCountKV
+        let block = Self.tiledAttentionBlock
+        let blocks = (rows + block - 1) / block
+        let tasks = blocks * h.headCountKV
+        let job = TiledAttentionJob(
+            query: s.query, attention: s.attention, workspace: s.tiledWorkspace, workspaceStride: s.tiledStride,
+            keys: cache.keys(layer: index).assumingMemoryBound(to: UInt16.self),
+            values: cache.values(layer: index).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLength,
+            rows: rows, block: block, group: group, headLength: h.keyLength, headCount: h.headCount,
+            scale: scoreScale, softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
+            window: layer.isSlidingWindow ? h.slidingWindow : 0)
         let workers = min(s.threads, tasks)
         WorkerPool.run(workers) { worker in
             for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
@@ -348,6 +391,42 @@ private struct AttentionJob: @unchecked Sendable {
             let v = values.assumingMemoryBound(to: Float.self) + kvHead * valueLength
             slm_attend_f32(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
                            scale, softcap, scratch, out)
+        }
+    }
+}
+
+/// One layer's batch attention as independent (block of rows, key/value head) tasks for
+/// `slm_attend_tiled`; each task writes only its own rows and heads of the output.
+private struct TiledAttentionJob: @unchecked Sendable {
+    let query: UnsafeMutablePointer<Float>
+    let attention: UnsafeMutablePointer<Float>
+    let workspace: UnsafeMutablePointer<Float>
+    let workspaceStride: Int
+    let keys: UnsafePointer<UInt16>
+    let values: UnsafePointer<UInt16>
+    let rowStride: Int
+    let rows: Int
+    let block: Int
+    let group: Int
+    let headLength: Int
+    let headCount: Int
+    let scale: Float
+    let softcap: Float
+    let startPosition: Int
+    let window: Int
+
+    func run(_ task: Int, worker: Int) {
+        let kvHeads = headCount / group
+        let first = task / kvHeads * block, kvHead = task % kvHeads
+        let count = min(block, rows - first)
+        let width = headCount * headLength
+        let headOffset = kvHead * group * headLength
+        withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { positions in
+            for row in 0..<count { positions[row] = Int64(startPosition + first + row) }
+            slm_attend_tiled(query + first * width + headOffset, Int64(width), positions.baseAddress, Int64(count),
+                             Int64(group), keys + kvHead * headLength, values + kvHead * headLength, Int64(rowStride),
+                             Int64(headLength), Int64(window), scale, softcap, workspace + worker * workspaceStride,
+                             attention + first * width + headOffset, Int64(width))
         }
     }
 }

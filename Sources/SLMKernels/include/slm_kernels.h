@@ -135,6 +135,21 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
                              int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                              float scale, float softcap, float *scratch, float *out);
+/* Attention for `count` rows of queries of one key/value head, in the reference's tiled
+ * single-precision arithmetic (what it uses for batches of 64 positions or more). Row r
+ * (`query_stride` floats apart) holds `group` query heads of head_dim values side by
+ * side; it sits at cache position positions[r] and sees the positions up to it, only
+ * the last `window` of them when window > 0. Outputs have the queries' layout, rows
+ * `out_stride` apart. workspace holds slm_attend_tiled_workspace(head_dim, count, group)
+ * floats. Every output equals slm_attend_tiled_portable's exactly. */
+void slm_attend_tiled(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
+                      const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                      int64_t window, float scale, float softcap, float *workspace, float *out, int64_t out_stride);
+void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
+                               const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                               int64_t window, float scale, float softcap, float *workspace, float *out,
+                               int64_t out_stride);
+size_t slm_attend_tiled_workspace(int64_t head_dim, int64_t count, int64_t group);
 void slm_attend_f32(const float *query, const float *keys, const float *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
