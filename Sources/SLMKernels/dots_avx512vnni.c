@@ -124,6 +124,114 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
     tile_rows(SLM_TYPE_Q8_0, n, w, activations, activation_bytes, count, out, out_stride);
 }
 
+/* ---- Repacked Q4_K: eight weight rows against groups of four activation rows ----
+ * The rows are rearranged once per call so that a vector holds four consecutive weights
+ * of each of the eight rows; one dpbusd against four activation bytes (broadcast) then
+ * adds to every row's sum at once, with no horizontal sums. The float steps are those of
+ * the grouped kernel: one fused multiply-add per 64 values, minimums apart. */
+
+/* Longest rows rearranged on the stack (32 KB of weights); longer ones use the grouped kernel. */
+enum { REPACKED_Q4_K_MAX = 4096 };
+
+typedef struct {
+    __m256i weights[8][8];   /* [sub-block][4-value chunk]: lane r holds row r's four values */
+    __m256i scales[8];       /* [sub-block]: lane r is row r's 6-bit scale */
+    __m256i min_pairs[4];    /* [pair of sub-blocks]: row r's two mins as int16 halves */
+    __m256 d;                /* lane r: row r's super-block scale */
+    __m256 dmin;
+} q4_K_x8;
+
+/* Lane r of column k is element k of rows[r]: an 8×8 transpose of 32-bit values. */
+static inline void transpose8(__m256i rows[8]) {
+    __m256i a[8], b[8];
+    for (int i = 0; i < 4; i++) {
+        a[2 * i] = _mm256_unpacklo_epi32(rows[2 * i], rows[2 * i + 1]);
+        a[2 * i + 1] = _mm256_unpackhi_epi32(rows[2 * i], rows[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        b[4 * i + 0] = _mm256_unpacklo_epi64(a[4 * i + 0], a[4 * i + 2]);
+        b[4 * i + 1] = _mm256_unpackhi_epi64(a[4 * i + 0], a[4 * i + 2]);
+        b[4 * i + 2] = _mm256_unpacklo_epi64(a[4 * i + 1], a[4 * i + 3]);
+        b[4 * i + 3] = _mm256_unpackhi_epi64(a[4 * i + 1], a[4 * i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        rows[i] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x20);
+        rows[i + 4] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x31);
+    }
+}
+
+static void repack_q4_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_x8 *packed) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    for (int64_t i = 0; i < blocks; i++) {
+        float d[8], dmin[8];
+        int32_t scales[8][8], min_pairs[4][8];
+        __m256i low[4][8], high[4][8];
+        for (int r = 0; r < 8; r++) {
+            const block_q4_K *x = (const block_q4_K *)(w + r * row_bytes) + i;
+            uint8_t sc[8], mn[8];
+            slm_unpack_scale_min_k4(x->scales, sc, mn);
+            for (int sb = 0; sb < 8; sb++) scales[sb][r] = sc[sb];
+            for (int j = 0; j < 4; j++) min_pairs[j][r] = (int32_t)((uint32_t)mn[2 * j] | ((uint32_t)mn[2 * j + 1] << 16));
+            d[r] = half_to_float(x->d);
+            dmin[r] = half_to_float(x->dmin);
+            for (int j = 0; j < 4; j++) {
+                __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
+                low[j][r] = _mm256_and_si256(q4, mask4);
+                high[j][r] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+            }
+        }
+        for (int j = 0; j < 4; j++) {
+            transpose8(low[j]);
+            transpose8(high[j]);
+            for (int k = 0; k < 8; k++) {
+                packed[i].weights[2 * j][k] = low[j][k];
+                packed[i].weights[2 * j + 1][k] = high[j][k];
+            }
+            packed[i].min_pairs[j] = _mm256_loadu_si256((const __m256i *)min_pairs[j]);
+        }
+        for (int sb = 0; sb < 8; sb++) packed[i].scales[sb] = _mm256_loadu_si256((const __m256i *)scales[sb]);
+        packed[i].d = _mm256_loadu_ps(d);
+        packed[i].dmin = _mm256_loadu_ps(dmin);
+    }
+}
+
+/* One sub-block of 32 activation values against the eight rows: exact int32 sums per row. */
+static inline __m256i sub_block_sums(const __m256i weights[8], const int8_t *y) {
+    __m256i sum = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) sum = _mm256_dpbusd_epi32(sum, weights[k], _mm256_set1_epi32((int)slm_load_u32((const uint8_t *)y + 4 * k)));
+    return sum;
+}
+
+static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q4_K_x8 packed[REPACKED_Q4_K_MAX / SLM_QK_K];
+    repack_q4_K_x8(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4], acc_min[4];
+        for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q4_K_x8 *x = &packed[i];
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                const __m256 dy = _mm256_set1_ps(y->d);
+                const __m256 d = _mm256_mul_ps(x->d, dy), dmin = _mm256_mul_ps(x->dmin, dy);
+                for (int j = 0; j < 4; j++) {
+                    __m256i sums = _mm256_add_epi32(
+                        _mm256_mullo_epi32(sub_block_sums(x->weights[2 * j], y->qs + 64 * j), x->scales[2 * j]),
+                        _mm256_mullo_epi32(sub_block_sums(x->weights[2 * j + 1], y->qs + 64 * j + 32), x->scales[2 * j + 1]));
+                    const int16_t *bs = y->bsums + 4 * j;
+                    const uint32_t pair = (uint16_t)(int16_t)(bs[0] + bs[1]) | ((uint32_t)(uint16_t)(int16_t)(bs[2] + bs[3]) << 16);
+                    __m256i mins = _mm256_madd_epi16(x->min_pairs[j], _mm256_set1_epi32((int)pair));
+                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), d, acc[t]);
+                    acc_min[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins), dmin, acc_min[t]);
+                }
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, _mm256_sub_ps(acc[t], acc_min[t]));
+    }
+}
+
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -135,6 +243,9 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }
 
+slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= REPACKED_Q4_K_MAX ? rows8_q4_K_grouped : NULL; }
+
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
 #endif
