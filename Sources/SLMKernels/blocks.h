@@ -131,6 +131,10 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
                         int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                         float scale, float softcap, float *out);
 
+/* AVX2 versions of the Q8_0 and Q8_K conversions (same bytes as the portable ones). */
+void slm_quantize_q8_0_avx2(const float *x, void *out, int64_t nb);
+void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb);
+
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
 /* The AVX2/FMA tiled attention; returns -1 when it cannot run (the portable one is used). */

@@ -349,6 +349,23 @@ static void quantize_q8_K(const float *x, block_q8_K *y, int64_t nb) {
 int slm_quantize_row(int type, const float *src, void *dst, int64_t n) {
     int64_t block = slm_block_size(type);
     if (block == 0 || n % block != 0) return -1;
+    int path = slm_active_path();
+    if (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) {
+        if (type == SLM_TYPE_Q8_0) {
+            slm_quantize_q8_0_avx2(src, dst, n / block);
+            return 0;
+        }
+        if (type == SLM_TYPE_Q8_K) {
+            slm_quantize_q8_K_avx2(src, dst, n / block);
+            return 0;
+        }
+    }
+    return slm_quantize_row_portable(type, src, dst, n);
+}
+
+int slm_quantize_row_portable(int type, const float *src, void *dst, int64_t n) {
+    int64_t block = slm_block_size(type);
+    if (block == 0 || n % block != 0) return -1;
     switch (type) {
     case SLM_TYPE_F32: memcpy(dst, src, (size_t)n * sizeof(float)); return 0;
     case SLM_TYPE_F16: {

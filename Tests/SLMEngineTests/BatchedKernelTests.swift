@@ -71,7 +71,7 @@ struct BatchedKernelTests {
           arguments: [QuantType.q5_0, .q8_0])
     func tiles(type: QuantType) throws {
         // 8192 columns are more blocks than the tiles decode at once (they go block by block)
-        for (count, columns) in [(4, 1024), (7, 1024), (11, 1024), (5, 8192)] {
+        for (count, columns) in [(4, 1024), (7, 1024), (11, 1024), (12, 1024), (5, 8192)] {
             let avx2 = try Self.product(type, path: .avx2, count: count, batchRows: count, matrixRows: Self.rows,
                                         columns: columns)
             let tiled = try Self.product(type, path: .avx512Vnni, count: count, batchRows: count, matrixRows: Self.rows,

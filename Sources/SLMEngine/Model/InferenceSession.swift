@@ -173,9 +173,10 @@ public final class InferenceSession {
         let h = model.hyperparameters
         let s = scratch
         let embedding = h.embeddingLength
-        for (row, token) in tokens.enumerated() {
+        let ids = Array(tokens)
+        forEachRow(ids.count) { row in
             let hidden = s.hidden + row * embedding
-            model.tokenEmbedding.dequantizeRow(token, into: hidden)
+            model.tokenEmbedding.dequantizeRow(ids[row], into: hidden)
             if model.architecture.scalesEmbedding {
                 slm_scale(hidden, Float(embedding).squareRoot(), Int64(embedding))
             }
@@ -186,12 +187,24 @@ public final class InferenceSession {
         }
     }
 
+    /// Runs `body(row)` for every row; a batch's rows are spread over the threads (each
+    /// body must touch only its own row's memory), a single row runs here.
+    private func forEachRow(_ rows: Int, _ body: (Int) -> Void) {
+        let parts = rows >= 8 ? min(scratch.threads, rows) : 1
+        WorkerPool.run(parts) { part in
+            for row in rows * part / parts..<rows * (part + 1) / parts { body(row) }
+        }
+    }
+
     /// RMS-normalizes `rows` rows of the residual stream into `normed`.
     private func normalizeHidden(_ weight: [Float], rows: Int) {
         let h = model.hyperparameters
-        for row in 0..<rows {
-            slm_rms_norm(scratch.hidden + row * h.embeddingLength, weight, scratch.normed + row * h.embeddingLength,
-                         Int64(h.embeddingLength), h.rmsEpsilon)
+        let s = scratch
+        weight.withUnsafeBufferPointer { weight in
+            forEachRow(rows) { row in
+                slm_rms_norm(s.hidden + row * h.embeddingLength, weight.baseAddress, s.normed + row * h.embeddingLength,
+                             Int64(h.embeddingLength), h.rmsEpsilon)
+            }
         }
     }
 
@@ -199,11 +212,14 @@ public final class InferenceSession {
     /// family has post-norms.
     private func addBranch(_ postNorm: [Float]?, rows: Int) {
         let h = model.hyperparameters
+        let s = scratch
         let embedding = h.embeddingLength
-        for row in 0..<rows {
-            let branch = scratch.branch + row * embedding
-            if let postNorm { slm_rms_norm(branch, postNorm, branch, Int64(embedding), h.rmsEpsilon) }
-            slm_add(scratch.hidden + row * embedding, branch, Int64(embedding))
+        postNorm.withOptionalPointer { postNorm in
+            forEachRow(rows) { row in
+                let branch = s.branch + row * embedding
+                if let postNorm { slm_rms_norm(branch, postNorm, branch, Int64(embedding), h.rmsEpsilon) }
+                slm_add(s.hidden + row * embedding, branch, Int64(embedding))
+            }
         }
     }
 
@@ -235,8 +251,9 @@ public final class InferenceSession {
         let headLength = Int64(h.keyLength)
         var scoreScale = h.attentionScale
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
+        let cache = self.cache
         model.ropeFrequencyFactors.withOptionalPointer { factors in
-            for row in 0..<rows {
+            forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
                 let query = s.query + row * queryWidth, key = s.key + row * keyWidth
                 if let bias = layer.queryBias { slm_add(query, bias, Int64(queryWidth)) }
@@ -329,7 +346,9 @@ public final class InferenceSession {
             }
         }
         let activation: Int32 = model.architecture.activation == .geluTanh ? 1 : 0
-        slm_gated_activation(s.gate, s.up, Int64(rows * hidden), activation)
+        forEachRow(rows) { row in
+            slm_gated_activation(s.gate + row * hidden, s.up + row * hidden, Int64(hidden), activation)
+        }
         s.input.load(s.gate, count: rows, width: hidden, stride: hidden)
         s.input.multiply(layer.down, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
         addBranch(layer.postFeedForwardNorm, rows: rows)

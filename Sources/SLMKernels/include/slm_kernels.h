@@ -65,6 +65,8 @@ int slm_dequantize_row(int type, const void *src, float *dst, int64_t n);
 /* Converts n floats to an activation format (F32, F16, BF16, Q8_0, Q8_1, Q8_K).
  * n must be a multiple of the format's block size. Returns 0, or -1 for another type. */
 int slm_quantize_row(int type, const float *src, void *dst, int64_t n);
+/* The portable definition of slm_quantize_row, which the SIMD versions match byte for byte. */
+int slm_quantize_row_portable(int type, const float *src, void *dst, int64_t n);
 
 /* Dot product of n elements: a weight row of weight_type and an activation row in
  * slm_activation_type(weight_type), using the active path. */

@@ -1,0 +1,36 @@
+import SLMEngine
+import SLMKernels
+import SLMTestSupport
+import Testing
+
+/// Converting activation rows to Q8_0 and Q8_K: the active (SIMD) version must write
+/// exactly the bytes of the portable definition, including the awkward cases.
+@Suite("Activation quantization")
+struct ActivationQuantizeTests {
+    /// 1024 values: random ones, an all-zero block, a block whose largest magnitudes tie
+    /// with opposite signs (the first one sets the sign of the scale), and halves that
+    /// sit exactly between two steps.
+    static func values(seed: UInt64) -> [Float] {
+        var generator = SplitMix64(seed: seed)
+        var values = (0..<1024).map { _ in Float(generator.nextUnit() * 8 - 4) }
+        for i in 256..<288 { values[i] = 0 }
+        values[300] = -5
+        values[310] = 5
+        for i in 512..<544 { values[i] = Float(i - 528) + 0.5 }
+        values[600] = 1e-30
+        return values
+    }
+
+    @Test("SIMD conversion equals the portable one byte for byte", arguments: [QuantType.q8_0, .q8K])
+    func matchesPortable(type: QuantType) throws {
+        let byteCount = type.byteCount(elements: 1024)!
+        for seed in UInt64(1)...4 {
+            let values = Self.values(seed: seed)
+            var active = [UInt8](repeating: 0xAA, count: byteCount)
+            var portable = [UInt8](repeating: 0x55, count: byteCount)
+            #expect(slm_quantize_row(Int32(type.rawValue), values, &active, 1024) == 0)
+            #expect(slm_quantize_row_portable(Int32(type.rawValue), values, &portable, 1024) == 0)
+            #expect(active == portable, "\(type.name), seed \(seed)")
+        }
+    }
+}
