@@ -10,7 +10,7 @@ import SLMKernels
 public final class InferenceSession {
     /// Positions evaluated together. A multiple of four, so batched products group rows
     /// exactly as the reference's batches do.
-    public static let batchSize = 64
+    public static let batchSize = 128
     /// The reference's micro-batch: the batch size that selects its kernels.
     static let referenceBatchSize = 512
     /// From this many rows in a reference batch on, the reference's attention runs in
