@@ -277,6 +277,88 @@ static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, co
     }
 }
 
+/* ---- Q6_K in the tiled batch arithmetic: eight weight rows against groups of four ----
+ * The same rearrangement as for Q4_K (four values of each of eight rows per vector). Per
+ * super-block the exact integer sum of (q - 32) * y * scale, then one product with the
+ * row scale and a fused multiply-add with the activation scale, as dot4_q6_K_tiled does. */
+
+enum { TILED_Q6_K_MAX = 4096 };
+
+typedef struct {
+    __m256i weights[8][8];   /* [32-value quarter][4-value chunk]: lane r holds row r's values */
+    __m256i scales[16];      /* [16-value group]: lane r is row r's signed scale */
+    __m256i scale_pairs[8];  /* groups 2k and 2k+1 as int16 halves, for the bias */
+    __m256 d;
+} q6_K_x8;
+
+static void repack_q6_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q6_K_x8 *packed) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    for (int64_t i = 0; i < blocks; i++) {
+        float d[8];
+        int32_t scales[16][8], pairs[8][8];
+        __m256i quarters[8][8];  /* [quarter][row] */
+        for (int r = 0; r < 8; r++) {
+            const block_q6_K *x = (const block_q6_K *)(w + r * row_bytes) + i;
+            for (int g = 0; g < 16; g++) scales[g][r] = x->scales[g];
+            for (int k = 0; k < 8; k++)
+                pairs[k][r] = (int32_t)((uint32_t)(uint16_t)x->scales[2 * k] | ((uint32_t)(uint16_t)x->scales[2 * k + 1] << 16));
+            d[r] = half_to_float(x->d);
+            for (int half = 0; half < 2; half++) {
+                __m256i l0 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half));
+                __m256i l1 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half + 32));
+                __m256i hb = _mm256_loadu_si256((const __m256i *)(x->qh + 32 * half));
+                quarters[4 * half + 0][r] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
+                quarters[4 * half + 1][r] = _mm256_or_si256(_mm256_and_si256(l1, mask4),
+                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
+                quarters[4 * half + 2][r] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
+                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
+                quarters[4 * half + 3][r] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
+                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
+            }
+        }
+        for (int k = 0; k < 8; k++) {
+            transpose8(quarters[k]);
+            for (int c = 0; c < 8; c++) packed[i].weights[k][c] = quarters[k][c];
+            packed[i].scale_pairs[k] = _mm256_loadu_si256((const __m256i *)pairs[k]);
+        }
+        for (int g = 0; g < 16; g++) packed[i].scales[g] = _mm256_loadu_si256((const __m256i *)scales[g]);
+        packed[i].d = _mm256_loadu_ps(d);
+    }
+}
+
+static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q6_K_x8 packed[TILED_Q6_K_MAX / SLM_QK_K];
+    repack_q6_K_x8(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q6_K_x8 *x = &packed[i];
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                __m256i sums = _mm256_setzero_si256(), bias = _mm256_setzero_si256();
+                for (int k = 0; k < 8; k++) {
+                    const uint8_t *q8 = (const uint8_t *)y->qs + 32 * k;
+                    __m256i first = _mm256_setzero_si256(), second = _mm256_setzero_si256();
+                    for (int c = 0; c < 4; c++) {
+                        first = _mm256_dpbusd_epi32(first, x->weights[k][c], _mm256_set1_epi32((int)slm_load_u32(q8 + 4 * c)));
+                        second = _mm256_dpbusd_epi32(second, x->weights[k][c + 4], _mm256_set1_epi32((int)slm_load_u32(q8 + 16 + 4 * c)));
+                    }
+                    sums = _mm256_add_epi32(sums, _mm256_add_epi32(_mm256_mullo_epi32(first, x->scales[2 * k]),
+                                                                   _mm256_mullo_epi32(second, x->scales[2 * k + 1])));
+                    const uint32_t pair = (uint16_t)y->bsums[2 * k] | ((uint32_t)(uint16_t)y->bsums[2 * k + 1] << 16);
+                    bias = _mm256_add_epi32(bias, _mm256_madd_epi16(x->scale_pairs[k], _mm256_set1_epi32((int)pair)));
+                }
+                const __m256i s1 = _mm256_sub_epi32(sums, _mm256_slli_epi32(bias, 5));
+                acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(x->d, _mm256_cvtepi32_ps(s1)), _mm256_set1_ps(y->d), acc[t]);
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -290,7 +372,10 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= REPACKED_Q4_K_MAX ? rows8_q4_K_grouped : NULL; }
 
+slm_rows8_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= TILED_Q6_K_MAX ? rows8_q6_K_tiled : NULL; }
+
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
+slm_rows8_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
 #endif

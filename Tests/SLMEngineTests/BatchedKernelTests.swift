@@ -10,9 +10,11 @@ import Testing
 @Suite("Batched kernels")
 struct BatchedKernelTests {
     static let rows = 8, columns = 1024, count = 11
+    /// Activation rows made, enough for every count a test asks for.
+    static let maxCount = 16
 
     /// `rows` weight rows made from the fixture's two rows (repeated for longer rows),
-    /// activations for `count` rows.
+    /// activations for `maxCount` rows.
     static func inputs(_ type: QuantType, columns: Int = columns) throws
         -> (weights: [UInt8], activations: [UInt8], rowBytes: Int, activationBytes: Int)
     {
@@ -31,7 +33,7 @@ struct BatchedKernelTests {
         let activationType = type.activationType!
         var generator = SplitMix64(seed: 17)
         var activations: [UInt8] = []
-        for _ in 0..<count {
+        for _ in 0..<maxCount {
             activations += try QuantKernels.quantize((0..<columns).map { _ in Float(generator.nextUnit() * 4 - 2) }, to: activationType)
         }
         return (weights, activations, rowBytes, activationType.byteCount(elements: columns)!)
