@@ -135,6 +135,14 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
 void slm_quantize_q8_0_avx2(const float *x, void *out, int64_t nb);
 void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb);
 
+/* The GELU table (fp16 bits -> fp16 bits of GELU), built on first use. */
+const uint16_t *slm_gelu_table(void);
+/* gate[i] = GELU(gate[i]) * up[i] through the table, eight at a time; returns how many
+ * values it did (a multiple of 8; 0 where AVX2 is missing). */
+int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, int64_t n);
+/* AVX2/F16C conversion of n floats to half precision (round to nearest even). */
+void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n);
+
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
 /* The AVX2/FMA tiled attention; returns -1 when it cannot run (the portable one is used). */

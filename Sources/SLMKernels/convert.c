@@ -359,6 +359,10 @@ int slm_quantize_row(int type, const float *src, void *dst, int64_t n) {
             slm_quantize_q8_K_avx2(src, dst, n / block);
             return 0;
         }
+        if (type == SLM_TYPE_F16) {
+            slm_quantize_f16_avx2(src, dst, n);
+            return 0;
+        }
     }
     return slm_quantize_row_portable(type, src, dst, n);
 }

@@ -34,8 +34,9 @@ static inline float gelu_tanh(float x) {
 }
 
 /* GELU of every half-precision value, rounded to half precision: the reference's table,
- * so results match it exactly; built once. */
-static uint16_t gelu_table[1 << 16];
+ * so results match it exactly; built once. Two spare entries let 32-bit gathers read the
+ * last one. */
+static uint16_t gelu_table[(1 << 16) + 2];
 static pthread_once_t gelu_once = PTHREAD_ONCE_INIT;
 
 static void build_gelu_table(void) {
@@ -43,16 +44,31 @@ static void build_gelu_table(void) {
         gelu_table[bits] = slm_fp32_to_fp16(gelu_tanh(slm_fp16_to_fp32((uint16_t)bits)));
 }
 
-static inline float gelu_from_table(float x) {
+const uint16_t *slm_gelu_table(void) {
+    pthread_once(&gelu_once, build_gelu_table);
+    return gelu_table;
+}
+
+static inline float gelu_from_table(const uint16_t *table, float x) {
     if (x <= -10.0f) return 0.0f;
     if (x >= 10.0f) return x;
-    return slm_fp16_to_fp32(gelu_table[slm_fp32_to_fp16(x)]);
+    return slm_fp16_to_fp32(table[slm_fp32_to_fp16(x)]);
 }
 
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation) {
+    int path = slm_active_path();
+    if (activation == 1 && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI)) {
+        int64_t done = slm_gelu_gate_avx2(slm_gelu_table(), gate, up, n);
+        slm_gated_activation_portable(gate + done, up + done, n - done, activation);
+        return;
+    }
+    slm_gated_activation_portable(gate, up, n, activation);
+}
+
+void slm_gated_activation_portable(float *gate, const float *up, int64_t n, int activation) {
     if (activation == 1) {
-        pthread_once(&gelu_once, build_gelu_table);
-        for (int64_t i = 0; i < n; i++) gate[i] = gelu_from_table(gate[i]) * up[i];
+        const uint16_t *table = slm_gelu_table();
+        for (int64_t i = 0; i < n; i++) gate[i] = gelu_from_table(table, gate[i]) * up[i];
     } else {
         for (int64_t i = 0; i < n; i++) gate[i] = silu(gate[i]) * up[i];
     }

@@ -1,4 +1,4 @@
-/* AVX2 conversion of activation rows to Q8_0 and Q8_K: the same steps as the portable
+/* AVX2 conversion of activation rows to Q8_0, Q8_K and F16: the same steps as the portable
  * versions in convert.c on every value (maximum magnitude, one product, rounding to
  * nearest even), eight values at a time, so the bytes are identical. */
 #include <math.h>
@@ -89,6 +89,13 @@ void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb) {
     }
 }
 
+void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n) {
+    int64_t i = 0;
+    for (; i + 8 <= n; i += 8)
+        _mm_storeu_si128((__m128i *)(out + i), _mm256_cvtps_ph(_mm256_loadu_ps(x + i), _MM_FROUND_TO_NEAREST_INT));
+    for (; i < n; i++) out[i] = slm_fp32_to_fp16(x[i]);
+}
+
 #if defined(__clang__)
 #pragma clang attribute pop
 #else
@@ -98,4 +105,7 @@ void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb) {
 #else
 void slm_quantize_q8_0_avx2(const float *x, void *out, int64_t nb) { (void)x; (void)out; (void)nb; }
 void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb) { (void)x; (void)out; (void)nb; }
+void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = slm_fp32_to_fp16(x[i]);
+}
 #endif

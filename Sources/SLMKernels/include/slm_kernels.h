@@ -117,6 +117,8 @@ void slm_add(float *y, const float *x, int64_t n);
 void slm_scale(float *x, float scale, int64_t n);
 /* gate[i] = act(gate[i]) * up[i]; act: 0 = SiLU, 1 = GELU (tanh approximation). */
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation);
+/* The portable definition, which the SIMD version matches exactly. */
+void slm_gated_activation_portable(float *gate, const float *up, int64_t n, int activation);
 /* In place softmax over n values; returns nothing, -inf entries become 0. */
 void slm_softmax(float *x, int64_t n);
 /* Rotates one head of `head_dim` values at position `position` over the first `rotary_dims`

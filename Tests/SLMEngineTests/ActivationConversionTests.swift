@@ -3,10 +3,10 @@ import SLMKernels
 import SLMTestSupport
 import Testing
 
-/// Converting activation rows to Q8_0 and Q8_K: the active (SIMD) version must write
-/// exactly the bytes of the portable definition, including the awkward cases.
-@Suite("Activation quantization")
-struct ActivationQuantizeTests {
+/// Converting activation rows to Q8_0, Q8_K and F16, and the GELU gate: the active (SIMD)
+/// versions must give exactly what the portable definitions give, awkward cases included.
+@Suite("Activation conversions")
+struct ActivationConversionTests {
     /// 1024 values: random ones, an all-zero block, a block whose largest magnitudes tie
     /// with opposite signs (the first one sets the sign of the scale), and halves that
     /// sit exactly between two steps.
@@ -18,10 +18,15 @@ struct ActivationQuantizeTests {
         values[310] = 5
         for i in 512..<544 { values[i] = Float(i - 528) + 0.5 }
         values[600] = 1e-30
+        values[601] = 3e-6  // a half-precision subnormal
+        values[602] = 70000  // beyond half precision
+        values[603] = 11  // beyond the GELU table's range
+        values[604] = -10
+        values[605] = 0.00006103515625  // the smallest normal half
         return values
     }
 
-    @Test("SIMD conversion equals the portable one byte for byte", arguments: [QuantType.q8_0, .q8K])
+    @Test("SIMD conversion equals the portable one byte for byte", arguments: [QuantType.q8_0, .q8K, .f16])
     func matchesPortable(type: QuantType) throws {
         let byteCount = type.byteCount(elements: 1024)!
         for seed in UInt64(1)...4 {
@@ -31,6 +36,18 @@ struct ActivationQuantizeTests {
             #expect(slm_quantize_row(Int32(type.rawValue), values, &active, 1024) == 0)
             #expect(slm_quantize_row_portable(Int32(type.rawValue), values, &portable, 1024) == 0)
             #expect(active == portable, "\(type.name), seed \(seed)")
+        }
+    }
+
+    @Test("the SIMD GELU gate equals the portable one")
+    func geluGate() {
+        for seed in UInt64(1)...3 {
+            let gate = Self.values(seed: seed).map { $0 * 3 }
+            let up = Self.values(seed: seed + 10)
+            var active = gate, portable = gate
+            slm_gated_activation(&active, up, Int64(gate.count - 3), 1)  // a tail that is not a multiple of 8
+            slm_gated_activation_portable(&portable, up, Int64(gate.count - 3), 1)
+            #expect(active == portable, "seed \(seed)")
         }
     }
 }
