@@ -143,6 +143,9 @@ int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, 
 /* AVX2/F16C conversion of n floats to half precision (round to nearest even). */
 void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n);
 
+/* AVX2/FMA rotation of a head in the neox layout; -1 when rotary_dims is not a multiple of 16. */
+int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *table);
+
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
 /* The AVX2/FMA tiled attention; returns -1 when it cannot run (the portable one is used). */

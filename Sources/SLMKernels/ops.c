@@ -90,19 +90,33 @@ void slm_softmax(float *x, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] *= inverse;
 }
 
-void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t position,
-              float freq_base, const float *freq_factors, int neox) {
-    (void)head_dim;
+void slm_rope_angles(int64_t rotary_dims, int64_t position, float freq_base, const float *freq_factors,
+                     float *table) {
     /* the angle advances by a constant factor per pair, as the reference computes it */
     const float theta_scale = powf(freq_base, -2.0f / (float)rotary_dims);
+    const int64_t half = rotary_dims / 2;
     float theta = (float)position;
-    int64_t half = rotary_dims / 2;
     for (int64_t i = 0; i < half; i++, theta *= theta_scale) {
         float angle = freq_factors ? theta / freq_factors[i] : theta;
-        float c = cosf(angle), s = sinf(angle);
-        int64_t a = neox ? i : 2 * i;
-        int64_t b = neox ? i + half : 2 * i + 1;
-        float x0 = head[a], x1 = head[b];
+        table[i] = cosf(angle);
+        table[half + i] = sinf(angle);
+    }
+}
+
+void slm_rope_apply(float *head, int64_t rotary_dims, const float *table, int neox) {
+    int path = slm_active_path();
+    if (neox && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) && slm_rope_apply_neox_avx2(head, rotary_dims, table) == 0)
+        return;
+    slm_rope_apply_portable(head, rotary_dims, table, neox);
+}
+
+void slm_rope_apply_portable(float *head, int64_t rotary_dims, const float *table, int neox) {
+    const int64_t half = rotary_dims / 2;
+    for (int64_t i = 0; i < half; i++) {
+        const float c = table[i], s = table[half + i];
+        const int64_t a = neox ? i : 2 * i;
+        const int64_t b = neox ? i + half : 2 * i + 1;
+        const float x0 = head[a], x1 = head[b];
         head[a] = fmaf(x0, c, -(x1 * s));
         head[b] = fmaf(x0, s, x1 * c);
     }

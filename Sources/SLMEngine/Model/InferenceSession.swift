@@ -37,6 +37,7 @@ public final class InferenceSession {
         let value: UnsafeMutablePointer<Float>       // (batch, kvHeads * valueLength)
         let fused: UnsafeMutablePointer<Float>       // (batch, fused QKV or gate|up rows)
         let attention: UnsafeMutablePointer<Float>   // (batch, heads * valueLength)
+        let ropeAngles: UnsafeMutablePointer<Float>  // (batch, ropeDimensions) cosines and sines
         let gate: UnsafeMutablePointer<Float>        // (batch, feedForward)
         let up: UnsafeMutablePointer<Float>          // (batch, feedForward)
         let scores: UnsafeMutablePointer<Float>      // (threads, scoreStride) attention scratch
@@ -67,6 +68,7 @@ public final class InferenceSession {
             value = buffer(rows * h.headCountKV * h.valueLength)
             fused = buffer(rows * fusedWidth)
             attention = buffer(rows * h.headCount * h.valueLength)
+            ropeAngles = buffer(rows * h.ropeDimensions)
             gate = buffer(rows * h.feedForwardLength)
             up = buffer(rows * h.feedForwardLength)
             scoreStride = max(context, h.keyLength, h.valueLength)
@@ -75,7 +77,10 @@ public final class InferenceSession {
             tiledStride = InferenceSession.tiledWorkspaceFloats(h)
             tiledWorkspace = buffer(threads * tiledStride)
             logits = buffer(h.vocabularySize)
-            owned = [hidden, normed, branch, query, key, value, fused, attention, gate, up, scores, tiledWorkspace, logits]
+            owned = [
+                hidden, normed, branch, query, key, value, fused, attention, ropeAngles, gate, up, scores, tiledWorkspace,
+                logits,
+            ]
             input = ActivationBatch(
                 capacity: rows, maxWidth: max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength),
                 threads: threads)
@@ -109,7 +114,7 @@ public final class InferenceSession {
         let kvWidth = h.headCountKV * (h.keyLength + h.valueLength)
         let fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
         let perRow = 3 * h.embeddingLength + queryWidth + kvWidth + fusedWidth + h.headCount * h.valueLength
-            + 2 * h.feedForwardLength
+            + h.ropeDimensions + 2 * h.feedForwardLength
         let scratchFloats = rows * perRow
             + max(1, threads) * (max(contextLength, h.keyLength, h.valueLength) + tiledWorkspaceFloats(h))
             + 3 * h.vocabularySize  // the logits buffer and the arrays handed to the sampler
@@ -256,13 +261,15 @@ public final class InferenceSession {
             forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
                 let query = s.query + row * queryWidth, key = s.key + row * keyWidth
+                let angles = s.ropeAngles + row * h.ropeDimensions
+                slm_rope_angles(Int64(h.ropeDimensions), position, base, factors, angles)
                 if let bias = layer.queryBias { slm_add(query, bias, Int64(queryWidth)) }
                 if let bias = layer.keyBias { slm_add(key, bias, Int64(keyWidth)) }
                 if let bias = layer.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }
                 for head in 0..<h.headCount {
                     let q = query + head * h.keyLength
                     if let norm = layer.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
-                    slm_rope(q, headLength, Int64(h.ropeDimensions), position, base, factors, neox)
+                    slm_rope_apply(q, Int64(h.ropeDimensions), angles, neox)
                 }
                 if model.architecture.scalesQueryFirst {
                     slm_scale(query, h.attentionScale, Int64(queryWidth))
@@ -270,7 +277,7 @@ public final class InferenceSession {
                 for head in 0..<h.headCountKV {
                     let k = key + head * h.keyLength
                     if let norm = layer.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
-                    slm_rope(k, headLength, Int64(h.ropeDimensions), position, base, factors, neox)
+                    slm_rope_apply(k, Int64(h.ropeDimensions), angles, neox)
                 }
                 cache.store(layer: index, position: startPosition + row, key: key, value: s.value + row * valueWidth)
             }

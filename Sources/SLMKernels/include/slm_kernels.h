@@ -121,11 +121,16 @@ void slm_gated_activation(float *gate, const float *up, int64_t n, int activatio
 void slm_gated_activation_portable(float *gate, const float *up, int64_t n, int activation);
 /* In place softmax over n values; returns nothing, -inf entries become 0. */
 void slm_softmax(float *x, int64_t n);
-/* Rotates one head of `head_dim` values at position `position` over the first `rotary_dims`
- * dimensions. neox != 0 pairs i with i + rotary_dims/2, else 2i with 2i+1.
- * freq_factors (rotary_dims/2 values) divides each frequency when non-NULL. */
-void slm_rope(float *head, int64_t head_dim, int64_t rotary_dims, int64_t position,
-              float freq_base, const float *freq_factors, int neox);
+/* Rotary embedding in two steps, so the heads of one position share the trigonometry:
+ * slm_rope_angles writes the cosines (table[0..<rotary_dims/2]) and sines (the next
+ * rotary_dims/2) for `position`; freq_factors (rotary_dims/2 values) divides each
+ * frequency when non-NULL. slm_rope_apply rotates the first rotary_dims values of a head
+ * by them: neox != 0 pairs i with i + rotary_dims/2, else 2i with 2i+1. */
+void slm_rope_angles(int64_t rotary_dims, int64_t position, float freq_base, const float *freq_factors,
+                     float *table);
+void slm_rope_apply(float *head, int64_t rotary_dims, const float *table, int neox);
+/* The portable definition of slm_rope_apply, which the SIMD version matches exactly. */
+void slm_rope_apply_portable(float *head, int64_t rotary_dims, const float *table, int neox);
 /* One query head against a cached sequence: scores = scale * (q . k_t) for the visible
  * positions [first, last), softmax, out = sum of p_t * v_t. Keys and values are rows
  * `row_stride` elements apart. softcap > 0 applies softcap * tanh(score / softcap) first.
