@@ -184,24 +184,24 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     /* four weight rows against four activation rows where the path has a tile kernel;
      * leftover rows go on below, one weight row at a time */
     slm_tile_fn tile = known && dot4 && dot4 == dot4s[path][weight_type] ? tiles[path][weight_type] : NULL;
-    /* repacked Q4_K and tiled Q6_K: eight weight rows at a time where the path has that
+    /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time where the path has that
      * kernel, for the activation rows it covers; the others as below */
-    slm_rows8_fn rows8 = NULL;
-    int64_t rows8_count = 0;
+    slm_rows16_fn rows16 = NULL;
+    int64_t rows16_count = 0;
     if (path == SLM_PATH_AVX512_VNNI && repacked) {
-        rows8 = slm_avx512vnni_repacked_q4_K(cols);
-        rows8_count = first_count;
+        rows16 = slm_avx512vnni_repacked_q4_K(cols);
+        rows16_count = first_count;
     } else if (path == SLM_PATH_AVX512_VNNI && weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
-        rows8 = slm_avx512vnni_tiled_q6_K(cols);
-        rows8_count = count - count % 4;
+        rows16 = slm_avx512vnni_tiled_q6_K(cols);
+        rows16_count = count - count % 4;
     }
-    if (rows8 && rows8_count >= 4) {
-        for (; r + 8 <= rows; r += 8, row += 8 * row_bytes) {
-            rows8(cols, row, row_bytes, activations, activation_bytes, rows8_count, out + r, out_stride);
-            const uint8_t *activation = (const uint8_t *)activations + rows8_count * activation_bytes;
-            for (int64_t t = rows8_count; t < count; t++, activation += activation_bytes) {
+    if (rows16 && rows16_count >= 4) {
+        for (; r + 16 <= rows; r += 16, row += 16 * row_bytes) {
+            rows16(cols, row, row_bytes, activations, activation_bytes, rows16_count, out + r, out_stride);
+            const uint8_t *activation = (const uint8_t *)activations + rows16_count * activation_bytes;
+            for (int64_t t = rows16_count; t < count; t++, activation += activation_bytes) {
                 slm_dot_fn f = t < first_count ? first_rows : last_rows;
-                for (int q = 0; q < 8; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
+                for (int q = 0; q < 16; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
             }
         }
     }

@@ -169,22 +169,14 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
     tile_rows(SLM_TYPE_Q8_0, n, w, activations, activation_bytes, count, out, out_stride);
 }
 
-/* ---- Repacked Q4_K: eight weight rows against groups of four activation rows ----
- * The rows are rearranged once per call so that a vector holds four consecutive weights
- * of each of the eight rows; one dpbusd against four activation bytes (broadcast) then
- * adds to every row's sum at once, with no horizontal sums. The float steps are those of
- * the grouped kernel: one fused multiply-add per 64 values, minimums apart. */
+/* ---- K-quant batches, sixteen weight rows at a time ----
+ * The rows are rearranged once per call so that a 512-bit vector holds four consecutive
+ * weights of each of sixteen rows; one dpbusd against four activation bytes (broadcast)
+ * then adds to every row's sum at once, with no horizontal sums. Lane r is row r
+ * throughout, and each row takes the float steps of the kernel it stands in for. */
 
-/* Longest rows rearranged on the stack (32 KB of weights); longer ones use the grouped kernel. */
-enum { REPACKED_Q4_K_MAX = 4096 };
-
-typedef struct {
-    __m256i weights[8][8];   /* [sub-block][4-value chunk]: lane r holds row r's four values */
-    __m256i scales[8];       /* [sub-block]: lane r is row r's 6-bit scale */
-    __m256i min_pairs[4];    /* [pair of sub-blocks]: row r's two mins as int16 halves */
-    __m256 d;                /* lane r: row r's super-block scale */
-    __m256 dmin;
-} q4_K_x8;
+/* Longest rows rearranged on the stack; longer ones use the one-row-at-a-time kernels. */
+enum { REARRANGED_MAX = 4096, ROWS = 16 };
 
 /* Lane r of column k is element k of rows[r]: an 8×8 transpose of 32-bit values. */
 static inline void transpose8(__m256i rows[8]) {
@@ -205,13 +197,39 @@ static inline void transpose8(__m256i rows[8]) {
     }
 }
 
-static void repack_q4_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_x8 *packed) {
+/* 32 values of each of sixteen rows -> eight vectors of four values per row. */
+static inline void interleave16(__m256i rows[ROWS], __m512i out[8]) {
+    transpose8(rows);
+    transpose8(rows + 8);
+    for (int k = 0; k < 8; k++) out[k] = _mm512_inserti64x4(_mm512_castsi256_si512(rows[k]), rows[8 + k], 1);
+}
+
+static inline __m512i load16(const int32_t values[ROWS]) { return _mm512_loadu_si512(values); }
+
+/* Sixteen rows' sums over 32 activation values (eight chunks of four). */
+static inline __m512i sums32(const __m512i weights[8], const int8_t *y) {
+    __m512i sum = _mm512_setzero_si512();
+    for (int k = 0; k < 8; k++) sum = _mm512_dpbusd_epi32(sum, weights[k], _mm512_set1_epi32((int)slm_load_u32((const uint8_t *)y + 4 * k)));
+    return sum;
+}
+
+/* Repacked Q4_K (the grouped arithmetic): one fused multiply-add per 64 values, minimums
+ * apart. */
+typedef struct {
+    __m512i weights[8][8];   /* [32-value sub-block][4-value chunk] */
+    __m512i scales[8];       /* [sub-block]: lane r is row r's 6-bit scale */
+    __m512i min_pairs[4];    /* [pair of sub-blocks]: row r's two mins as int16 halves */
+    __m512 d;
+    __m512 dmin;
+} q4_K_x16;
+
+static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_x16 *packed) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < blocks; i++) {
-        float d[8], dmin[8];
-        int32_t scales[8][8], min_pairs[4][8];
-        __m256i low[4][8], high[4][8];
-        for (int r = 0; r < 8; r++) {
+        float d[ROWS], dmin[ROWS];
+        int32_t scales[8][ROWS], min_pairs[4][ROWS];
+        __m256i low[4][ROWS], high[4][ROWS];
+        for (int r = 0; r < ROWS; r++) {
             const block_q4_K *x = (const block_q4_K *)(w + r * row_bytes) + i;
             uint8_t sc[8], mn[8];
             slm_unpack_scale_min_k4(x->scales, sc, mn);
@@ -226,78 +244,63 @@ static void repack_q4_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q
             }
         }
         for (int j = 0; j < 4; j++) {
-            transpose8(low[j]);
-            transpose8(high[j]);
-            for (int k = 0; k < 8; k++) {
-                packed[i].weights[2 * j][k] = low[j][k];
-                packed[i].weights[2 * j + 1][k] = high[j][k];
-            }
-            packed[i].min_pairs[j] = _mm256_loadu_si256((const __m256i *)min_pairs[j]);
+            interleave16(low[j], packed[i].weights[2 * j]);
+            interleave16(high[j], packed[i].weights[2 * j + 1]);
+            packed[i].min_pairs[j] = load16(min_pairs[j]);
         }
-        for (int sb = 0; sb < 8; sb++) packed[i].scales[sb] = _mm256_loadu_si256((const __m256i *)scales[sb]);
-        packed[i].d = _mm256_loadu_ps(d);
-        packed[i].dmin = _mm256_loadu_ps(dmin);
+        for (int sb = 0; sb < 8; sb++) packed[i].scales[sb] = load16(scales[sb]);
+        packed[i].d = _mm512_loadu_ps(d);
+        packed[i].dmin = _mm512_loadu_ps(dmin);
     }
 }
 
-/* One sub-block of 32 activation values against the eight rows: exact int32 sums per row. */
-static inline __m256i sub_block_sums(const __m256i weights[8], const int8_t *y) {
-    __m256i sum = _mm256_setzero_si256();
-    for (int k = 0; k < 8; k++) sum = _mm256_dpbusd_epi32(sum, weights[k], _mm256_set1_epi32((int)slm_load_u32((const uint8_t *)y + 4 * k)));
-    return sum;
-}
-
-static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
-                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                                size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q4_K_x8 packed[REPACKED_Q4_K_MAX / SLM_QK_K];
-    repack_q4_K_x8(w, row_bytes, blocks, packed);
+    q4_K_x16 packed[REARRANGED_MAX / SLM_QK_K];
+    rearrange_q4_K(w, row_bytes, blocks, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
-        __m256 acc[4], acc_min[4];
-        for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm256_setzero_ps();
+        __m512 acc[4], acc_min[4];
+        for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
-            const q4_K_x8 *x = &packed[i];
+            const q4_K_x16 *x = &packed[i];
             for (int t = 0; t < 4; t++) {
                 const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                const __m256 dy = _mm256_set1_ps(y->d);
-                const __m256 d = _mm256_mul_ps(x->d, dy), dmin = _mm256_mul_ps(x->dmin, dy);
+                const __m512 dy = _mm512_set1_ps(y->d);
+                const __m512 d = _mm512_mul_ps(x->d, dy), dmin = _mm512_mul_ps(x->dmin, dy);
                 for (int j = 0; j < 4; j++) {
-                    __m256i sums = _mm256_add_epi32(
-                        _mm256_mullo_epi32(sub_block_sums(x->weights[2 * j], y->qs + 64 * j), x->scales[2 * j]),
-                        _mm256_mullo_epi32(sub_block_sums(x->weights[2 * j + 1], y->qs + 64 * j + 32), x->scales[2 * j + 1]));
+                    __m512i sums = _mm512_add_epi32(_mm512_mullo_epi32(sums32(x->weights[2 * j], y->qs + 64 * j), x->scales[2 * j]),
+                                                    _mm512_mullo_epi32(sums32(x->weights[2 * j + 1], y->qs + 64 * j + 32),
+                                                                       x->scales[2 * j + 1]));
                     const int16_t *bs = y->bsums + 4 * j;
                     const uint32_t pair = (uint16_t)(int16_t)(bs[0] + bs[1]) | ((uint32_t)(uint16_t)(int16_t)(bs[2] + bs[3]) << 16);
-                    __m256i mins = _mm256_madd_epi16(x->min_pairs[j], _mm256_set1_epi32((int)pair));
-                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), d, acc[t]);
-                    acc_min[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins), dmin, acc_min[t]);
+                    __m512i mins = _mm512_madd_epi16(x->min_pairs[j], _mm512_set1_epi32((int)pair));
+                    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), d, acc[t]);
+                    acc_min[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), dmin, acc_min[t]);
                 }
             }
         }
-        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, _mm256_sub_ps(acc[t], acc_min[t]));
+        for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, _mm512_sub_ps(acc[t], acc_min[t]));
     }
 }
 
-/* ---- Q6_K in the tiled batch arithmetic: eight weight rows against groups of four ----
- * The same rearrangement as for Q4_K (four values of each of eight rows per vector). Per
- * super-block the exact integer sum of (q - 32) * y * scale, then one product with the
- * row scale and a fused multiply-add with the activation scale, as dot4_q6_K_tiled does. */
-
-enum { TILED_Q6_K_MAX = 4096 };
-
+/* Q6_K in the tiled arithmetic: per super-block the exact integer sum of (q - 32) * y *
+ * scale, then one product with the row scale and a fused multiply-add with the
+ * activation scale. */
 typedef struct {
-    __m256i weights[8][8];   /* [32-value quarter][4-value chunk]: lane r holds row r's values */
-    __m256i scales[16];      /* [16-value group]: lane r is row r's signed scale */
-    __m256i scale_pairs[8];  /* groups 2k and 2k+1 as int16 halves, for the bias */
-    __m256 d;
-} q6_K_x8;
+    __m512i weights[8][8];   /* [32-value quarter][4-value chunk] */
+    __m512i scales[16];      /* [16-value group]: lane r is row r's signed scale */
+    __m512i scale_pairs[8];  /* groups 2k and 2k+1 as int16 halves, for the bias */
+    __m512 d;
+} q6_K_x16;
 
-static void repack_q6_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q6_K_x8 *packed) {
+static void rearrange_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q6_K_x16 *packed) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < blocks; i++) {
-        float d[8];
-        int32_t scales[16][8], pairs[8][8];
-        __m256i quarters[8][8];  /* [quarter][row] */
-        for (int r = 0; r < 8; r++) {
+        float d[ROWS];
+        int32_t scales[16][ROWS], pairs[8][ROWS];
+        __m256i quarters[8][ROWS];
+        for (int r = 0; r < ROWS; r++) {
             const block_q6_K *x = (const block_q6_K *)(w + r * row_bytes) + i;
             for (int g = 0; g < 16; g++) scales[g][r] = x->scales[g];
             for (int k = 0; k < 8; k++)
@@ -317,45 +320,47 @@ static void repack_q6_K_x8(const uint8_t *w, size_t row_bytes, int64_t blocks, q
             }
         }
         for (int k = 0; k < 8; k++) {
-            transpose8(quarters[k]);
-            for (int c = 0; c < 8; c++) packed[i].weights[k][c] = quarters[k][c];
-            packed[i].scale_pairs[k] = _mm256_loadu_si256((const __m256i *)pairs[k]);
+            interleave16(quarters[k], packed[i].weights[k]);
+            packed[i].scale_pairs[k] = load16(pairs[k]);
         }
-        for (int g = 0; g < 16; g++) packed[i].scales[g] = _mm256_loadu_si256((const __m256i *)scales[g]);
-        packed[i].d = _mm256_loadu_ps(d);
+        for (int g = 0; g < 16; g++) packed[i].scales[g] = load16(scales[g]);
+        packed[i].d = _mm512_loadu_ps(d);
     }
 }
 
-static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
-                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+/* Sixteen rows' sums over 16 activation values (four chunks of four). */
+static inline __m512i sums16(const __m512i weights[4], const uint8_t *y) {
+    __m512i sum = _mm512_setzero_si512();
+    for (int c = 0; c < 4; c++) sum = _mm512_dpbusd_epi32(sum, weights[c], _mm512_set1_epi32((int)slm_load_u32(y + 4 * c)));
+    return sum;
+}
+
+static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                              size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q6_K_x8 packed[TILED_Q6_K_MAX / SLM_QK_K];
-    repack_q6_K_x8(w, row_bytes, blocks, packed);
+    q6_K_x16 packed[REARRANGED_MAX / SLM_QK_K];
+    rearrange_q6_K(w, row_bytes, blocks, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
-        __m256 acc[4];
-        for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+        __m512 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
-            const q6_K_x8 *x = &packed[i];
+            const q6_K_x16 *x = &packed[i];
             for (int t = 0; t < 4; t++) {
                 const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                __m256i sums = _mm256_setzero_si256(), bias = _mm256_setzero_si256();
+                __m512i sums = _mm512_setzero_si512(), bias = _mm512_setzero_si512();
                 for (int k = 0; k < 8; k++) {
                     const uint8_t *q8 = (const uint8_t *)y->qs + 32 * k;
-                    __m256i first = _mm256_setzero_si256(), second = _mm256_setzero_si256();
-                    for (int c = 0; c < 4; c++) {
-                        first = _mm256_dpbusd_epi32(first, x->weights[k][c], _mm256_set1_epi32((int)slm_load_u32(q8 + 4 * c)));
-                        second = _mm256_dpbusd_epi32(second, x->weights[k][c + 4], _mm256_set1_epi32((int)slm_load_u32(q8 + 16 + 4 * c)));
-                    }
-                    sums = _mm256_add_epi32(sums, _mm256_add_epi32(_mm256_mullo_epi32(first, x->scales[2 * k]),
-                                                                   _mm256_mullo_epi32(second, x->scales[2 * k + 1])));
+                    sums = _mm512_add_epi32(sums, _mm512_add_epi32(_mm512_mullo_epi32(sums16(x->weights[k], q8), x->scales[2 * k]),
+                                                                   _mm512_mullo_epi32(sums16(x->weights[k] + 4, q8 + 16),
+                                                                                      x->scales[2 * k + 1])));
                     const uint32_t pair = (uint16_t)y->bsums[2 * k] | ((uint32_t)(uint16_t)y->bsums[2 * k + 1] << 16);
-                    bias = _mm256_add_epi32(bias, _mm256_madd_epi16(x->scale_pairs[k], _mm256_set1_epi32((int)pair)));
+                    bias = _mm512_add_epi32(bias, _mm512_madd_epi16(x->scale_pairs[k], _mm512_set1_epi32((int)pair)));
                 }
-                const __m256i s1 = _mm256_sub_epi32(sums, _mm256_slli_epi32(bias, 5));
-                acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(x->d, _mm256_cvtepi32_ps(s1)), _mm256_set1_ps(y->d), acc[t]);
+                const __m512i s1 = _mm512_sub_epi32(sums, _mm512_slli_epi32(bias, 5));
+                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(x->d, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y->d), acc[t]);
             }
         }
-        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+        for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
     }
 }
 
@@ -370,12 +375,12 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }
 
-slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= REPACKED_Q4_K_MAX ? rows8_q4_K_grouped : NULL; }
+slm_rows16_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= REARRANGED_MAX ? rows16_q4_K_grouped : NULL; }
 
-slm_rows8_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= TILED_Q6_K_MAX ? rows8_q6_K_tiled : NULL; }
+slm_rows16_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= REARRANGED_MAX ? rows16_q6_K_tiled : NULL; }
 
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
-slm_rows8_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
-slm_rows8_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
+slm_rows16_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
+slm_rows16_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
 #endif

@@ -9,7 +9,8 @@ import Testing
 /// every path.
 @Suite("Batched kernels")
 struct BatchedKernelTests {
-    static let rows = 8, columns = 1024, count = 11
+    /// 24 weight rows: sixteen for the wide kernels and eight more for the ones after them.
+    static let rows = 24, columns = 1024, count = 11
     /// Activation rows made, enough for every count a test asks for.
     static let maxCount = 16
 
@@ -84,7 +85,7 @@ struct BatchedKernelTests {
     }
 
     @Test("repacked Q4_K and tiled K-quant batches are identical on every path",
-          arguments: [(QuantType.q4K, 8), (.q4K, 9), (.q6K, 8), (.q5K, 9)])
+          arguments: [(QuantType.q4K, 24), (.q4K, 25), (.q6K, 24), (.q5K, 25)])
     func batchArithmetic(type: QuantType, matrixRows: Int) throws {
         let scalar = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count, matrixRows: matrixRows)
         #expect(!scalar.contains { $0.isNaN })
