@@ -4,7 +4,7 @@
  * positions; each score a chain of fused multiply-adds over the head's dimensions; an
  * online softmax per tile whose sum runs in 8-value trees added in double precision;
  * each output value a chain of fused multiply-adds over the tile's positions. The
- * portable definition below and the AVX2 version compute exactly the same numbers. */
+ * portable definition below and the SIMD versions compute exactly the same numbers. */
 #include <math.h>
 #include "blocks.h"
 
@@ -31,20 +31,33 @@ double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]) {
 }
 
 size_t slm_attend_tiled_workspace(int64_t head_dim, int64_t count, int64_t group) {
-    int64_t lanes = (count * group + 7) / 8 * 8;
+    /* lanes rounded up for the widest version (16) */
+    int64_t lanes = (count * group + 15) / 16 * 16;
     return (size_t)(head_dim * lanes + SLM_ATTENTION_TILE * lanes + 2 * SLM_ATTENTION_TILE * head_dim + 4 * lanes);
 }
 
 void slm_attend_tiled(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                       const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                       int64_t window, float scale, float softcap, float *workspace, float *out, int64_t out_stride) {
-    int path = slm_active_path();
-    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
-        slm_attend_tiled_avx2(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim, window,
-                              scale, softcap, workspace, out, out_stride) == 0)
+    slm_attend_tiled_on_path(slm_active_path(), queries, query_stride, positions, count, group, keys, values, row_stride,
+                             head_dim, window, scale, softcap, workspace, out, out_stride);
+}
+
+void slm_attend_tiled_on_path(int path, const float *queries, int64_t query_stride, const int64_t *positions,
+                              int64_t count, int64_t group, const uint16_t *keys, const uint16_t *values,
+                              int64_t row_stride, int64_t head_dim, int64_t window, float scale, float softcap,
+                              float *workspace, float *out, int64_t out_stride) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
+    if (path == SLM_PATH_AVX512_VNNI &&
+        slm_attend_tiled_avx512(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
+                                window, scale, softcap, workspace, out, out_stride) == 0)
         return;
-    slm_attend_tiled_portable(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim, window,
-                              scale, softcap, workspace, out, out_stride);
+    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+        slm_attend_tiled_avx2(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
+                              window, scale, softcap, workspace, out, out_stride) == 0)
+        return;
+    slm_attend_tiled_portable(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
+                              window, scale, softcap, workspace, out, out_stride);
 }
 
 void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,

@@ -48,7 +48,8 @@ struct AttentionKernelTests {
 
     /// Tiled attention (batches of 64+ positions): `rows` query rows of `group` heads at
     /// positions start..<start+rows over a cache of 140 positions.
-    static func attendTiled(_ portable: Bool, seed: UInt64, rows: Int, group: Int, start: Int, window: Int,
+    /// `path` nil runs the portable definition.
+    static func attendTiled(_ path: KernelPath?, seed: UInt64, rows: Int, group: Int, start: Int, window: Int,
                             softcap: Float) -> [Float] {
         var generator = SplitMix64(seed: seed)
         let cached = 140, queryStride = group * headDim + 16
@@ -58,22 +59,30 @@ struct AttentionKernelTests {
         let positions = (0..<rows).map { Int64(start + $0) }
         var workspace = [Float](repeating: .nan, count: slm_attend_tiled_workspace(Int64(headDim), Int64(rows), Int64(group)))
         var out = [Float](repeating: .nan, count: rows * queryStride)
-        let run = portable ? slm_attend_tiled_portable : slm_attend_tiled
-        run(queries, Int64(queryStride), positions, Int64(rows), Int64(group), keys, values, Int64(rowStride),
-            Int64(headDim), Int64(window), 0.0625, softcap, &workspace, &out, Int64(queryStride))
+        if let path {
+            slm_attend_tiled_on_path(path.rawValue, queries, Int64(queryStride), positions, Int64(rows), Int64(group), keys,
+                                     values, Int64(rowStride), Int64(headDim), Int64(window), 0.0625, softcap, &workspace,
+                                     &out, Int64(queryStride))
+        } else {
+            slm_attend_tiled_portable(queries, Int64(queryStride), positions, Int64(rows), Int64(group), keys, values,
+                                      Int64(rowStride), Int64(headDim), Int64(window), 0.0625, softcap, &workspace, &out,
+                                      Int64(queryStride))
+        }
         // only the outputs, not the padding between rows
         return (0..<rows).flatMap { out[($0 * queryStride)..<($0 * queryStride + group * headDim)] }
     }
 
-    @Test("tiled: the active version equals the portable definition bit for bit",
+    @Test("tiled: every path equals the portable definition bit for bit",
           arguments: [(8, 4, 60, 0, Float(0)), (5, 1, 100, 30, 30), (8, 2, 0, 0, 0), (3, 3, 130, 70, 0)])
     func tiledMatchesPortable(rows: Int, group: Int, start: Int, window: Int, softcap: Float) {
         for seed in UInt64(1)...3 {
-            let active = Self.attendTiled(false, seed: seed, rows: rows, group: group, start: start, window: window,
-                                          softcap: softcap)
-            #expect(!active.contains { $0.isNaN })
-            #expect(active == Self.attendTiled(true, seed: seed, rows: rows, group: group, start: start, window: window,
-                                               softcap: softcap))
+            let portable = Self.attendTiled(nil, seed: seed, rows: rows, group: group, start: start, window: window,
+                                            softcap: softcap)
+            #expect(!portable.contains { $0.isNaN })
+            for path in KernelPath.available {
+                #expect(Self.attendTiled(path, seed: seed, rows: rows, group: group, start: start, window: window,
+                                         softcap: softcap) == portable, "\(path)")
+            }
         }
     }
 
@@ -93,7 +102,7 @@ struct AttentionKernelTests {
     @Test("tiled attention agrees with plain softmax attention to float rounding")
     func tiledCloseToPlain() {
         let rows = 6, start = 90
-        let tiled = Self.attendTiled(true, seed: 8, rows: rows, group: 1, start: start, window: 0, softcap: 0)
+        let tiled = Self.attendTiled(nil, seed: 8, rows: rows, group: 1, start: start, window: 0, softcap: 0)
         var generator = SplitMix64(seed: 8)
         let queryStride = Self.headDim + 16
         let queries = (0..<rows * queryStride).map { _ in Float(generator.nextUnit() * 2 - 1) * 0.2 }

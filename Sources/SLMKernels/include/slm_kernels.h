@@ -154,6 +154,11 @@ void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uin
 void slm_attend_tiled(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                       const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                       int64_t window, float scale, float softcap, float *workspace, float *out, int64_t out_stride);
+/* The same on a named path (for tests); an unavailable path runs the portable version. */
+void slm_attend_tiled_on_path(int path, const float *queries, int64_t query_stride, const int64_t *positions,
+                              int64_t count, int64_t group, const uint16_t *keys, const uint16_t *values,
+                              int64_t row_stride, int64_t head_dim, int64_t window, float scale, float softcap,
+                              float *workspace, float *out, int64_t out_stride);
 void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                                const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                                int64_t window, float scale, float softcap, float *workspace, float *out,

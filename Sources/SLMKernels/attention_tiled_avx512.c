@@ -1,0 +1,52 @@
+/* AVX-512 version of slm_attend_tiled: sixteen lanes per vector (see attention_tiled_body.h). */
+#include <math.h>
+#include "blocks.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c,avx512f")
+#endif
+
+#define LANES 16
+#define ATTEND_TILED slm_attend_tiled_avx512
+typedef __m512 vf;
+static inline vf vf_zero(void) { return _mm512_setzero_ps(); }
+static inline vf vf_load(const float *p) { return _mm512_loadu_ps(p); }
+static inline void vf_store(float *p, vf v) { _mm512_storeu_ps(p, v); }
+static inline vf vf_set1(float x) { return _mm512_set1_ps(x); }
+static inline vf vf_bcast(const float *p) { return _mm512_set1_ps(*p); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm512_fmadd_ps(a, b, c); }
+static inline vf vf_mul(vf a, vf b) { return _mm512_mul_ps(a, b); }
+static inline vf vf_add(vf a, vf b) { return _mm512_add_ps(a, b); }
+static inline vf vf_max(vf a, vf b) { return _mm512_max_ps(a, b); }
+static inline vf vf_from_half(const uint16_t *p) { return _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)p)); }
+static inline vf vf_hide(vf score, const int32_t *first, const int32_t *last, int32_t position) {
+    const __m512i t = _mm512_set1_epi32(position);
+    const __mmask16 hidden = _mm512_cmpgt_epi32_mask(_mm512_loadu_si512(first), t) |
+                             _mm512_cmpge_epi32_mask(t, _mm512_loadu_si512(last));
+    return _mm512_mask_blend_ps(hidden, score, _mm512_set1_ps(-INFINITY));
+}
+
+#include "attention_tiled_body.h"
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+#else
+int slm_attend_tiled_avx512(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
+                            const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                            int64_t window, float scale, float softcap, float *workspace, float *out,
+                            int64_t out_stride) {
+    (void)queries; (void)query_stride; (void)positions; (void)count; (void)group; (void)keys; (void)values; (void)row_stride;
+    (void)head_dim; (void)window; (void)scale; (void)softcap; (void)workspace; (void)out; (void)out_stride;
+    return -1;
+}
+#endif
