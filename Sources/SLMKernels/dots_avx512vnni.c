@@ -1,8 +1,14 @@
-/* Four weight rows against groups of four activation rows for Q5_0 and Q8_0 on CPUs with
- * AVX-512 VL and VNNI. The vectors stay 256 bits wide, so every output is summed block by block in
- * the same lanes and order as the AVX2 kernels (bit-identical); what AVX-512 adds is 32
- * vector registers, room for the 16 accumulators of a 4×4 tile, and dpbusd, which sums byte
- * products straight into int32 lanes (no pair reaches the int16 limit of the AVX2 route). */
+/* Batch kernels for CPUs with AVX-512 (F, VL, BW) and VNNI.
+ *
+ * Q5_0 and Q8_0: four weight rows are decoded once per call and reused for every group of
+ * activation rows: eight at a time in 512-bit vectors (two activation rows' eight lanes
+ * side by side), a last four in 256-bit ones. Every lane takes the steps of the AVX2
+ * one-row kernels (a block's int32 lane sums, one product of the two scales, a fused
+ * multiply-add per block, the eight lanes added at the end), so every output is
+ * bit-identical to them; dpbusd sums the byte products straight into the int32 lanes.
+ *
+ * Repacked Q4_K and tiled Q6_K: sixteen weight rows, rearranged so that one lane holds one
+ * row (see below). */
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -21,13 +27,15 @@ static inline __m128 scales4(slm_half a, slm_half b, slm_half c, slm_half d) {
     return _mm_cvtph_ps(_mm_setr_epi16((short)a, (short)b, (short)c, (short)d, 0, 0, 0, 0));
 }
 
-/* Four weight blocks ready for the products: the values and their magnitudes (dpbusd
- * multiplies unsigned by signed bytes, so the weights' signs move onto the activations). */
+/* Four weight blocks ready for the products. dpbusd multiplies unsigned by signed bytes,
+ * so the activations are offset by 128 (a byte flip) and each lane of a sum starts from
+ * -128 times the sum of its four weights: what is left is exactly the signed sum. */
 typedef struct {
     __m256i value[4];
-    __m256i magnitude[4];
-    uint64_t negative[4];    /* where value < 0, for both halves of a 512-bit vector */
+    __m256i offset[4];       /* -128 * (sum of each lane's four weights) */
 } decoded_blocks;
+
+static inline __m256i unsigned_bytes(__m256i signed_bytes) { return _mm256_xor_si256(signed_bytes, _mm256_set1_epi8((char)0x80)); }
 
 /* Weight rows are decoded once per call into at most this many blocks on the stack (32 KB),
  * then reused for every group of four activation rows. */
@@ -37,13 +45,13 @@ enum { DECODED_BLOCKS = 128 };
 static inline void accumulate4x4(const decoded_blocks *w, __m128 dx, const block_q8_0 *const y[4], int64_t i,
                                  __m256 acc[4][4]) {
     for (int t = 0; t < 4; t++) {
-        __m256i qy = _mm256_loadu_si256((const __m256i *)y[t][i].qs);
+        __m256i qy = unsigned_bytes(_mm256_loadu_si256((const __m256i *)y[t][i].qs));
         __m128 d4 = _mm_mul_ps(dx, _mm_set1_ps(half_to_float(y[t][i].d)));
         __m256 d8 = _mm256_set_m128(d4, d4);
         __m256 d[4] = {_mm256_shuffle_ps(d8, d8, 0x00), _mm256_shuffle_ps(d8, d8, 0x55),
                        _mm256_shuffle_ps(d8, d8, 0xAA), _mm256_shuffle_ps(d8, d8, 0xFF)};
         for (int r = 0; r < 4; r++) {
-            __m256i sum = _mm256_dpbusd_epi32(_mm256_setzero_si256(), w->magnitude[r], _mm256_sign_epi8(qy, w->value[r]));
+            __m256i sum = _mm256_dpbusd_epi32(w->offset[r], qy, w->value[r]);
             acc[t][r] = _mm256_fmadd_ps(d[r], _mm256_cvtepi32_ps(sum), acc[t][r]);
         }
     }
@@ -62,21 +70,21 @@ static void multiply_decoded8(int64_t blocks, const decoded_blocks *w, const __m
     for (int p = 0; p < 4; p++)
         for (int r = 0; r < 4; r++) acc[p][r] = _mm512_setzero_ps();
     for (int64_t i = 0; i < blocks; i++) {
-        __m512i magnitude[4];
+        __m512i value[4], offset[4];
         __m512 dx[4];
         for (int r = 0; r < 4; r++) {
-            magnitude[r] = _mm512_broadcast_i64x4(w[i].magnitude[r]);
+            value[r] = _mm512_broadcast_i64x4(w[i].value[r]);
+            offset[r] = _mm512_broadcast_i64x4(w[i].offset[r]);
             dx[r] = _mm512_set1_ps(scales[i][r]);
         }
         for (int p = 0; p < 4; p++) {
             const block_q8_0 *a = &y[2 * p][i], *b = &y[2 * p + 1][i];
-            const __m512i qy = _mm512_inserti64x4(_mm512_castsi256_si512(_mm256_loadu_si256((const __m256i *)a->qs)),
-                                                  _mm256_loadu_si256((const __m256i *)b->qs), 1);
+            const __m512i qy = _mm512_inserti64x4(_mm512_castsi256_si512(unsigned_bytes(_mm256_loadu_si256((const __m256i *)a->qs))),
+                                                  unsigned_bytes(_mm256_loadu_si256((const __m256i *)b->qs)), 1);
             const __m128 dy2 = _mm_cvtph_ps(_mm_cvtsi32_si128((int)((uint32_t)a->d | ((uint32_t)b->d << 16))));
             const __m512 dy = _mm512_permutexvar_ps(halves, _mm512_castps128_ps512(dy2));
             for (int r = 0; r < 4; r++) {
-                const __m512i signed_y = _mm512_mask_sub_epi8(qy, (__mmask64)w[i].negative[r], _mm512_setzero_si512(), qy);
-                const __m512i sum = _mm512_dpbusd_epi32(_mm512_setzero_si512(), magnitude[r], signed_y);
+                const __m512i sum = _mm512_dpbusd_epi32(offset[r], qy, value[r]);
                 acc[p][r] = _mm512_fmadd_ps(_mm512_mul_ps(dx[r], dy), _mm512_cvtepi32_ps(sum), acc[p][r]);
             }
         }
@@ -108,9 +116,8 @@ static void multiply_decoded(int64_t blocks, const decoded_blocks *w, const __m1
 
 static inline void set_block(decoded_blocks *w, int r, __m256i value) {
     w->value[r] = value;
-    w->magnitude[r] = _mm256_sign_epi8(value, value);
-    const uint64_t negative = (uint32_t)_mm256_movepi8_mask(value);
-    w->negative[r] = negative | negative << 32;
+    const __m256i lane_sums = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8(1), value);
+    w->offset[r] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(lane_sums, 7));
 }
 
 /* Decodes blocks [first, first + blocks) of the four rows; `decode` is a constant after
