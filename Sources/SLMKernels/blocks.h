@@ -177,19 +177,22 @@ typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const ac
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 /* Four weight rows against the activation rows 0..<count - count % 4 (rows
  * `activation_bytes` apart): out[t * out_stride + r] for weight row r, each output exactly
- * as slm_dot_fn gives. Only where the CPU has AVX-512 VL and VNNI. */
+ * as slm_dot_fn gives. */
 typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const uint8_t *activations,
                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
+void slm_avx2_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
-/* Sixteen weight rows (`row_bytes` apart) against the activation rows 0..<count - count % 4:
- * out[t * out_stride + r], each output exactly as the batch kernel it stands in for gives
- * (grouped Q4_K, tiled Q6_K). */
-typedef void (*slm_rows16_fn)(int64_t n, const uint8_t *weights, size_t row_bytes, const uint8_t *activations,
-                              size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
-/* The AVX-512 VNNI kernel for repacked Q4_K rows of n values, or NULL where none applies. */
-slm_rows16_fn slm_avx512vnni_repacked_q4_K(int64_t n);
-/* The same for Q6_K batches in the tiled arithmetic. */
-slm_rows16_fn slm_avx512vnni_tiled_q6_K(int64_t n);
+/* A kernel's fixed number of weight rows (eight for AVX2, sixteen for AVX-512; `row_bytes`
+ * apart) against the activation rows 0..<count - count % 4: out[t * out_stride + r], each
+ * output exactly as the batch kernel it stands in for gives (grouped Q4_K, tiled Q6_K). */
+typedef void (*slm_rows_fn)(int64_t n, const uint8_t *weights, size_t row_bytes, const uint8_t *activations,
+                            size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
+/* Those kernels for rows of n values, or NULL where none applies: repacked Q4_K ... */
+slm_rows_fn slm_avx2_repacked_q4_K(int64_t n);
+slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n);
+/* ... and Q6_K batches in the tiled arithmetic. */
+slm_rows_fn slm_avx2_tiled_q6_K(int64_t n);
+slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

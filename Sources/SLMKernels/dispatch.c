@@ -64,6 +64,7 @@ static void setup(void) {
     slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
     slm_avx2_grouped_dot4s(grouped_dot4s[SLM_PATH_AVX2]);
     slm_avx2_tiled_dot4s(tiled_dot4s[SLM_PATH_AVX2]);
+    slm_avx2_tiles(tiles[SLM_PATH_AVX2]);
     /* everything AVX2 has, plus the 4×4 tiles */
     availability[SLM_PATH_AVX512_VNNI] = availability[SLM_PATH_AVX2] && __builtin_cpu_supports("avx512f") &&
                                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
@@ -181,27 +182,32 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     const int64_t dot4_limit = repacked ? first_count : count;
     const uint8_t *row = weights;
     int64_t r = 0;
-    /* four weight rows against four activation rows where the path has a tile kernel;
+    /* four weight rows against the activation rows where the path has a tile kernel;
      * leftover rows go on below, one weight row at a time */
     slm_tile_fn tile = known && dot4 && dot4 == dot4s[path][weight_type] ? tiles[path][weight_type] : NULL;
-    /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time where the path has that
-     * kernel, for the activation rows it covers; the others as below */
-    slm_rows16_fn rows16 = NULL;
-    int64_t rows16_count = 0;
-    if (path == SLM_PATH_AVX512_VNNI && repacked) {
-        rows16 = slm_avx512vnni_repacked_q4_K(cols);
-        rows16_count = first_count;
-    } else if (path == SLM_PATH_AVX512_VNNI && weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
-        rows16 = slm_avx512vnni_tiled_q6_K(cols);
-        rows16_count = count - count % 4;
+    /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time on the AVX-512 path, then
+     * eight at a time on it and the AVX2 path, for the activation rows those kernels cover;
+     * the rest as below */
+    const int wide = path == SLM_PATH_AVX512_VNNI, vector = wide || path == SLM_PATH_AVX2;
+    slm_rows_fn rows16 = NULL, rows8 = NULL;
+    int64_t covered = 0;
+    if (vector && repacked) {
+        rows16 = wide ? slm_avx512vnni_repacked_q4_K(cols) : NULL;
+        rows8 = slm_avx2_repacked_q4_K(cols);
+        covered = first_count;
+    } else if (vector && weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
+        rows16 = wide ? slm_avx512vnni_tiled_q6_K(cols) : NULL;
+        rows8 = slm_avx2_tiled_q6_K(cols);
+        covered = count - count % 4;
     }
-    if (rows16 && rows16_count >= 4) {
-        for (; r + 16 <= rows; r += 16, row += 16 * row_bytes) {
-            rows16(cols, row, row_bytes, activations, activation_bytes, rows16_count, out + r, out_stride);
-            const uint8_t *activation = (const uint8_t *)activations + rows16_count * activation_bytes;
-            for (int64_t t = rows16_count; t < count; t++, activation += activation_bytes) {
+    for (int width = 16; covered >= 4 && width >= 8; width /= 2) {
+        slm_rows_fn kernel = width == 16 ? rows16 : rows8;
+        for (; kernel && r + width <= rows; r += width, row += width * row_bytes) {
+            kernel(cols, row, row_bytes, activations, activation_bytes, covered, out + r, out_stride);
+            const uint8_t *activation = (const uint8_t *)activations + covered * activation_bytes;
+            for (int64_t t = covered; t < count; t++, activation += activation_bytes) {
                 slm_dot_fn f = t < first_count ? first_rows : last_rows;
-                for (int q = 0; q < 16; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
+                for (int q = 0; q < width; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
             }
         }
     }

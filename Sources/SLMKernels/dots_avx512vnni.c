@@ -22,6 +22,7 @@
 #endif
 
 #include "avx2_blocks.h"
+#include "kquant_rearrange.h"
 
 static inline __m128 scales4(slm_half a, slm_half b, slm_half c, slm_half d) {
     return _mm_cvtph_ps(_mm_setr_epi16((short)a, (short)b, (short)c, (short)d, 0, 0, 0, 0));
@@ -177,111 +178,42 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
 }
 
 /* ---- K-quant batches, sixteen weight rows at a time ----
- * The rows are rearranged once per call so that a 512-bit vector holds four consecutive
+ * With the rows rearranged (kquant_rearrange.h), a 512-bit vector holds four consecutive
  * weights of each of sixteen rows; one dpbusd against four activation bytes (broadcast)
  * then adds to every row's sum at once, with no horizontal sums. Lane r is row r
  * throughout, and each row takes the float steps of the kernel it stands in for. */
 
-/* Longest rows rearranged on the stack; longer ones use the one-row-at-a-time kernels. */
-enum { REARRANGED_MAX = 4096, ROWS = 16 };
-
-/* Lane r of column k is element k of rows[r]: an 8×8 transpose of 32-bit values. */
-static inline void transpose8(__m256i rows[8]) {
-    __m256i a[8], b[8];
-    for (int i = 0; i < 4; i++) {
-        a[2 * i] = _mm256_unpacklo_epi32(rows[2 * i], rows[2 * i + 1]);
-        a[2 * i + 1] = _mm256_unpackhi_epi32(rows[2 * i], rows[2 * i + 1]);
-    }
-    for (int i = 0; i < 2; i++) {
-        b[4 * i + 0] = _mm256_unpacklo_epi64(a[4 * i + 0], a[4 * i + 2]);
-        b[4 * i + 1] = _mm256_unpackhi_epi64(a[4 * i + 0], a[4 * i + 2]);
-        b[4 * i + 2] = _mm256_unpacklo_epi64(a[4 * i + 1], a[4 * i + 3]);
-        b[4 * i + 3] = _mm256_unpackhi_epi64(a[4 * i + 1], a[4 * i + 3]);
-    }
-    for (int i = 0; i < 4; i++) {
-        rows[i] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x20);
-        rows[i + 4] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x31);
-    }
-}
-
-/* 32 values of each of sixteen rows -> eight vectors of four values per row. */
-static inline void interleave16(__m256i rows[ROWS], __m512i out[8]) {
-    transpose8(rows);
-    transpose8(rows + 8);
-    for (int k = 0; k < 8; k++) out[k] = _mm512_inserti64x4(_mm512_castsi256_si512(rows[k]), rows[8 + k], 1);
-}
-
-static inline __m512i load16(const int32_t values[ROWS]) { return _mm512_loadu_si512(values); }
-
-/* Sixteen rows' sums over 32 activation values (eight chunks of four). */
-static inline __m512i sums32(const __m512i weights[8], const int8_t *y) {
+/* Sixteen rows' sums over 4 * chunks activation values. */
+static inline __m512i row_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], int chunks, const uint8_t *y) {
     __m512i sum = _mm512_setzero_si512();
-    for (int k = 0; k < 8; k++) sum = _mm512_dpbusd_epi32(sum, weights[k], _mm512_set1_epi32((int)slm_load_u32((const uint8_t *)y + 4 * k)));
+    for (int k = 0; k < chunks; k++)
+        sum = _mm512_dpbusd_epi32(sum, _mm512_loadu_si512(weights[k]), _mm512_set1_epi32((int)slm_load_u32(y + 4 * k)));
     return sum;
 }
 
 /* Repacked Q4_K (the grouped arithmetic): one fused multiply-add per 64 values, minimums
  * apart. */
-typedef struct {
-    __m512i weights[8][8];   /* [32-value sub-block][4-value chunk] */
-    __m512i scales[8];       /* [sub-block]: lane r is row r's 6-bit scale */
-    __m512i min_pairs[4];    /* [pair of sub-blocks]: row r's two mins as int16 halves */
-    __m512 d;
-    __m512 dmin;
-} q4_K_x16;
-
-static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_x16 *packed) {
-    const __m256i mask4 = _mm256_set1_epi8(0x0F);
-    for (int64_t i = 0; i < blocks; i++) {
-        float d[ROWS], dmin[ROWS];
-        int32_t scales[8][ROWS], min_pairs[4][ROWS];
-        __m256i low[4][ROWS], high[4][ROWS];
-        for (int r = 0; r < ROWS; r++) {
-            const block_q4_K *x = (const block_q4_K *)(w + r * row_bytes) + i;
-            uint8_t sc[8], mn[8];
-            slm_unpack_scale_min_k4(x->scales, sc, mn);
-            for (int sb = 0; sb < 8; sb++) scales[sb][r] = sc[sb];
-            for (int j = 0; j < 4; j++) min_pairs[j][r] = (int32_t)((uint32_t)mn[2 * j] | ((uint32_t)mn[2 * j + 1] << 16));
-            d[r] = half_to_float(x->d);
-            dmin[r] = half_to_float(x->dmin);
-            for (int j = 0; j < 4; j++) {
-                __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
-                low[j][r] = _mm256_and_si256(q4, mask4);
-                high[j][r] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
-            }
-        }
-        for (int j = 0; j < 4; j++) {
-            interleave16(low[j], packed[i].weights[2 * j]);
-            interleave16(high[j], packed[i].weights[2 * j + 1]);
-            packed[i].min_pairs[j] = load16(min_pairs[j]);
-        }
-        for (int sb = 0; sb < 8; sb++) packed[i].scales[sb] = load16(scales[sb]);
-        packed[i].d = _mm512_loadu_ps(d);
-        packed[i].dmin = _mm512_loadu_ps(dmin);
-    }
-}
-
 static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                                 size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q4_K_x16 packed[REARRANGED_MAX / SLM_QK_K];
-    rearrange_q4_K(w, row_bytes, blocks, packed);
+    q4_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    rearrange_q4_K(w, row_bytes, blocks, 16, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4], acc_min[4];
         for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
-            const q4_K_x16 *x = &packed[i];
+            const q4_K_rows *x = &packed[i];
+            const __m512 dx = _mm512_loadu_ps(x->d), dminx = _mm512_loadu_ps(x->dmin);
             for (int t = 0; t < 4; t++) {
                 const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
                 const __m512 dy = _mm512_set1_ps(y->d);
-                const __m512 d = _mm512_mul_ps(x->d, dy), dmin = _mm512_mul_ps(x->dmin, dy);
+                const __m512 d = _mm512_mul_ps(dx, dy), dmin = _mm512_mul_ps(dminx, dy);
                 for (int j = 0; j < 4; j++) {
-                    __m512i sums = _mm512_add_epi32(_mm512_mullo_epi32(sums32(x->weights[2 * j], y->qs + 64 * j), x->scales[2 * j]),
-                                                    _mm512_mullo_epi32(sums32(x->weights[2 * j + 1], y->qs + 64 * j + 32),
-                                                                       x->scales[2 * j + 1]));
-                    const int16_t *bs = y->bsums + 4 * j;
-                    const uint32_t pair = (uint16_t)(int16_t)(bs[0] + bs[1]) | ((uint32_t)(uint16_t)(int16_t)(bs[2] + bs[3]) << 16);
-                    __m512i mins = _mm512_madd_epi16(x->min_pairs[j], _mm512_set1_epi32((int)pair));
+                    const uint8_t *q8 = (const uint8_t *)y->qs + 64 * j;
+                    __m512i sums = _mm512_add_epi32(
+                        _mm512_mullo_epi32(row_sums(x->weights[2 * j], 8, q8), _mm512_loadu_si512(x->scales[2 * j])),
+                        _mm512_mullo_epi32(row_sums(x->weights[2 * j + 1], 8, q8 + 32), _mm512_loadu_si512(x->scales[2 * j + 1])));
+                    __m512i mins = _mm512_madd_epi16(_mm512_loadu_si512(x->min_pairs[j]), _mm512_set1_epi32((int)kq_min_pair(y, j)));
                     acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), d, acc[t]);
                     acc_min[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), dmin, acc_min[t]);
                 }
@@ -294,77 +226,30 @@ static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, c
 /* Q6_K in the tiled arithmetic: per super-block the exact integer sum of (q - 32) * y *
  * scale, then one product with the row scale and a fused multiply-add with the
  * activation scale. */
-typedef struct {
-    __m512i weights[8][8];   /* [32-value quarter][4-value chunk] */
-    __m512i scales[16];      /* [16-value group]: lane r is row r's signed scale */
-    __m512i scale_pairs[8];  /* groups 2k and 2k+1 as int16 halves, for the bias */
-    __m512 d;
-} q6_K_x16;
-
-static void rearrange_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q6_K_x16 *packed) {
-    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
-    for (int64_t i = 0; i < blocks; i++) {
-        float d[ROWS];
-        int32_t scales[16][ROWS], pairs[8][ROWS];
-        __m256i quarters[8][ROWS];
-        for (int r = 0; r < ROWS; r++) {
-            const block_q6_K *x = (const block_q6_K *)(w + r * row_bytes) + i;
-            for (int g = 0; g < 16; g++) scales[g][r] = x->scales[g];
-            for (int k = 0; k < 8; k++)
-                pairs[k][r] = (int32_t)((uint32_t)(uint16_t)x->scales[2 * k] | ((uint32_t)(uint16_t)x->scales[2 * k + 1] << 16));
-            d[r] = half_to_float(x->d);
-            for (int half = 0; half < 2; half++) {
-                __m256i l0 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half));
-                __m256i l1 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half + 32));
-                __m256i hb = _mm256_loadu_si256((const __m256i *)(x->qh + 32 * half));
-                quarters[4 * half + 0][r] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
-                quarters[4 * half + 1][r] = _mm256_or_si256(_mm256_and_si256(l1, mask4),
-                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
-                quarters[4 * half + 2][r] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
-                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
-                quarters[4 * half + 3][r] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
-                                                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
-            }
-        }
-        for (int k = 0; k < 8; k++) {
-            interleave16(quarters[k], packed[i].weights[k]);
-            packed[i].scale_pairs[k] = load16(pairs[k]);
-        }
-        for (int g = 0; g < 16; g++) packed[i].scales[g] = load16(scales[g]);
-        packed[i].d = _mm512_loadu_ps(d);
-    }
-}
-
-/* Sixteen rows' sums over 16 activation values (four chunks of four). */
-static inline __m512i sums16(const __m512i weights[4], const uint8_t *y) {
-    __m512i sum = _mm512_setzero_si512();
-    for (int c = 0; c < 4; c++) sum = _mm512_dpbusd_epi32(sum, weights[c], _mm512_set1_epi32((int)slm_load_u32(y + 4 * c)));
-    return sum;
-}
-
 static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q6_K_x16 packed[REARRANGED_MAX / SLM_QK_K];
-    rearrange_q6_K(w, row_bytes, blocks, packed);
+    q6_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    rearrange_q6_K(w, row_bytes, blocks, 16, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4];
         for (int t = 0; t < 4; t++) acc[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
-            const q6_K_x16 *x = &packed[i];
+            const q6_K_rows *x = &packed[i];
+            const __m512 dx = _mm512_loadu_ps(x->d);
             for (int t = 0; t < 4; t++) {
                 const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
                 __m512i sums = _mm512_setzero_si512(), bias = _mm512_setzero_si512();
                 for (int k = 0; k < 8; k++) {
                     const uint8_t *q8 = (const uint8_t *)y->qs + 32 * k;
-                    sums = _mm512_add_epi32(sums, _mm512_add_epi32(_mm512_mullo_epi32(sums16(x->weights[k], q8), x->scales[2 * k]),
-                                                                   _mm512_mullo_epi32(sums16(x->weights[k] + 4, q8 + 16),
-                                                                                      x->scales[2 * k + 1])));
-                    const uint32_t pair = (uint16_t)y->bsums[2 * k] | ((uint32_t)(uint16_t)y->bsums[2 * k + 1] << 16);
-                    bias = _mm512_add_epi32(bias, _mm512_madd_epi16(x->scale_pairs[k], _mm512_set1_epi32((int)pair)));
+                    sums = _mm512_add_epi32(sums, _mm512_add_epi32(
+                        _mm512_mullo_epi32(row_sums(x->weights[k], 4, q8), _mm512_loadu_si512(x->scales[2 * k])),
+                        _mm512_mullo_epi32(row_sums(x->weights[k] + 4, 4, q8 + 16), _mm512_loadu_si512(x->scales[2 * k + 1]))));
+                    bias = _mm512_add_epi32(bias, _mm512_madd_epi16(_mm512_loadu_si512(x->scale_pairs[k]),
+                                                                    _mm512_set1_epi32((int)kq_bsum_pair(y, k))));
                 }
                 const __m512i s1 = _mm512_sub_epi32(sums, _mm512_slli_epi32(bias, 5));
-                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(x->d, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y->d), acc[t]);
+                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dx, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y->d), acc[t]);
             }
         }
         for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
@@ -382,12 +267,12 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }
 
-slm_rows16_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= REARRANGED_MAX ? rows16_q4_K_grouped : NULL; }
+slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows16_q4_K_grouped : NULL; }
 
-slm_rows16_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= REARRANGED_MAX ? rows16_q6_K_tiled : NULL; }
+slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows16_q6_K_tiled : NULL; }
 
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
-slm_rows16_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
-slm_rows16_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
+slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
+slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
 #endif

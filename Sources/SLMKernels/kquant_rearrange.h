@@ -1,0 +1,120 @@
+/* K-quant weight rows rearranged for the batch kernels, shared by the AVX2 (eight rows)
+ * and AVX-512 (sixteen rows) versions. Included inside each file's target region.
+ *
+ * Per super-block, a "chunk" holds four consecutive values of every row side by side
+ * (row r at bytes 4r..4r+3), so one vector load gives lane r row r's four values and one
+ * multiply-add against four broadcast activation bytes adds to every row at once. Scales
+ * and minimums are laid out the same way, one int32 (or two int16) per row. */
+#ifndef SLM_KQUANT_REARRANGE_H
+#define SLM_KQUANT_REARRANGE_H
+
+/* Longest rows rearranged (on the stack); longer ones use the one-row-at-a-time kernels. */
+enum { KQ_REARRANGED_MAX = 4096, KQ_MAX_ROWS = 16 };
+
+typedef struct {
+    uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value sub-block][chunk] */
+    int32_t scales[8][KQ_MAX_ROWS];           /* 6-bit scale per sub-block */
+    int32_t min_pairs[4][KQ_MAX_ROWS];        /* mins of sub-blocks 2j and 2j+1 as int16 halves */
+    float d[KQ_MAX_ROWS], dmin[KQ_MAX_ROWS];
+} q4_K_rows;
+
+typedef struct {
+    uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value quarter][chunk], values 0..63 */
+    int32_t scales[16][KQ_MAX_ROWS];          /* signed scale per 16 values */
+    int32_t scale_pairs[8][KQ_MAX_ROWS];      /* scales 2k and 2k+1 as int16 halves */
+    float d[KQ_MAX_ROWS];
+} q6_K_rows;
+
+/* Lane r of column k is element k of rows[r]: an 8×8 transpose of 32-bit values. */
+static inline void kq_transpose8(__m256i rows[8]) {
+    __m256i a[8], b[8];
+    for (int i = 0; i < 4; i++) {
+        a[2 * i] = _mm256_unpacklo_epi32(rows[2 * i], rows[2 * i + 1]);
+        a[2 * i + 1] = _mm256_unpackhi_epi32(rows[2 * i], rows[2 * i + 1]);
+    }
+    for (int i = 0; i < 2; i++) {
+        b[4 * i + 0] = _mm256_unpacklo_epi64(a[4 * i + 0], a[4 * i + 2]);
+        b[4 * i + 1] = _mm256_unpackhi_epi64(a[4 * i + 0], a[4 * i + 2]);
+        b[4 * i + 2] = _mm256_unpacklo_epi64(a[4 * i + 1], a[4 * i + 3]);
+        b[4 * i + 3] = _mm256_unpackhi_epi64(a[4 * i + 1], a[4 * i + 3]);
+    }
+    for (int i = 0; i < 4; i++) {
+        rows[i] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x20);
+        rows[i + 4] = _mm256_permute2x128_si256(b[i], b[i + 4], 0x31);
+    }
+}
+
+/* 32 values of each of eight rows (rows 8*group ...) into the eight chunks of a part. */
+static inline void kq_place8(__m256i values[8], uint8_t chunks[8][KQ_MAX_ROWS * 4], int group) {
+    kq_transpose8(values);
+    for (int k = 0; k < 8; k++) _mm256_storeu_si256((__m256i *)(chunks[k] + 32 * group), values[k]);
+}
+
+static inline uint32_t kq_pack16(int a, int b) { return (uint32_t)(uint16_t)(int16_t)a | ((uint32_t)(uint16_t)(int16_t)b << 16); }
+
+/* An activation block's sums over values 64j..64j+31 and 64j+32..64j+63 as int16 halves. */
+static inline uint32_t kq_min_pair(const block_q8_K *y, int j) {
+    const int16_t *bs = y->bsums + 4 * j;
+    return kq_pack16(bs[0] + bs[1], bs[2] + bs[3]);
+}
+
+/* Its sums over 16-value groups 2k and 2k+1 as int16 halves. */
+static inline uint32_t kq_bsum_pair(const block_q8_K *y, int k) { return kq_pack16(y->bsums[2 * k], y->bsums[2 * k + 1]); }
+
+static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q4_K_rows *out) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    for (int64_t i = 0; i < blocks; i++) {
+        for (int group = 0; group < rows / 8; group++) {
+            __m256i low[4][8], high[4][8];
+            for (int k = 0; k < 8; k++) {
+                const int r = 8 * group + k;
+                const block_q4_K *x = (const block_q4_K *)(w + r * row_bytes) + i;
+                uint8_t sc[8], mn[8];
+                slm_unpack_scale_min_k4(x->scales, sc, mn);
+                for (int sb = 0; sb < 8; sb++) out[i].scales[sb][r] = sc[sb];
+                for (int j = 0; j < 4; j++) out[i].min_pairs[j][r] = (int32_t)kq_pack16(mn[2 * j], mn[2 * j + 1]);
+                out[i].d[r] = half_to_float(x->d);
+                out[i].dmin[r] = half_to_float(x->dmin);
+                for (int j = 0; j < 4; j++) {
+                    __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
+                    low[j][k] = _mm256_and_si256(q4, mask4);
+                    high[j][k] = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+                }
+            }
+            for (int j = 0; j < 4; j++) {
+                kq_place8(low[j], out[i].weights[2 * j], group);
+                kq_place8(high[j], out[i].weights[2 * j + 1], group);
+            }
+        }
+    }
+}
+
+static void rearrange_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q6_K_rows *out) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    for (int64_t i = 0; i < blocks; i++) {
+        for (int group = 0; group < rows / 8; group++) {
+            __m256i quarters[8][8];
+            for (int k = 0; k < 8; k++) {
+                const int r = 8 * group + k;
+                const block_q6_K *x = (const block_q6_K *)(w + r * row_bytes) + i;
+                for (int g = 0; g < 16; g++) out[i].scales[g][r] = x->scales[g];
+                for (int q = 0; q < 8; q++) out[i].scale_pairs[q][r] = (int32_t)kq_pack16(x->scales[2 * q], x->scales[2 * q + 1]);
+                out[i].d[r] = half_to_float(x->d);
+                for (int half = 0; half < 2; half++) {
+                    const __m256i l0 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half));
+                    const __m256i l1 = _mm256_loadu_si256((const __m256i *)(x->ql + 64 * half + 32));
+                    const __m256i hb = _mm256_loadu_si256((const __m256i *)(x->qh + 32 * half));
+                    for (int part = 0; part < 4; part++) {
+                        const __m256i low = part % 2 == 0 ? l0 : l1;
+                        const __m256i nibbles = _mm256_and_si256(part < 2 ? low : _mm256_srli_epi16(low, 4), mask4);
+                        const __m256i top = _mm256_and_si256(_mm256_srli_epi16(hb, 2 * part), mask2);
+                        quarters[4 * half + part][k] = _mm256_or_si256(nibbles, _mm256_slli_epi16(top, 4));
+                    }
+                }
+            }
+            for (int q = 0; q < 8; q++) kq_place8(quarters[q], out[i].weights[q], group);
+        }
+    }
+}
+
+#endif

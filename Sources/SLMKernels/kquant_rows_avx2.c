@@ -1,0 +1,113 @@
+/* K-quant batches for AVX2 CPUs, eight weight rows at a time: with the rows rearranged
+ * (kquant_rearrange.h) a 256-bit vector holds four values of each of eight rows, and
+ * maddubs against four broadcast activation bytes adds to every row at once; lane r is
+ * row r throughout. Each row takes the float steps of the kernel it stands in for
+ * (grouped Q4_K, tiled Q6_K), with exact integer sums, so outputs are identical. */
+#include "blocks.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+#if defined(__clang__)
+#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
+#else
+#pragma GCC push_options
+#pragma GCC target("avx2,fma,f16c")
+#endif
+
+#include "avx2_blocks.h"
+#include "kquant_rearrange.h"
+
+/* Eight rows' int16 sums over 4 * chunks activation values; callers keep them below 2^15. */
+static inline __m256i row_sums16(const uint8_t weights[][KQ_MAX_ROWS * 4], int chunks, const uint8_t *y) {
+    __m256i sum = _mm256_setzero_si256();
+    for (int k = 0; k < chunks; k++)
+        sum = _mm256_add_epi16(sum, _mm256_maddubs_epi16(_mm256_loadu_si256((const __m256i *)weights[k]),
+                                                         _mm256_set1_epi32((int)slm_load_u32(y + 4 * k))));
+    return sum;
+}
+
+static inline __m256i widen(__m256i sums16) { return _mm256_madd_epi16(sums16, _mm256_set1_epi16(1)); }
+
+static inline __m256i load8(const int32_t values[KQ_MAX_ROWS]) { return _mm256_loadu_si256((const __m256i *)values); }
+
+/* 4-bit values times bytes: eight chunks stay below 8 * 2 * 15 * 127 < 2^15. */
+static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q4_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    rearrange_q4_K(w, row_bytes, blocks, 8, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4], acc_min[4];
+        for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q4_K_rows *x = &packed[i];
+            const __m256 dx = _mm256_loadu_ps(x->d), dminx = _mm256_loadu_ps(x->dmin);
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                const __m256 dy = _mm256_set1_ps(y->d);
+                const __m256 d = _mm256_mul_ps(dx, dy), dmin = _mm256_mul_ps(dminx, dy);
+                for (int j = 0; j < 4; j++) {
+                    const uint8_t *q8 = (const uint8_t *)y->qs + 64 * j;
+                    __m256i sums = _mm256_add_epi32(
+                        _mm256_mullo_epi32(widen(row_sums16(x->weights[2 * j], 8, q8)), load8(x->scales[2 * j])),
+                        _mm256_mullo_epi32(widen(row_sums16(x->weights[2 * j + 1], 8, q8 + 32)), load8(x->scales[2 * j + 1])));
+                    __m256i mins = _mm256_madd_epi16(load8(x->min_pairs[j]), _mm256_set1_epi32((int)kq_min_pair(y, j)));
+                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), d, acc[t]);
+                    acc_min[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins), dmin, acc_min[t]);
+                }
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, _mm256_sub_ps(acc[t], acc_min[t]));
+    }
+}
+
+/* 6-bit values times bytes: two chunks stay below 2 * 2 * 63 * 127 < 2^15, so each
+ * 16-value group is two int16 sums widened and added. */
+static inline __m256i group_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], const uint8_t *y) {
+    return _mm256_add_epi32(widen(row_sums16(weights, 2, y)), widen(row_sums16(weights + 2, 2, y + 8)));
+}
+
+static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q6_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    rearrange_q6_K(w, row_bytes, blocks, 8, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q6_K_rows *x = &packed[i];
+            const __m256 dx = _mm256_loadu_ps(x->d);
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                __m256i sums = _mm256_setzero_si256(), bias = _mm256_setzero_si256();
+                for (int k = 0; k < 8; k++) {
+                    const uint8_t *q8 = (const uint8_t *)y->qs + 32 * k;
+                    sums = _mm256_add_epi32(sums, _mm256_add_epi32(
+                        _mm256_mullo_epi32(group_sums(x->weights[k], q8), load8(x->scales[2 * k])),
+                        _mm256_mullo_epi32(group_sums(x->weights[k] + 4, q8 + 16), load8(x->scales[2 * k + 1]))));
+                    bias = _mm256_add_epi32(bias, _mm256_madd_epi16(load8(x->scale_pairs[k]), _mm256_set1_epi32((int)kq_bsum_pair(y, k))));
+                }
+                const __m256i s1 = _mm256_sub_epi32(sums, _mm256_slli_epi32(bias, 5));
+                acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(dx, _mm256_cvtepi32_ps(s1)), _mm256_set1_ps(y->d), acc[t]);
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
+#if defined(__clang__)
+#pragma clang attribute pop
+#else
+#pragma GCC pop_options
+#endif
+
+slm_rows_fn slm_avx2_repacked_q4_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows8_q4_K_grouped : NULL; }
+
+slm_rows_fn slm_avx2_tiled_q6_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows8_q6_K_tiled : NULL; }
+
+#else
+slm_rows_fn slm_avx2_repacked_q4_K(int64_t n) { (void)n; return NULL; }
+slm_rows_fn slm_avx2_tiled_q6_K(int64_t n) { (void)n; return NULL; }
+#endif
