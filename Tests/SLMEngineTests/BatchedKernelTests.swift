@@ -56,16 +56,27 @@ struct BatchedKernelTests {
         return out
     }
 
-    @Test("four-row kernels equal single-row dot products exactly", arguments: [QuantType.q5_0, .q8_0])
+    @Test("tiles equal single-row dot products exactly, whatever the batch size", arguments: [QuantType.q5_0, .q8_0])
     func fourRows(type: QuantType) throws {
+        let (weights, activations, rowBytes, activationBytes) = try Self.inputs(type)
         for path in KernelPath.available {
-            let batched = try Self.product(type, path: path, count: Self.count, batchRows: Self.count, matrixRows: Self.rows)
-            var single: [Float] = []
-            for row in 0..<Self.count {
-                let one = try Self.product(type, path: path, count: row + 1, batchRows: 1, matrixRows: Self.rows)
-                single += one[(row * Self.rows)..<((row + 1) * Self.rows)]
+            var dots: [Float] = []
+            for t in 0..<Self.count {
+                for r in 0..<Self.rows {
+                    dots.append(weights.withUnsafeBytes { w in
+                        activations.withUnsafeBytes { a in
+                            slm_vec_dot_on_path(path.rawValue, Int32(type.rawValue), Int64(Self.columns),
+                                                w.baseAddress! + r * rowBytes, a.baseAddress! + t * activationBytes)
+                        }
+                    })
+                }
             }
-            #expect(batched == single, "\(type.name) on \(path)")
+            let batched = try Self.product(type, path: path, count: Self.count, batchRows: Self.count, matrixRows: Self.rows)
+            #expect(batched == dots, "\(type.name) on \(path)")
+            for count in 1...3 {
+                let small = try Self.product(type, path: path, count: count, batchRows: count, matrixRows: Self.rows)
+                #expect(Array(small) == Array(dots.prefix(count * Self.rows)), "\(type.name) on \(path), \(count) rows")
+            }
         }
     }
 
