@@ -1,8 +1,11 @@
 /* A persistent pool of worker threads for the forward pass. A decode step runs a few
  * hundred short parallel regions; waking sleeping threads for each costs more than the
  * work, so workers spin for a short while between regions and only then sleep (an idle
- * program uses no CPU). One region runs at a time; the caller is worker 0. */
+ * program uses no CPU). Spinning threads yield the CPU every few microseconds, so with
+ * more threads than cores the one that has work gets a core instead of waiting out a
+ * scheduler time slice. One region runs at a time; the caller is worker 0. */
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <time.h>
 #include "blocks.h"
@@ -16,7 +19,13 @@
 #define SLM_PAUSE() ((void)0)
 #endif
 
-enum { MAX_WORKERS = 64, SPIN_NANOSECONDS = 2000000 };
+enum { MAX_WORKERS = 64, SPIN_NANOSECONDS = 2000000, PAUSES_PER_YIELD = 256 };
+
+/* One step of a spin-wait: a pause, and now and then a yield to any waiting thread. */
+static inline void spin_step(unsigned *spins) {
+    SLM_PAUSE();
+    if (++*spins % PAUSES_PER_YIELD == 0) sched_yield();
+}
 
 static pthread_mutex_t region_lock = PTHREAD_MUTEX_INITIALIZER;  /* one region at a time */
 static pthread_mutex_t sleep_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -44,8 +53,8 @@ static void *helper_main(void *argument) {
         uint64_t spin_start = now_nanoseconds();
         unsigned spins = 0;
         while (atomic_load_explicit(&generation, memory_order_acquire) == seen) {
-            SLM_PAUSE();
-            if (++spins % 1024 == 0 && now_nanoseconds() - spin_start > SPIN_NANOSECONDS) {
+            spin_step(&spins);
+            if (spins % 1024 == 0 && now_nanoseconds() - spin_start > SPIN_NANOSECONDS) {
                 pthread_mutex_lock(&sleep_lock);
                 atomic_fetch_add(&sleepers, 1);
                 while (atomic_load_explicit(&generation, memory_order_acquire) == seen)
@@ -85,6 +94,7 @@ void slm_parallel_run(int workers, slm_parallel_fn fn, void *context) {
     if (atomic_load(&sleepers) > 0) pthread_cond_broadcast(&wake);
     pthread_mutex_unlock(&sleep_lock);
     fn(context, 0);
-    while (atomic_load_explicit(&remaining, memory_order_acquire) > 0) SLM_PAUSE();
+    unsigned spins = 0;
+    while (atomic_load_explicit(&remaining, memory_order_acquire) > 0) spin_step(&spins);
     pthread_mutex_unlock(&region_lock);
 }
