@@ -182,7 +182,7 @@ typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const uint8
                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
 void slm_avx2_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
-/* A kernel's fixed number of weight rows (eight for AVX2, sixteen for AVX-512; `row_bytes`
+/* A kernel's fixed number of weight rows (eight for AVX2 and NEON, sixteen for AVX-512; `row_bytes`
  * apart) against the activation rows 0..<count - count % 4: out[t * out_stride + r], each
  * output exactly as the batch kernel it stands in for gives (grouped Q4_K, tiled Q6_K). */
 typedef void (*slm_rows_fn)(int64_t n, const uint8_t *weights, size_t row_bytes, const uint8_t *activations,
@@ -193,6 +193,9 @@ slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n);
 /* ... and Q6_K batches in the tiled arithmetic. */
 slm_rows_fn slm_avx2_tiled_q6_K(int64_t n);
 slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n);
+/* The arm64 dotprod kernels (eight rows). */
+slm_rows_fn slm_neon_dotprod_repacked_q4_K(int64_t n);
+slm_rows_fn slm_neon_dotprod_tiled_q6_K(int64_t n);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

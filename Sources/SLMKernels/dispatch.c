@@ -186,18 +186,19 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
      * leftover rows go on below, one weight row at a time */
     slm_tile_fn tile = known && dot4 && dot4 == dot4s[path][weight_type] ? tiles[path][weight_type] : NULL;
     /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time on the AVX-512 path, then
-     * eight at a time on it and the AVX2 path, for the activation rows those kernels cover;
-     * the rest as below */
-    const int wide = path == SLM_PATH_AVX512_VNNI, vector = wide || path == SLM_PATH_AVX2;
+     * eight at a time on it, the AVX2 and the NEON dotprod paths, for the activation rows
+     * those kernels cover; the rest as below */
+    const int wide = path == SLM_PATH_AVX512_VNNI, x86 = wide || path == SLM_PATH_AVX2;
+    const int arm = path == SLM_PATH_NEON_DOTPROD;
     slm_rows_fn rows16 = NULL, rows8 = NULL;
     int64_t covered = 0;
-    if (vector && repacked) {
+    if (repacked) {
         rows16 = wide ? slm_avx512vnni_repacked_q4_K(cols) : NULL;
-        rows8 = slm_avx2_repacked_q4_K(cols);
+        rows8 = x86 ? slm_avx2_repacked_q4_K(cols) : arm ? slm_neon_dotprod_repacked_q4_K(cols) : NULL;
         covered = first_count;
-    } else if (vector && weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
+    } else if (weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
         rows16 = wide ? slm_avx512vnni_tiled_q6_K(cols) : NULL;
-        rows8 = slm_avx2_tiled_q6_K(cols);
+        rows8 = x86 ? slm_avx2_tiled_q6_K(cols) : arm ? slm_neon_dotprod_tiled_q6_K(cols) : NULL;
         covered = count - count % 4;
     }
     for (int width = 16; covered >= 4 && width >= 8; width /= 2) {

@@ -1,29 +1,10 @@
-/* K-quant weight rows rearranged for the batch kernels, shared by the AVX2 (eight rows)
- * and AVX-512 (sixteen rows) versions. Included inside each file's target region.
- *
- * Per super-block, a "chunk" holds four consecutive values of every row side by side
- * (row r at bytes 4r..4r+3), so one vector load gives lane r row r's four values and one
- * multiply-add against four broadcast activation bytes adds to every row at once. Scales
- * and minimums are laid out the same way, one int32 (or two int16) per row. */
+/* The AVX2 rearrangement of K-quant rows into the layout of kquant_rows.h, shared by the
+ * AVX2 (eight rows) and AVX-512 (sixteen rows) kernels. Included inside each file's
+ * target region. */
 #ifndef SLM_KQUANT_REARRANGE_H
 #define SLM_KQUANT_REARRANGE_H
 
-/* Longest rows rearranged (on the stack); longer ones use the one-row-at-a-time kernels. */
-enum { KQ_REARRANGED_MAX = 4096, KQ_MAX_ROWS = 16 };
-
-typedef struct {
-    uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value sub-block][chunk] */
-    int32_t scales[8][KQ_MAX_ROWS];           /* 6-bit scale per sub-block */
-    int32_t min_pairs[4][KQ_MAX_ROWS];        /* mins of sub-blocks 2j and 2j+1 as int16 halves */
-    float d[KQ_MAX_ROWS], dmin[KQ_MAX_ROWS];
-} q4_K_rows;
-
-typedef struct {
-    uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value quarter][chunk], values 0..63 */
-    int32_t scales[16][KQ_MAX_ROWS];          /* signed scale per 16 values */
-    int32_t scale_pairs[8][KQ_MAX_ROWS];      /* scales 2k and 2k+1 as int16 halves */
-    float d[KQ_MAX_ROWS];
-} q6_K_rows;
+#include "kquant_rows.h"
 
 /* Lane r of column k is element k of rows[r]: an 8×8 transpose of 32-bit values. */
 static inline void kq_transpose8(__m256i rows[8]) {
@@ -49,17 +30,6 @@ static inline void kq_place8(__m256i values[8], uint8_t chunks[8][KQ_MAX_ROWS * 
     kq_transpose8(values);
     for (int k = 0; k < 8; k++) _mm256_storeu_si256((__m256i *)(chunks[k] + 32 * group), values[k]);
 }
-
-static inline uint32_t kq_pack16(int a, int b) { return (uint32_t)(uint16_t)(int16_t)a | ((uint32_t)(uint16_t)(int16_t)b << 16); }
-
-/* An activation block's sums over values 64j..64j+31 and 64j+32..64j+63 as int16 halves. */
-static inline uint32_t kq_min_pair(const block_q8_K *y, int j) {
-    const int16_t *bs = y->bsums + 4 * j;
-    return kq_pack16(bs[0] + bs[1], bs[2] + bs[3]);
-}
-
-/* Its sums over 16-value groups 2k and 2k+1 as int16 halves. */
-static inline uint32_t kq_bsum_pair(const block_q8_K *y, int k) { return kq_pack16(y->bsums[2 * k], y->bsums[2 * k + 1]); }
 
 static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q4_K_rows *out) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F);
