@@ -81,6 +81,8 @@ static void setup(void) {
     availability[SLM_PATH_NEON_DOTPROD] = cpu_has_dotprod();
     slm_neon_dots(tables[SLM_PATH_NEON]);
     slm_neon_dotprod_dots(tables[SLM_PATH_NEON_DOTPROD]);
+    slm_neon_tiles(tiles[SLM_PATH_NEON]);
+    slm_neon_dotprod_tiles(tiles[SLM_PATH_NEON_DOTPROD]);
 #endif
     for (int path = SLM_PATH_COUNT - 1; path >= 0; path--) {
         if (availability[path]) {
@@ -184,7 +186,7 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     int64_t r = 0;
     /* four weight rows against the activation rows where the path has a tile kernel;
      * leftover rows go on below, one weight row at a time */
-    slm_tile_fn tile = known && dot4 && dot4 == dot4s[path][weight_type] ? tiles[path][weight_type] : NULL;
+    slm_tile_fn tile = known && first_rows == dot && last_rows == dot ? tiles[path][weight_type] : NULL;
     /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time on the AVX-512 path, then
      * eight at a time on it, the AVX2 and the NEON dotprod paths, for the activation rows
      * those kernels cover; the rest as below */

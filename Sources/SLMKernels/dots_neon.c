@@ -1,4 +1,4 @@
-/* arm64 NEON dot products, in two copies from one body: plain NEON (every arm64 CPU,
+/* arm64 NEON dot products and Q5_0/Q8_0 batch tiles, in two copies from one body: plain NEON (every arm64 CPU,
  * e.g. a Raspberry Pi 4) and with the dotprod extension (e.g. a Raspberry Pi 5). */
 #include <math.h>
 #include "blocks.h"
@@ -38,8 +38,12 @@ static inline int32x4_t widening_dot(int32x4_t acc, int8x16_t x, int8x16_t y) {
 
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill(table); }
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill(table); }
+void slm_neon_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill_tiles(table); }
+void slm_neon_dotprod_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill_tiles(table); }
 
 #else
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_neon_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_neon_dotprod_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 #endif

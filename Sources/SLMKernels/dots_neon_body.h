@@ -325,6 +325,77 @@ static float NEON_NAME(dot_iq4_xs)(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/* Q5_0 and Q8_0 batches: four weight rows decoded once per call (at most 128 blocks, on
+ * the stack; longer rows block by block), then every group of four activation rows
+ * against them, each output with exactly the steps of dot_q5_0 / dot_q8_0. */
+static inline __attribute__((always_inline)) void NEON_NAME(decode_rows)(int type, const void *const rows[4], int64_t i,
+                                                                         int8x16_t low[4], int8x16_t high[4], float dx[4]) {
+    for (int r = 0; r < 4; r++) {
+        if (type == SLM_TYPE_Q5_0) {
+            const block_q5_0 *x = (const block_q5_0 *)rows[r] + i;
+            uint32_t qh = slm_load_u32(x->qh);
+            NEON_NAME(nibbles)(x->qs, &low[r], &high[r]);
+            low[r] = vsubq_s8(vorrq_s8(low[r], NEON_NAME(fifth_bits)(qh & 0xFFFF)), vdupq_n_s8(16));
+            high[r] = vsubq_s8(vorrq_s8(high[r], NEON_NAME(fifth_bits)(qh >> 16)), vdupq_n_s8(16));
+            dx[r] = slm_fp16_to_fp32(x->d);
+        } else {
+            const block_q8_0 *x = (const block_q8_0 *)rows[r] + i;
+            low[r] = vld1q_s8(x->qs);
+            high[r] = vld1q_s8(x->qs + 16);
+            dx[r] = slm_fp16_to_fp32(x->d);
+        }
+    }
+}
+
+enum { NEON_NAME(DECODED_BLOCKS) = 128 };
+
+static inline __attribute__((always_inline)) void NEON_NAME(tile_rows)(int type, int64_t n, const void *const w[4],
+                                                                       const uint8_t *activations, size_t activation_bytes,
+                                                                       int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK;
+    const int whole = blocks <= NEON_NAME(DECODED_BLOCKS);
+    int8x16_t low[NEON_NAME(DECODED_BLOCKS)][4], high[NEON_NAME(DECODED_BLOCKS)][4];
+    float dx[NEON_NAME(DECODED_BLOCKS)][4];
+    if (whole)
+        for (int64_t i = 0; i < blocks; i++) NEON_NAME(decode_rows)(type, w, i, low[i], high[i], dx[i]);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        float32x4_t acc[4][4];
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 4; r++) acc[t][r] = vdupq_n_f32(0);
+        for (int64_t i = 0; i < blocks; i++) {
+            const int64_t slot = whole ? i : 0;
+            if (!whole) NEON_NAME(decode_rows)(type, w, i, low[0], high[0], dx[0]);
+            for (int t = 0; t < 4; t++) {
+                const block_q8_0 *y = (const block_q8_0 *)(activations + (t0 + t) * activation_bytes) + i;
+                const int8x16_t y0 = vld1q_s8(y->qs), y1 = vld1q_s8(y->qs + 16);
+                const float dy = slm_fp16_to_fp32(y->d);
+                for (int r = 0; r < 4; r++) {
+                    int32x4_t sumi = NEON_DOT(vdupq_n_s32(0), low[slot][r], y0);
+                    sumi = NEON_DOT(sumi, high[slot][r], y1);
+                    acc[t][r] = vmlaq_n_f32(acc[t][r], vcvtq_f32_s32(sumi), dx[slot][r] * dy);
+                }
+            }
+        }
+        for (int t = 0; t < 4; t++)
+            for (int r = 0; r < 4; r++) out[(t0 + t) * out_stride + r] = NEON_NAME(sum_scaled)(acc[t][r]);
+    }
+}
+
+static void NEON_NAME(tile_q5_0)(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
+                                 int64_t count, float *out, int64_t out_stride) {
+    NEON_NAME(tile_rows)(SLM_TYPE_Q5_0, n, w, activations, activation_bytes, count, out, out_stride);
+}
+
+static void NEON_NAME(tile_q8_0)(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
+                                 int64_t count, float *out, int64_t out_stride) {
+    NEON_NAME(tile_rows)(SLM_TYPE_Q8_0, n, w, activations, activation_bytes, count, out, out_stride);
+}
+
+static void NEON_NAME(fill_tiles)(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q5_0] = NEON_NAME(tile_q5_0);
+    table[SLM_TYPE_Q8_0] = NEON_NAME(tile_q8_0);
+}
+
 static void NEON_NAME(fill)(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_F32] = NEON_NAME(dot_f32);
     table[SLM_TYPE_F16] = NEON_NAME(dot_f16);
