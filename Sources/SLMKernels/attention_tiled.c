@@ -52,6 +52,10 @@ void slm_attend_tiled_on_path(int path, const float *queries, int64_t query_stri
         slm_attend_tiled_avx512(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
                                 window, scale, softcap, workspace, out, out_stride) == 0)
         return;
+    if ((path == SLM_PATH_NEON || path == SLM_PATH_NEON_DOTPROD) &&
+        slm_attend_tiled_neon(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
+                              window, scale, softcap, workspace, out, out_stride) == 0)
+        return;
     if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
         slm_attend_tiled_avx2(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
                               window, scale, softcap, workspace, out, out_stride) == 0)

@@ -1,5 +1,6 @@
 /* The body of slm_attend_tiled's SIMD versions, included by attention_tiled_avx2.c (eight
- * lanes) and attention_tiled_avx512.c (sixteen) inside their target regions, after they
+ * lanes), attention_tiled_avx512.c (sixteen) and attention_tiled_neon.c (four) inside their
+ * target regions, after they
  * define LANES, ATTEND_TILED (the function's name), the vector type vf and these
  * operations on them: vf_zero, vf_load, vf_store, vf_set1, vf_bcast (one float to every
  * lane), vf_fma (a * b + c, fused), vf_mul, vf_add, vf_max, vf_from_half (LANES halves),

@@ -148,12 +148,17 @@ int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *tabl
 
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
-/* The AVX2/FMA and AVX-512 tiled attention; -1 when they cannot run (the next one is tried). */
+/* The AVX2/FMA, AVX-512 and NEON tiled attention; -1 when they cannot run (the next one is
+ * tried). */
 int slm_attend_tiled_avx2(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                           const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                           int64_t window, float scale, float softcap, float *workspace, float *out,
                           int64_t out_stride);
 int slm_attend_tiled_avx512(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
+                          const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                          int64_t window, float scale, float softcap, float *workspace, float *out,
+                          int64_t out_stride);
+int slm_attend_tiled_neon(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                           const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                           int64_t window, float scale, float softcap, float *workspace, float *out,
                           int64_t out_stride);

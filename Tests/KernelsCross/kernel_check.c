@@ -7,8 +7,9 @@
  * relative; on every available path the dot product with quantized activations is within
  * 1e-4 (relative to sum |w*a|) of the float dot product of the dequantized rows, and each
  * SIMD path is within 1e-5 of the scalar path. Batch products of the types with batch
- * arithmetic of their own (repacked Q4_K, tiled Q6_K) are identical on every path.
- * Prints "N passed, N failed". */
+ * arithmetic of their own (repacked Q4_K, tiled Q6_K) are identical on every path, the
+ * others' equal each path's one-row dot products, and tiled attention equals its portable
+ * definition. Prints "N passed, N failed". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -101,6 +102,36 @@ static void check_batch(const char *name, int type, const unsigned char *raw, si
     }
 }
 
+/* Tiled attention (12 rows of 4 query heads at positions 60..71, one key/value head of
+ * 128 dimensions) on every path equals the portable definition exactly. */
+static void check_attention(void) {
+    enum { ROWS_Q = 12, GROUP = 4, DIM = 128, CACHED = 72 };
+    static float queries[ROWS_Q * GROUP * DIM], out[ROWS_Q * GROUP * DIM], want[ROWS_Q * GROUP * DIM];
+    static uint16_t keys[CACHED * DIM], values[CACHED * DIM];
+    static float workspace[1 << 16];
+    activation_row(queries, ROWS_Q * GROUP * DIM, 7);
+    float k[CACHED * DIM], v[CACHED * DIM];
+    activation_row(k, CACHED * DIM, 8);
+    activation_row(v, CACHED * DIM, 9);
+    for (int i = 0; i < CACHED * DIM; i++) {
+        keys[i] = slm_fp32_to_fp16(k[i]);
+        values[i] = slm_fp32_to_fp16(v[i]);
+    }
+    int64_t positions[ROWS_Q];
+    for (int r = 0; r < ROWS_Q; r++) positions[r] = 60 + r;
+    if (slm_attend_tiled_workspace(DIM, ROWS_Q, GROUP) > sizeof workspace / sizeof workspace[0]) return;
+    slm_attend_tiled_portable(queries, GROUP * DIM, positions, ROWS_Q, GROUP, keys, values, DIM, DIM, 0, 0.09f, 0.0f,
+                              workspace, want, GROUP * DIM);
+    for (int p = 0; p < SLM_PATH_COUNT; p++) {
+        if (!slm_path_available(p)) continue;
+        slm_attend_tiled_on_path(p, queries, GROUP * DIM, positions, ROWS_Q, GROUP, keys, values, DIM, DIM, 0, 0.09f, 0.0f,
+                                 workspace, out, GROUP * DIM);
+        int differing = 0;
+        for (int i = 0; i < ROWS_Q * GROUP * DIM; i++) differing += out[i] != want[i];
+        check(differing == 0, "attention-vs-portable", "tiled", slm_path_name(p), differing, 0);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: kernel_check FIXTURE_DIR\n");
@@ -166,6 +197,7 @@ int main(int argc, char **argv) {
         free(raw);
         free(expected);
     }
+    check_attention();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }
