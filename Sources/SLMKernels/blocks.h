@@ -168,6 +168,10 @@ void slm_attend_tiled_range(const int64_t *positions, int64_t count, int64_t win
  * double. */
 double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]);
 
+/* A 64-byte-aligned buffer of at least `bytes` owned by the calling thread, valid until its
+ * next call there (kernels do not nest). Exits with a message if memory runs out. */
+void *slm_thread_scratch(size_t bytes);
+
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
@@ -192,15 +196,14 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
  * output exactly as the batch kernel it stands in for gives (grouped Q4_K, tiled Q6_K). */
 typedef void (*slm_rows_fn)(int64_t n, const uint8_t *weights, size_t row_bytes, const uint8_t *activations,
                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
-/* Those kernels for rows of n values, or NULL where none applies: repacked Q4_K ... */
-slm_rows_fn slm_avx2_repacked_q4_K(int64_t n);
-slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n);
-/* ... and Q6_K batches in the tiled arithmetic. */
-slm_rows_fn slm_avx2_tiled_q6_K(int64_t n);
-slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n);
-/* The arm64 dotprod kernels (eight rows). */
-slm_rows_fn slm_neon_dotprod_repacked_q4_K(int64_t n);
-slm_rows_fn slm_neon_dotprod_tiled_q6_K(int64_t n);
+/* Those kernels, or NULL where the build has none: repacked Q4_K ... */
+slm_rows_fn slm_avx2_repacked_q4_K(void);
+slm_rows_fn slm_avx512vnni_repacked_q4_K(void);
+slm_rows_fn slm_neon_dotprod_repacked_q4_K(void);
+/* ... and Q6_K batches in the tiled arithmetic (the NEON ones need dotprod). */
+slm_rows_fn slm_avx2_tiled_q6_K(void);
+slm_rows_fn slm_avx512vnni_tiled_q6_K(void);
+slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

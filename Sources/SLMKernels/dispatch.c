@@ -195,12 +195,12 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
     slm_rows_fn rows16 = NULL, rows8 = NULL;
     int64_t covered = 0;
     if (repacked) {
-        rows16 = wide ? slm_avx512vnni_repacked_q4_K(cols) : NULL;
-        rows8 = x86 ? slm_avx2_repacked_q4_K(cols) : arm ? slm_neon_dotprod_repacked_q4_K(cols) : NULL;
+        rows16 = wide ? slm_avx512vnni_repacked_q4_K() : NULL;
+        rows8 = x86 ? slm_avx2_repacked_q4_K() : arm ? slm_neon_dotprod_repacked_q4_K() : NULL;
         covered = first_count;
     } else if (weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
-        rows16 = wide ? slm_avx512vnni_tiled_q6_K(cols) : NULL;
-        rows8 = x86 ? slm_avx2_tiled_q6_K(cols) : arm ? slm_neon_dotprod_tiled_q6_K(cols) : NULL;
+        rows16 = wide ? slm_avx512vnni_tiled_q6_K() : NULL;
+        rows8 = x86 ? slm_avx2_tiled_q6_K() : arm ? slm_neon_dotprod_tiled_q6_K() : NULL;
         covered = count - count % 4;
     }
     for (int width = 16; covered >= 4 && width >= 8; width /= 2) {

@@ -38,10 +38,6 @@ typedef struct {
 
 static inline __m256i unsigned_bytes(__m256i signed_bytes) { return _mm256_xor_si256(signed_bytes, _mm256_set1_epi8((char)0x80)); }
 
-/* Weight rows are decoded once per call into at most this many blocks on the stack (32 KB),
- * then reused for every group of four activation rows. */
-enum { DECODED_BLOCKS = 128 };
-
 /* Lane r of d4 is dx[r] * dy: the single float product the one-row kernels form. */
 static inline void accumulate4x4(const decoded_blocks *w, __m128 dx, const block_q8_0 *const y[4], int64_t i,
                                  __m256 acc[4][4]) {
@@ -121,50 +117,38 @@ static inline void set_block(decoded_blocks *w, int r, __m256i value) {
     w->offset[r] = _mm256_sub_epi32(_mm256_setzero_si256(), _mm256_slli_epi32(lane_sums, 7));
 }
 
-/* Decodes blocks [first, first + blocks) of the four rows; `decode` is a constant after
- * inlining. */
-static inline __attribute__((always_inline)) void decode_rows(int type, const void *const rows[4], int64_t first,
-                                                              int64_t blocks, decoded_blocks *w, __m128 *scales) {
+/* Decodes the four rows' blocks; `type` is a constant after inlining. */
+static inline __attribute__((always_inline)) void decode_rows(int type, const void *const rows[4], int64_t blocks,
+                                                              decoded_blocks *w, __m128 *scales) {
     for (int64_t i = 0; i < blocks; i++) {
         if (type == SLM_TYPE_Q5_0) {
             const block_q5_0 *x[4] = {rows[0], rows[1], rows[2], rows[3]};
-            for (int r = 0; r < 4; r++) set_block(&w[i], r, decode_q5_0(&x[r][first + i]));
-            scales[i] = scales4(x[0][first + i].d, x[1][first + i].d, x[2][first + i].d, x[3][first + i].d);
+            for (int r = 0; r < 4; r++) set_block(&w[i], r, decode_q5_0(&x[r][i]));
+            scales[i] = scales4(x[0][i].d, x[1][i].d, x[2][i].d, x[3][i].d);
         } else {
             const block_q8_0 *x[4] = {rows[0], rows[1], rows[2], rows[3]};
-            for (int r = 0; r < 4; r++) set_block(&w[i], r, _mm256_loadu_si256((const __m256i *)x[r][first + i].qs));
-            scales[i] = scales4(x[0][first + i].d, x[1][first + i].d, x[2][first + i].d, x[3][first + i].d);
+            for (int r = 0; r < 4; r++) set_block(&w[i], r, _mm256_loadu_si256((const __m256i *)x[r][i].qs));
+            scales[i] = scales4(x[0][i].d, x[1][i].d, x[2][i].d, x[3][i].d);
         }
     }
 }
 
-/* Rows too long to decode at once go block by block through the same sums. */
+/* The four rows are decoded once, then every group of activation rows runs against them.
+ * Rows of up to STACK_BLOCKS blocks are decoded on the stack: measured here, that is about
+ * 10% faster for the whole prompt than the thread's scratch, which longer rows use. */
+enum { STACK_BLOCKS = 128 };
+
 static inline __attribute__((always_inline)) void tile_rows(int type, int64_t n, const void *const w[4],
                                                             const uint8_t *activations, size_t activation_bytes,
                                                             int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK;
-    if (blocks <= DECODED_BLOCKS) {
-        decoded_blocks decoded[DECODED_BLOCKS];
-        __m128 scales[DECODED_BLOCKS];
-        decode_rows(type, w, 0, blocks, decoded, scales);
-        multiply_decoded(blocks, decoded, scales, activations, activation_bytes, count, out, out_stride);
-        return;
-    }
-    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
-        const block_q8_0 *y[4];
-        for (int t = 0; t < 4; t++) y[t] = (const block_q8_0 *)(activations + (t0 + t) * activation_bytes);
-        __m256 acc[4][4];
-        for (int t = 0; t < 4; t++)
-            for (int r = 0; r < 4; r++) acc[t][r] = _mm256_setzero_ps();
-        for (int64_t i = 0; i < blocks; i++) {
-            decoded_blocks one;
-            __m128 scale;
-            decode_rows(type, w, i, 1, &one, &scale);
-            accumulate4x4(&one, scale, y, i, acc);
-        }
-        for (int t = 0; t < 4; t++)
-            for (int r = 0; r < 4; r++) out[(t0 + t) * out_stride + r] = horizontal_sum(acc[t][r]);
-    }
+    decoded_blocks stack[STACK_BLOCKS];
+    __m128 stack_scales[STACK_BLOCKS];
+    const int small = blocks <= STACK_BLOCKS;
+    decoded_blocks *decoded = small ? stack : slm_thread_scratch((size_t)blocks * (sizeof(decoded_blocks) + sizeof(__m128)));
+    __m128 *scales = small ? stack_scales : (__m128 *)(decoded + blocks);
+    decode_rows(type, w, blocks, decoded, scales);
+    multiply_decoded(blocks, decoded, scales, activations, activation_bytes, count, out, out_stride);
 }
 
 static void tile_q5_0(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
@@ -196,7 +180,7 @@ static inline __m512i row_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], int chu
 static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                                 size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q4_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    q4_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
     rearrange_q4_K(w, row_bytes, blocks, 16, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4], acc_min[4];
@@ -229,7 +213,7 @@ static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, c
 static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q6_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    q6_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
     rearrange_q6_K(w, row_bytes, blocks, 16, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4];
@@ -267,12 +251,12 @@ void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }
 
-slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows16_q4_K_grouped : NULL; }
+slm_rows_fn slm_avx512vnni_repacked_q4_K(void) { return rows16_q4_K_grouped; }
 
-slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows16_q6_K_tiled : NULL; }
+slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return rows16_q6_K_tiled; }
 
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
-slm_rows_fn slm_avx512vnni_repacked_q4_K(int64_t n) { (void)n; return NULL; }
-slm_rows_fn slm_avx512vnni_tiled_q6_K(int64_t n) { (void)n; return NULL; }
+slm_rows_fn slm_avx512vnni_repacked_q4_K(void) { return NULL; }
+slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return NULL; }
 #endif

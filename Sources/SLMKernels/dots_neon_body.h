@@ -325,9 +325,9 @@ static float NEON_NAME(dot_iq4_xs)(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
-/* Q5_0 and Q8_0 batches: four weight rows decoded once per call (at most 128 blocks, on
- * the stack; longer rows block by block), then every group of four activation rows
- * against them, each output with exactly the steps of dot_q5_0 / dot_q8_0. */
+/* Q5_0 and Q8_0 batches: four weight rows decoded once per call, then every group of four
+ * activation rows against them, each output with exactly the steps of dot_q5_0 /
+ * dot_q8_0. */
 static inline __attribute__((always_inline)) void NEON_NAME(decode_rows)(int type, const void *const rows[4], int64_t i,
                                                                          int8x16_t low[4], int8x16_t high[4], float dx[4]) {
     for (int r = 0; r < 4; r++) {
@@ -347,32 +347,31 @@ static inline __attribute__((always_inline)) void NEON_NAME(decode_rows)(int typ
     }
 }
 
-enum { NEON_NAME(DECODED_BLOCKS) = 128 };
-
 static inline __attribute__((always_inline)) void NEON_NAME(tile_rows)(int type, int64_t n, const void *const w[4],
                                                                        const uint8_t *activations, size_t activation_bytes,
                                                                        int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK;
-    const int whole = blocks <= NEON_NAME(DECODED_BLOCKS);
-    int8x16_t low[NEON_NAME(DECODED_BLOCKS)][4], high[NEON_NAME(DECODED_BLOCKS)][4];
-    float dx[NEON_NAME(DECODED_BLOCKS)][4];
-    if (whole)
-        for (int64_t i = 0; i < blocks; i++) NEON_NAME(decode_rows)(type, w, i, low[i], high[i], dx[i]);
+    /* up to 128 blocks on the stack (as the x86 tiles), longer rows in the thread's scratch */
+    int8x16_t stack_low[128][4], stack_high[128][4];
+    float stack_dx[128][4];
+    const int small = blocks <= 128;
+    int8x16_t (*low)[4] = small ? stack_low : slm_thread_scratch((size_t)blocks * (8 * sizeof(int8x16_t) + 4 * sizeof(float)));
+    int8x16_t (*high)[4] = small ? stack_high : low + blocks;
+    float (*dx)[4] = small ? stack_dx : (float (*)[4])(high + blocks);
+    for (int64_t i = 0; i < blocks; i++) NEON_NAME(decode_rows)(type, w, i, low[i], high[i], dx[i]);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         float32x4_t acc[4][4];
         for (int t = 0; t < 4; t++)
             for (int r = 0; r < 4; r++) acc[t][r] = vdupq_n_f32(0);
         for (int64_t i = 0; i < blocks; i++) {
-            const int64_t slot = whole ? i : 0;
-            if (!whole) NEON_NAME(decode_rows)(type, w, i, low[0], high[0], dx[0]);
             for (int t = 0; t < 4; t++) {
                 const block_q8_0 *y = (const block_q8_0 *)(activations + (t0 + t) * activation_bytes) + i;
                 const int8x16_t y0 = vld1q_s8(y->qs), y1 = vld1q_s8(y->qs + 16);
                 const float dy = slm_fp16_to_fp32(y->d);
                 for (int r = 0; r < 4; r++) {
-                    int32x4_t sumi = NEON_DOT(vdupq_n_s32(0), low[slot][r], y0);
-                    sumi = NEON_DOT(sumi, high[slot][r], y1);
-                    acc[t][r] = vmlaq_n_f32(acc[t][r], vcvtq_f32_s32(sumi), dx[slot][r] * dy);
+                    int32x4_t sumi = NEON_DOT(vdupq_n_s32(0), low[i][r], y0);
+                    sumi = NEON_DOT(sumi, high[i][r], y1);
+                    acc[t][r] = vmlaq_n_f32(acc[t][r], vcvtq_f32_s32(sumi), dx[i][r] * dy);
                 }
             }
         }

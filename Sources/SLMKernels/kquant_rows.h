@@ -9,8 +9,8 @@
 
 #include "blocks.h"
 
-/* Longest rows rearranged (on the stack); longer ones use the one-row-at-a-time kernels. */
-enum { KQ_REARRANGED_MAX = 4096, KQ_MAX_ROWS = 16 };
+/* Rows per rearranged group at most (AVX-512). */
+enum { KQ_MAX_ROWS = 16 };
 
 typedef struct {
     uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value sub-block][chunk] */

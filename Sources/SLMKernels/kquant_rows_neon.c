@@ -84,7 +84,7 @@ static inline int32x4_t high_halves(int32x4_t pairs) { return vshrq_n_s32(pairs,
 static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                                size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q4_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    q4_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
     rearrange_q4_K(w, row_bytes, blocks, 8, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         float32x4_t acc[4][2], acc_min[4][2];
@@ -120,7 +120,7 @@ static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, co
 static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                              size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
-    q6_K_rows packed[KQ_REARRANGED_MAX / SLM_QK_K];
+    q6_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
     rearrange_q6_K(w, row_bytes, blocks, 8, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         float32x4_t acc[4][2];
@@ -157,11 +157,11 @@ static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
 #pragma GCC pop_options
 #endif
 
-slm_rows_fn slm_neon_dotprod_repacked_q4_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows8_q4_K_grouped : NULL; }
+slm_rows_fn slm_neon_dotprod_repacked_q4_K(void) { return rows8_q4_K_grouped; }
 
-slm_rows_fn slm_neon_dotprod_tiled_q6_K(int64_t n) { return n <= KQ_REARRANGED_MAX ? rows8_q6_K_tiled : NULL; }
+slm_rows_fn slm_neon_dotprod_tiled_q6_K(void) { return rows8_q6_K_tiled; }
 
 #else
-slm_rows_fn slm_neon_dotprod_repacked_q4_K(int64_t n) { (void)n; return NULL; }
-slm_rows_fn slm_neon_dotprod_tiled_q6_K(int64_t n) { (void)n; return NULL; }
+slm_rows_fn slm_neon_dotprod_repacked_q4_K(void) { return NULL; }
+slm_rows_fn slm_neon_dotprod_tiled_q6_K(void) { return NULL; }
 #endif

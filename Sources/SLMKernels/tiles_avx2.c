@@ -24,9 +24,6 @@ typedef struct {
     __m256i magnitude[4];
 } decoded_quad;
 
-/* Weight rows decoded at once at most (32 KB on the stack); longer ones block by block. */
-enum { DECODED_BLOCKS = 128 };
-
 static inline __attribute__((always_inline)) void decode_quad(int type, const void *const rows[4], int64_t i,
                                                               decoded_quad *w, float dx[4]) {
     for (int r = 0; r < 4; r++) {
@@ -63,15 +60,20 @@ static inline void store_pair(__m256 acc[2][4], int64_t t0, float *out, int64_t 
         for (int r = 0; r < 4; r++) out[(t0 + t) * out_stride + r] = horizontal_sum(acc[t][r]);
 }
 
+/* Rows of up to STACK_BLOCKS blocks are decoded on the stack (faster, as the compiler
+ * knows it aliases nothing), longer ones into the thread's scratch. */
+enum { STACK_BLOCKS = 128 };
+
 static inline __attribute__((always_inline)) void tile_rows(int type, int64_t n, const void *const w[4],
                                                             const uint8_t *activations, size_t activation_bytes,
                                                             int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK, covered = count - count % 4;
-    decoded_quad decoded[DECODED_BLOCKS];
-    float dx[DECODED_BLOCKS][4];
-    const int whole = blocks <= DECODED_BLOCKS;
-    if (whole)
-        for (int64_t i = 0; i < blocks; i++) decode_quad(type, w, i, &decoded[i], dx[i]);
+    decoded_quad stack[STACK_BLOCKS];
+    float stack_dx[STACK_BLOCKS][4];
+    const int small = blocks <= STACK_BLOCKS;
+    decoded_quad *decoded = small ? stack : slm_thread_scratch((size_t)blocks * (sizeof(decoded_quad) + 4 * sizeof(float)));
+    float (*dx)[4] = small ? stack_dx : (float (*)[4])(decoded + blocks);
+    for (int64_t i = 0; i < blocks; i++) decode_quad(type, w, i, &decoded[i], dx[i]);
     for (int64_t t0 = 0; t0 + 2 <= covered; t0 += 2) {
         const block_q8_0 *y0 = (const block_q8_0 *)(activations + t0 * activation_bytes);
         const block_q8_0 *y1 = (const block_q8_0 *)(activations + (t0 + 1) * activation_bytes);
@@ -80,12 +82,7 @@ static inline __attribute__((always_inline)) void tile_rows(int type, int64_t n,
             for (int r = 0; r < 4; r++) acc[t][r] = _mm256_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
             const block_q8_0 *const y[2] = {y0 + i, y1 + i};
-            if (whole) {
-                accumulate4x2(&decoded[i], dx[i], y, acc);
-            } else {
-                decode_quad(type, w, i, &decoded[0], dx[0]);
-                accumulate4x2(&decoded[0], dx[0], y, acc);
-            }
+            accumulate4x2(&decoded[i], dx[i], y, acc);
         }
         store_pair(acc, t0, out, out_stride);
     }

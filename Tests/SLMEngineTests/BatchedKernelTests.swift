@@ -98,11 +98,16 @@ struct BatchedKernelTests {
     @Test("repacked Q4_K and tiled K-quant batches are identical on every path",
           arguments: [(QuantType.q4K, 24), (.q4K, 25), (.q6K, 24), (.q5K, 25)])
     func batchArithmetic(type: QuantType, matrixRows: Int) throws {
-        let scalar = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count, matrixRows: matrixRows)
-        #expect(!scalar.contains { $0.isNaN })
-        for path in KernelPath.available where path != .scalar {
-            let simd = try Self.product(type, path: path, count: Self.count, batchRows: Self.count, matrixRows: matrixRows)
-            #expect(simd == scalar, "\(type.name) on \(path)")
+        // 8192 columns: longer rows than Gemma's, as in 1-4B models
+        for columns in [1024, 8192] {
+            let scalar = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count,
+                                          matrixRows: matrixRows, columns: columns)
+            #expect(!scalar.contains { $0.isNaN })
+            for path in KernelPath.available where path != .scalar {
+                let simd = try Self.product(type, path: path, count: Self.count, batchRows: Self.count,
+                                            matrixRows: matrixRows, columns: columns)
+                #expect(simd == scalar, "\(type.name) on \(path), \(columns) columns")
+            }
         }
     }
 
