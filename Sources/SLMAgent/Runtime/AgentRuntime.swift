@@ -47,7 +47,8 @@ public actor AgentRuntime {
     /// Starts a turn. Its events end with `finished` or `failed`.
     public nonisolated func send(_ text: String, options: TurnOptions = TurnOptions()) -> AgentTurn {
         let (events, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
-        let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation)
+        let pacer = TokenPacer()
+        let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation, pacer: pacer)
         let task = Task {
             await runner.run()
             continuation.finish()
@@ -55,7 +56,7 @@ public actor AgentRuntime {
         continuation.onTermination = { reason in
             if case .cancelled = reason { task.cancel() }
         }
-        return AgentTurn(events: events, task: task)
+        return AgentTurn(events: TurnEvents(stream: events, pacer: pacer), task: task)
     }
 
     /// Answers a `needsApproval` event.
@@ -63,14 +64,18 @@ public actor AgentRuntime {
         approvals.removeValue(forKey: id)?.resume(returning: approved)
     }
 
-    /// Waits for the user's answer; a cancelled turn counts as a refusal.
-    func waitForApproval(_ id: Int) async -> Bool {
+    /// Announces approval request `id` (through `announce`) and waits for the user's answer;
+    /// a cancelled turn counts as a refusal. The announcement comes only once the answer can
+    /// be taken, so an answer given at once is not lost.
+    func waitForApproval(_ id: Int, announce: @Sendable () -> Void) async -> Bool {
         await withTaskCancellationHandler {
             await withCheckedContinuation { continuation in
                 if Task.isCancelled {
+                    announce()
                     continuation.resume(returning: false)
                 } else {
                     approvals[id] = continuation
+                    announce()
                 }
             }
         } onCancel: {
@@ -97,9 +102,11 @@ public actor AgentRuntime {
 
 /// A running turn: its events, and a way to stop it.
 public struct AgentTurn: Sendable {
-    public let events: AsyncStream<AgentEvent>
+    public let events: TurnEvents
     let task: Task<Void, Never>
 
-    /// Stops the turn within one token; the partial answer is kept as cancelled.
+    /// Stops the turn: at most one more piece of answer arrives after this call (the turn
+    /// shows text no faster than the events are read); the partial answer is kept as
+    /// cancelled.
     public func cancel() { task.cancel() }
 }

@@ -10,6 +10,9 @@ struct TurnRunner: Sendable {
     let text: String
     let options: TurnOptions
     let emit: AsyncStream<AgentEvent>.Continuation
+    /// How many answer pieces the consumer has taken: a piece is shown only once the
+    /// previous one was taken.
+    let pacer: TokenPacer
 
     private var configuration: RuntimeConfiguration { runtime.configuration }
     private var store: Store { runtime.store }
@@ -28,6 +31,8 @@ struct TurnRunner: Sendable {
         var mustAnswer = false
         /// Successful calls of this turn, in their own words.
         var summaries: [String] = []
+        /// Answer pieces shown so far.
+        var shownPieces = 0
     }
 
     func run() async {
@@ -251,6 +256,8 @@ struct TurnRunner: Sendable {
         var stats: GenerationStats?
         func show(_ piece: String) async throws {
             guard !piece.isEmpty else { return }
+            await pacer.waitUntilTaken(progress.shownPieces)
+            progress.shownPieces += 1
             emit.yield(.token(piece))
             if answer == nil, options.record, let id = progress.conversationID {
                 answer = try await AnswerRecorder.start(store: store, conversationID: id, agent: agent.name,
@@ -260,7 +267,9 @@ struct TurnRunner: Sendable {
         }
         do {
             for try await event in model.generator.generate(request) {
-                // tokens already made stay unshown once the turn is cancelled
+                // a token waits until the consumer took the previous piece, and stays
+                // unshown if the turn was cancelled meanwhile
+                if case .token = event, showText { await pacer.waitUntilTaken(progress.shownPieces) }
                 if Task.isCancelled { break }
                 switch event {
                 case .token(_, let piece):
@@ -350,8 +359,9 @@ struct TurnRunner: Sendable {
             progress.made.insert(name + values.text)
             var allowed = true
             if let reason = await tool.approvalReason(for: values, context: runtime.toolContext) {
-                emit.yield(.needsApproval(ApprovalRequest(id: record.id, tool: name, arguments: values, reason: reason)))
-                allowed = await runtime.waitForApproval(record.id)
+                let request = ApprovalRequest(id: record.id, tool: name, arguments: values, reason: reason)
+                let emit = self.emit
+                allowed = await runtime.waitForApproval(record.id) { emit.yield(.needsApproval(request)) }
                 emit.yield(.approvalAnswered(id: record.id, approved: allowed))
             }
             if !allowed {
