@@ -119,6 +119,24 @@ struct AgentRuntimeTests {
         #expect(message.status == .cancelled && message.content == text)
     }
 
+    @Test("a consumer that stops reading ends the turn, and its partial answer is kept as cancelled")
+    func abandoned() async throws {
+        let runtime = try await Self.runtime { $0.answerTokens = 400 }
+        var tokens = 0
+        for await event in runtime.send("@chatter Tell me a long story about a lighthouse keeper.").events {
+            if case .token = event { tokens += 1 }
+            if tokens == 3 { break }
+        }
+        // the turn notices and saves what it showed; it must not wait for a reader that left
+        var status: MessageStatus?
+        for _ in 0..<100 where status != .cancelled {
+            try await Task.sleep(for: .milliseconds(50))
+            let conversation = try await runtime.store.conversations(limit: 1).first
+            if let conversation { status = try await runtime.store.messages(in: conversation.id).last?.status }
+        }
+        #expect(status == .cancelled)
+    }
+
     @Test("a follow-up continues the conversation; oldest turns drop out when they do not fit")
     func history() async throws {
         let runtime = try await Self.runtime(context: 512)
