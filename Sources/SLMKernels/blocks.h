@@ -199,10 +199,12 @@ typedef void (*slm_rows_fn)(int64_t n, const uint8_t *weights, size_t row_bytes,
 /* Those kernels, or NULL where the build has none: repacked Q4_K ... */
 slm_rows_fn slm_avx2_repacked_q4_K(void);
 slm_rows_fn slm_avx512vnni_repacked_q4_K(void);
+slm_rows_fn slm_neon_repacked_q4_K(void);
 slm_rows_fn slm_neon_dotprod_repacked_q4_K(void);
-/* ... and Q6_K batches in the tiled arithmetic (the NEON ones need dotprod). */
+/* ... and Q6_K batches in the tiled arithmetic. */
 slm_rows_fn slm_avx2_tiled_q6_K(void);
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void);
+slm_rows_fn slm_neon_tiled_q6_K(void);
 slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);

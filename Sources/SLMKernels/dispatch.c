@@ -188,19 +188,21 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
      * leftover rows go on below, one weight row at a time */
     slm_tile_fn tile = known && first_rows == dot && last_rows == dot ? tiles[path][weight_type] : NULL;
     /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time on the AVX-512 path, then
-     * eight at a time on it, the AVX2 and the NEON dotprod paths, for the activation rows
+     * eight at a time on it, the AVX2 and the NEON paths, for the activation rows
      * those kernels cover; the rest as below */
     const int wide = path == SLM_PATH_AVX512_VNNI, x86 = wide || path == SLM_PATH_AVX2;
-    const int arm = path == SLM_PATH_NEON_DOTPROD;
+    const int dotprod = path == SLM_PATH_NEON_DOTPROD, neon = path == SLM_PATH_NEON;
     slm_rows_fn rows16 = NULL, rows8 = NULL;
     int64_t covered = 0;
     if (repacked) {
         rows16 = wide ? slm_avx512vnni_repacked_q4_K() : NULL;
-        rows8 = x86 ? slm_avx2_repacked_q4_K() : arm ? slm_neon_dotprod_repacked_q4_K() : NULL;
+        rows8 = x86 ? slm_avx2_repacked_q4_K()
+                : dotprod ? slm_neon_dotprod_repacked_q4_K()
+                : neon ? slm_neon_repacked_q4_K() : NULL;
         covered = first_count;
     } else if (weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
         rows16 = wide ? slm_avx512vnni_tiled_q6_K() : NULL;
-        rows8 = x86 ? slm_avx2_tiled_q6_K() : arm ? slm_neon_dotprod_tiled_q6_K() : NULL;
+        rows8 = x86 ? slm_avx2_tiled_q6_K() : dotprod ? slm_neon_dotprod_tiled_q6_K() : neon ? slm_neon_tiled_q6_K() : NULL;
         covered = count - count % 4;
     }
     for (int width = 16; covered >= 4 && width >= 8; width /= 2) {
