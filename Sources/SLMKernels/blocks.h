@@ -123,6 +123,16 @@ static inline uint32_t slm_load_u32(const uint8_t *p) {
     return v;
 }
 
+/* Compiles the functions between them for arm64's dotprod extension (callers check the CPU
+ * has it before calling them). */
+#if defined(__clang__)
+#define SLM_DOTPROD_BEGIN _Pragma("clang attribute push(__attribute__((target(\"dotprod\"))), apply_to = function)")
+#define SLM_DOTPROD_END _Pragma("clang attribute pop")
+#else
+#define SLM_DOTPROD_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"arch=armv8.2-a+dotprod\")")
+#define SLM_DOTPROD_END _Pragma("GCC pop_options")
+#endif
+
 /* A dot product between one weight row and one activation row. */
 typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activations);
 

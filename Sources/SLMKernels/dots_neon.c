@@ -19,22 +19,13 @@ static inline int32x4_t widening_dot(int32x4_t acc, int8x16_t x, int8x16_t y) {
 #undef NEON_DOT
 #undef NEON_NAME
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("dotprod"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("arch=armv8.2-a+dotprod")
-#endif
+SLM_DOTPROD_BEGIN
 #define NEON_DOT vdotq_s32
 #define NEON_NAME(x) dotprod_##x
 #include "dots_neon_body.h"
 #undef NEON_DOT
 #undef NEON_NAME
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_DOTPROD_END
 
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill(table); }
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill(table); }

@@ -75,22 +75,13 @@ static inline int32x4_t widening_lane_dot(int32x4_t acc, int8x16_t w, int8x16_t 
 #undef KQ_NAME
 #undef KQ_LANE_DOT
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("dotprod"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("arch=armv8.2-a+dotprod")
-#endif
+SLM_DOTPROD_BEGIN
 #define KQ_NAME(x) dotprod_##x
 #define KQ_LANE_DOT(acc, w, a, lane) vdotq_laneq_s32(acc, w, a, lane)
 #include "kquant_rows_neon_body.h"
 #undef KQ_NAME
 #undef KQ_LANE_DOT
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_DOTPROD_END
 
 slm_rows_fn slm_neon_repacked_q4_K(void) { return plain_rows8_q4_K_grouped; }
 slm_rows_fn slm_neon_tiled_q6_K(void) { return plain_rows8_q6_K_tiled; }
