@@ -6,12 +6,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c")
-#endif
+SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, int64_t n) {
     const __m256 low = _mm256_set1_ps(-10.0f), high = _mm256_set1_ps(10.0f);
@@ -31,11 +26,7 @@ int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, 
     return i;
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
 #else
 int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, int64_t n) {

@@ -6,12 +6,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c")
-#endif
+SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 static inline __m256 round_to_half(__m256 v) {
     return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
@@ -73,11 +68,7 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
     return 0;
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
 #else
 int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t *values,

@@ -48,18 +48,21 @@ void slm_attend_tiled_on_path(int path, const float *queries, int64_t query_stri
                               int64_t row_stride, int64_t head_dim, int64_t window, float scale, float softcap,
                               float *workspace, float *out, int64_t out_stride) {
     if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     if (path == SLM_PATH_AVX512_VNNI &&
         slm_attend_tiled_avx512(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
                                 window, scale, softcap, workspace, out, out_stride) == 0)
-        return;
-    if ((path == SLM_PATH_NEON || path == SLM_PATH_NEON_DOTPROD) &&
-        slm_attend_tiled_neon(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
-                              window, scale, softcap, workspace, out, out_stride) == 0)
         return;
     if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
         slm_attend_tiled_avx2(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
                               window, scale, softcap, workspace, out, out_stride) == 0)
         return;
+#elif defined(__aarch64__)
+    if ((path == SLM_PATH_NEON || path == SLM_PATH_NEON_DOTPROD) &&
+        slm_attend_tiled_neon(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
+                              window, scale, softcap, workspace, out, out_stride) == 0)
+        return;
+#endif
     slm_attend_tiled_portable(queries, query_stride, positions, count, group, keys, values, row_stride, head_dim,
                               window, scale, softcap, workspace, out, out_stride);
 }

@@ -5,12 +5,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c,avx512f"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c,avx512f")
-#endif
+SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f")
 
 #define LANES 16
 #define ATTEND_TILED slm_attend_tiled_avx512
@@ -34,19 +29,6 @@ static inline vf vf_hide(vf score, const int32_t *first, const int32_t *last, in
 
 #include "attention_tiled_body.h"
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
-#else
-int slm_attend_tiled_avx512(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
-                            const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
-                            int64_t window, float scale, float softcap, float *workspace, float *out,
-                            int64_t out_stride) {
-    (void)queries; (void)query_stride; (void)positions; (void)count; (void)group; (void)keys; (void)values; (void)row_stride;
-    (void)head_dim; (void)window; (void)scale; (void)softcap; (void)workspace; (void)out; (void)out_stride;
-    return -1;
-}
 #endif

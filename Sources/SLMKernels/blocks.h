@@ -123,15 +123,20 @@ static inline uint32_t slm_load_u32(const uint8_t *p) {
     return v;
 }
 
-/* Compiles the functions between them for arm64's dotprod extension (callers check the CPU
- * has it before calling them). */
+/* SLM_TARGET_BEGIN("avx2,fma,f16c") ... SLM_TARGET_END compiles the functions between them
+ * for those instruction-set extensions (callers check the CPU has them before calling). */
+#define SLM_PRAGMA(x) _Pragma(#x)
 #if defined(__clang__)
-#define SLM_DOTPROD_BEGIN _Pragma("clang attribute push(__attribute__((target(\"dotprod\"))), apply_to = function)")
-#define SLM_DOTPROD_END _Pragma("clang attribute pop")
+#define SLM_TARGET_BEGIN(features) SLM_PRAGMA(clang attribute push(__attribute__((target(features))), apply_to = function))
+#define SLM_TARGET_END SLM_PRAGMA(clang attribute pop)
+#define SLM_DOTPROD_BEGIN SLM_TARGET_BEGIN("dotprod")
 #else
-#define SLM_DOTPROD_BEGIN _Pragma("GCC push_options") _Pragma("GCC target(\"arch=armv8.2-a+dotprod\")")
-#define SLM_DOTPROD_END _Pragma("GCC pop_options")
+#define SLM_TARGET_BEGIN(features) SLM_PRAGMA(GCC push_options) SLM_PRAGMA(GCC target(features))
+#define SLM_TARGET_END SLM_PRAGMA(GCC pop_options)
+#define SLM_DOTPROD_BEGIN SLM_TARGET_BEGIN("arch=armv8.2-a+dotprod")
 #endif
+/* The same for arm64's dotprod extension. */
+#define SLM_DOTPROD_END SLM_TARGET_END
 
 /* A dot product between one weight row and one activation row. */
 typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activations);
@@ -158,8 +163,8 @@ int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *tabl
 
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
-/* The AVX2/FMA, AVX-512 and NEON tiled attention; -1 when they cannot run (the next one is
- * tried). */
+/* The AVX2/FMA, AVX-512 (x86-64) and NEON (arm64) tiled attention; -1 when they cannot run
+ * (the next one is tried). Defined only on their architecture. */
 int slm_attend_tiled_avx2(const float *queries, int64_t query_stride, const int64_t *positions, int64_t count, int64_t group,
                           const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
                           int64_t window, float scale, float softcap, float *workspace, float *out,

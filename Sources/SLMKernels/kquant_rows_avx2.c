@@ -8,12 +8,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c")
-#endif
+SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 #include "avx2_blocks.h"
 #include "kquant_rearrange.h"
@@ -97,11 +92,7 @@ static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
     }
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
 slm_rows_fn slm_avx2_repacked_q4_K(void) { return rows8_q4_K_grouped; }
 

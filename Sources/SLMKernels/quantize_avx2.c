@@ -7,12 +7,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma,f16c"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma,f16c")
-#endif
+SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 static inline __m256 magnitude(__m256 v) { return _mm256_andnot_ps(_mm256_set1_ps(-0.0f), v); }
 
@@ -96,11 +91,7 @@ void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n) {
     for (; i < n; i++) out[i] = slm_fp32_to_fp16(x[i]);
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
 #else
 void slm_quantize_q8_0_avx2(const float *x, void *out, int64_t nb) { (void)x; (void)out; (void)nb; }

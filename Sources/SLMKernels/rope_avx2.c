@@ -5,12 +5,7 @@
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
-#if defined(__clang__)
-#pragma clang attribute push(__attribute__((target("avx2,fma"))), apply_to = function)
-#else
-#pragma GCC push_options
-#pragma GCC target("avx2,fma")
-#endif
+SLM_TARGET_BEGIN("avx2,fma")
 
 int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *table) {
     const int64_t half = rotary_dims / 2;
@@ -25,11 +20,7 @@ int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *tabl
     return 0;
 }
 
-#if defined(__clang__)
-#pragma clang attribute pop
-#else
-#pragma GCC pop_options
-#endif
+SLM_TARGET_END
 
 #else
 int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *table) {
