@@ -9,7 +9,7 @@ enum AgentSetup {
     static func runtime(store: Store, model name: String?, contextLength: Int, threads: Int,
                         configuration: RuntimeConfiguration = RuntimeConfiguration()) throws -> AgentRuntime {
         let reference = try ModelResolution.reference(for: name)
-        let settings = UserSettings.load()
+        let settings = SettingsFile.current
         let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads))
         var configuration = configuration
         if settings.agentModels != nil {

@@ -15,7 +15,7 @@ enum AppCommand {
         let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let environment = ProcessInfo.processInfo.environment
         let settingsFile = UserSettings.file(environment: environment)
-        var settings = UserSettings.load(from: settingsFile)
+        var (settings, settingsProblems) = UserSettings.read(from: settingsFile)
         if let model = arguments.options["--model"] {
             settings.model = FileManager.default.fileExists(atPath: model) ? URL(fileURLWithPath: model).path : model
         }
@@ -34,7 +34,7 @@ enum AppCommand {
         let services = AppServices(
             runtime: runtime, library: library, discovery: discovery,
             themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), dataDirectory: data, settingsFile: settingsFile,
-            settings: settings)
+            settings: settings, settingsProblems: settingsProblems)
         Task { await manager.startIdleWatch() }
         let screen = NcursesScreen(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         let status = App(screen: screen, services: services).run()

@@ -49,7 +49,8 @@ extension BenchCommand {
         let generate = try arguments.integer("-n", default: 128, range: 8...4096)
         let threads = try arguments.integer("-t", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let repetitions = try arguments.integer("-r", default: 5, range: 1...1000)
-        let (model, tokenizer) = try ModelResolution.load(arguments.options["--model"])
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: generate + 64, threads: threads)
+        let model = loaded.model, tokenizer = loaded.tokenizer
         let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: generate + 64, threads: threads)
         let result = try wait { try await GrammarBenchmark(generator: generator, tokenizer: tokenizer).run(tokens: generate, repetitions: repetitions) }
         let free = ModelBenchmark.Result(test: "tg\(generate)", threads: threads, samples: result.free)
@@ -108,9 +109,9 @@ extension BenchCommand {
         let path = try ModelResolution.path(for: arguments.options["--model"])
         let clock = ContinuousClock()
         let start = clock.now
-        let file = try GGUFFile(path: path)
-        let model = try TransformerModel(file: file)
-        _ = try Tokenizer(file: file)
+        let loaded = try ModelResolution.load(path: path, name: arguments.options["--model"], contextLength: context,
+                                              threads: threads)
+        let model = loaded.model, file = model.file
         _ = try InferenceSession(model: model, contextLength: context, threads: threads)
         let loadMilliseconds = Double((clock.now - start).components.attoseconds) * 1e-15
             + Double((clock.now - start).components.seconds) * 1000

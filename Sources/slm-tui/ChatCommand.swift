@@ -48,7 +48,8 @@ enum ChatCommand {
         }
         // open the history first: a damaged database is reported before any work is done
         let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
-        let (model, tokenizer) = try ModelResolution.load(arguments.options["--model"])
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: requestedContext, threads: threads)
+        let model = loaded.model, tokenizer = loaded.tokenizer
         let promptTokens: [Int]
         if arguments.has("--raw") {
             promptTokens = tokenizer.encode(prompt)
@@ -61,8 +62,8 @@ enum ChatCommand {
             messages.append(.user(prompt))
             promptTokens = template.tokens(for: template.render(messages), tokenizer: tokenizer)
         }
-        let context = min(requestedContext, model.hyperparameters.trainedContextLength)
-        let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: context, threads: threads)
+        let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: loaded.estimate.contextLength,
+                                          threads: threads)
         let request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling)
         let modelName = arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m"
         let system = arguments.options["--system"]

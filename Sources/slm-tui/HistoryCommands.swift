@@ -10,7 +10,7 @@ enum HistoryCommands {
         let store = try StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: arguments.has("--move-aside"))
         let conversations = try wait { try await store.conversations(limit: limit) }
         if arguments.has("--json") {
-            try printJSON(conversations)
+            try Console.printJSON(conversations)
         } else if conversations.isEmpty {
             Console.print("no conversations yet")
         } else {
@@ -34,10 +34,14 @@ enum HistoryCommands {
         let export = try wait { try await store.export(id) }
         let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
         if let output = arguments.options["-o"] {
+            // a file gets the text exactly as stored
             try data.write(to: URL(fileURLWithPath: output), options: .atomic)
+        } else if format == "json" {
+            Console.writeExact(Console.escapingControls(data) + Data("\n".utf8))
+        } else if Console.outputIsTerminal {
+            Console.write(export.markdown)
         } else {
-            FileHandle.standardOutput.write(data)
-            if format == "json" { Console.write("\n") }
+            Console.writeExact(data)
         }
         return 0
     }
@@ -50,7 +54,7 @@ enum HistoryCommands {
         let text = arguments.positionals.joined(separator: " ")
         let hits = try wait { try await store.search(text, limit: limit) }
         if arguments.has("--json") {
-            try printJSON(hits)
+            try Console.printJSON(hits)
         } else if hits.isEmpty {
             Console.print("no matches")
         } else {
@@ -61,12 +65,6 @@ enum HistoryCommands {
         return 0
     }
 
-    private static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        encoder.dateEncodingStrategy = .iso8601
-        Console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
 }
 
 /// Runs async work from a synchronous command and returns its result.

@@ -35,9 +35,26 @@ enum ModelResolution {
         return ModelReference(path: path)
     }
 
-    /// The model and its tokenizer, loaded.
-    static func load(_ name: String?) throws -> (TransformerModel, Tokenizer) {
-        let file = try GGUFFile(path: path(for: name))
-        return (try TransformerModel(file: file), try Tokenizer(file: file))
+    /// A loaded model: the engine's model, its tokenizer and what it takes in memory.
+    struct Loaded {
+        let model: TransformerModel
+        let tokenizer: Tokenizer
+        let estimate: MemoryEstimate
+    }
+
+    /// The model and its tokenizer, loaded after the same memory-budget check the app and
+    /// the agent make (`memory_budget_mb` in config.json, else 75% of available memory).
+    static func load(_ name: String?, contextLength: Int, threads: Int) throws -> Loaded {
+        try load(path: path(for: name), name: name, contextLength: contextLength, threads: threads)
+    }
+
+    /// As `load(_:contextLength:threads:)` for a path already resolved.
+    static func load(path: String, name: String?, contextLength: Int, threads: Int) throws -> Loaded {
+        let file = try GGUFFile(path: path)
+        let configuration = SettingsFile.current.managerConfiguration(contextLength: contextLength, threads: threads)
+        let reference = name.map { ModelReference(name: $0, path: URL(fileURLWithPath: path)) }
+            ?? ModelReference(path: URL(fileURLWithPath: path))
+        let estimate = try ModelManager.admit(reference, file: file, configuration: configuration)
+        return Loaded(model: try TransformerModel(file: file), tokenizer: try Tokenizer(file: file), estimate: estimate)
     }
 }

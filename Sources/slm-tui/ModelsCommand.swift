@@ -25,7 +25,7 @@ enum ModelsCommand {
     /// Discovery over this user's folders and the settings' extra folders.
     private static func discovery() throws -> ModelDiscovery {
         let environment = ProcessInfo.processInfo.environment
-        let settings = UserSettings.load(from: UserSettings.file(environment: environment))
+        let settings = SettingsFile.current
         let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
         return ModelDiscovery(library: try library(), home: home,
                               extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) })
@@ -33,7 +33,7 @@ enum ModelsCommand {
 
     /// The memory budget models are held to, as the app and `chat` use it.
     private static var budget: Int {
-        let settings = UserSettings.load()
+        let settings = SettingsFile.current
         return settings.memoryBudgetMB.map { $0 * 1_000_000 } ?? ModelManager.Configuration().budgetBytes
     }
 

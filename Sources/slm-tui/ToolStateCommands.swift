@@ -10,7 +10,7 @@ enum ToolStateCommands {
         let store = try StoreAccess.open(arguments.options["--db"])
         let tasks = try wait { try await store.tasks(status: status) }
         if arguments.has("--json") {
-            try printJSON(tasks.map { TaskLine(id: $0.id, title: $0.title, status: $0.status.rawValue, due: $0.due,
+            try Console.printJSON(tasks.map { TaskLine(id: $0.id, title: $0.title, status: $0.status.rawValue, due: $0.due,
                                                priority: $0.priority, notes: $0.notes) })
         } else if tasks.isEmpty {
             Console.print(status == .open ? "no open tasks" : "no tasks")
@@ -31,7 +31,7 @@ enum ToolStateCommands {
         let store = try StoreAccess.open(arguments.options["--db"])
         let drafts = try wait { try await store.drafts() }
         if arguments.has("--json") {
-            try printJSON(drafts.map { DraftLine(id: $0.id, subject: $0.subject, status: $0.status.rawValue, to: $0.recipients,
+            try Console.printJSON(drafts.map { DraftLine(id: $0.id, subject: $0.subject, status: $0.status.rawValue, to: $0.recipients,
                                                  cc: $0.cc, body: $0.body) })
         } else if drafts.isEmpty {
             Console.print("no drafts")
@@ -49,7 +49,7 @@ enum ToolStateCommands {
         let query = arguments.positionals.joined(separator: " ")
         let notes = try wait { try await store.notes(matching: query, limit: 1000) }
         if arguments.has("--json") {
-            try printJSON(notes.map { note in
+            try Console.printJSON(notes.map { note in
                 NoteLine(id: note.id, title: String(note.text.split(whereSeparator: \.isNewline).first ?? ""), status: "saved",
                          text: note.text)
             })
@@ -61,11 +61,6 @@ enum ToolStateCommands {
         return 0
     }
 
-    private static func printJSON<T: Encodable>(_ value: T) throws {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        Console.print(String(decoding: try encoder.encode(value), as: UTF8.self))
-    }
 
     struct TaskLine: Encodable {
         let id: Int

@@ -9,7 +9,12 @@ public struct MemoryEstimate: Sendable, Equatable, Codable {
     public let scratchBytes: Int
     public let contextLength: Int
 
-    public var totalBytes: Int { weightBytes + kvCacheBytes + scratchBytes }
+    /// The sum, or `Int.max` when it would not fit (never within any budget).
+    public var totalBytes: Int {
+        let (partial, first) = weightBytes.addingReportingOverflow(kvCacheBytes)
+        let (total, second) = partial.addingReportingOverflow(scratchBytes)
+        return first || second ? Int.max : total
+    }
 
     /// Reads only the file's header: nothing is loaded. The context is the smaller of
     /// `contextLength` and what the model was trained for.
@@ -18,7 +23,7 @@ public struct MemoryEstimate: Sendable, Equatable, Codable {
         guard let architecture = Architecture.named(name) else { throw .unsupportedArchitecture(name) }
         let hyper = try Hyperparameters(file: file, architecture: architecture)
         let context = min(contextLength, hyper.trainedContextLength)
-        let session = InferenceSession.memoryNeed(hyperparameters: hyper, contextLength: context, cacheType: cacheType,
+        let session = try InferenceSession.memoryNeed(hyperparameters: hyper, contextLength: context, cacheType: cacheType,
                                                   threads: threads)
         weightBytes = file.fileSize
         kvCacheBytes = session.kvCacheBytes

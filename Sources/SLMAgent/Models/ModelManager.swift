@@ -74,11 +74,8 @@ public actor ModelManager {
             return entry.model
         }
         let file = try open(reference)
-        let need = try Self.estimate(reference, file, configuration)
+        let need = try Self.admit(reference, file: file, configuration: configuration, inUseBytes: inUseBytes)
         let budget = configuration.budgetBytes
-        guard need.totalBytes <= budget else {
-            throw .doesNotFit(model: reference.name, needs: need.totalBytes, available: budget - inUseBytes, budget: budget)
-        }
         while !loaded.isEmpty, loaded.count >= configuration.maxLoaded || inUseBytes + need.totalBytes > budget {
             unloadLeastRecentlyUsed()
         }
@@ -146,6 +143,19 @@ public actor ModelManager {
         } catch {
             throw .cannotOpen(model: reference.name, reason: String(describing: error))
         }
+    }
+
+    /// The memory `file` needs, checked against the whole budget: the one check every
+    /// path that loads a model goes through (the app, the agent, `chat`, `bench`).
+    public static func admit(_ reference: ModelReference, file: GGUFFile, configuration: Configuration,
+                             inUseBytes: Int = 0) throws(ModelManagerError) -> MemoryEstimate {
+        let need = try estimate(reference, file, configuration)
+        let budget = configuration.budgetBytes
+        guard need.totalBytes <= budget else {
+            throw .doesNotFit(model: reference.name, needs: need.totalBytes, available: max(0, budget - inUseBytes),
+                              budget: budget)
+        }
+        return need
     }
 
     private static func estimate(_ reference: ModelReference, _ file: GGUFFile, _ configuration: Configuration)

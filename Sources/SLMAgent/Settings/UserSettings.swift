@@ -4,7 +4,8 @@ import Foundation
 /// folders to look for models in, the memory budget, when idle models are unloaded, and
 /// the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
 /// is set (so a test or a second setup stays apart), else in `$XDG_CONFIG_HOME/slm-tui/`,
-/// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure.
+/// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure;
+/// `read` says what was wrong with it.
 public struct UserSettings: Codable, Sendable, Equatable {
     public var theme: String?
     /// The model last chosen: a catalog name or a file path.
@@ -38,8 +39,11 @@ public struct UserSettings: Codable, Sendable, Equatable {
     /// The model manager's settings from these choices, at a context and thread count.
     public func managerConfiguration(contextLength: Int, threads: Int) -> ModelManager.Configuration {
         var configuration = ModelManager.Configuration(contextLength: contextLength, threads: threads)
-        if let budget = memoryBudgetMB { configuration.budgetBytes = budget * 1_000_000 }
-        if let minutes = idleUnloadMinutes { configuration.idleTimeout = .seconds(max(1, minutes) * 60) }
+        // out-of-range values never get here from `read`; the clamps keep the arithmetic safe anyway
+        if let budget = memoryBudgetMB { configuration.budgetBytes = budget.clamped(to: Range.memoryBudgetMB) * 1_000_000 }
+        if let minutes = idleUnloadMinutes {
+            configuration.idleTimeout = .seconds(minutes.clamped(to: Range.idleUnloadMinutes) * 60)
+        }
         return configuration
     }
 
@@ -69,10 +73,53 @@ public struct UserSettings: Codable, Sendable, Equatable {
         return URL(fileURLWithPath: home).appendingPathComponent(".config/slm-tui/config.json")
     }
 
+    /// Allowed values of the numeric settings.
+    public enum Range {
+        /// One megabyte up to 16 TB.
+        public static let memoryBudgetMB = 1...16_777_216
+        /// One minute up to a year.
+        public static let idleUnloadMinutes = 1...525_600
+    }
+
     /// The settings in `file`, or defaults when it is missing or unreadable.
-    public static func load(from file: URL = file()) -> UserSettings {
-        guard let data = try? Data(contentsOf: file) else { return UserSettings() }
-        return (try? JSONDecoder().decode(UserSettings.self, from: data)) ?? UserSettings()
+    public static func load(from file: URL = file()) -> UserSettings { read(from: file).settings }
+
+    /// The settings in `file` and what was wrong with it: a file that is not valid JSON
+    /// gives the defaults, a value outside its range is left out (its default applies);
+    /// each problem is one sentence naming the key and what it may be. A missing file is
+    /// not a problem.
+    public static func read(from file: URL = file()) -> (settings: UserSettings, problems: [String]) {
+        guard let data = try? Data(contentsOf: file) else { return (UserSettings(), []) }
+        var settings: UserSettings
+        do {
+            settings = try JSONDecoder().decode(UserSettings.self, from: data)
+        } catch {
+            return (UserSettings(), ["\(file.path) is not a valid settings file (\(Self.reason(error))); using the defaults"])
+        }
+        var problems: [String] = []
+        func check(_ value: inout Int?, key: String, range: ClosedRange<Int>, unit: String) {
+            guard let found = value, !range.contains(found) else { return }
+            problems.append("\(file.lastPathComponent): \(key) must be \(range.lowerBound) to \(range.upperBound) \(unit), "
+                + "not \(found); using the default")
+            value = nil
+        }
+        check(&settings.memoryBudgetMB, key: "memory_budget_mb", range: Range.memoryBudgetMB, unit: "MB")
+        check(&settings.idleUnloadMinutes, key: "idle_unload_minutes", range: Range.idleUnloadMinutes, unit: "minutes")
+        return (settings, problems)
+    }
+
+    /// A decoding error in a sentence: which key, and what was expected.
+    private static func reason(_ error: Error) -> String {
+        switch error {
+        case DecodingError.typeMismatch(let type, let context), DecodingError.valueNotFound(let type, let context):
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return "\(key.isEmpty ? "the file" : key) must be \(type == Int.self ? "a whole number" : "\(type)")"
+        case DecodingError.dataCorrupted(let context):
+            let key = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return key.isEmpty ? "not JSON" : "\(key): \(context.debugDescription)"
+        default:
+            return "\(error)"
+        }
     }
 
     /// Writes the settings atomically, creating the folder.
@@ -82,4 +129,8 @@ public struct UserSettings: Codable, Sendable, Equatable {
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         try encoder.encode(self).write(to: file, options: .atomic)
     }
+}
+
+extension Comparable {
+    func clamped(to range: ClosedRange<Self>) -> Self { min(max(self, range.lowerBound), range.upperBound) }
 }

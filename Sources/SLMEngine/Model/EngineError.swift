@@ -6,6 +6,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
     case tensorShape(tensor: String, expected: [Int], found: [Int])
     case missingMetadata(String)
     case invalidMetadata(key: String, reason: String)
+    /// A size computed from the model's numbers does not fit in memory's address range.
+    case tooLarge(String)
     case promptTooLong(tokens: Int, context: Int)
     case emptyPrompt
     case tokenOutOfRange(Int, vocabulary: Int)
@@ -29,6 +31,8 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
             "the model has no metadata \(key)"
         case .invalidMetadata(let key, let reason):
             "metadata \(key): \(reason)"
+        case .tooLarge(let what):
+            "\(what) is too large to allocate"
         case .promptTooLong(let tokens, let context):
             "the prompt has \(tokens) tokens but the context holds \(context); shorten it or raise --ctx"
         case .emptyPrompt:

@@ -1,6 +1,21 @@
 /// The numbers that size a decoder, read from a GGUF's `<architecture>.*` metadata with
 /// llama.cpp's defaults where a key is optional.
+///
+/// Every value is checked against a bound that real models stay far below, so that sizes
+/// computed from them (buffers, the KV cache, the memory estimate) cannot overflow and a
+/// hostile file becomes an `EngineError` naming the key instead of a crash.
 public struct Hyperparameters: Sendable, Equatable {
+    /// Upper bounds on what a file may claim; each is at least 16× what released models use.
+    public enum Limit {
+        public static let layers = 4096
+        public static let heads = 4096
+        public static let headLength = 4096
+        public static let embedding = 65_536
+        public static let feedForward = 1 << 20
+        public static let context = 1 << 24
+        public static let vocabulary = 1 << 22
+    }
+
     public let embeddingLength: Int
     public let layerCount: Int
     public let headCount: Int
@@ -28,62 +43,129 @@ public struct Hyperparameters: Sendable, Equatable {
     public let attentionLogitSoftcap: Float?
 
     public init(file: GGUFFile, architecture: Architecture) throws(EngineError) {
-        let prefix = architecture.name + "."
-        func integer(_ key: String) -> Int? { file[prefix + key]?.intValue }
-        func float(_ key: String) -> Float? { file[prefix + key]?.doubleValue.map(Float.init) }
-        func required(_ key: String) throws(EngineError) -> Int {
-            guard let value = integer(key) else { throw .missingMetadata(prefix + key) }
-            guard value > 0 else { throw .invalidMetadata(key: prefix + key, reason: "must be positive, found \(value)") }
-            return value
-        }
-
-        embeddingLength = try required("embedding_length")
-        layerCount = try required("block_count")
-        headCount = try required("attention.head_count")
-        headCountKV = integer("attention.head_count_kv") ?? headCount
-        guard headCountKV > 0, headCount % headCountKV == 0 else {
-            throw .invalidMetadata(key: prefix + "attention.head_count_kv",
+        let metadata = BoundedMetadata(file: file, prefix: architecture.name + ".")
+        embeddingLength = try metadata.required("embedding_length", in: 1...Limit.embedding)
+        layerCount = try metadata.required("block_count", in: 1...Limit.layers)
+        headCount = try metadata.required("attention.head_count", in: 1...Limit.heads)
+        headCountKV = try metadata.optional("attention.head_count_kv", in: 1...Limit.heads) ?? headCount
+        guard headCount % headCountKV == 0 else {
+            throw .invalidMetadata(key: metadata.prefix + "attention.head_count_kv",
                                    reason: "\(headCountKV) does not divide \(headCount) heads")
         }
-        keyLength = integer("attention.key_length") ?? embeddingLength / headCount
-        valueLength = integer("attention.value_length") ?? keyLength
-        feedForwardLength = try required("feed_forward_length")
-        trainedContextLength = integer("context_length") ?? 2048
-        rmsEpsilon = float("attention.layer_norm_rms_epsilon") ?? 1e-5
-        ropeBase = float("rope.freq_base") ?? 10_000
-        ropeBaseSlidingWindow = float("rope.freq_base_swa") ?? architecture.defaultSlidingWindowRopeBase ?? ropeBase
-        ropeDimensions = integer("rope.dimension_count") ?? keyLength
-        guard ropeDimensions <= keyLength, ropeDimensions % 2 == 0 else {
-            throw .invalidMetadata(key: prefix + "rope.dimension_count", reason: "\(ropeDimensions) for heads of \(keyLength)")
+        if let length = try metadata.optional("attention.key_length", in: 1...Limit.headLength) {
+            keyLength = length
+        } else {
+            keyLength = try Self.derivedHeadLength(embeddingLength, headCount, key: metadata.prefix + "attention.key_length")
         }
-        slidingWindow = integer("attention.sliding_window") ?? 0
+        valueLength = try metadata.optional("attention.value_length", in: 1...Limit.headLength) ?? keyLength
+        feedForwardLength = try metadata.required("feed_forward_length", in: 1...Limit.feedForward)
+        trainedContextLength = try metadata.optional("context_length", in: 1...Limit.context) ?? 2048
+        rmsEpsilon = try metadata.positiveFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
+        ropeBase = try metadata.positiveFloat("rope.freq_base") ?? 10_000
+        ropeBaseSlidingWindow = try metadata.positiveFloat("rope.freq_base_swa")
+            ?? architecture.defaultSlidingWindowRopeBase ?? ropeBase
+        ropeDimensions = try metadata.optional("rope.dimension_count", in: 2...keyLength) ?? keyLength
+        guard ropeDimensions % 2 == 0 else {
+            throw .invalidMetadata(key: metadata.prefix + "rope.dimension_count",
+                                   reason: "\(ropeDimensions) is odd; RoPE rotates pairs")
+        }
+        slidingWindow = try metadata.optional("attention.sliding_window", in: 0...Limit.context) ?? 0
         slidingWindowLayers = try Self.slidingWindowLayers(
-            file: file, key: prefix + "attention.sliding_window_pattern", layers: layerCount,
-            window: slidingWindow, defaultPattern: architecture.defaultSlidingWindowPattern)
-        guard let vocabulary = file["tokenizer.ggml.tokens"]?.arrayValue?.count ?? integer("vocab_size") else {
-            throw .missingMetadata("tokenizer.ggml.tokens")
-        }
-        vocabularySize = vocabulary
+            metadata: metadata, layers: layerCount, window: slidingWindow,
+            defaultPattern: architecture.defaultSlidingWindowPattern)
+        vocabularySize = try Self.vocabularySize(metadata)
         attentionScale = 1 / Float(keyLength).squareRoot()
-        finalLogitSoftcap = float("final_logit_softcapping").flatMap { $0 > 0 ? $0 : nil }
-        attentionLogitSoftcap = float("attn_logit_softcapping").flatMap { $0 > 0 ? $0 : nil }
+        finalLogitSoftcap = try metadata.positiveFloat("final_logit_softcapping", zeroMeansNone: true)
+        attentionLogitSoftcap = try metadata.positiveFloat("attn_logit_softcapping", zeroMeansNone: true)
+    }
+
+    /// llama.cpp's default head length: the embedding split evenly over the heads.
+    private static func derivedHeadLength(_ embedding: Int, _ heads: Int, key: String) throws(EngineError) -> Int {
+        let length = embedding / heads
+        guard (1...Limit.headLength).contains(length) else {
+            throw .invalidMetadata(key: key, reason: "absent, and \(embedding) / \(heads) heads gives \(length)")
+        }
+        return length
+    }
+
+    private static func vocabularySize(_ metadata: BoundedMetadata) throws(EngineError) -> Int {
+        let key = "tokenizer.ggml.tokens"
+        let count: Int
+        if let value = metadata.file[key] {
+            guard let array = value.arrayValue else {
+                throw .invalidMetadata(key: key, reason: "must be an array of strings, found \(value.type)")
+            }
+            count = array.count
+        } else if let size = try metadata.optional("vocab_size", in: 0...Limit.vocabulary) {
+            count = size
+        } else {
+            throw .missingMetadata(key)
+        }
+        guard count > 0 else { throw .invalidMetadata(key: key, reason: "the vocabulary is empty") }
+        guard count <= Limit.vocabulary else {
+            throw .invalidMetadata(key: key, reason: "\(count) tokens (at most \(Limit.vocabulary))")
+        }
+        return count
     }
 
     /// A layer is local when the pattern says so: an integer n makes every n-th layer
     /// global (`layer % n < n - 1` is local, as llama.cpp has it); an array gives one flag
     /// per layer.
     private static func slidingWindowLayers(
-        file: GGUFFile, key: String, layers: Int, window: Int, defaultPattern: Int?
+        metadata: BoundedMetadata, layers: Int, window: Int, defaultPattern: Int?
     ) throws(EngineError) -> [Bool] {
         // only families whose graph has sliding-window layers use them
         guard window > 0, let defaultPattern else { return Array(repeating: false, count: layers) }
-        if let array = file[key]?.arrayValue {
-            guard let flags = try? array.values().map({ $0.boolValue ?? (($0.intValue ?? 0) != 0) }),
-                flags.count == layers
-            else { throw .invalidMetadata(key: key, reason: "expected \(layers) flags") }
+        let name = "attention.sliding_window_pattern"
+        let key = metadata.prefix + name
+        if let array = metadata.file[key]?.arrayValue {
+            guard array.count == layers,
+                let flags = try? array.values().map({ $0.boolValue ?? (($0.intValue ?? 0) != 0) })
+            else { throw .invalidMetadata(key: key, reason: "expected \(layers) flags, found \(array.count)") }
             return flags
         }
-        let pattern = file[key]?.intValue ?? defaultPattern
+        let pattern = try metadata.optional(name, in: 0...Limit.layers) ?? defaultPattern
         return (0..<layers).map { pattern == 0 || $0 % pattern < pattern - 1 }
+    }
+}
+
+/// Reads `<architecture>.*` keys with their type and range checked, so that an error
+/// says which key is wrong and what it may be.
+private struct BoundedMetadata {
+    let file: GGUFFile
+    let prefix: String
+
+    func required(_ name: String, in range: ClosedRange<Int>) throws(EngineError) -> Int {
+        guard let value = try optional(name, in: range) else { throw .missingMetadata(prefix + name) }
+        return value
+    }
+
+    func optional(_ name: String, in range: ClosedRange<Int>) throws(EngineError) -> Int? {
+        guard let value = file[prefix + name] else { return nil }
+        guard let integer = value.intValue else {
+            if value.type == .uint64 || value.type == .int64 {
+                throw .invalidMetadata(key: prefix + name, reason: "too large (must be \(range.lowerBound)…\(range.upperBound))")
+            }
+            throw .invalidMetadata(key: prefix + name, reason: "must be an integer, found \(value.type)")
+        }
+        guard range.contains(integer) else {
+            throw .invalidMetadata(key: prefix + name,
+                                   reason: "\(integer) is outside \(range.lowerBound)…\(range.upperBound)")
+        }
+        return integer
+    }
+
+    /// A finite positive number, or nil when absent (or zero, where zero means "off").
+    func positiveFloat(_ name: String, zeroMeansNone: Bool = false) throws(EngineError) -> Float? {
+        guard let value = file[prefix + name] else { return nil }
+        guard let number = value.doubleValue else {
+            throw .invalidMetadata(key: prefix + name, reason: "must be a number, found \(value.type)")
+        }
+        if zeroMeansNone, number == 0 { return nil }
+        let single = Float(number)
+        guard single.isFinite, single > 0 else {
+            throw .invalidMetadata(key: prefix + name, reason: "\(number) is not a finite positive number")
+        }
+        return single
     }
 }

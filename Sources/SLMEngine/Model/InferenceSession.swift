@@ -97,6 +97,9 @@ public final class InferenceSession {
         guard contextLength > 0 else {
             throw .invalidMetadata(key: "context", reason: "context length must be positive")
         }
+        // the checked sizes first: the allocations below repeat these products unchecked
+        _ = try Self.memoryNeed(hyperparameters: model.hyperparameters, contextLength: contextLength,
+                                cacheType: cacheType, threads: max(1, threads))
         self.model = model
         self.contextLength = contextLength
         cache = KVCache(hyper: model.hyperparameters, contextLength: contextLength, type: cacheType)
@@ -105,22 +108,35 @@ public final class InferenceSession {
 
     /// Bytes a session allocates for `model`: its KV cache and its per-batch buffers (the
     /// same sizes `init` allocates), so a model's memory can be known before loading it.
+    /// Every product is checked: a size that does not fit an `Int` is an error, not a trap.
     public static func memoryNeed(
         hyperparameters h: Hyperparameters, contextLength: Int, cacheType: KVCacheType = .f16, threads: Int = 1
-    ) -> (kvCacheBytes: Int, scratchBytes: Int) {
-        let kvCache = h.layerCount * contextLength * h.headCountKV * (h.keyLength + h.valueLength) * cacheType.bytesPerValue
+    ) throws(EngineError) -> (kvCacheBytes: Int, scratchBytes: Int) {
+        guard (1...Hyperparameters.Limit.context).contains(contextLength) else {
+            throw .invalidMetadata(key: "context",
+                                   reason: "\(contextLength) tokens is outside 1…\(Hyperparameters.Limit.context)")
+        }
+        var size = CheckedSize()
+        let kvWidth = size.sum(size.product(h.headCountKV, h.keyLength), size.product(h.headCountKV, h.valueLength))
+        let kvCache = size.product(h.layerCount, contextLength, kvWidth, cacheType.bytesPerValue)
         let rows = batchSize
-        let queryWidth = h.headCount * h.keyLength
-        let kvWidth = h.headCountKV * (h.keyLength + h.valueLength)
-        let fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
-        let perRow = 3 * h.embeddingLength + queryWidth + kvWidth + fusedWidth + h.headCount * h.valueLength
-            + h.ropeDimensions + 2 * h.feedForwardLength
-        let scratchFloats = rows * perRow
-            + max(1, threads) * (max(contextLength, h.keyLength, h.valueLength) + tiledWorkspaceFloats(h))
-            + 3 * h.vocabularySize  // the logits buffer and the arrays handed to the sampler
-        let activationWidth = max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength)
-        let activations = rows * activationWidth * 4 + 6 * rows * (activationWidth * 4 + 512)
-        return (kvCache, scratchFloats * 4 + activations)
+        let queryWidth = size.product(h.headCount, h.keyLength)
+        let attentionWidth = size.product(h.headCount, h.valueLength)
+        let fusedWidth = max(size.sum(queryWidth, kvWidth), size.product(2, h.feedForwardLength))
+        let perRow = size.sum(size.product(3, h.embeddingLength), queryWidth, kvWidth, fusedWidth, attentionWidth,
+                              h.ropeDimensions, size.product(2, h.feedForwardLength))
+        let perThread = size.sum(max(contextLength, h.keyLength, h.valueLength), tiledWorkspaceFloats(h))
+        let scratchFloats = size.sum(
+            size.product(rows, perRow), size.product(max(1, threads), perThread),
+            size.product(3, h.vocabularySize))  // the logits buffer and the arrays handed to the sampler
+        let activationWidth = max(h.embeddingLength, h.feedForwardLength, attentionWidth)
+        let activationBytes = size.sum(size.product(rows, activationWidth, 4),
+                                       size.product(6, rows, size.sum(size.product(activationWidth, 4), 512)))
+        let scratchBytes = size.sum(size.product(scratchFloats, 4), activationBytes)
+        guard !size.overflowed else {
+            throw .tooLarge("the memory this model needs at \(contextLength) tokens of context")
+        }
+        return (kvCache, scratchBytes)
     }
 
     /// Floats one worker's tiled attention needs: a block of rows, every query head of a

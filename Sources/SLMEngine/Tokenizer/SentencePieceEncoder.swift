@@ -27,7 +27,7 @@ struct SentencePieceEncoder: Sendable {
             symbols[index].previous = index - 1
             symbols[index].next = index + 1 < symbols.count ? index + 1 : -1
         }
-        var queue = BigramQueue()
+        var queue = MergeQueue<Bigram> { $0.outranks($1) }
         var history: [String: (String, String)] = [:]
         func consider(_ left: Int, _ right: Int) {
             guard left >= 0, right >= 0 else { return }
@@ -85,41 +85,6 @@ struct SentencePieceEncoder: Sendable {
         /// Higher score first; on equal scores the leftmost pair.
         func outranks(_ other: Bigram) -> Bool {
             score > other.score || (score == other.score && left < other.left)
-        }
-    }
-
-    /// A binary max-heap of bigrams.
-    private struct BigramQueue {
-        private var heap: [Bigram] = []
-
-        mutating func push(_ bigram: Bigram) {
-            heap.append(bigram)
-            var child = heap.count - 1
-            while child > 0 {
-                let parent = (child - 1) / 2
-                guard heap[child].outranks(heap[parent]) else { break }
-                heap.swapAt(child, parent)
-                child = parent
-            }
-        }
-
-        mutating func pop() -> Bigram? {
-            guard let top = heap.first else { return nil }
-            let last = heap.removeLast()
-            if !heap.isEmpty {
-                heap[0] = last
-                var parent = 0
-                while true {
-                    let left = 2 * parent + 1, right = left + 1
-                    var best = parent
-                    if left < heap.count, heap[left].outranks(heap[best]) { best = left }
-                    if right < heap.count, heap[right].outranks(heap[best]) { best = right }
-                    if best == parent { break }
-                    heap.swapAt(parent, best)
-                    parent = best
-                }
-            }
-            return top
         }
     }
 }

@@ -73,6 +73,11 @@ public struct Vocabulary: Sendable {
         } catch {
             throw .invalidMetadata(key: "tokenizer.ggml.tokens", reason: "\(error)")
         }
+        guard !tokens.isEmpty else { throw .invalidMetadata(key: "tokenizer.ggml.tokens", reason: "the vocabulary is empty") }
+        guard tokens.count <= Hyperparameters.Limit.vocabulary else {
+            throw .invalidMetadata(key: "tokenizer.ggml.tokens",
+                                   reason: "\(tokens.count) tokens (at most \(Hyperparameters.Limit.vocabulary))")
+        }
         let scores = (try? file["tokenizer.ggml.scores"]?.arrayValue?.floats()) ?? nil
         let rawTypes = (try? file["tokenizer.ggml.token_type"]?.arrayValue?.integers()) ?? nil
         let merges = (try? file["tokenizer.ggml.merges"]?.arrayValue?.strings()) ?? nil

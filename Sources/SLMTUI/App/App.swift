@@ -46,7 +46,9 @@ public final class App {
         state.themeName = theme.name
         state.resources.budgetBytes = services.runtime.models.configuration.budgetBytes
         state.resources.contextLength = services.runtime.models.configuration.contextLength
-        for problem in services.themes.problems { state.trace.append(TraceEntry(kind: .error, text: problem)) }
+        for problem in services.themes.problems + services.settingsProblems {
+            state.trace.append(TraceEntry(kind: .error, text: problem))
+        }
     }
 
     /// Runs until the user quits or a signal asks to; returns the exit status.
@@ -162,6 +164,7 @@ public final class App {
     }
 
     func saveSettings() {
+        guard services.settingsProblems.isEmpty else { return }
         services.settings.theme = theme.name
         try? services.settings.save(to: services.settingsFile)
     }

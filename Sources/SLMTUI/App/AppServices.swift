@@ -12,9 +12,12 @@ public struct AppServices: Sendable {
     public let dataDirectory: DataDirectory
     public let settingsFile: URL
     public var settings: UserSettings
+    /// What was wrong with the settings file when it was read. While there is anything,
+    /// the app does not write the file back, so nothing the user wrote in it is lost.
+    public let settingsProblems: [String]
 
     public init(runtime: AgentRuntime, library: ModelLibrary, discovery: ModelDiscovery, themes: ThemeLibrary,
-                dataDirectory: DataDirectory, settingsFile: URL, settings: UserSettings) {
+                dataDirectory: DataDirectory, settingsFile: URL, settings: UserSettings, settingsProblems: [String] = []) {
         self.runtime = runtime
         self.library = library
         self.discovery = discovery
@@ -22,6 +25,7 @@ public struct AppServices: Sendable {
         self.dataDirectory = dataDirectory
         self.settingsFile = settingsFile
         self.settings = settings
+        self.settingsProblems = settingsProblems
     }
 
     public var store: Store { runtime.store }
