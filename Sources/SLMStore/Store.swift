@@ -15,15 +15,37 @@ public actor Store {
     /// Partial answers a crash had left behind, marked interrupted when the store opened.
     public nonisolated let interruptedOnOpen: Int
 
-    /// Opens (creating and migrating if needed) the database at `path`.
-    public init(path: String) throws(StoreError) {
+    /// How a store is opened.
+    public enum Access: Sendable {
+        /// Creates and migrates the file if needed and marks answers a crash left partial.
+        case readWrite
+        /// Reads an existing file of the current schema and writes nothing at all, so
+        /// reading works on a full disk and in a read-only folder. Writes fail.
+        case readOnly
+    }
+
+    /// Opens the database at `path`: by default creating and migrating it if needed.
+    public init(path: String, access: Access = .readWrite) throws(StoreError) {
         do {
-            database = try Database(path: path)
-            try Schema.migrate(database)
-            let statement = try database.statement(
-                "UPDATE messages SET status = 'interrupted' WHERE status = 'partial'")
-            try statement.run()
-            interruptedOnOpen = Int(database.changes)
+            switch access {
+            case .readWrite:
+                database = try Database(path: path)
+                try Schema.migrate(database)
+                let statement = try database.statement(
+                    "UPDATE messages SET status = 'interrupted' WHERE status = 'partial'")
+                try statement.run()
+                interruptedOnOpen = Int(database.changes)
+            case .readOnly:
+                database = try Database(path: path, readOnly: true)
+                let version = try database.userVersion()
+                guard version <= Schema.latestVersion else {
+                    throw StoreError.newerSchema(found: version, known: Schema.latestVersion)
+                }
+                guard version == Schema.latestVersion else {
+                    throw StoreError.needsMigration(path: path, found: version, latest: Schema.latestVersion)
+                }
+                interruptedOnOpen = 0
+            }
         } catch let error as SQLiteError {
             if error.isCorruption { throw .corrupt(path: path, detail: error.message) }
             if error.primaryCode == SQLITE_READONLY { throw .readOnly(path: path) }

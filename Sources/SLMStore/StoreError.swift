@@ -10,6 +10,9 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     case cannotOpen(path: String, detail: String)
     /// The file can be read but not written (permissions, read-only medium).
     case readOnly(path: String)
+    /// Opened for reading only, but the file's schema is older than this version's: it
+    /// must be opened for writing once to migrate.
+    case needsMigration(path: String, found: Int, latest: Int)
     case notFound(String)
     case sqlite(SQLiteError)
 
@@ -23,6 +26,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "cannot open the database \(path) (\(detail)); check that its folder exists and is writable"
         case .readOnly(let path):
             "the database \(path) is read-only; check its permissions (nothing was changed)"
+        case .needsMigration(let path, let found, let latest):
+            "the database \(path) has schema \(found) and needs migrating to \(latest), which needs it writable"
         case .notFound(let what):
             "\(what) does not exist"
         case .sqlite(let error):

@@ -7,7 +7,9 @@ enum HistoryCommands {
         let arguments = try Arguments(words, flags: ["--json", "--move-aside"], options: ["--db", "--limit"])
         guard arguments.positionals.isEmpty else { throw UsageError("history takes no positional arguments") }
         let limit = try arguments.integer("--limit", default: 50, range: 1...100_000)
-        let store = try StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: arguments.has("--move-aside"))
+        let store = arguments.has("--move-aside")
+            ? try StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: true)
+            : try StoreAccess.openForReading(arguments.options["--db"])
         let conversations = try wait { try await store.conversations(limit: limit) }
         if arguments.has("--json") {
             try Console.printJSON(conversations)
@@ -30,7 +32,7 @@ enum HistoryCommands {
         }
         let format = arguments.options["--format"] ?? "md"
         guard format == "md" || format == "json" else { throw UsageError("--format is md or json, not \(format)") }
-        let store = try StoreAccess.open(arguments.options["--db"])
+        let store = try StoreAccess.openForReading(arguments.options["--db"])
         let export = try wait { try await store.export(id) }
         let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
         if let output = arguments.options["-o"] {
@@ -50,7 +52,7 @@ enum HistoryCommands {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db", "--limit"])
         guard !arguments.positionals.isEmpty else { throw UsageError("search takes the text to look for") }
         let limit = try arguments.integer("--limit", default: 20, range: 1...1000)
-        let store = try StoreAccess.open(arguments.options["--db"])
+        let store = try StoreAccess.openForReading(arguments.options["--db"])
         let text = arguments.positionals.joined(separator: " ")
         let hits = try wait { try await store.search(text, limit: limit) }
         if arguments.has("--json") {

@@ -7,6 +7,21 @@ enum StoreAccess {
         option ?? DataDirectory().database.path
     }
 
+    /// The store for a command that only reads: it writes nothing, so it works on a full
+    /// disk and in a read-only folder. A database that does not exist yet, or whose schema
+    /// must first be migrated, is opened for writing instead.
+    static func openForReading(_ option: String?) throws -> Store {
+        let path = path(option)
+        guard FileManager.default.fileExists(atPath: path) else { return try open(option) }
+        do {
+            return try Store(path: path, access: .readOnly)
+        } catch StoreError.needsMigration {
+            return try open(option)
+        } catch StoreError.corrupt(let path, let detail) {
+            throw CommandError("\(path) is damaged or not an slm-tui database (\(detail)); run `slm-tui history --move-aside` to rename it with a timestamp and start a fresh one")
+        }
+    }
+
     /// The store, creating its folder if needed. A damaged file is moved aside (renamed with a
     /// timestamp, never deleted) only when `moveAsideIfCorrupt` says so; otherwise the
     /// error says how.

@@ -7,7 +7,7 @@ enum ToolStateCommands {
         let arguments = try Arguments(words, flags: ["--json", "--all", "--done"], options: ["--db"])
         guard arguments.positionals.isEmpty else { throw UsageError("tasks takes no positional arguments") }
         let status: TaskRecord.Status? = arguments.has("--all") ? nil : arguments.has("--done") ? .done : .open
-        let store = try StoreAccess.open(arguments.options["--db"])
+        let store = try StoreAccess.openForReading(arguments.options["--db"])
         let tasks = try wait { try await store.tasks(status: status) }
         if arguments.has("--json") {
             try Console.printJSON(tasks.map { TaskLine(id: $0.id, title: $0.title, status: $0.status.rawValue, due: $0.due,
@@ -28,7 +28,7 @@ enum ToolStateCommands {
     static func drafts(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db"])
         guard arguments.positionals.isEmpty else { throw UsageError("drafts takes no positional arguments") }
-        let store = try StoreAccess.open(arguments.options["--db"])
+        let store = try StoreAccess.openForReading(arguments.options["--db"])
         let drafts = try wait { try await store.drafts() }
         if arguments.has("--json") {
             try Console.printJSON(drafts.map { DraftLine(id: $0.id, subject: $0.subject, status: $0.status.rawValue, to: $0.recipients,
@@ -45,7 +45,7 @@ enum ToolStateCommands {
 
     static func notes(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db"])
-        let store = try StoreAccess.open(arguments.options["--db"])
+        let store = try StoreAccess.openForReading(arguments.options["--db"])
         let query = arguments.positionals.joined(separator: " ")
         let notes = try wait { try await store.notes(matching: query, limit: 1000) }
         if arguments.has("--json") {

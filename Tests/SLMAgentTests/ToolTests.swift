@@ -102,7 +102,10 @@ struct ToolTests {
     }
 
     @Test("file names stay inside the drafts folder", arguments: [
-        "../escape.eml", "/etc/passwd", "sub/dir.eml", ".hidden.eml", "..", "a\\b.eml",
+        "../escape.eml", "/etc/passwd", "sub/dir.eml", ".hidden.eml", "..", "a\\b.eml", "link/\u{301}x.eml",
+        "a\u{2215}b.eml", "a\u{2044}b.eml", "a\u{FF0F}b.eml", "a\u{29F8}b.eml", "line\nbreak.eml", "bell\u{07}.eml",
+        "esc\u{1B}[31m.eml", "rtl\u{202E}lme.exe", "zero\u{200B}width.eml", "nul\u{0}.eml", ".\u{301}hidden.eml",
+        "c1\u{9B}.eml",
     ])
     func confinement(name: String) async throws {
         let context = try Self.context()
@@ -126,6 +129,61 @@ struct ToolTests {
             try await export.call(JSONValue.object(["id": .number(1), "file": .string("link.eml")]), context: context)
         }
         #expect(try String(contentsOf: outside, encoding: .utf8) == "keep")
+    }
+
+    @Test("a slash joined to a combining mark is still a slash: a link in the folder never leads the write out")
+    func combiningSlash() async throws {
+        let context = try Self.context()
+        let outside = try Fixtures.temporaryDirectory("outside")
+        try FileManager.default.createDirectory(at: context.drafts.url, withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(at: context.drafts.url.appendingPathComponent("link"),
+                                                   withDestinationURL: outside)
+        _ = try await Self.call("drafts_create", #"{"to": "a", "subject": "s", "body": "b"}"#, context)
+        let export = try #require(ToolRegistry.builtIn["drafts_export"])
+        let name = "link/\u{301}x.eml"
+        #expect(await export.approvalReason(for: .object(["id": .number(1), "file": .string(name)]), context: context) == nil)
+        await #expect(throws: ToolError.self) {
+            try await export.call(.object(["id": .number(1), "file": .string(name)]), context: context)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
+    }
+
+    @Test("an existing file is replaced only whole, after approval; a data home reached through a link works")
+    func overwriteThroughLinkedHome() async throws {
+        let real = try Fixtures.temporaryDirectory("real-home")
+        let linked = real.deletingLastPathComponent().appendingPathComponent("linked-\(UUID().uuidString)")
+        try FileManager.default.createSymbolicLink(at: linked, withDestinationURL: real)
+        defer { try? FileManager.default.removeItem(at: linked) }
+        let store = try Store(path: real.appendingPathComponent("slm-tui.sqlite3").path)
+        let context = ToolContext(store: store, drafts: DraftsFolder(url: linked.appendingPathComponent("drafts")),
+                                  timeZone: Self.lisbon, now: { Self.now })
+        _ = try await Self.call("drafts_create", #"{"to": "a", "subject": "First", "body": "one"}"#, context)
+        let export = try #require(ToolRegistry.builtIn["drafts_export"])
+        let arguments = JSONValue.object(["id": .number(1), "file": .string("note.eml")])
+        #expect(await export.approvalReason(for: arguments, context: context) == nil)
+        _ = try await export.call(arguments, context: context)
+        let written = real.appendingPathComponent("drafts/note.eml")
+        #expect(try String(contentsOf: written, encoding: .utf8).contains("Subject: First"))
+        let reason = await export.approvalReason(for: arguments, context: context)
+        #expect(reason?.contains("overwrites note.eml") == true)
+        _ = try await Self.call("drafts_revise", #"{"id": 1, "subject": "Second"}"#, context)
+        _ = try await export.call(arguments, context: context)
+        #expect(try String(contentsOf: written, encoding: .utf8).contains("Subject: Second"))
+        let leftovers = try FileManager.default.contentsOfDirectory(atPath: real.appendingPathComponent("drafts").path)
+        #expect(leftovers == ["note.eml"], "no temporary file is left behind")
+    }
+
+    @Test("a drafts folder that is itself a link is refused")
+    func linkedDraftsFolder() async throws {
+        let context = try Self.context()
+        let outside = try Fixtures.temporaryDirectory("outside")
+        try FileManager.default.createSymbolicLink(at: context.drafts.url, withDestinationURL: outside)
+        _ = try await Self.call("drafts_create", #"{"to": "a", "subject": "s", "body": "b"}"#, context)
+        let export = try #require(ToolRegistry.builtIn["drafts_export"])
+        await #expect(throws: ToolError.self) {
+            try await export.call(.object(["id": .number(1)]), context: context)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path).isEmpty)
     }
 
     @Test("notes, clock, calculator and history search")

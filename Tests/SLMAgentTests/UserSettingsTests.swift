@@ -19,6 +19,40 @@ struct UserSettingsTests {
         #expect(UserSettings.load(from: file.appendingPathExtension("missing")) == UserSettings())
     }
 
+    @Test("values outside their range are reported by key and range, and left to their defaults", arguments: [
+        (#"{"memory_budget_mb": 10000000000000}"#, "memory_budget_mb must be 1 to 16777216 MB"),
+        (#"{"memory_budget_mb": -5}"#, "memory_budget_mb must be 1 to 16777216 MB, not -5"),
+        (#"{"idle_unload_minutes": 9223372036854775807}"#, "idle_unload_minutes must be 1 to 525600 minutes"),
+        (#"{"idle_unload_minutes": 0}"#, "idle_unload_minutes must be 1 to 525600 minutes, not 0"),
+        (#"{"memory_budget_mb": "lots"}"#, "memory_budget_mb must be a whole number"),
+        (#"{"memory_budget_mb": 1e30}"#, "not a valid settings file"),
+        ("{ not json", "not a valid settings file"),
+    ])
+    func ranges(json: String, problem: String) throws {
+        let file = try Fixtures.temporaryDirectory("settings").appendingPathComponent("config.json")
+        try Data(json.utf8).write(to: file)
+        let (settings, problems) = UserSettings.read(from: file)
+        #expect(problems.count == 1)
+        #expect(problems.first?.contains(problem) == true, "\(problems)")
+        #expect(settings.memoryBudgetMB == nil && settings.idleUnloadMinutes == nil)
+        // whatever the file says, the manager's figures stay finite and positive
+        let configuration = settings.managerConfiguration(contextLength: 4096, threads: 2)
+        #expect(configuration.budgetBytes > 0 && configuration.idleTimeout > .zero)
+    }
+
+    @Test("values at the edges of their ranges are kept; the arithmetic on them cannot overflow")
+    func edges() throws {
+        let file = try Fixtures.temporaryDirectory("settings").appendingPathComponent("config.json")
+        try Data(#"{"memory_budget_mb": 16777216, "idle_unload_minutes": 525600}"#.utf8).write(to: file)
+        let (settings, problems) = UserSettings.read(from: file)
+        #expect(problems.isEmpty)
+        let configuration = settings.managerConfiguration(contextLength: 4096, threads: 2)
+        #expect(configuration.budgetBytes == 16_777_216 * 1_000_000)
+        #expect(configuration.idleTimeout == .seconds(525_600 * 60))
+        let unchecked = UserSettings(memoryBudgetMB: Int.max, idleUnloadMinutes: Int.max)
+        #expect(unchecked.managerConfiguration(contextLength: 4096, threads: 2).budgetBytes == 16_777_216 * 1_000_000)
+    }
+
     @Test("the file lives in SLM_TUI_HOME, else XDG_CONFIG_HOME, else ~/.config")
     func location() {
         #expect(UserSettings.file(environment: ["SLM_TUI_HOME": "/h", "XDG_CONFIG_HOME": "/x"]).path == "/h/config.json")

@@ -92,4 +92,50 @@ struct BytePairTokenizerTests {
         #expect(tokenizer.decode(ids) == "hi <|eot_id|> there")
         #expect(tokenizer.encode("<|eot_id|>", addBOS: false, parseSpecial: true) == [eot])
     }
+
+    @Test("long words merge as the plain pair-by-pair loop does", arguments: ["llama3", "qwen"])
+    func longWordsAgreeWithPlainMerging(name: String) throws {
+        let tokenizer = try name == "llama3" ? Self.llama3() : Self.qwen()
+        var random = SplitMix64(seed: 11)
+        for alphabet in ["a", "ab", "abc", "xyz", "éa", "mmn"] {
+            let letters = Array(alphabet)
+            for length in [1, 2, 17, 300, 1500] {
+                let word = String((0..<length).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
+                let expected = Self.plainMerge(word, vocabulary: tokenizer.vocabulary, wholeWordFirst: name == "llama3")
+                #expect(tokenizer.encode(word, addBOS: false) == expected, "\(alphabet) × \(length)")
+            }
+        }
+    }
+
+    @Test("a 200 KB paste of one letter, digits or spaces tokenizes and decodes back", arguments: ["a", "7", " "])
+    func longPastes(unit: String) throws {
+        let tokenizer = try Self.llama3()
+        let text = String(repeating: unit, count: 200_000 / unit.utf8.count)
+        let ids = tokenizer.encode(text, addBOS: false)
+        #expect(!ids.isEmpty && ids.count < text.utf8.count)
+        #expect(tokenizer.decode(ids) == text)
+    }
+
+    /// The definition: merge the lowest-ranked adjacent pair (leftmost on ties) until none
+    /// is left, scanning the whole word each time.
+    static func plainMerge(_ word: String, vocabulary: Vocabulary, wholeWordFirst: Bool) -> [Int] {
+        let text = Tokenizer.byteLevelText(Array(word.utf8))
+        if wholeWordFirst, let id = vocabulary.id(of: text) { return [id] }
+        var ranks: [String: Int] = [:]
+        for (rank, merge) in vocabulary.merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
+        func rank(_ left: String, _ right: String) -> Int? {
+            ranks.isEmpty ? vocabulary.id(of: left + right) : ranks[left + " " + right]
+        }
+        var parts = text.unicodeScalars.map { String($0) }
+        while parts.count > 1 {
+            var best: (rank: Int, index: Int)?
+            for index in 0..<(parts.count - 1) {
+                if let r = rank(parts[index], parts[index + 1]), best == nil || r < best!.rank { best = (r, index) }
+            }
+            guard let best else { break }
+            parts[best.index] += parts[best.index + 1]
+            parts.remove(at: best.index + 1)
+        }
+        return parts.compactMap { vocabulary.id(of: $0) }
+    }
 }

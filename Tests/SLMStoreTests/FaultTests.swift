@@ -115,3 +115,41 @@ struct FaultTests {
         #expect(throws: StoreError.self) { _ = try Store(path: directory) }
     }
 }
+
+/// Reading never writes: `history`, `export` and the listings work while writing is
+/// impossible (a full disk, a read-only folder, another process holding the write lock).
+@Suite("Store read-only access")
+struct ReadOnlyAccessTests {
+    @Test("a read-only store reads while another connection holds the write lock, and changes nothing")
+    func readsWhileWritesAreImpossible() async throws {
+        let path = try StoreTests.temporaryPath()
+        let writer = try Store(path: path)
+        let conversation = try await writer.createConversation(title: "Invoices")
+        _ = try await writer.appendMessage(to: conversation.id, role: .user, content: "hi", status: .complete)
+        _ = try await writer.appendMessage(to: conversation.id, role: .assistant, content: "half an ans",
+                                           status: .partial)
+        let before = try Data(contentsOf: URL(fileURLWithPath: path))
+        // a second connection takes the write lock: every write now fails or waits
+        let locker = try Database(path: path)
+        try locker.execute("BEGIN IMMEDIATE")
+        defer { try? locker.execute("ROLLBACK") }
+
+        let reader = try Store(path: path, access: .readOnly)
+        #expect(reader.interruptedOnOpen == 0)
+        #expect(try await reader.conversations().map(\.title) == ["Invoices"])
+        let messages = try await reader.messages(in: conversation.id)
+        #expect(messages.map(\.status) == [.complete, .partial], "opening for reading marks nothing")
+        _ = try await reader.export(conversation.id)
+        await #expect(throws: StoreError.self) { try await reader.createConversation(title: "no") }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == before)
+    }
+
+    @Test("a file of an older schema is not migrated by a read-only open")
+    func olderSchema() throws {
+        let path = try StoreTests.temporaryPath()
+        let database = try Database(path: path)
+        try database.execute("CREATE TABLE t (x); PRAGMA user_version = 0")
+        #expect(throws: StoreError.self) { try Store(path: path, access: .readOnly) }
+        #expect(try database.userVersion() == 0)
+    }
+}

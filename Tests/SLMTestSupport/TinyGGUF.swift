@@ -56,3 +56,23 @@ public enum TinyGGUF {
         return (0..<count).map { _ in UInt8(generator.next() % 0x3C) }
     }
 }
+
+extension GGUFWriter {
+    /// A writer holding everything `file` holds (metadata in order, arrays decoded into
+    /// memory, tensor bytes copied), to make variants of a real file.
+    public init(copying file: GGUFFile) throws {
+        self.init(version: file.version, alignment: file.alignment)
+        for key in file.metadataKeys where key != "general.alignment" {
+            guard let value = file[key] else { continue }
+            if let array = value.arrayValue {
+                set(key, .array(GGUFArray(elementType: array.elementType, values: try array.values())))
+            } else {
+                set(key, value)
+            }
+        }
+        for tensor in file.tensors {
+            addTensor(name: tensor.name, type: tensor.type, dimensions: tensor.dimensions,
+                      data: Array(file.data(of: tensor)))
+        }
+    }
+}

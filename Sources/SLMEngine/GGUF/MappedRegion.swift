@@ -40,7 +40,11 @@ public final class MappedRegion: @unchecked Sendable {
     public init(copying bytes: some Collection<UInt8>) {
         let buffer = UnsafeMutableRawBufferPointer.allocate(
             byteCount: max(bytes.count, 1), alignment: 64)
-        _ = buffer.initializeMemory(as: UInt8.self, from: bytes)
+        // contiguous bytes are copied at once; the generic element loop is slow unoptimised
+        let copied: Void? = bytes.withContiguousStorageIfAvailable { source in
+            if let start = source.baseAddress { buffer.baseAddress!.copyMemory(from: start, byteCount: source.count) }
+        }
+        if copied == nil { _ = buffer.initializeMemory(as: UInt8.self, from: bytes) }
         base = UnsafeRawPointer(buffer.baseAddress!)
         count = bytes.count
         release = { pointer, _ in UnsafeMutableRawPointer(mutating: pointer).deallocate() }

@@ -64,7 +64,7 @@ public struct Hyperparameters: Sendable, Equatable {
         ropeBase = try metadata.positiveFloat("rope.freq_base") ?? 10_000
         ropeBaseSlidingWindow = try metadata.positiveFloat("rope.freq_base_swa")
             ?? architecture.defaultSlidingWindowRopeBase ?? ropeBase
-        ropeDimensions = try metadata.optional("rope.dimension_count", in: 2...keyLength) ?? keyLength
+        ropeDimensions = try metadata.optional("rope.dimension_count", in: 1...keyLength) ?? keyLength
         guard ropeDimensions % 2 == 0 else {
             throw .invalidMetadata(key: metadata.prefix + "rope.dimension_count",
                                    reason: "\(ropeDimensions) is odd; RoPE rotates pairs")

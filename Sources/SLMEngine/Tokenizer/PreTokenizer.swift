@@ -78,8 +78,11 @@ struct PreTokenizer: Sendable {
             }
             // \p{N}{1,3} or \p{N}
             if c[i] == .number {
+                // look no further than the limit: a long run of digits is many chunks
                 let limit = style == .llama3 ? 3 : 1
-                return min(run(from: i) { c[$0] == .number } - i, limit)
+                var end = i + 1
+                while end < min(n, i + limit), c[end] == .number { end += 1 }
+                return end - i
             }
             // ` ?[^\s\p{L}\p{N}]+[\r\n]*`
             let afterSpace = s[i] == " " && i + 1 < n ? i + 1 : i

@@ -17,10 +17,11 @@ public final class Database {
     public let path: String
     private var statements: [String: Statement] = [:]
 
-    /// Opens (creating if needed) the database at `path`.
-    public init(path: String, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
+    /// Opens (creating if needed) the database at `path`; with `readOnly`, opens an
+    /// existing one for reading only, writing nothing to the file or its folder.
+    public init(path: String, readOnly: Bool = false, busyTimeoutMilliseconds: Int32 = 5000) throws(SQLiteError) {
         var connection: OpaquePointer?
-        let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX
+        let flags = (readOnly ? SQLITE_OPEN_READONLY : SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE) | SQLITE_OPEN_NOMUTEX
         let status = sqlite3_open_v2(path, &connection, flags, nil)
         guard status == SQLITE_OK, let connection else {
             let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? String(cString: sqlite3_errstr(status))
@@ -32,7 +33,12 @@ public final class Database {
         sqlite3_extended_result_codes(connection, 1)
         sqlite3_busy_timeout(connection, busyTimeoutMilliseconds)
         // touching the schema is what reveals a file that is not a database
-        try execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
+        if readOnly {
+            try execute("PRAGMA query_only=ON; PRAGMA foreign_keys=ON;")
+            _ = try userVersion()
+        } else {
+            try execute("PRAGMA journal_mode=WAL; PRAGMA foreign_keys=ON; PRAGMA synchronous=NORMAL;")
+        }
     }
 
     deinit {

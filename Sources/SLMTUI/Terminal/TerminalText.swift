@@ -15,7 +15,7 @@ public enum TerminalText {
         var out = String.UnicodeScalarView()
         for scalar in text.unicodeScalars {
             switch scalar.value {
-            case 0x0A, 0x09 where keepingNewlines:
+            case 0x0A where keepingNewlines, 0x09 where keepingNewlines:
                 out.append(scalar)
             case 0x0A:
                 out.append("\u{23CE}")
