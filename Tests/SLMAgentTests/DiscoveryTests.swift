@@ -1,5 +1,6 @@
 import Foundation
 import SLMAgent
+import SLMEngine
 import SLMTestSupport
 import Testing
 
@@ -45,6 +46,48 @@ struct DiscoveryTests {
         let library = ModelLibrary(directory: home.appendingPathComponent("data/models"), catalog: try ModelCatalog.bundled())
         _ = try copy(tiny, to: "data/models/downloaded.gguf")
         return (home, library, extra)
+    }
+
+    @Test("hostile files are each listed as unusable with the reason; the listing always finishes")
+    func hostileFiles() throws {
+        let home = try Fixtures.temporaryDirectory("hostile-home")
+        let folder = home.appendingPathComponent("models")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let original = try GGUFFile(path: Fixtures.url("synthetic/llama-mixed.gguf").path)
+        let variants: [(String, String, GGUFValue)] = [
+            ("key-length.gguf", "llama.attention.key_length", .uint64(1 << 62)),
+            ("blocks.gguf", "llama.block_count", .uint64(1 << 40)),
+            ("no-vocabulary.gguf", "tokenizer.ggml.tokens", .array(GGUFArray(elementType: .string, values: []))),
+            ("context.gguf", "llama.context_length", .int64(-1)),
+            ("heads.gguf", "llama.attention.head_count", .uint32(0)),
+            ("tokenizer.gguf", "tokenizer.ggml.model", .string("bert")),
+        ]
+        for (name, key, value) in variants {
+            var writer = try GGUFWriter(copying: original)
+            writer.set(key, value)
+            try writer.write(to: folder.appendingPathComponent(name))
+        }
+        var retitled = try GGUFWriter(copying: original)
+        retitled.set("general.architecture", .string("llama\u{1B}]0;pwned\u{07}"))
+        try retitled.write(to: folder.appendingPathComponent("retitle.gguf"))
+        try Data().write(to: folder.appendingPathComponent("empty.gguf"))
+        #expect(mkfifo(folder.appendingPathComponent("pipe.gguf").path, 0o644) == 0)
+        try FileManager.default.createSymbolicLink(at: folder.appendingPathComponent("loop.gguf"),
+                                                   withDestinationURL: folder.appendingPathComponent("loop.gguf"))
+        try FileManager.default.copyItem(at: Self.tiny, to: folder.appendingPathComponent("good.gguf"))
+        let library = ModelLibrary(directory: home.appendingPathComponent("data/models"), catalog: try ModelCatalog.bundled())
+        let models = ModelDiscovery(library: library, home: home, extraFolders: [folder], contextLength: 4096, threads: 1)
+            .discover()
+        let found = Dictionary(models.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
+        #expect(found["good.gguf"]?.unusable == nil && found["good.gguf"]?.reference != nil)
+        for (name, key, _) in variants {
+            let reason = try #require(found[name]?.unusable, "\(name) is listed as unusable")
+            if !key.hasPrefix("tokenizer.ggml.model") { #expect(reason.contains(key), "\(name): \(reason)") }
+            #expect(found[name]?.reference == nil)
+        }
+        for name in ["retitle.gguf", "empty.gguf", "pipe.gguf"] {
+            #expect(found[name]?.unusable != nil, "\(name)")
+        }
     }
 
     @Test("every source is found, named and described; nothing is moved or changed")

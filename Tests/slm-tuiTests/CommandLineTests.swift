@@ -264,6 +264,74 @@ struct CommandLineTests {
         let history = try Self.run(["history", "--db", db])
         #expect(history.stdout.contains("kept"))
         #expect(!history.stdout.contains("lost"))
+        // reading commands write nothing, so they work where writing cannot
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: folder.path)
+        for command in [["history"], ["export", "1"], ["search", "kept"], ["tasks"], ["notes"], ["drafts"]] {
+            let read = try runAsNobody(command + ["--db", db])
+            #expect(read.status == 0, "\(command): \(read.stderr)")
+        }
+        #expect(try runAsNobody(["history", "--db", db]).stdout.contains("kept"))
+    }
+
+    @Test("text from the store or a model file never reaches the terminal raw; JSON escapes it; -o keeps it exact")
+    func hostileText() throws {
+        let directory = try Fixtures.temporaryDirectory("hostile-text")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("h.sqlite3").path
+        let hostile = "retitle\u{1B}]0;pwned\u{07} clip\u{1B}]52;c;aGk=\u{07} csi\u{9B}2J del\u{7F} rlo\u{202E}txt"
+        let chat = try Self.run(["chat", "--model", Self.tinyModel, "--db", db, "--raw", "--max-tokens", "2", hostile])
+        #expect(chat.status == 0, "\(chat.stderr)")
+        func isRaw(_ text: String) -> Bool {
+            text.unicodeScalars.contains { ($0.value < 0x20 && $0 != "\n" && $0 != "\t") || (0x7F...0x9F).contains($0.value)
+                || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value) }
+        }
+        for command in [["history"], ["search", "retitle"]] {
+            let result = try Self.run(command + ["--db", db])
+            #expect(result.status == 0 && result.stdout.contains("retitle␛]0;pwned␇"), "\(command): \(result.stdout)")
+            #expect(!isRaw(result.stdout), "\(command)")
+        }
+        for command in [["history", "--json"], ["search", "retitle", "--json"], ["export", "1", "--format", "json"]] {
+            let result = try Self.run(command + ["--db", db])
+            #expect(!isRaw(result.stdout), "\(command)")
+            let escaped = result.stdout.lowercased()
+            #expect(escaped.contains("\\u001b]0;pwned\\u0007") && escaped.contains("\\u009b")
+                    && escaped.contains("\\u202e") && escaped.contains("\\u007f"), "\(command): \(result.stdout)")
+            #expect(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) is [Any] || command[0] == "export")
+        }
+        // on a terminal the export is shown safely; to a file it is exact
+        let onTerminal = try Self.run(["-qec", "\(Self.binary.path) export 1 --db \(db)", "/dev/null"],
+                                      executable: URL(fileURLWithPath: "/usr/bin/script"))
+        #expect(onTerminal.stdout.contains("retitle␛]0;pwned␇") && !onTerminal.stdout.contains("\u{1B}]"), "\(onTerminal.stdout)")
+        let file = directory.appendingPathComponent("out.md").path
+        #expect(try Self.run(["export", "1", "--db", db, "-o", file]).status == 0)
+        #expect(try String(contentsOfFile: file, encoding: .utf8).contains(hostile))
+    }
+
+    @Test("config values outside their range are said on stderr with the key and range; commands go on")
+    func configRanges() throws {
+        let home = try Fixtures.temporaryDirectory("config-home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try Data(#"{"memory_budget_mb": 10000000000000, "idle_unload_minutes": 9223372036854775807}"#.utf8)
+            .write(to: home.appendingPathComponent("config.json"))
+        let list = try Self.run(["models", "list"], environment: ["SLM_TUI_HOME": home.path, "HOME": home.path])
+        #expect(list.status == 0, "\(list.stderr)")
+        #expect(list.stderr.contains("memory_budget_mb must be 1 to 16777216 MB"))
+        #expect(list.stderr.contains("idle_unload_minutes must be 1 to 525600 minutes"))
+        #expect(!list.stdout.contains("-5000 kB"))
+    }
+
+    @Test("plain chat and bench honour the memory budget as the app does")
+    func budget() throws {
+        let home = try Fixtures.temporaryDirectory("budget-home")
+        defer { try? FileManager.default.removeItem(at: home) }
+        try Data(#"{"memory_budget_mb": 1}"#.utf8).write(to: home.appendingPathComponent("config.json"))
+        let environment = ["SLM_TUI_HOME": home.path]
+        for command in [["chat", "--model", Self.tinyModel, "--no-save", "hi"],
+                        ["bench", "--model", Self.tinyModel, "-p", "8", "-n", "2", "-r", "1", "--ctx", "64"]] {
+            let refused = try Self.run(command, environment: environment)
+            #expect(refused.status == 1, "\(command)")
+            #expect(refused.stderr.contains("memory budget"), "\(command): \(refused.stderr)")
+        }
     }
 
     @Test("models path honours SLM_TUI_HOME")

@@ -5,7 +5,9 @@ import SLMEngine
 /// programs keep — Ollama (`~/.ollama/models` manifests pointing at GGUF blobs), LM Studio
 /// (`~/.lmstudio/models`, `~/.cache/lm-studio/models`) and the Hugging Face cache
 /// (`~/.cache/huggingface/hub`) — read in place, never moved or changed; then catalog
-/// models not downloaded yet. A file that is not a usable model is listed with the reason.
+/// models not downloaded yet. Each file is described on its own: one that is not a usable
+/// model, for whatever reason its contents give, is listed with the reason and never stops
+/// the listing.
 public struct ModelDiscovery: Sendable {
     public let library: ModelLibrary
     public let home: URL
@@ -69,6 +71,10 @@ public struct ModelDiscovery: Sendable {
                 unusable = "architecture \(summary.architecture) is not supported"
             } else {
                 do {
+                    // what loading checks, short of building the tokenizer: every number in
+                    // range, every tensor present with its shape, a usable vocabulary
+                    _ = try TransformerModel(file: file)
+                    try Tokenizer.check(file: file)
                     need = try MemoryEstimate(file: file, contextLength: contextLength, threads: threads).totalBytes
                 } catch {
                     unusable = error.description

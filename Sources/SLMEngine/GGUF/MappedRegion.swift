@@ -15,7 +15,8 @@ public final class MappedRegion: @unchecked Sendable {
 
     /// Maps a file read-only. Its pages are shared with the page cache, never copied.
     public init(mapping path: String) throws(GGUFError) {
-        let descriptor = open(path, O_RDONLY)
+        // non-blocking: opening a FIFO named like a model must not wait for a writer
+        let descriptor = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC)
         guard descriptor >= 0 else {
             throw .cannotOpen(path: path, reason: String(cString: strerror(errno)))
         }

@@ -42,6 +42,24 @@ public final class Tokenizer: Sendable {
         try self.init(vocabulary: Vocabulary(file: file))
     }
 
+    /// Checks what a tokenizer needs from `file` without building it (no per-token work,
+    /// so listing many models stays quick): a supported model and pre-tokenizer, and a
+    /// non-empty vocabulary of strings.
+    public static func check(file: GGUFFile) throws(EngineError) {
+        guard let model = file["tokenizer.ggml.model"]?.stringValue else { throw .missingMetadata("tokenizer.ggml.model") }
+        switch model {
+        case "llama": break
+        case "gpt2":
+            let pre = file["tokenizer.ggml.pre"]?.stringValue ?? "default"
+            guard PreTokenizer(name: pre) != nil else { throw .unsupportedTokenizer("gpt2 with pre-tokenizer \(pre)") }
+        default: throw .unsupportedTokenizer(model)
+        }
+        guard let tokens = file["tokenizer.ggml.tokens"]?.arrayValue, tokens.elementType == .string else {
+            throw .invalidMetadata(key: "tokenizer.ggml.tokens", reason: "must be an array of strings")
+        }
+        guard tokens.count > 0 else { throw .invalidMetadata(key: "tokenizer.ggml.tokens", reason: "the vocabulary is empty") }
+    }
+
     /// Token ids for `text`. `addBOS` defaults to the vocabulary's own setting;
     /// `parseSpecial` lets control-token texts become those tokens (templates only).
     public func encode(_ text: String, addBOS: Bool? = nil, parseSpecial: Bool = false) -> [Int] {
