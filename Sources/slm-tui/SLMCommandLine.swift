@@ -34,7 +34,7 @@ enum SLMCommandLine {
                                                   a conversation as Markdown or JSON
           slm-tui search TEXT [--json] [--limit N] [--db PATH]
                                                   full-text search over saved messages
-          slm-tui tokenize [--model NAME|PATH] [--json] TEXT
+          slm-tui tokenize [--model NAME|PATH] [--json] [TEXT]  (else standard input)
                                                   token ids (BOS added) and pieces
           slm-tui models list [--json]            models on disk (slm-tui's folder, settings folders,
                                                   Ollama, LM Studio, Hugging Face cache) and in the catalog

@@ -132,6 +132,15 @@ struct AppTests {
         #expect(after.error?.contains("python3") == true)
     }
 
+    @Test("an Esc read together with the next key (a busy frame) is an Esc, and the key is still typed")
+    func escapeThenLetter() async throws {
+        let harness = try await Self.harness(model: false)
+        harness.press(.escape)
+        harness.type("h")
+        harness.press(.alt("i"), .character("!"))
+        #expect(harness.app.state.input.text == "hi!")
+    }
+
     @Test("conversations: Ctrl-L lists them, r renames, d deletes after a yes, Enter opens")
     func conversations() async throws {
         let harness = try await Self.harness(model: false)

@@ -75,14 +75,14 @@ struct ViewTests {
     @Test("model text is sanitised and wide characters are laid out by width")
     func hostileText() {
         var state = AppState()
-        state.entries = [ChatEntry(speaker: .assistant(agent: "assistant"), text: "red\u{1B}[31m bell\u{07} 日本語😀 e\u{301}")]
+        state.entries = [ChatEntry(speaker: .assistant(agent: "assistant"), text: "red\u{1B}[31m bell\u{07} 日本語😀 e\u{301} \u{202E}gnp.exe")]
         let grid = MainView.render(state, width: 100, height: 20).grid
         for y in 0..<grid.height {
             for x in 0..<grid.width {
-                #expect(!grid[x, y].text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) })
+                #expect(!grid[x, y].text.unicodeScalars.contains(where: TerminalText.isUnsafe))
             }
         }
-        #expect(grid.text.contains("red\u{FFFD}[31m bell\u{FFFD} 日本語😀 e\u{301}"))
+        #expect(grid.text.contains("red␛[31m bell␇ 日本語😀 e\u{301} \\u{202E}gnp.exe"))
     }
 
     @Test("a long conversation scrolls from its end and says how much is below")
@@ -125,5 +125,30 @@ struct ViewTests {
         state.modal = .help
         grid = MainView.render(state, width: 120, height: 40).grid
         #expect(grid.text.contains("┌ Keys ") && grid.text.contains("stop the answer"))
+    }
+
+    @Test("the chat wraps an entry once and again only when it or the width changes")
+    func layoutCache() {
+        let cache = ChatLayoutCache()
+        let long = String(repeating: "word ", count: 40_000)
+        var entries = [ChatEntry(speaker: .user, text: long), ChatEntry(speaker: .assistant(agent: "assistant"), text: "hi")]
+        var wrapped = 0
+        func lines(width: Int) -> [[StyledLine]] {
+            cache.lines(entries, width: width) { entry in
+                wrapped += 1
+                return [Array(entry.text.prefix(width)).map { ($0, Style(.text)) }]
+            }
+        }
+        _ = lines(width: 80)
+        #expect(wrapped == 2)
+        _ = lines(width: 80)
+        #expect(wrapped == 2, "an idle frame wraps nothing")
+        entries[1].text += " there"
+        let after = lines(width: 80)
+        #expect(wrapped == 3 && after.count == 2)
+        _ = lines(width: 60)
+        #expect(wrapped == 5)
+        entries.removeLast()
+        #expect(lines(width: 60).count == 1 && wrapped == 5)
     }
 }

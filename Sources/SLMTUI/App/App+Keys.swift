@@ -5,6 +5,12 @@ extension App {
     /// Routes a key to the open dialog, or to the main screen.
     func handle(_ key: Key) {
         if key == .resize { return }
+        if case .alt(let character) = key {
+            // no command uses an Alt chord: it is an Esc that arrived with the next key
+            // still waiting (a busy frame), and that key is text the user typed
+            handle(.escape)
+            return handle(.character(character))
+        }
         if case .control("c") = key { return quit() }
         if case .control("q") = key { return quit() }
         if let modal = state.modal {
@@ -56,7 +62,7 @@ extension App {
     private func scrollChat(by lines: Int, up: Bool, wheel: Bool) {
         let step = wheel ? 3 : lines
         let width = screen.size.width >= MainView.sideBySideWidth ? screen.size.width - 38 - 3 : screen.size.width - 3
-        let total = ChatView.lineCount(state.entries, width: max(1, width))
+        let total = ChatView.lineCount(state.entries, width: max(1, width), cache: state.chatLayout)
         let maximum = max(0, total - pageSize)
         state.chatScroll = up ? min(maximum, state.chatScroll + step) : max(0, state.chatScroll - step)
     }

@@ -50,6 +50,8 @@ public struct AppState: Sendable {
     public var conversationID: Int?
     public var title = "New conversation"
     public var entries: [ChatEntry] = []
+    /// The chat's wrapped lines, kept between frames.
+    public let chatLayout = ChatLayoutCache()
     public var trace: [TraceEntry] = []
     public var resources = ResourceFigures()
     public var input = InputEditor()
