@@ -69,56 +69,9 @@ struct BytePairEncoder: Sendable {
         return mergeRanks[left + " " + right]
     }
 
-    /// Merges `word`'s characters pair by pair, lowest rank first and leftmost on ties, as
-    /// a linked list with a queue of candidate pairs: O(n log n) in the word's length, so a
-    /// pasted run of one letter costs what ordinary text does.
+    /// Merges `word`'s characters pair by pair, lowest rank first and leftmost on ties.
     private func merge(_ word: String) -> [String] {
-        var parts = word.unicodeScalars.map { Symbol(text: String($0)) }
-        guard parts.count > 1 else { return parts.map(\.text) }
-        for index in parts.indices {
-            parts[index].previous = index - 1
-            parts[index].next = index + 1 < parts.count ? index + 1 : -1
-        }
-        var queue = MergeQueue<Pair> { ($0.rank, $0.left) < ($1.rank, $1.left) }
-        func consider(_ left: Int, _ right: Int) {
-            guard left >= 0, right >= 0, let rank = rank(parts[left].text, parts[right].text) else { return }
-            queue.push(Pair(left: left, right: right, rank: rank,
-                            length: parts[left].text.utf8.count + parts[right].text.utf8.count))
-        }
-        for index in 1..<parts.count { consider(index - 1, index) }
-        while let pair = queue.pop() {
-            let left = parts[pair.left], right = parts[pair.right]
-            // a pair whose sides merged with something else since it was queued is stale
-            guard !left.text.isEmpty, !right.text.isEmpty, left.next == pair.right,
-                left.text.utf8.count + right.text.utf8.count == pair.length
-            else { continue }
-            parts[pair.left].text = left.text + right.text
-            parts[pair.left].next = right.next
-            if right.next >= 0 { parts[right.next].previous = pair.left }
-            parts[pair.right].text = ""
-            consider(parts[pair.left].previous, pair.left)
-            consider(pair.left, parts[pair.left].next)
-        }
-        var merged: [String] = []
-        var index = 0
-        while index >= 0 {
-            merged.append(parts[index].text)
-            index = parts[index].next
-        }
-        return merged
-    }
-
-    private struct Symbol {
-        var text: String
-        var previous = -1
-        var next = -1
-    }
-
-    private struct Pair {
-        let left: Int
-        let right: Int
-        let rank: Int
-        let length: Int
+        PairMerger.merge(word.unicodeScalars.map { String($0) }) { rank($0, $1) }
     }
 
     /// GPT-2's byte-to-character table: printable Latin-1 bytes stand for themselves, the

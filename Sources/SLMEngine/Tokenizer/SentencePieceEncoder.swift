@@ -21,40 +21,16 @@ struct SentencePieceEncoder: Sendable {
     func encode(_ text: String, output: inout [Int]) {
         let escaped = text.replacingOccurrences(of: " ", with: "\u{2581}")
         guard !escaped.isEmpty else { return }
-        // start from single Unicode scalars (llama.cpp splits on UTF-8 sequences)
-        var symbols = escaped.unicodeScalars.map { Symbol(text: String($0)) }
-        for index in symbols.indices {
-            symbols[index].previous = index - 1
-            symbols[index].next = index + 1 < symbols.count ? index + 1 : -1
-        }
-        var queue = MergeQueue<Bigram> { $0.outranks($1) }
+        // start from single Unicode scalars (llama.cpp splits on UTF-8 sequences); higher
+        // scores merge first, and each joined text remembers its halves for `emit`
         var history: [String: (String, String)] = [:]
-        func consider(_ left: Int, _ right: Int) {
-            guard left >= 0, right >= 0 else { return }
-            let joined = symbols[left].text + symbols[right].text
-            guard let id = vocabulary.id(of: joined) else { return }
-            queue.push(Bigram(left: left, right: right, score: vocabulary.scores[id], length: joined.utf8.count))
-            history[joined] = (symbols[left].text, symbols[right].text)
+        let merged = PairMerger.merge(escaped.unicodeScalars.map { String($0) }) { left, right -> Float? in
+            let joined = left + right
+            guard let id = vocabulary.id(of: joined) else { return nil }
+            history[joined] = (left, right)
+            return -vocabulary.scores[id]
         }
-        for index in 1..<symbols.count { consider(index - 1, index) }
-        while let bigram = queue.pop() {
-            let left = symbols[bigram.left], right = symbols[bigram.right]
-            // skip pairs whose sides merged with something else since they were queued
-            guard !left.text.isEmpty, !right.text.isEmpty,
-                left.text.utf8.count + right.text.utf8.count == bigram.length, left.next == bigram.right
-            else { continue }
-            symbols[bigram.left].text = left.text + right.text
-            symbols[bigram.left].next = right.next
-            if right.next >= 0 { symbols[right.next].previous = bigram.left }
-            symbols[bigram.right].text = ""
-            consider(symbols[bigram.left].previous, bigram.left)
-            consider(bigram.left, symbols[bigram.left].next)
-        }
-        var index = 0
-        while index >= 0, index < symbols.count {
-            emit(symbols[index].text, history: history, output: &output)
-            index = symbols[index].next
-        }
+        for text in merged { emit(text, history: history, output: &output) }
     }
 
     private func emit(_ text: String, history: [String: (String, String)], output: inout [Int]) {
@@ -67,24 +43,6 @@ struct SentencePieceEncoder: Sendable {
             for byte in text.utf8 {
                 if let id = byteTokens[Int(byte)] ?? vocabulary.unknown { output.append(id) }
             }
-        }
-    }
-
-    private struct Symbol {
-        var text: String
-        var previous = -1
-        var next = -1
-    }
-
-    private struct Bigram {
-        let left: Int
-        let right: Int
-        let score: Float
-        let length: Int
-
-        /// Higher score first; on equal scores the leftmost pair.
-        func outranks(_ other: Bigram) -> Bool {
-            score > other.score || (score == other.score && left < other.left)
         }
     }
 }
