@@ -120,6 +120,43 @@ struct ModelFuzzTests {
         #expect(rejected > variants / 4)
     }
 
+    @Test("weights of NaN, infinity or huge values generate tokens, greedy and sampled, without a trap")
+    func hostileWeights() throws {
+        var variants = 0
+        for name in Self.models {
+            let original = try GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path)
+            for tensor in original.tensors where tensor.type == .f32 || tensor.type == .f16 {
+                for value: Float in [.nan, .infinity, -.infinity, 3e38, 0] {
+                    let bytes: [UInt8]
+                    if tensor.type == .f32 {
+                        bytes = TinyGGUF.floatBytes(Array(repeating: value, count: tensor.elementCount))
+                    } else {
+                        let half = Float16(value).bitPattern
+                        bytes = Array((0..<tensor.elementCount).flatMap { _ in [UInt8(half & 0xFF), UInt8(half >> 8)] })
+                    }
+                    let writer = try GGUFWriter(copying: original, replacing: [tensor.name: bytes])
+                    let file = try GGUFFile(bytes: writer.serialized())
+                    let model = try TransformerModel(file: file)
+                    let tokenizer = try Tokenizer(file: file)
+                    let session = try InferenceSession(model: model, contextLength: 32)
+                    var sampler = Sampler(SamplingParameters(temperature: 0.8, topK: 40, topP: 0.9, minP: 0.05,
+                                                             repetitionPenalty: 1.1, seed: 7))
+                    var tokens = tokenizer.encode("Hi there")
+                    var logits = try session.evaluate(tokens)
+                    for step in 0..<2 {
+                        let next = step == 0 ? Sampler.argmax(logits) : sampler.sample(logits, history: tokens)
+                        #expect((0..<model.hyperparameters.vocabularySize).contains(next))
+                        tokens.append(next)
+                        logits = try session.append(next)
+                    }
+                    variants += 1
+                }
+            }
+        }
+        print("weight fuzzing: \(variants) variants")
+        #expect(variants > 100)
+    }
+
     @Test("the reported cases name their key", arguments: [
         ("llama.attention.key_length", GGUFValue.uint64(1 << 62)),
         ("llama.block_count", GGUFValue.uint64(1 << 40)),

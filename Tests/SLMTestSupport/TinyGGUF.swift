@@ -59,8 +59,9 @@ public enum TinyGGUF {
 
 extension GGUFWriter {
     /// A writer holding everything `file` holds (metadata in order, arrays decoded into
-    /// memory, tensor bytes copied), to make variants of a real file.
-    public init(copying file: GGUFFile) throws {
+    /// memory, tensor bytes copied, or taken from `replacing` by tensor name), to make
+    /// variants of a real file.
+    public init(copying file: GGUFFile, replacing: [String: [UInt8]] = [:]) throws {
         self.init(version: file.version, alignment: file.alignment)
         for key in file.metadataKeys where key != "general.alignment" {
             guard let value = file[key] else { continue }
@@ -72,7 +73,7 @@ extension GGUFWriter {
         }
         for tensor in file.tensors {
             addTensor(name: tensor.name, type: tensor.type, dimensions: tensor.dimensions,
-                      data: Array(file.data(of: tensor)))
+                      data: replacing[tensor.name] ?? Array(file.data(of: tensor)))
         }
     }
 }

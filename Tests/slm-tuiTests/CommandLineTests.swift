@@ -156,7 +156,7 @@ struct CommandLineTests {
     }
 
     @Test("chat refuses bad options with usage and exit 2", arguments: [
-        ["chat", "--temp", "hot", "x"], ["chat", "--max-tokens", "0", "x"], ["chat", "a", "b"], ["tokenize"],
+        ["chat", "--temp", "hot", "x"], ["chat", "--max-tokens", "0", "x"], ["chat", "a", "b"], ["tokenize", "a", "b"],
     ])
     func chatUsage(arguments: [String]) throws {
         let result = try Self.run(arguments)
