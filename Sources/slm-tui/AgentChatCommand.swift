@@ -11,7 +11,7 @@ enum AgentChatCommand {
         var agent: String?
         var model: String?
         var conversation: Int?
-        var sampling: SamplingParameters?
+        var sampling: SamplingChoice?
         var maxTokens: Int?
         var contextLength: Int
         var threads: Int
@@ -91,7 +91,7 @@ enum EventLine {
         case .stats(let stats):
             String(format: "[stats] %d prompt tokens (%d reused), %d generated, prefill %.1f t/s, decode %.1f t/s, first token %.0f ms, stop: %@",
                    stats.promptTokens, stats.reusedPromptTokens, stats.generatedTokens, stats.prefillTokensPerSecond,
-                   stats.decodeTokensPerSecond, stats.timeToFirstTokenMilliseconds, stats.stopReason.rawValue)
+                   stats.decodeTokensPerSecond, stats.timeToFirstTokenMilliseconds, stats.stopReason)
         case .started, .token, .needsApproval, .finished, .failed:
             nil
         }
@@ -100,7 +100,7 @@ enum EventLine {
     static func json(_ event: AgentEvent) -> JSONValue {
         func number(_ value: Double) -> JSONValue { .number((value * 100).rounded() / 100) }
         switch event {
-        case .started(let id):
+        case .started(let id, _):
             return .object(["type": .string("started"), "conversation_id": id.map { .number(Double($0)) } ?? .null])
         case .routed(let decision):
             return .object(["type": .string("routed"), "agent": .string(decision.agent), "rule": .string(decision.rule.rawValue),
@@ -128,7 +128,7 @@ enum EventLine {
                             "reused_prompt_tokens": .number(Double(stats.reusedPromptTokens)),
                             "generated_tokens": .number(Double(stats.generatedTokens)),
                             "prefill_tps": number(stats.prefillTokensPerSecond), "decode_tps": number(stats.decodeTokensPerSecond),
-                            "ttft_ms": number(stats.timeToFirstTokenMilliseconds), "stop": .string(stats.stopReason.rawValue)])
+                            "ttft_ms": number(stats.timeToFirstTokenMilliseconds), "stop": .string(stats.stopReason)])
         case .finished(let summary):
             return .object(["type": .string("finished"), "conversation_id": .number(Double(summary.conversationID)),
                             "message_id": summary.messageID.map { .number(Double($0)) } ?? .null,

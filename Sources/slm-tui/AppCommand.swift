@@ -32,9 +32,9 @@ enum AppCommand {
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts),
                                    configuration: configuration)
         let services = AppServices(
-            runtime: runtime, library: library, discovery: discovery,
-            themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), dataDirectory: data, settingsFile: settingsFile,
-            settings: settings, settingsProblems: settingsProblems)
+            assistant: Assistant(runtime: runtime, library: library, discovery: discovery),
+            themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), exportsFolder: data.exports,
+            settingsFile: settingsFile, settings: settings, settingsProblems: settingsProblems)
         Task { await manager.startIdleWatch() }
         let screen = NcursesScreen(noColor: !(environment["NO_COLOR"] ?? "").isEmpty)
         let status = App(screen: screen, services: services).run()

@@ -38,7 +38,9 @@ enum ChatCommand {
             let sampled = ["--temp", "--top-k", "--top-p", "--seed"].contains { arguments.options[$0] != nil }
             return try AgentChatCommand.run(prompt: prompt, options: AgentChatCommand.Options(
                 agent: agent == "auto" ? nil : agent, model: arguments.options["--model"], conversation: conversation,
-                sampling: sampled ? sampling : nil, maxTokens: arguments.options["--max-tokens"] == nil ? nil : maxTokens,
+                sampling: sampled ? SamplingChoice(temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
+                                                   seed: sampling.seed) : nil,
+                maxTokens: arguments.options["--max-tokens"] == nil ? nil : maxTokens,
                 contextLength: requestedContext, threads: threads, json: arguments.has("--json"),
                 record: !arguments.has("--no-save"), approveAll: arguments.has("--yes"), database: arguments.options["--db"],
                 systemPrompt: arguments.options["--system"]))

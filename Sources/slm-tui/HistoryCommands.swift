@@ -1,5 +1,5 @@
 import Foundation
-import SLMStore
+import SLMAgent
 
 /// `slm-tui history`, `slm-tui export` and `slm-tui search`: the saved conversations.
 enum HistoryCommands {
@@ -7,10 +7,10 @@ enum HistoryCommands {
         let arguments = try Arguments(words, flags: ["--json", "--move-aside"], options: ["--db", "--limit"])
         guard arguments.positionals.isEmpty else { throw UsageError("history takes no positional arguments") }
         let limit = try arguments.integer("--limit", default: 50, range: 1...100_000)
-        let store = arguments.has("--move-aside")
-            ? try StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: true)
-            : try StoreAccess.openForReading(arguments.options["--db"])
-        let conversations = try wait { try await store.conversations(limit: limit) }
+        let assistant = arguments.has("--move-aside")
+            ? try AssistantAccess.assistant(StoreAccess.open(arguments.options["--db"], moveAsideIfCorrupt: true))
+            : try AssistantAccess.forReading(arguments.options["--db"])
+        let conversations = try wait { try await assistant.conversations(limit: limit) }
         if arguments.has("--json") {
             try Console.printJSON(conversations)
         } else if conversations.isEmpty {
@@ -32,9 +32,9 @@ enum HistoryCommands {
         }
         let format = arguments.options["--format"] ?? "md"
         guard format == "md" || format == "json" else { throw UsageError("--format is md or json, not \(format)") }
-        let store = try StoreAccess.openForReading(arguments.options["--db"])
-        let export = try wait { try await store.export(id) }
-        let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
+        let assistant = try AssistantAccess.forReading(arguments.options["--db"])
+        let export = try wait { try await assistant.export(id) }
+        let data = format == "md" ? Data(export.markdown.utf8) : export.json
         if let output = arguments.options["-o"] {
             // a file gets the text exactly as stored
             try data.write(to: URL(fileURLWithPath: output), options: .atomic)
@@ -52,9 +52,9 @@ enum HistoryCommands {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db", "--limit"])
         guard !arguments.positionals.isEmpty else { throw UsageError("search takes the text to look for") }
         let limit = try arguments.integer("--limit", default: 20, range: 1...1000)
-        let store = try StoreAccess.openForReading(arguments.options["--db"])
+        let assistant = try AssistantAccess.forReading(arguments.options["--db"])
         let text = arguments.positionals.joined(separator: " ")
-        let hits = try wait { try await store.search(text, limit: limit) }
+        let hits = try wait { try await assistant.search(text, limit: limit) }
         if arguments.has("--json") {
             try Console.printJSON(hits)
         } else if hits.isEmpty {

@@ -1,4 +1,5 @@
 import Foundation
+import SLMAgent
 import SLMStore
 
 /// Opens the database a command uses: `--db PATH`, else the data directory's file.
@@ -39,6 +40,23 @@ enum StoreAccess {
             Console.error("moved the damaged database to \(moved.path)")
             return try Store(path: path)
         }
+    }
+}
+
+/// The assistant a reading command uses: the history and tool state through the agent's
+/// front-end door, over a database opened for reading.
+enum AssistantAccess {
+    static func forReading(_ option: String?) throws -> Assistant {
+        try assistant(StoreAccess.openForReading(option))
+    }
+
+    /// The assistant over `store`, with the default model manager, library and discovery.
+    static func assistant(_ store: Store) throws -> Assistant {
+        let data = DataDirectory()
+        let runtime = AgentRuntime(store: store, models: ModelManager(), drafts: DraftsFolder(url: data.drafts))
+        let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled())
+        let home = URL(fileURLWithPath: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory())
+        return Assistant(runtime: runtime, library: library, discovery: ModelDiscovery(library: library, home: home))
     }
 }
 

@@ -1,22 +1,22 @@
 import Foundation
-import SLMStore
+import SLMAgent
 
 /// `slm-tui tasks`, `slm-tui drafts`, `slm-tui notes`: what the tools stored.
 enum ToolStateCommands {
     static func tasks(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, flags: ["--json", "--all", "--done"], options: ["--db"])
         guard arguments.positionals.isEmpty else { throw UsageError("tasks takes no positional arguments") }
-        let status: TaskRecord.Status? = arguments.has("--all") ? nil : arguments.has("--done") ? .done : .open
-        let store = try StoreAccess.openForReading(arguments.options["--db"])
-        let tasks = try wait { try await store.tasks(status: status) }
+        let done: Bool? = arguments.has("--all") ? nil : arguments.has("--done")
+        let assistant = try AssistantAccess.forReading(arguments.options["--db"])
+        let tasks = try wait { try await assistant.tasks(done: done) }
         if arguments.has("--json") {
-            try Console.printJSON(tasks.map { TaskLine(id: $0.id, title: $0.title, status: $0.status.rawValue, due: $0.due,
-                                               priority: $0.priority, notes: $0.notes) })
+            try Console.printJSON(tasks.map { TaskLine(id: $0.id, title: $0.title, status: $0.isDone ? "done" : "open",
+                                               due: $0.due, priority: $0.priority, notes: $0.notes) })
         } else if tasks.isEmpty {
-            Console.print(status == .open ? "no open tasks" : "no tasks")
+            Console.print(done == false ? "no open tasks" : "no tasks")
         } else {
             for task in tasks {
-                let mark = task.status == .done ? "[x]" : "[ ]"
+                let mark = task.isDone ? "[x]" : "[ ]"
                 let due = task.due.map { "  due \($0)" } ?? ""
                 let priority = task.priority > 0 ? "  " + String(repeating: "!", count: task.priority) : ""
                 Console.print("\(task.id)\t\(mark) \(Console.safe(task.title))\(due)\(priority)")
@@ -28,16 +28,16 @@ enum ToolStateCommands {
     static func drafts(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db"])
         guard arguments.positionals.isEmpty else { throw UsageError("drafts takes no positional arguments") }
-        let store = try StoreAccess.openForReading(arguments.options["--db"])
-        let drafts = try wait { try await store.drafts() }
+        let assistant = try AssistantAccess.forReading(arguments.options["--db"])
+        let drafts = try wait { try await assistant.drafts() }
         if arguments.has("--json") {
-            try Console.printJSON(drafts.map { DraftLine(id: $0.id, subject: $0.subject, status: $0.status.rawValue, to: $0.recipients,
+            try Console.printJSON(drafts.map { DraftLine(id: $0.id, subject: $0.subject, status: $0.status, to: $0.recipients,
                                                  cc: $0.cc, body: $0.body) })
         } else if drafts.isEmpty {
             Console.print("no drafts")
         } else {
             for draft in drafts {
-                Console.print("\(draft.id)\t\(draft.status.rawValue)\tto \(Console.safe(draft.recipients))\t\(Console.safe(draft.subject))")
+                Console.print("\(draft.id)\t\(draft.status)\tto \(Console.safe(draft.recipients))\t\(Console.safe(draft.subject))")
             }
         }
         return 0
@@ -45,9 +45,9 @@ enum ToolStateCommands {
 
     static func notes(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(words, flags: ["--json"], options: ["--db"])
-        let store = try StoreAccess.openForReading(arguments.options["--db"])
+        let assistant = try AssistantAccess.forReading(arguments.options["--db"])
         let query = arguments.positionals.joined(separator: " ")
-        let notes = try wait { try await store.notes(matching: query, limit: 1000) }
+        let notes = try wait { try await assistant.notes(matching: query, limit: 1000) }
         if arguments.has("--json") {
             try Console.printJSON(notes.map { note in
                 NoteLine(id: note.id, title: String(note.text.split(whereSeparator: \.isNewline).first ?? ""), status: "saved",

@@ -66,7 +66,7 @@ struct AgentRuntimeTests {
         let recorded = try await store.toolCalls(in: summary.conversationID)
         #expect(recorded.count == 1)
         #expect(recorded.first?.tool == call.name && recorded.first?.result == result.result.text)
-        #expect(recorded.first?.status == result.status)
+        #expect(recorded.first?.status.rawValue == result.status.rawValue)
         let messages = try await store.messages(in: summary.conversationID)
         #expect(messages.map(\.role) == [.user, .assistant, .tool, .assistant])
         #expect(messages.first?.content == "Remind me to renew my passport next Friday")

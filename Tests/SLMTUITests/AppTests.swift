@@ -12,6 +12,8 @@ struct AppTests {
         let app: App
         let screen: MemoryScreen
         let folder: URL
+        /// The database behind the app, to check what it saved.
+        let store: Store
 
         func press(_ keys: Key...) {
             screen.keys += keys
@@ -44,14 +46,14 @@ struct AppTests {
         let settingsFile = folder.appendingPathComponent("config.json")
         let chosen = try settings ?? UserSettings(model: model ? DefaultModel.path().path : nil)
         let services = AppServices(
-            runtime: runtime, library: library, discovery: ModelDiscovery(library: library, home: folder),
-            themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), dataDirectory: data,
+            assistant: Assistant(runtime: runtime, library: library, discovery: ModelDiscovery(library: library, home: folder)),
+            themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), exportsFolder: data.exports,
             settingsFile: settingsFile, settings: chosen)
         let screen = MemoryScreen(width: 120, height: 40)
         let app = App(screen: screen, services: services)
         app.start()
         await app.settle()
-        return Harness(app: app, screen: screen, folder: folder)
+        return Harness(app: app, screen: screen, folder: folder, store: store)
     }
 
     @Test("a message streams its answer into the chat, with speed figures, and is saved")
@@ -73,9 +75,9 @@ struct AppTests {
         #expect((state.resources.decodeRate ?? 0) > 0)
         #expect(state.trace.contains { $0.kind == .route && $0.text.hasPrefix("assistant (mention") })
         #expect(harness.screen.grid.text.contains("Say hello to Ana."))
-        let conversations = try await harness.app.services.store.conversations()
+        let conversations = try await harness.store.conversations()
         #expect(conversations.count == 1 && state.conversationID == conversations[0].id)
-        let messages = try await harness.app.services.store.messages(in: conversations[0].id)
+        let messages = try await harness.store.messages(in: conversations[0].id)
         #expect(messages.map(\.role) == [.user, .assistant] && messages[1].content == state.entries[1].text)
     }
 
@@ -91,7 +93,7 @@ struct AppTests {
         #expect(answer.state == .cancelled)
         #expect(harness.screen.grid.text.contains("· stopped"))
         let id = try #require(harness.app.state.conversationID)
-        let saved = try #require(try await harness.app.services.store.messages(in: id).last)
+        let saved = try #require(try await harness.store.messages(in: id).last)
         #expect(saved.status == .cancelled && saved.content == answer.text && !saved.content.isEmpty)
     }
 
@@ -145,7 +147,7 @@ struct AppTests {
     func conversations() async throws {
         let harness = try await Self.harness(model: false)
         harness.press(.escape)
-        let store = harness.app.services.store
+        let store = harness.store
         let first = try await store.createConversation(title: "Groceries")
         _ = try await store.appendMessage(to: first.id, role: .user, content: "milk and eggs")
         let second = try await store.createConversation(title: "Trip")
@@ -181,7 +183,7 @@ struct AppTests {
     @Test("a destructive call asks in a dialog; n denies it")
     func approval() async throws {
         let harness = try await Self.harness()
-        _ = try await harness.app.services.store.addTask(title: "Pay rent")
+        _ = try await harness.store.addTask(title: "Pay rent")
         harness.type("@planner delete task 1")
         harness.press(.enter)
         await harness.wait {
@@ -196,6 +198,6 @@ struct AppTests {
         await harness.app.settle()
         #expect(harness.app.state.trace.contains { $0.kind == .approval(granted: false) })
         // the model may go on to other calls; the task it was refused stays
-        #expect(try await harness.app.services.store.tasks().contains { $0.id == 1 && $0.title == "Pay rent" })
+        #expect(try await harness.store.tasks().contains { $0.id == 1 && $0.title == "Pay rent" })
     }
 }

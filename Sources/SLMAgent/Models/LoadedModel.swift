@@ -2,15 +2,16 @@ import Foundation
 import SLMEngine
 
 /// A model ready to answer: weights, tokenizer, chat format and a generator with its own
-/// KV cache (so a follow-up turn only evaluates its new tokens).
+/// KV cache (so a follow-up turn only evaluates its new tokens). The engine's objects stay
+/// inside the agent; a front end sees what a screen shows.
 public final class LoadedModel: Sendable {
     public let reference: ModelReference
-    public let model: TransformerModel
-    public let tokenizer: Tokenizer
-    public let template: ChatTemplate
-    public let generator: TextGenerator
+    let model: TransformerModel
+    let tokenizer: Tokenizer
+    let template: ChatTemplate
+    let generator: TextGenerator
     public let estimate: MemoryEstimate
-    public let summary: ModelSummary
+    let summary: ModelSummary
     /// Milliseconds from opening the file to ready.
     public let loadMilliseconds: Double
 
@@ -31,6 +32,15 @@ public final class LoadedModel: Sendable {
         let elapsed = ContinuousClock.now - start
         loadMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
     }
+
+    /// Family, quant and size, e.g. `gemma3 · Q4_K_M · 268M`.
+    public var detail: String {
+        let quant = DiscoveredModel.quant(of: model.file) ?? "?"
+        return "\(summary.architecture) · \(quant) · \(DiscoveredModel.parameterText(summary.parameterCount))"
+    }
+
+    /// Tokens whose keys and values the generator's cache holds.
+    public var cachedTokenCount: Int { generator.cachedTokenCount }
 
     /// The tool-call format this model's family expects.
     public var toolCallStyle: ToolCallStyle { .matching(template) }

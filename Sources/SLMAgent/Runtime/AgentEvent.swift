@@ -3,9 +3,9 @@ import SLMStore
 
 /// What a turn reports as it goes. The UI and the headless commands read the same stream.
 public enum AgentEvent: Sendable, Equatable {
-    /// The turn has its conversation (new or continued; none when not recording) and the
-    /// user's message is saved.
-    case started(conversationID: Int?)
+    /// The turn has its conversation (new or continued; none when not recording), with its
+    /// title, and the user's message is saved.
+    case started(conversation: Int?, title: String?)
     case routed(RouteDecision)
     /// The model that answers, and the one the agent preferred when it fell back.
     case model(name: String, preferred: String?)
@@ -18,8 +18,8 @@ public enum AgentEvent: Sendable, Equatable {
     case needsApproval(ApprovalRequest)
     case approvalAnswered(id: Int, approved: Bool)
     case toolResult(ToolResultEvent)
-    /// Speed figures of one generation step.
-    case stats(GenerationStats)
+    /// Speed figures of one generation step, and how full the model's cache is after it.
+    case stats(TurnStats)
     case finished(TurnSummary)
     case failed(String)
 }
@@ -59,8 +59,51 @@ public struct ToolResultEvent: Sendable, Equatable {
     public let name: String
     /// What the model reads: the tool's result, or `{"error": …}`.
     public let result: JSONValue
-    public let status: ToolCallRecord.Status
+    public let status: ToolCallStatus
     public let durationMilliseconds: Double
+}
+
+/// Where a tool call stands.
+public enum ToolCallStatus: String, Sendable, Equatable, Codable {
+    case running, succeeded, failed, denied
+
+    init(_ status: ToolCallRecord.Status) {
+        switch status {
+        case .running: self = .running
+        case .succeeded: self = .succeeded
+        case .failed: self = .failed
+        case .denied: self = .denied
+        }
+    }
+}
+
+/// Counts and speeds of one generation step, and the cache after it.
+public struct TurnStats: Sendable, Equatable {
+    public let promptTokens: Int
+    /// Prompt tokens found in the cache from an earlier step and not evaluated again.
+    public let reusedPromptTokens: Int
+    public let generatedTokens: Int
+    public let prefillTokensPerSecond: Double
+    public let decodeTokensPerSecond: Double
+    /// From the request to the first generated token.
+    public let timeToFirstTokenMilliseconds: Double
+    /// Why generation stopped: `eog`, `max_tokens`, `stop`, `cancelled`, `grammar`.
+    public let stopReason: String
+    /// Tokens the model's cache holds after this step, of `contextLength`.
+    public let cachedTokens: Int
+    public let contextLength: Int
+
+    init(_ stats: GenerationStats, cachedTokens: Int, contextLength: Int) {
+        promptTokens = stats.promptTokens
+        reusedPromptTokens = stats.reusedPromptTokens
+        generatedTokens = stats.generatedTokens
+        prefillTokensPerSecond = stats.prefillTokensPerSecond
+        decodeTokensPerSecond = stats.decodeTokensPerSecond
+        timeToFirstTokenMilliseconds = stats.timeToFirstTokenMilliseconds
+        stopReason = stats.stopReason.rawValue
+        self.cachedTokens = cachedTokens
+        self.contextLength = contextLength
+    }
 }
 
 /// The end of a turn.
@@ -71,7 +114,7 @@ public struct TurnSummary: Sendable, Equatable {
     public let agent: String
     public let model: String
     public let text: String
-    public let status: MessageStatus
+    public let status: AnswerStatus
     public let toolCalls: Int
     public let generatedTokens: Int
 }

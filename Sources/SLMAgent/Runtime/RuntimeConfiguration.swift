@@ -31,7 +31,7 @@ public struct TurnOptions: Sendable {
     /// The agent to use; nil lets the router choose.
     public var agent: String?
     /// Sampling for the answer instead of the agent's own.
-    public var sampling: SamplingParameters?
+    public var sampling: SamplingChoice?
     /// Answer length instead of the configured one.
     public var maxTokens: Int?
     /// Save the conversation (tool state is always saved).
@@ -39,7 +39,7 @@ public struct TurnOptions: Sendable {
     /// A system prompt for a new conversation.
     public var systemPrompt: String?
 
-    public init(conversationID: Int? = nil, agent: String? = nil, sampling: SamplingParameters? = nil,
+    public init(conversationID: Int? = nil, agent: String? = nil, sampling: SamplingChoice? = nil,
                 maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil) {
         self.conversationID = conversationID
         self.agent = agent

@@ -20,6 +20,7 @@ struct TurnRunner: Sendable {
     /// State carried across the steps of the turn.
     private struct Progress {
         var conversationID: Int?
+        var title: String?
         var messages: [ChatMessage] = []
         var steps = 0
         var generated = 0
@@ -62,7 +63,7 @@ struct TurnRunner: Sendable {
         }
         var progress = Progress()
         let history = try await startConversation(decision: decision, agent: agent, model: model, progress: &progress)
-        emit.yield(.started(conversationID: progress.conversationID))
+        emit.yield(.started(conversation: progress.conversationID, title: progress.title))
         emit.yield(.routed(decision))
         emit.yield(.model(name: model.reference.name, preferred: preferred))
         progress.messages = [.user(decision.text)]
@@ -101,7 +102,7 @@ struct TurnRunner: Sendable {
             let stops = constraint == nil && model.toolCallStyle != .llama3 ? ["<tool_call>"] : []
             let request = GenerationRequest(
                 prompt: prompt.tokens, maxTokens: maxTokens,
-                sampling: mustCall ? agent.toolSampling : options.sampling ?? agent.sampling, stopStrings: stops,
+                sampling: mustCall ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling, stopStrings: stops,
                 constraint: constraint)
             let step = try await generate(request, model: model, agent: agent, showText: !mustCall, progress: &progress)
             if let call = step.call {
@@ -117,7 +118,7 @@ struct TurnRunner: Sendable {
             }
             emit.yield(.finished(TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
-                model: model.reference.name, text: step.text, status: step.status, toolCalls: progress.calls,
+                model: model.reference.name, text: step.text, status: AnswerStatus(step.status), toolCalls: progress.calls,
                 generatedTokens: progress.generated)))
             return
         }
@@ -174,13 +175,16 @@ struct TurnRunner: Sendable {
     ) async throws -> [ChatMessage] {
         var history: [ChatMessage] = []
         if let id = options.conversationID {
-            _ = try await store.conversation(id)
-            history = try await Self.history(of: id, store: store, router: runtime.router)
+            let transcript = try await Transcript.load(id, from: store)
+            history = Self.history(of: transcript, router: runtime.router)
             progress.conversationID = id
+            progress.title = transcript.conversation.title
         } else if options.record {
-            progress.conversationID = try await store.createConversation(
+            let conversation = try await store.createConversation(
                 title: Self.title(for: decision.text), agent: agent.name, model: model.reference.name,
-                systemPrompt: options.systemPrompt).id
+                systemPrompt: options.systemPrompt)
+            progress.conversationID = conversation.id
+            progress.title = conversation.title
         }
         if options.record, let id = progress.conversationID {
             // saved as typed; the model reads it without the @mention
@@ -207,25 +211,18 @@ struct TurnRunner: Sendable {
     }
 
     /// A saved conversation as chat messages: what the user said (without @mentions) and the
-    /// answers; tool traffic, failed and empty answers left out.
-    static func history(of conversationID: Int, store: Store, router: Router) async throws
-        -> [ChatMessage]
-    {
-        let callMessages = Set(try await store.toolCalls(in: conversationID).compactMap(\.messageID))
-        return try await store.messages(in: conversationID).compactMap { message in
-            switch message.role {
+    /// answers (the transcript's own; failed and empty ones left out). Earlier turns' calls
+    /// and results are left out: their answers say what came of them, and a small model
+    /// shown old calls writes more calls instead of answering.
+    static func history(of transcript: Transcript, router: Router) -> [ChatMessage] {
+        transcript.messages.compactMap { message in
+            switch message.speaker {
             case .user:
-                let routed = (try? router.route(message.content)) ?? nil
-                return .user(routed?.rule == .mention ? routed?.text ?? message.content : message.content)
-            case .tool, .system:
-                return nil
+                let routed = (try? router.route(message.text)) ?? nil
+                return .user(routed?.rule == .mention ? routed?.text ?? message.text : message.text)
             case .assistant:
-                // earlier turns' calls and results are left out: their answers say what came of
-                // them, and a small model shown old calls writes more calls instead of answering
-                guard !callMessages.contains(message.id), message.status != .failed, !message.content.isEmpty else {
-                    return nil
-                }
-                return .assistant(message.content)
+                guard message.status != .failed, !message.text.isEmpty else { return nil }
+                return .assistant(message.text)
             }
         }
     }
@@ -297,7 +294,8 @@ struct TurnRunner: Sendable {
         let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
         if let stats {
             progress.generated += stats.generatedTokens
-            emit.yield(.stats(stats))
+            emit.yield(.stats(TurnStats(stats, cachedTokens: model.cachedTokenCount,
+                                        contextLength: model.estimate.contextLength)))
             try? await store.recordMetrics(
                 TurnMetrics(model: model.reference.name, promptTokens: stats.promptTokens,
                             generatedTokens: stats.generatedTokens, prefillTokensPerSecond: stats.prefillTokensPerSecond,
@@ -381,7 +379,7 @@ struct TurnRunner: Sendable {
             _ = try await store.appendMessage(to: id, role: .tool, content: result.text, agent: name)
         }
         emit.yield(.toolResult(ToolResultEvent(
-            id: record.id, name: name, result: result, status: status,
+            id: record.id, name: name, result: result, status: ToolCallStatus(status),
             durationMilliseconds: Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000)))
         progress.messages += [style.callMessage(name: name, arguments: arguments), .tool(result.text)]
         try Task.checkCancellation()

@@ -1,7 +1,5 @@
 import Foundation
 import SLMAgent
-import SLMEngine
-import SLMStore
 
 extension App {
     // MARK: - Turns
@@ -19,7 +17,7 @@ extension App {
         let options = TurnOptions(
             conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
             maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
-        let handle = services.runtime.send(text, options: options)
+        let handle = services.assistant.send(text, options: options)
         turn = (id, handle)
         let inbox = inbox
         Task.detached {
@@ -29,14 +27,10 @@ extension App {
     }
 
     /// `/set` choices over the default sampling, or nil to let the agent choose.
-    private func chosenSampling() -> SamplingParameters? {
+    private func chosenSampling() -> SamplingChoice? {
         let choices = state.sampling
         guard choices.temperature != nil || choices.topP != nil || choices.topK != nil else { return nil }
-        var sampling = SamplingParameters()
-        if let temperature = choices.temperature { sampling.temperature = temperature }
-        if let topP = choices.topP { sampling.topP = topP }
-        if let topK = choices.topK { sampling.topK = topK }
-        return sampling
+        return SamplingChoice(temperature: choices.temperature, topK: choices.topK, topP: choices.topP)
     }
 
     /// Esc: the answer stops within a token and keeps what it has.
@@ -47,8 +41,8 @@ extension App {
 
     func answer(_ request: ApprovalRequest, approved: Bool) {
         state.modal = nil
-        let runtime = services.runtime
-        Task { await runtime.answerApproval(request.id, approved: approved) }
+        let assistant = services.assistant
+        Task { await assistant.answerApproval(request.id, approved: approved) }
     }
 
     // MARK: - Conversations
@@ -69,11 +63,11 @@ extension App {
     func openConversations() {
         state.modal = .conversations(ConversationPicker(conversations: []))
         background { services, inbox in
-            inbox.post(.conversations(try await services.store.conversations(limit: 500)))
+            inbox.post(.conversations(try await services.assistant.conversations(limit: 500)))
         }
     }
 
-    func open(_ conversation: Conversation) {
+    func open(_ conversation: ConversationInfo) {
         guard !state.generating else {
             state.notice = AppState.Notice(text: "still answering — Esc stops it", isError: true)
             return
@@ -82,43 +76,35 @@ extension App {
     }
 
     /// A saved conversation as the chat and trace show it.
-    static func opened(_ conversation: Conversation, services: AppServices) async throws -> AppMessage {
-        let store = services.store
-        let messages = try await store.messages(in: conversation.id)
-        let calls = try await store.toolCalls(in: conversation.id)
-        let callMessages = Set(calls.compactMap(\.messageID))
-        var entries: [ChatEntry] = []
-        for message in messages {
-            switch message.role {
+    static func opened(_ conversation: ConversationInfo, services: AppServices) async throws -> AppMessage {
+        let transcript = try await services.assistant.transcript(of: conversation.id)
+        let entries = transcript.messages.map { message in
+            switch message.speaker {
             case .user:
-                entries.append(ChatEntry(speaker: .user, text: message.content, time: message.createdAt))
-            case .assistant where !callMessages.contains(message.id):
+                return ChatEntry(speaker: .user, text: message.text, time: message.time)
+            case .assistant(let agent):
                 let state: ChatEntry.State = switch message.status {
                 case .cancelled: .cancelled
-                case .interrupted, .partial: .interrupted
+                case .interrupted: .interrupted
                 case .failed: .failed
                 case .complete: .complete
                 }
-                entries.append(ChatEntry(speaker: .assistant(agent: message.agent ?? "assistant"), text: message.content,
-                                         time: message.createdAt, state: state))
-            default:
-                continue
+                return ChatEntry(speaker: .assistant(agent: agent), text: message.text, time: message.time, state: state)
             }
         }
         var trace: [TraceEntry] = []
-        for call in calls {
+        for call in transcript.toolCalls {
             trace.append(TraceEntry(time: call.startedAt, kind: .call, text: "\(call.tool) \(call.arguments)"))
-            let ok = call.status == .succeeded
             let duration = call.durationMilliseconds.map { String(format: " %.0f ms", $0) } ?? ""
-            trace.append(TraceEntry(time: call.finishedAt ?? call.startedAt, kind: .result(ok: ok),
-                                    text: "\(call.tool) \(call.status.rawValue)\(duration): \(call.result ?? "")"))
+            trace.append(TraceEntry(time: call.finishedAt ?? call.startedAt, kind: .result(ok: call.succeeded),
+                                    text: "\(call.tool) \(call.status)\(duration): \(call.result ?? "")"))
         }
-        return .conversationOpened(conversation, entries: entries, trace: trace)
+        return .conversationOpened(transcript.conversation, entries: entries, trace: trace)
     }
 
     func rename(_ id: Int, to title: String) {
         background { services, inbox in
-            try await services.store.renameConversation(id, to: title)
+            try await services.assistant.rename(id, to: title)
             inbox.post(.titleChanged(conversationID: id, title: title))
         }
     }
@@ -128,7 +114,7 @@ extension App {
         case .deleteConversation(let id):
             if id == state.conversationID { newConversation() }
             background { services, inbox in
-                try await services.store.deleteConversation(id)
+                try await services.assistant.delete(id)
                 inbox.post(.notice("conversation deleted", isError: false))
             }
         }
@@ -170,12 +156,8 @@ extension App {
     static func load(_ reference: ModelReference, services: AppServices, inbox: Inbox) async throws {
         inbox.post(.progress(label: "loading \(reference.name)…", fraction: nil))
         do {
-            let model = try await services.runtime.selectModel(reference)
-            let summary = model.summary
-            let quant = DiscoveredModel.quant(of: model.model.file) ?? "?"
-            let parameters = DiscoveredModel.parameterText(summary.parameterCount)
-            let detail = "\(summary.architecture) · \(quant) · \(parameters)"
-            inbox.post(.modelLoaded(reference, detail: detail, contextLength: model.estimate.contextLength))
+            let model = try await services.assistant.loadModel(reference)
+            inbox.post(.modelLoaded(reference, detail: model.detail, contextLength: model.contextLength))
         } catch {
             inbox.post(.modelFailed(error.description))
         }
@@ -191,7 +173,7 @@ extension App {
     }
 
     func modelChoices() -> [ModelChoice] {
-        let budget = services.runtime.models.configuration.budgetBytes
+        let budget = services.assistant.memoryBudget
         let elsewhere = namedFiles.filter { file in !discovered.contains { $0.path == file.path } }
         // the model in use first, then the others on disk, then what can be downloaded
         let ordered = (discovered + elsewhere).enumerated().sorted { first, second in

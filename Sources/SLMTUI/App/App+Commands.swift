@@ -1,6 +1,5 @@
 import Foundation
 import SLMAgent
-import SLMStore
 
 extension App {
     /// Runs a slash command; a bad one is explained in the status bar.
@@ -15,7 +14,7 @@ extension App {
         switch command {
         case .model(let filter): openModelPicker(filter: filter ?? "")
         case .agent(let name):
-            let names = services.runtime.agents.map(\.name)
+            let names = services.assistant.agentNames
             guard let name, name != "auto" else {
                 state.agent = nil
                 state.notice = AppState.Notice(text: "agents chosen per message", isError: false)
@@ -43,19 +42,19 @@ extension App {
                 message: "Delete \"\(state.title)\" and all its messages? This cannot be undone.", action: .deleteConversation(id)))
         case .export(let format):
             guard let id = state.conversationID else { return noConversation() }
-            let folder = services.dataDirectory.exports
+            let folder = services.exportsFolder
             background { services, inbox in
-                let export = try await services.store.export(id)
+                let export = try await services.assistant.export(id)
                 try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
                 let file = folder.appendingPathComponent("conversation-\(id).\(format)")
-                let data = format == "md" ? Data(export.markdown.utf8) : try export.json()
+                let data = format == "md" ? Data(export.markdown.utf8) : export.json
                 try data.write(to: file, options: .atomic)
                 inbox.post(.notice("saved \(file.path)", isError: false))
             }
         case .system(let prompt):
             if let id = state.conversationID {
                 background { services, inbox in
-                    try await services.store.setSystemPrompt(id, to: prompt)
+                    try await services.assistant.setSystemPrompt(of: id, to: prompt)
                     inbox.post(.notice(prompt == nil ? "system prompt cleared" : "system prompt set", isError: false))
                 }
             } else {
@@ -72,19 +71,19 @@ extension App {
             state.notice = AppState.Notice(text: "set", isError: false)
         case .tasks:
             background { services, inbox in
-                let tasks = try await services.store.tasks(status: nil)
+                let tasks = try await services.assistant.tasks(done: nil)
                 inbox.post(.listing(title: "Tasks", lines: tasks.map { task in
-                    "\(task.id). \(task.status == .done ? "[x]" : "[ ]") \(task.title)" + (task.due.map { "  due \($0)" } ?? "")
+                    "\(task.id). \(task.isDone ? "[x]" : "[ ]") \(task.title)" + (task.due.map { "  due \($0)" } ?? "")
                 }))
             }
         case .drafts:
             background { services, inbox in
-                let drafts = try await services.store.drafts()
-                inbox.post(.listing(title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status.rawValue))" }))
+                let drafts = try await services.assistant.drafts()
+                inbox.post(.listing(title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status))" }))
             }
         case .notes:
             background { services, inbox in
-                let notes = try await services.store.notes()
+                let notes = try await services.assistant.notes(limit: 50)
                 inbox.post(.listing(title: "Notes", lines: notes.map { "\($0.id). \($0.text)" }))
             }
         case .theme(let name):

@@ -1,6 +1,5 @@
 import Foundation
 import SLMAgent
-import SLMStore
 
 extension App {
     /// Folds a message from background work into the state.
@@ -83,14 +82,11 @@ extension App {
     /// Folds one agent event into the chat, the trace and the figures.
     private func apply(_ event: AgentEvent) {
         switch event {
-        case .started(let id):
+        case .started(let id, let title):
             if let id, state.conversationID != id {
                 state.conversationID = id
                 pendingSystemPrompt = nil
-                background { services, inbox in
-                    let conversation = try await services.store.conversation(id)
-                    inbox.post(.titleChanged(conversationID: id, title: conversation.title))
-                }
+                if let title { state.title = title }
             }
         case .routed(let decision):
             setAnsweringAgent(decision.agent)
@@ -122,6 +118,7 @@ extension App {
                 format: "%@ %@ %.0f ms: %@", result.name, result.status.rawValue, result.durationMilliseconds, result.result.text)))
         case .stats(let stats):
             guard stats.generatedTokens > 0 else { return }
+            state.resources.cachedTokens = stats.cachedTokens
             state.resources.prefillRate = stats.prefillTokensPerSecond
             state.resources.firstTokenMilliseconds = stats.timeToFirstTokenMilliseconds
             if stats.generatedTokens > 1 { state.resources.decodeRate = stats.decodeTokensPerSecond }

@@ -1,7 +1,5 @@
 import Foundation
 import SLMAgent
-import SLMEngine
-import SLMStore
 
 /// The full-screen app: one loop on one thread merges keys, messages from background work
 /// (agent events, loaded lists) and a timer tick, updates the state and redraws what
@@ -44,8 +42,8 @@ public final class App {
         self.services = services
         theme = services.settings.theme.flatMap { services.themes.named($0) } ?? services.themes.themes[0]
         state.themeName = theme.name
-        state.resources.budgetBytes = services.runtime.models.configuration.budgetBytes
-        state.resources.contextLength = services.runtime.models.configuration.contextLength
+        state.resources.budgetBytes = services.assistant.memoryBudget
+        state.resources.contextLength = services.assistant.contextLength
         for problem in services.themes.problems + services.settingsProblems {
             state.trace.append(TraceEntry(kind: .error, text: problem))
         }
@@ -67,7 +65,7 @@ public final class App {
     public func start() {
         screen.apply(theme)
         background { services, inbox in
-            if let last = try await services.store.conversations(limit: 1).first {
+            if let last = try await services.assistant.conversations(limit: 1).first {
                 inbox.post(try await Self.opened(last, services: services))
             }
         }
@@ -129,8 +127,8 @@ public final class App {
         }
         if let reference = selectedModel {
             background { services, inbox in
-                if let model = await services.runtime.models.loadedModel(reference) {
-                    inbox.post(.cacheFill(tokens: model.generator.cachedTokenCount))
+                if let model = await services.assistant.modelState(reference) {
+                    inbox.post(.cacheFill(tokens: model.cachedTokens))
                 }
             }
         }

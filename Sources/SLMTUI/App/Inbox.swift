@@ -1,14 +1,13 @@
 import Foundation
 import SLMAgent
-import SLMStore
 
 /// What background work tells the app: agent events, loaded lists, progress. Posted from
 /// any task, taken by the UI loop on its own thread.
 public enum AppMessage: Sendable {
     case agent(turn: Int, AgentEvent)
     case turnEnded(turn: Int)
-    case conversationOpened(Conversation, entries: [ChatEntry], trace: [TraceEntry])
-    case conversations([Conversation])
+    case conversationOpened(ConversationInfo, entries: [ChatEntry], trace: [TraceEntry])
+    case conversations([ConversationInfo])
     case models([DiscoveredModel])
     /// A model named by its path, outside the folders searched.
     case modelFile(DiscoveredModel)

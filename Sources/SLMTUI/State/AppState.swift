@@ -1,6 +1,5 @@
 import Foundation
 import SLMAgent
-import SLMStore
 
 /// Everything the screen shows. Views draw from it; only the app changes it.
 public struct AppState: Sendable {
@@ -119,8 +118,8 @@ public struct ModelChoice: Sendable, Equatable {
 
 /// The conversation list.
 public struct ConversationPicker: Sendable {
-    public var conversations: [Conversation]
+    public var conversations: [ConversationInfo]
     public var selection = 0
 
-    public init(conversations: [Conversation]) { self.conversations = conversations }
+    public init(conversations: [ConversationInfo]) { self.conversations = conversations }
 }
