@@ -22,9 +22,7 @@ public struct StoreBenchmark: Sendable {
     public func run(in folder: URL) async throws -> Result {
         let store = try Store(path: folder.appendingPathComponent("bench.sqlite3").path)
         let clock = ContinuousClock()
-        func milliseconds(_ duration: Duration) -> Double {
-            Double(duration.components.seconds) * 1000 + Double(duration.components.attoseconds) * 1e-15
-        }
+        func milliseconds(_ duration: Duration) -> Double { duration / .milliseconds(1) }
         var ids: [Int] = []
         for index in 0..<conversations {
             ids.append(try await store.createConversation(title: "Conversation \(index)").id)

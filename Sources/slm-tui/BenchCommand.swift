@@ -113,8 +113,7 @@ extension BenchCommand {
                                               threads: threads)
         let model = loaded.model, file = model.file
         _ = try InferenceSession(model: model, contextLength: context, threads: threads)
-        let loadMilliseconds = Double((clock.now - start).components.attoseconds) * 1e-15
-            + Double((clock.now - start).components.seconds) * 1000
+        let loadMilliseconds = (clock.now - start) / .milliseconds(1)
         let benchmark = ModelBenchmark(model: model, threads: threads, contextLength: context, repetitions: repetitions)
         var results: [ModelBenchmark.Result] = []
         if prompt > 0 { results.append(try benchmark.promptProcessing(prompt)) }

@@ -111,7 +111,7 @@ public struct Evaluator: Sendable {
         return CaseResult(
             request: evalCase.request, category: evalCase.category, expectedTool: evalCase.tool, agent: agent, calls: calls,
             validCalls: valid, rightTool: rightTool, argumentsCorrect: argumentsCorrect, finished: finished,
-            milliseconds: Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15,
+            milliseconds: elapsed / .milliseconds(1),
             answer: answer)
     }
 

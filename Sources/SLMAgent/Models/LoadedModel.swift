@@ -1,17 +1,21 @@
 import Foundation
 import SLMEngine
 
-/// A model ready to answer: weights, tokenizer, chat format and a generator with its own
-/// KV cache (so a follow-up turn only evaluates its new tokens). The engine's objects stay
-/// inside the agent; a front end sees what a screen shows.
+/// A model ready to answer: tokenizer, chat format and a generator with its own KV cache
+/// (so a follow-up turn only evaluates its new tokens). The engine's objects stay inside
+/// the agent; a front end sees what a screen shows.
 public final class LoadedModel: Sendable {
     public let reference: ModelReference
-    let model: TransformerModel
     let tokenizer: Tokenizer
     let template: ChatTemplate
-    let generator: TextGenerator
+    let generator: any ModelGenerator
     public let estimate: MemoryEstimate
-    let summary: ModelSummary
+    /// Family, quant and size, e.g. `gemma3 · Q4_K_M · 268M`.
+    public let detail: String
+    /// Whether the model was tuned for chat (its file carries a chat template). Only such a
+    /// model is left to start tool calls on its own; a base model imitates the tool-call
+    /// examples in its prompt endlessly, so it calls tools only when a turn requires one.
+    public let isChatTuned: Bool
     /// Milliseconds from opening the file to ready.
     public let loadMilliseconds: Double
 
@@ -19,24 +23,34 @@ public final class LoadedModel: Sendable {
         throws
     {
         let start = ContinuousClock.now
+        let model = try TransformerModel(file: file)
+        let tokenizer = try Tokenizer(file: file)
+        let summary = ModelSummary(file)
         self.reference = reference
-        model = try TransformerModel(file: file)
-        tokenizer = try Tokenizer(file: file)
+        self.tokenizer = tokenizer
         template = ChatTemplate.detect(
             chatTemplate: file["tokenizer.chat_template"]?.stringValue, architecture: model.architecture.name,
             vocabulary: tokenizer.vocabulary)
         generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: estimate.contextLength,
                                       cacheType: cacheType, threads: threads)
         self.estimate = estimate
-        summary = ModelSummary(file)
-        let elapsed = ContinuousClock.now - start
-        loadMilliseconds = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) * 1e-15
+        detail = "\(summary.architecture) · \(DiscoveredModel.quant(of: file) ?? "?") · "
+            + DiscoveredModel.parameterText(summary.parameterCount)
+        isChatTuned = summary.hasChatTemplate
+        loadMilliseconds = (ContinuousClock.now - start) / .milliseconds(1)
     }
 
-    /// Family, quant and size, e.g. `gemma3 · Q4_K_M · 268M`.
-    public var detail: String {
-        let quant = DiscoveredModel.quant(of: model.file) ?? "?"
-        return "\(summary.architecture) · \(quant) · \(DiscoveredModel.parameterText(summary.parameterCount))"
+    /// A model around any generator: for tests, which script what the model says.
+    package init(reference: ModelReference, tokenizer: Tokenizer, template: ChatTemplate, generator: any ModelGenerator,
+                 contextLength: Int, isChatTuned: Bool = true) {
+        self.reference = reference
+        self.tokenizer = tokenizer
+        self.template = template
+        self.generator = generator
+        estimate = MemoryEstimate(weightBytes: 0, kvCacheBytes: 0, scratchBytes: 0, contextLength: contextLength)
+        detail = "scripted"
+        self.isChatTuned = isChatTuned
+        loadMilliseconds = 0
     }
 
     /// Tokens whose keys and values the generator's cache holds.
@@ -44,9 +58,4 @@ public final class LoadedModel: Sendable {
 
     /// The tool-call format this model's family expects.
     public var toolCallStyle: ToolCallStyle { .matching(template) }
-
-    /// Whether the model was tuned for chat (its file carries a chat template). Only such a
-    /// model is left to start tool calls on its own; a base model imitates the tool-call
-    /// examples in its prompt endlessly, so it calls tools only when a turn requires one.
-    public var isChatTuned: Bool { summary.hasChatTemplate }
 }

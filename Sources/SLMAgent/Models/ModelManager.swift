@@ -90,6 +90,12 @@ public actor ModelManager {
         return model
     }
 
+    /// Holds `model` as loaded under its reference, as if read from a file: how tests hand
+    /// the agent a model with a scripted generator.
+    package func register(_ model: LoadedModel) {
+        loaded[model.reference] = (model, .now)
+    }
+
     /// The model if it is loaded (marking it used), else nil.
     public func loadedModel(_ reference: ModelReference) -> LoadedModel? {
         guard let entry = loaded[reference] else { return nil }

@@ -380,7 +380,7 @@ struct TurnRunner: Sendable {
         }
         emit.yield(.toolResult(ToolResultEvent(
             id: record.id, name: name, result: result, status: ToolCallStatus(status),
-            durationMilliseconds: Double(elapsed.components.attoseconds) * 1e-15 + Double(elapsed.components.seconds) * 1000)))
+            durationMilliseconds: elapsed / .milliseconds(1))))
         progress.messages += [style.callMessage(name: name, arguments: arguments), .tool(result.text)]
         try Task.checkCancellation()
     }

@@ -47,4 +47,15 @@ public struct GenerationStats: Sendable, Equatable, Codable {
     /// From the request to the first generated token.
     public var timeToFirstTokenMilliseconds: Double
     public var stopReason: StopReason
+
+    public init(promptTokens: Int, reusedPromptTokens: Int, generatedTokens: Int, prefillTokensPerSecond: Double,
+                decodeTokensPerSecond: Double, timeToFirstTokenMilliseconds: Double, stopReason: StopReason) {
+        self.promptTokens = promptTokens
+        self.reusedPromptTokens = reusedPromptTokens
+        self.generatedTokens = generatedTokens
+        self.prefillTokensPerSecond = prefillTokensPerSecond
+        self.decodeTokensPerSecond = decodeTokensPerSecond
+        self.timeToFirstTokenMilliseconds = timeToFirstTokenMilliseconds
+        self.stopReason = stopReason
+    }
 }

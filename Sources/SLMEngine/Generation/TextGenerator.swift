@@ -76,7 +76,7 @@ public final class TextGenerator: @unchecked Sendable {
         do {
             let reused = session.cachedPrefixLength(of: request.prompt)
             var logits = try session.evaluate(request.prompt, isCancelled: { stop.isRaised })
-            let prefillSeconds = Self.seconds(clock.now - start)
+            let prefillSeconds = (clock.now - start) / .seconds(1)
             stats.reusedPromptTokens = reused
             stats.prefillTokensPerSecond = Double(request.prompt.count - min(reused, request.prompt.count - 1)) / max(prefillSeconds, 1e-9)
             var firstTokenTime: ContinuousClock.Instant?
@@ -96,7 +96,7 @@ public final class TextGenerator: @unchecked Sendable {
                 }
                 if firstTokenTime == nil {
                     firstTokenTime = clock.now
-                    stats.timeToFirstTokenMilliseconds = Self.seconds(clock.now - start) * 1000
+                    stats.timeToFirstTokenMilliseconds = (clock.now - start) / .milliseconds(1)
                 }
                 if !progress.isActive, tokenizer.vocabulary.endOfGeneration.contains(token) {
                     stats.stopReason = .endOfGeneration
@@ -135,7 +135,7 @@ public final class TextGenerator: @unchecked Sendable {
                 if !rest.isEmpty { continuation.yield(.token(id: -1, text: rest)) }
             }
             if let firstTokenTime, stats.generatedTokens > 1 {
-                stats.decodeTokensPerSecond = Double(stats.generatedTokens - 1) / max(Self.seconds(clock.now - firstTokenTime), 1e-9)
+                stats.decodeTokensPerSecond = Double(stats.generatedTokens - 1) / max((clock.now - firstTokenTime) / .seconds(1), 1e-9)
             }
             continuation.yield(.finished(stats))
             continuation.finish()
@@ -170,10 +170,6 @@ public final class TextGenerator: @unchecked Sendable {
         let table = TokenByteTable(tokenizer: tokenizer)
         byteTable = table
         return table
-    }
-
-    private static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -66,7 +66,7 @@ public struct ModelBenchmark: Sendable {
             let start = clock.now
             try body(session)
             let elapsed = clock.now - start
-            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+            let seconds = elapsed / .seconds(1)
             if run > 0 { samples.append(Double(tokens) / seconds) }
         }
         return Result(test: test, threads: threads, samples: samples)

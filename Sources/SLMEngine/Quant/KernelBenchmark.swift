@@ -49,7 +49,7 @@ public struct KernelBenchmark: Sendable {
             repetitions += 1
         } while clock.now - start < minimumDuration
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+        let seconds = elapsed / .seconds(1)
         return Result(type: type, path: .active, weightBytes: weightBytes, seconds: seconds, repetitions: repetitions)
     }
 

@@ -100,7 +100,7 @@ extension App {
             if var clock = answerClock {
                 if clock.firstToken == nil {
                     clock.firstToken = .now
-                    state.resources.firstTokenMilliseconds = Self.seconds(ContinuousClock.now - clock.sent) * 1000
+                    state.resources.firstTokenMilliseconds = (ContinuousClock.now - clock.sent) / .milliseconds(1)
                 }
                 clock.tokens += 1
                 answerClock = clock

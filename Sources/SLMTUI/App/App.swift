@@ -118,12 +118,12 @@ public final class App {
         state.resources.residentBytes = ProcessUsage.residentBytes()
         let used = ProcessUsage.cpuTime()
         if let last = lastCPU {
-            let wall = Self.seconds(now - last.time)
-            if wall > 0 { state.resources.cpuPercent = Self.seconds(used - last.used) / wall * 100 }
+            let wall = (now - last.time) / .seconds(1)
+            if wall > 0 { state.resources.cpuPercent = (used - last.used) / .seconds(1) / wall * 100 }
         }
         lastCPU = (now, used)
         if state.generating, let clock = answerClock, let first = clock.firstToken, clock.tokens > 1 {
-            state.resources.decodeRate = Double(clock.tokens - 1) / max(Self.seconds(now - first), 1e-3)
+            state.resources.decodeRate = Double(clock.tokens - 1) / max((now - first) / .seconds(1), 1e-3)
         }
         if let reference = selectedModel {
             background { services, inbox in
@@ -165,10 +165,6 @@ public final class App {
         guard services.settingsProblems.isEmpty else { return }
         services.settings.theme = theme.name
         try? services.settings.save(to: services.settingsFile)
-    }
-
-    static func seconds(_ duration: Duration) -> Double {
-        Double(duration.components.seconds) + Double(duration.components.attoseconds) * 1e-18
     }
 }
 

@@ -1,0 +1,13 @@
+import SLMEngine
+
+/// What a turn asks of a model: stream the tokens of a request, and say how much of the
+/// context its cache holds. The engine's `TextGenerator` is the real one; tests drive the
+/// agent with a scripted one, in milliseconds and without a model file.
+public protocol ModelGenerator: Sendable {
+    /// Streams the request's tokens and ends with `.finished`, as `TextGenerator` does.
+    func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error>
+    /// Tokens the cache holds after the last generation.
+    var cachedTokenCount: Int { get }
+}
+
+extension TextGenerator: ModelGenerator {}
