@@ -77,40 +77,40 @@ struct TurnRunner: Sendable {
         let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
             ? runtime.tools.subset(["calculator"]) : ToolHints.best(agentTools, for: decision.text)
         while true {
-            let firstStep = progress.steps == 0
-            let mustCall = firstStep && !agentTools.isEmpty && (agent.startsWithTool || hinted != nil)
-            let stepTools = firstStep ? hinted ?? agentTools : agentTools
-            let mayCall = !mustCall && !progress.mustAnswer && !agentTools.isEmpty && model.isChatTuned
-                && progress.steps < configuration.maxToolSteps && configuration.turnTokenBudget - progress.generated > 64
-            let remaining = max(16, configuration.turnTokenBudget - progress.generated)
-            let maxTokens = min(mustCall ? configuration.callTokens : options.maxTokens ?? configuration.answerTokens,
-                                remaining)
+            let plan = StepPlan(StepPlan.State(
+                steps: progress.steps, generated: progress.generated, mustAnswer: progress.mustAnswer,
+                agentTools: agentTools.map(\.name), hintedTools: hinted?.map(\.name),
+                agentStartsWithTool: agent.startsWithTool, isChatTuned: model.isChatTuned, requestedTokens: options.maxTokens),
+                configuration: configuration)
             let prompt = try builder.build(
                 // tools are described only when the step may call one: shown them, a base
                 // model writes calls instead of answering
-                system: mustCall || mayCall ? system + "\n\n" + toolSection : system, history: history, turn: progress.messages,
-                opening: mustCall ? model.toolCallStyle.requiredOpening : [], reserve: maxTokens)
+                system: plan.describesTools ? system + "\n\n" + toolSection : system, history: history,
+                turn: progress.messages, opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening : [],
+                reserve: plan.maxTokens)
             if prompt.droppedMessages != progress.dropped {
                 progress.dropped = prompt.droppedMessages
                 emit.yield(.contextTrimmed(droppedMessages: prompt.droppedMessages))
             }
-            let constraint: GrammarConstraint? =
-                mustCall ? GrammarConstraint(model.toolCallStyle.grammar(for: stepTools))
-                : mayCall ? GrammarConstraint(model.toolCallStyle.grammar(for: agentTools), activation: model.toolCallStyle.activation)
-                : nil
+            let stepTools = runtime.tools.subset(plan.calls.toolNames)
+            let constraint: GrammarConstraint? = switch plan.calls {
+            case .required: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools))
+            case .optional: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools), activation: model.toolCallStyle.activation)
+            case .none: nil
+            }
             // with no calls allowed, an answer that starts writing one ends there
             let stops = constraint == nil && model.toolCallStyle != .llama3 ? ["<tool_call>"] : []
             let request = GenerationRequest(
-                prompt: prompt.tokens, maxTokens: maxTokens,
-                sampling: mustCall ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling, stopStrings: stops,
-                constraint: constraint)
-            let step = try await generate(request, model: model, agent: agent, showText: !mustCall, progress: &progress)
+                prompt: prompt.tokens, maxTokens: plan.maxTokens,
+                sampling: plan.calls.isRequired ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling,
+                stopStrings: stops, constraint: constraint)
+            let step = try await generate(request, model: model, agent: agent, showText: plan.showsText, progress: &progress)
             if let call = step.call {
                 try await perform(call, tools: stepTools, model: model, progress: &progress)
                 progress.steps += 1
                 continue
             }
-            if mustCall {
+            if plan.calls.isRequired {
                 // the call was cut off by the token budget: tell the model and go on
                 progress.messages += [.tool(JSONValue.object(["error": .string("the tool call was cut off")]).text)]
                 progress.steps += 1
