@@ -70,18 +70,19 @@ enum ChatCommand {
         let modelName = arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m"
         let system = arguments.options["--system"]
         let samplingJSON = try String(decoding: JSONEncoder().encode(sampling), as: UTF8.self)
-        let recorder = try store.map { store in
+        let journal = store.map { TurnJournal(store: $0) }
+        if let journal {
             try wait {
-                try await ConversationRecorder(store: store, userText: prompt, model: modelName, systemPrompt: system,
-                                               sampling: samplingJSON)
+                try await journal.open(conversation: nil, userText: prompt, agent: "assistant", model: modelName,
+                                       systemPrompt: system, sampling: samplingJSON)
             }
         }
-        return try stream(generator.generate(request), json: arguments.has("--json"), recorder: recorder, model: modelName)
+        return try stream(generator.generate(request), json: arguments.has("--json"), journal: journal, model: modelName)
     }
 
     /// Prints the stream as it comes; waits on it from this synchronous command.
     private static func stream(
-        _ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool, recorder: ConversationRecorder?, model: String
+        _ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool, journal: TurnJournal?, model: String
     ) throws -> Int32 {
         let outcome = BlockingResult()
         Task {
@@ -91,21 +92,24 @@ enum ChatCommand {
                     case .constrained:
                         break
                     case .token(let id, let text):
-                        try await recorder?.append(text)
+                        try await journal?.appendAnswer(text, agent: "assistant")
                         if json {
                             if id >= 0 || !text.isEmpty { try Console.printJSON(TokenLine(text: text, id: id)) }
                         } else {
                             Console.write(Console.safe(text, keepingNewlines: true))
                         }
                     case .finished(let stats):
-                        try await recorder?.finish(
-                            stats.stopReason == .cancelled ? .cancelled : .complete,
-                            metrics: TurnMetrics(
+                        let answer = try await journal?.finishAnswer(
+                            stats.stopReason == .cancelled ? .cancelled : .complete, agent: "assistant",
+                            generatedTokens: stats.generatedTokens)
+                        await journal?.recordMetrics(
+                            TurnMetrics(
                                 model: model, promptTokens: stats.promptTokens, generatedTokens: stats.generatedTokens,
                                 prefillTokensPerSecond: stats.prefillTokensPerSecond,
                                 decodeTokensPerSecond: stats.decodeTokensPerSecond,
                                 timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
-                                peakResidentBytes: ProcessUsage.peakResidentBytes()))
+                                peakResidentBytes: ProcessUsage.peakResidentBytes()),
+                            messageID: answer)
                         if json {
                             try Console.printJSON(StatsLine(stats))
                         } else {
@@ -119,7 +123,7 @@ enum ChatCommand {
                 }
                 outcome.finish(nil)
             } catch {
-                try? await recorder?.finish(.failed)
+                _ = try? await journal?.finishAnswer(.failed, agent: "assistant")
                 outcome.finish(error)
             }
         }

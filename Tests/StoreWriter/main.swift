@@ -22,13 +22,14 @@ Task.detached {
     do {
         let store = try Store(path: arguments[1])
         for exchange in 0..<exchanges {
-            let recorder = try await ConversationRecorder(
-                store: store, userText: "\(tag) question \(exchange)", model: "test", saveInterval: .milliseconds(20))
+            let journal = TurnJournal(store: store, saveInterval: .milliseconds(20))
+            try await journal.open(conversation: nil, userText: "\(tag) question \(exchange)", agent: "assistant",
+                                   model: "test")
             for word in 0..<words {
-                try await recorder.append("\(tag)-w\(word) ")
+                try await journal.appendAnswer("\(tag)-w\(word) ", agent: "assistant")
                 try await Task.sleep(for: .milliseconds(1))
             }
-            try await recorder.finish(.complete)
+            try await journal.finishAnswer(.complete, agent: "assistant")
             FileHandle.standardOutput.write(Data("completed \(exchange)\n".utf8))
         }
     } catch {

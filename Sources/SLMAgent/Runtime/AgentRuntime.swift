@@ -48,7 +48,9 @@ public actor AgentRuntime {
     public nonisolated func send(_ text: String, options: TurnOptions = TurnOptions()) -> AgentTurn {
         let (events, continuation) = AsyncStream.makeStream(of: AgentEvent.self)
         let pacer = TokenPacer()
-        let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation, pacer: pacer)
+        let journal = TurnJournal(store: store, records: options.record, saveInterval: configuration.saveInterval)
+        let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation, journal: journal,
+                                pacer: pacer)
         let task = Task {
             await runner.run()
             continuation.finish()

@@ -10,6 +10,8 @@ struct TurnRunner: Sendable {
     let text: String
     let options: TurnOptions
     let emit: AsyncStream<AgentEvent>.Continuation
+    /// The turn's store writes.
+    let journal: TurnJournal
     /// How many answer pieces the consumer has taken: a piece is shown only once the
     /// previous one was taken.
     let pacer: TokenPacer
@@ -118,7 +120,7 @@ struct TurnRunner: Sendable {
             }
             emit.yield(.finished(TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
-                model: model.reference.name, text: step.text, status: AnswerStatus(step.status), toolCalls: progress.calls,
+                model: model.reference.name, text: step.text, status: step.status, toolCalls: progress.calls,
                 generatedTokens: progress.generated)))
             return
         }
@@ -175,21 +177,14 @@ struct TurnRunner: Sendable {
     ) async throws -> [ChatMessage] {
         var history: [ChatMessage] = []
         if let id = options.conversationID {
-            let transcript = try await Transcript.load(id, from: store)
-            history = Self.history(of: transcript, router: runtime.router)
-            progress.conversationID = id
-            progress.title = transcript.conversation.title
-        } else if options.record {
-            let conversation = try await store.createConversation(
-                title: Self.title(for: decision.text), agent: agent.name, model: model.reference.name,
-                systemPrompt: options.systemPrompt)
-            progress.conversationID = conversation.id
-            progress.title = conversation.title
+            history = Self.history(of: try await Transcript.load(id, from: store), router: runtime.router)
         }
-        if options.record, let id = progress.conversationID {
-            // saved as typed; the model reads it without the @mention
-            _ = try await store.appendMessage(to: id, role: .user, content: text)
-        }
+        // saved as typed; the model reads it without the @mention, and the title leaves it out
+        let opened = try await journal.open(
+            conversation: options.conversationID, userText: text, titleText: decision.text, agent: agent.name,
+            model: model.reference.name, systemPrompt: options.systemPrompt)
+        progress.conversationID = opened.id
+        progress.title = opened.title
         return history
     }
 
@@ -227,20 +222,13 @@ struct TurnRunner: Sendable {
         }
     }
 
-    static func title(for text: String) -> String {
-        let line = text.split(whereSeparator: \.isNewline).first.map(String.init)?
-            .trimmingCharacters(in: .whitespaces) ?? ""
-        if line.isEmpty { return "Untitled" }
-        return line.count > 60 ? String(line.prefix(57)) + "…" : line
-    }
-
     // MARK: - Generation
 
     private struct StepOutcome {
         var call: String?
         var text = ""
         var messageID: Int?
-        var status = MessageStatus.complete
+        var status = AnswerStatus.complete
     }
 
     /// Runs one generation, streaming visible text into a saved answer.
@@ -249,18 +237,13 @@ struct TurnRunner: Sendable {
     ) async throws -> StepOutcome {
         var outcome = StepOutcome()
         var visible = VisibleAnswer(style: model.toolCallStyle, callsPossible: request.constraint != nil)
-        var answer: AnswerRecorder?
         var stats: GenerationStats?
         func show(_ piece: String) async throws {
             guard !piece.isEmpty else { return }
             await pacer.waitUntilTaken(progress.shownPieces)
             progress.shownPieces += 1
             emit.yield(.token(piece))
-            if answer == nil, options.record, let id = progress.conversationID {
-                answer = try await AnswerRecorder.start(store: store, conversationID: id, agent: agent.name,
-                                                        interval: configuration.saveInterval)
-            }
-            try await answer?.append(piece)
+            try await journal.appendAnswer(piece, agent: agent.name)
         }
         do {
             for try await event in model.generator.generate(request) {
@@ -278,7 +261,7 @@ struct TurnRunner: Sendable {
                 }
             }
         } catch {
-            try? await answer?.finish(.failed)
+            if await journal.hasOpenAnswer { _ = try? await journal.finishAnswer(.failed, agent: agent.name) }
             throw error
         }
         if showText, !Task.isCancelled { try await show(visible.finish(endedInCall: outcome.call != nil)) }
@@ -296,25 +279,23 @@ struct TurnRunner: Sendable {
             progress.generated += stats.generatedTokens
             emit.yield(.stats(TurnStats(stats, cachedTokens: model.cachedTokenCount,
                                         contextLength: model.estimate.contextLength)))
-            try? await store.recordMetrics(
+            await journal.recordMetrics(
                 TurnMetrics(model: model.reference.name, promptTokens: stats.promptTokens,
                             generatedTokens: stats.generatedTokens, prefillTokensPerSecond: stats.prefillTokensPerSecond,
                             decodeTokensPerSecond: stats.decodeTokensPerSecond,
                             timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
-                            peakResidentBytes: ProcessUsage.peakResidentBytes()),
-                conversationID: progress.conversationID, messageID: answer?.messageID)
+                            peakResidentBytes: ProcessUsage.peakResidentBytes()))
         }
         outcome.status = cancelled ? .cancelled : .complete
-        if answer == nil, options.record, outcome.call == nil, let id = progress.conversationID {
-            // an empty answer is still an answer: the conversation shows it was given
-            answer = try await AnswerRecorder.start(store: store, conversationID: id, agent: agent.name,
-                                                    interval: configuration.saveInterval)
+        // a call hidden from the start leaves no answer; anything else is one, even empty
+        let answerOpen = await journal.hasOpenAnswer
+        if outcome.call == nil || answerOpen {
+            outcome.messageID = try await journal.finishAnswer(outcome.status, agent: agent.name,
+                                                               generatedTokens: stats?.generatedTokens)
         }
-        try await answer?.finish(outcome.status, generatedTokens: stats?.generatedTokens)
-        outcome.messageID = answer?.messageID
         if cancelled {
             throw TurnStopped(summary: TurnSummary(
-                conversationID: progress.conversationID ?? 0, messageID: answer?.messageID, agent: agent.name,
+                conversationID: progress.conversationID ?? 0, messageID: outcome.messageID, agent: agent.name,
                 model: model.reference.name, text: outcome.text, status: .cancelled, toolCalls: progress.calls,
                 generatedTokens: progress.generated))
         }
@@ -333,15 +314,9 @@ struct TurnRunner: Sendable {
         case .valid(let tool, let values): (name, arguments) = (tool.name, values)
         case .invalid(_, let given, let values): (name, arguments) = (given ?? "(none)", values)
         }
-        var callMessageID: Int?
-        if options.record, let id = progress.conversationID {
-            let canonical = JSONValue.object([.init("name", .string(name)), .init("arguments", arguments)])
-            callMessageID = try await store.appendMessage(to: id, role: .assistant, content: canonical.text,
-                                                          agent: nil).id
-        }
-        let record = try await store.recordToolCall(tool: name, arguments: arguments.text,
-                                                    conversationID: progress.conversationID, messageID: callMessageID)
-        emit.yield(.toolCall(ToolCallEvent(id: record.id, name: name, arguments: arguments)))
+        let canonical = JSONValue.object([.init("name", .string(name)), .init("arguments", arguments)])
+        let callID = try await journal.recordCall(name: name, arguments: arguments.text, canonicalCall: canonical.text)
+        emit.yield(.toolCall(ToolCallEvent(id: callID, name: name, arguments: arguments)))
         progress.calls += 1
 
         let start = ContinuousClock.now
@@ -357,10 +332,10 @@ struct TurnRunner: Sendable {
             progress.made.insert(name + values.text)
             var allowed = true
             if let reason = await tool.approvalReason(for: values, context: runtime.toolContext) {
-                let request = ApprovalRequest(id: record.id, tool: name, arguments: values, reason: reason)
+                let request = ApprovalRequest(id: callID, tool: name, arguments: values, reason: reason)
                 let emit = self.emit
-                allowed = await runtime.waitForApproval(record.id) { emit.yield(.needsApproval(request)) }
-                emit.yield(.approvalAnswered(id: record.id, approved: allowed))
+                allowed = await runtime.waitForApproval(callID) { emit.yield(.needsApproval(request)) }
+                emit.yield(.approvalAnswered(id: callID, approved: allowed))
             }
             if !allowed {
                 (result, status) = (.object(["error": .string("the user did not allow \(name)")]), .denied)
@@ -374,12 +349,9 @@ struct TurnRunner: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - start
-        try await store.finishToolCall(record.id, result: result.text, status: status)
-        if options.record, let id = progress.conversationID {
-            _ = try await store.appendMessage(to: id, role: .tool, content: result.text, agent: name)
-        }
+        try await journal.finishCall(callID, name: name, result: result.text, status: status)
         emit.yield(.toolResult(ToolResultEvent(
-            id: record.id, name: name, result: result, status: ToolCallStatus(status),
+            id: callID, name: name, result: result, status: ToolCallStatus(status),
             durationMilliseconds: elapsed / .milliseconds(1))))
         progress.messages += [style.callMessage(name: name, arguments: arguments), .tool(result.text)]
         try Task.checkCancellation()
