@@ -13,20 +13,21 @@ let package = Package(
     ],
     targets: [
         .target(name: "SLMKernels", cSettings: kernelFlags),
+        .target(name: "SLMSync"),
         .systemLibrary(
             name: "CNcurses",
             providers: [.apt(["libncursesw5-dev"])]),
         .systemLibrary(
             name: "CSQLite", pkgConfig: "sqlite3",
             providers: [.apt(["libsqlite3-dev"])]),
-        .target(name: "SLMEngine", dependencies: ["SLMKernels"]),
+        .target(name: "SLMEngine", dependencies: ["SLMKernels", "SLMSync"]),
         .target(name: "SLMStore", dependencies: ["CSQLite"]),
-        .target(name: "SLMAgent", dependencies: ["SLMEngine", "SLMStore"]),
-        .target(name: "SLMTUI", dependencies: ["SLMAgent", "CNcurses"]),
+        .target(name: "SLMAgent", dependencies: ["SLMEngine", "SLMStore", "SLMSync"]),
+        .target(name: "SLMTUI", dependencies: ["SLMAgent", "CNcurses", "SLMSync"]),
         .executableTarget(
-            name: "slm-tui", dependencies: ["SLMTUI", "SLMAgent", "SLMEngine", "SLMStore"]),
+            name: "slm-tui", dependencies: ["SLMTUI", "SLMAgent", "SLMEngine", "SLMStore", "SLMSync"]),
         .target(
-            name: "SLMTestSupport", dependencies: ["SLMEngine", "SLMAgent"],
+            name: "SLMTestSupport", dependencies: ["SLMEngine", "SLMAgent", "SLMSync"],
             path: "Tests/SLMTestSupport"),
         .testTarget(
             name: "SLMEngineTests", dependencies: ["SLMEngine", "SLMKernels", "SLMTestSupport"],

@@ -84,8 +84,7 @@ enum ChatCommand {
     private static func stream(
         _ events: AsyncThrowingStream<GenerationEvent, Error>, json: Bool, journal: TurnJournal?, model: String
     ) throws -> Int32 {
-        let outcome = BlockingResult()
-        Task {
+        try wait {
             do {
                 for try await event in events {
                     switch event {
@@ -121,13 +120,11 @@ enum ChatCommand {
                         }
                     }
                 }
-                outcome.finish(nil)
             } catch {
                 _ = try? await journal?.finishAnswer(.failed, agent: "assistant")
-                outcome.finish(error)
+                throw error
             }
         }
-        if let error = outcome.wait() { throw error }
         return 0
     }
 
@@ -164,18 +161,4 @@ enum ChatCommand {
     }
 }
 
-/// Lets a synchronous command wait for an asynchronous task's outcome.
-final class BlockingResult: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var error: Error?
 
-    func finish(_ error: Error?) {
-        self.error = error
-        done.signal()
-    }
-
-    func wait() -> Error? {
-        done.wait()
-        return error
-    }
-}

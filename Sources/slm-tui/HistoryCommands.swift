@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 import SLMAgent
 
 /// `slm-tui history`, `slm-tui export` and `slm-tui search`: the saved conversations.
@@ -71,24 +72,18 @@ enum HistoryCommands {
 
 /// Runs async work from a synchronous command and returns its result.
 func wait<T: Sendable>(_ work: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = ResultBox<T>()
+    let result = Locked<Result<T, Error>?>(nil)
+    let done = DispatchSemaphore(value: 0)
     Task {
-        do { box.set(.success(try await work())) } catch { box.set(.failure(error)) }
-    }
-    return try box.wait().get()
-}
-
-private final class ResultBox<T: Sendable>: @unchecked Sendable {
-    private let done = DispatchSemaphore(value: 0)
-    private var result: Result<T, Error>?
-
-    func set(_ value: Result<T, Error>) {
-        result = value
+        do {
+            let value = try await work()
+            result.withLock { $0 = .success(value) }
+        } catch {
+            result.withLock { $0 = .failure(error) }
+        }
         done.signal()
     }
-
-    func wait() -> Result<T, Error> {
-        done.wait()
-        return result!
-    }
+    done.wait()
+    // the task sets the result before it signals
+    return try (result.value ?? .failure(CommandError("the work ended without a result"))).get()
 }

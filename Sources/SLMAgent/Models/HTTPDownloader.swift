@@ -2,6 +2,7 @@ import Foundation
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
+import SLMSync
 
 /// Downloads a file over HTTP(S) into `<destination>.part`, resuming a part left by an
 /// earlier try with a `Range` request, and reporting bytes, rate and time left on the
@@ -23,13 +24,20 @@ final class HTTPDownloader: NSObject, URLSessionDataDelegate, @unchecked Sendabl
     private let url: URL
     private let part: URL
     private let done = DispatchSemaphore(value: 0)
-    /// Guards what the session's thread writes and the waiting thread reads.
-    private let lock = NSLock()
-    private var handle: FileHandle?
-    private var written = 0
-    private var resumedFrom = 0
-    private var total: Int?
-    private var failure: Error?
+    /// What the session's thread writes and the waiting thread reads.
+    private struct State {
+        var handle: FileHandle?
+        var written = 0
+        var resumedFrom = 0
+        var total: Int?
+        var failure: Error?
+
+        mutating func fail(_ error: Error) {
+            if failure == nil { failure = error }
+        }
+    }
+
+    private let state = Locked(State())
     private let start = Date()
 
     init(url: URL, part: URL) {
@@ -43,98 +51,95 @@ final class HTTPDownloader: NSObject, URLSessionDataDelegate, @unchecked Sendabl
         let existing = (try? FileManager.default.attributesOfItem(atPath: part.path)[.size] as? Int) ?? 0
         var request = URLRequest(url: url, timeoutInterval: 30)
         if existing > 0 { request.setValue("bytes=\(existing)-", forHTTPHeaderField: "Range") }
-        resumedFrom = existing
+        state.withLock { $0.resumedFrom = existing }
         let session = URLSession(configuration: .ephemeral, delegate: self, delegateQueue: nil)
         session.dataTask(with: request).resume()
         while done.wait(timeout: .now() + 0.2) == .timedOut { progress(snapshot()) }
         progress(snapshot())
         session.finishTasksAndInvalidate()
-        lock.lock()
-        defer { lock.unlock() }
-        try? handle?.close()
+        let failure = state.withLock { state in
+            try? state.handle?.close()
+            return state.failure
+        }
         if let failure { throw failure }
     }
 
     private func snapshot() -> Progress {
-        lock.lock()
-        defer { lock.unlock() }
         let seconds = max(Date().timeIntervalSince(start), 0.001)
-        return Progress(bytes: written, total: total, bytesPerSecond: Double(written - resumedFrom) / seconds)
+        return state.withLock { state in
+            Progress(bytes: state.written, total: state.total,
+                     bytesPerSecond: Double(state.written - state.resumedFrom) / seconds)
+        }
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive response: URLResponse,
                     completionHandler: @escaping (URLSession.ResponseDisposition) -> Void) {
-        lock.lock()
-        defer { lock.unlock() }
-        guard let http = response as? HTTPURLResponse else {
-            fail(ModelError.download(source: url.absoluteString, detail: "not an HTTP response"))
-            return completionHandler(.cancel)
-        }
-        do {
-            switch http.statusCode {
-            case 206:
-                // the server continues where the part ends
-                handle = try FileHandle(forWritingTo: part)
-                try handle?.seekToEnd()
-                written = resumedFrom
-                total = Self.totalFromContentRange(http.value(forHTTPHeaderField: "Content-Range"))
-            case 200:
-                // no resuming: start again from nothing
-                _ = FileManager.default.createFile(atPath: part.path, contents: nil)
-                handle = try FileHandle(forWritingTo: part)
-                written = 0
-                resumedFrom = 0
-                total = http.expectedContentLength > 0 ? Int(http.expectedContentLength) : nil
-            case 416:
-                // asked past the end: the part is whole already
-                written = resumedFrom
-                total = resumedFrom
-                return completionHandler(.cancel)
-            default:
-                fail(ModelError.download(source: url.absoluteString, detail: "the server answered HTTP \(http.statusCode)"))
-                return completionHandler(.cancel)
+        let disposition = state.withLock { state -> URLSession.ResponseDisposition in
+            guard let http = response as? HTTPURLResponse else {
+                state.fail(ModelError.download(source: url.absoluteString, detail: "not an HTTP response"))
+                return .cancel
             }
-        } catch {
-            fail(ModelError.fileSystem("cannot write \(part.path): \(error.localizedDescription)"))
-            return completionHandler(.cancel)
+            do {
+                switch http.statusCode {
+                case 206:
+                    // the server continues where the part ends
+                    state.handle = try FileHandle(forWritingTo: part)
+                    try state.handle?.seekToEnd()
+                    state.written = state.resumedFrom
+                    state.total = Self.totalFromContentRange(http.value(forHTTPHeaderField: "Content-Range"))
+                case 200:
+                    // no resuming: start again from nothing
+                    _ = FileManager.default.createFile(atPath: part.path, contents: nil)
+                    state.handle = try FileHandle(forWritingTo: part)
+                    state.written = 0
+                    state.resumedFrom = 0
+                    state.total = http.expectedContentLength > 0 ? Int(http.expectedContentLength) : nil
+                case 416:
+                    // asked past the end: the part is whole already
+                    state.written = state.resumedFrom
+                    state.total = state.resumedFrom
+                    return .cancel
+                default:
+                    state.fail(ModelError.download(source: url.absoluteString,
+                                                   detail: "the server answered HTTP \(http.statusCode)"))
+                    return .cancel
+                }
+            } catch {
+                state.fail(ModelError.fileSystem("cannot write \(part.path): \(error.localizedDescription)"))
+                return .cancel
+            }
+            return .allow
         }
-        completionHandler(.allow)
+        completionHandler(disposition)
     }
 
     func urlSession(_ session: URLSession, dataTask: URLSessionDataTask, didReceive data: Data) {
-        lock.lock()
-        defer { lock.unlock() }
-        do {
-            try handle?.write(contentsOf: data)
-        } catch {
-            fail(ModelError.fileSystem("cannot write \(part.path): \(error.localizedDescription)"))
-            dataTask.cancel()
-            return
+        let failed = state.withLock { state in
+            do {
+                try state.handle?.write(contentsOf: data)
+            } catch {
+                state.fail(ModelError.fileSystem("cannot write \(part.path): \(error.localizedDescription)"))
+                return true
+            }
+            state.written += data.count
+            return false
         }
-        written += data.count
+        if failed { dataTask.cancel() }
     }
 
     func urlSession(_ session: URLSession, task: URLSessionTask, didCompleteWithError error: Error?) {
-        lock.lock()
-        defer {
-            lock.unlock()
-            done.signal()
-        }
-        if failure == nil {
-            if let error, total != written {
-                failure = ModelError.download(
+        state.withLock { state in
+            if let error, state.total != state.written {
+                state.fail(ModelError.download(
                     source: url.absoluteString,
-                    detail: "\(error.localizedDescription); \(written) bytes kept, run the pull again to resume")
-            } else if let total, written < total {
-                failure = ModelError.download(
+                    detail: "\(error.localizedDescription); \(state.written) bytes kept, run the pull again to resume"))
+            } else if let total = state.total, state.written < total {
+                state.fail(ModelError.download(
                     source: url.absoluteString,
-                    detail: "the connection ended at \(written) of \(total) bytes; run the pull again to resume")
+                    detail: "the connection ended at \(state.written) of \(total) bytes; run the pull again to resume"))
             }
         }
-    }
-
-    private func fail(_ error: Error) {
-        if failure == nil { failure = error }
+        done.signal()
     }
 
     /// The total size from `Content-Range: bytes 100-999/1000`.

@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 
 /// A turn's events as its consumer reads them. The turn shows answer text at the pace the
 /// consumer takes it — at most one piece ahead — so when the consumer cancels (Esc in
@@ -26,21 +27,22 @@ public struct TurnEvents: AsyncSequence, Sendable {
 }
 
 /// Counts the answer pieces a turn's consumer has taken and lets the turn wait for it.
-final class TokenPacer: @unchecked Sendable {
-    private let lock = NSLock()
-    private var takenCount = 0
-    private var waiter: (count: Int, continuation: CheckedContinuation<Void, Never>)?
+final class TokenPacer: Sendable {
+    private struct State {
+        var takenCount = 0
+        var waiter: (count: Int, continuation: CheckedContinuation<Void, Never>)?
+    }
+
+    private let state = Locked(State())
 
     /// The consumer took a piece.
     func taken() {
-        lock.lock()
-        takenCount += 1
-        var ready: CheckedContinuation<Void, Never>?
-        if let waiter, takenCount >= waiter.count {
-            ready = waiter.continuation
-            self.waiter = nil
+        let ready = state.withLock { state -> CheckedContinuation<Void, Never>? in
+            state.takenCount += 1
+            guard let waiter = state.waiter, state.takenCount >= waiter.count else { return nil }
+            state.waiter = nil
+            return waiter.continuation
         }
-        lock.unlock()
         ready?.resume()
     }
 
@@ -49,20 +51,18 @@ final class TokenPacer: @unchecked Sendable {
     func waitUntilTaken(_ count: Int) async {
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-                lock.lock()
-                if takenCount >= count || Task.isCancelled {
-                    lock.unlock()
-                    continuation.resume()
-                } else {
-                    waiter = (count, continuation)
-                    lock.unlock()
+                let ready = state.withLock { state in
+                    if state.takenCount >= count || Task.isCancelled { return true }
+                    state.waiter = (count, continuation)
+                    return false
                 }
+                if ready { continuation.resume() }
             }
         } onCancel: {
-            lock.lock()
-            let pending = waiter?.continuation
-            waiter = nil
-            lock.unlock()
+            let pending = state.withLock { state in
+                defer { state.waiter = nil }
+                return state.waiter?.continuation
+            }
             pending?.resume()
         }
     }

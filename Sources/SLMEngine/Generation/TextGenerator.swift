@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 
 /// Generates text with one model and one KV cache: one generation at a time, and the cache
 /// carries over, so a follow-up turn only evaluates its new tokens.
@@ -18,10 +19,10 @@ public final class TextGenerator: @unchecked Sendable {
     private let session: InferenceSession
     /// Runs one generation after another.
     private let queue = DispatchQueue(label: "slm-tui.generator", qos: .userInitiated)
-    private let lock = NSLock()
-    /// Under `lock`: what other threads may ask while a generation runs.
-    private var cachedCount = 0
-    private var byteTable: TokenByteTable?
+    /// What other threads may ask while a generation runs.
+    private let cachedCount = Locked(0)
+    /// Each token's bytes, built by the first constrained request.
+    private let byteTable = Locked<TokenByteTable?>(nil)
 
     public init(model: TransformerModel, tokenizer: Tokenizer, contextLength: Int,
                 cacheType: KVCacheType = .f16, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -37,11 +38,7 @@ public final class TextGenerator: @unchecked Sendable {
     public var contextLength: Int { session.contextLength }
 
     /// Tokens the cache held when the last generation step finished.
-    public var cachedTokenCount: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return cachedCount
-    }
+    public var cachedTokenCount: Int { cachedCount.value }
 
     /// Streams tokens for `request`. When the consumer stops listening (its task is
     /// cancelled, or it breaks out of the loop), generation stops before the next token or
@@ -56,11 +53,7 @@ public final class TextGenerator: @unchecked Sendable {
 
     private func run(_ request: GenerationRequest, _ continuation: AsyncThrowingStream<GenerationEvent, Error>.Continuation,
                      stop: StopFlag) {
-        defer {
-            lock.lock()
-            cachedCount = session.cachedTokens.count
-            lock.unlock()
-        }
+        defer { cachedCount.withLock { $0 = session.cachedTokens.count } }
         let clock = ContinuousClock()
         let start = clock.now
         var sampler = Sampler(request.sampling)
@@ -164,29 +157,20 @@ public final class TextGenerator: @unchecked Sendable {
 
     /// Each token's bytes, built on the first constrained request and kept.
     private func tokenBytes() -> TokenByteTable {
-        lock.lock()
-        defer { lock.unlock() }
-        if let byteTable { return byteTable }
-        let table = TokenByteTable(tokenizer: tokenizer)
-        byteTable = table
-        return table
+        byteTable.withLock { table in
+            if let table { return table }
+            let built = TokenByteTable(tokenizer: tokenizer)
+            table = built
+            return built
+        }
     }
 }
 
 /// Set once when a generation's consumer goes away; read by the generating thread.
-final class StopFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var raised = false
+struct StopFlag: Sendable {
+    private let raised = Locked(false)
 
-    func raise() {
-        lock.lock()
-        raised = true
-        lock.unlock()
-    }
+    func raise() { raised.withLock { $0 = true } }
 
-    var isRaised: Bool {
-        lock.lock()
-        defer { lock.unlock() }
-        return raised
-    }
+    var isRaised: Bool { raised.value }
 }

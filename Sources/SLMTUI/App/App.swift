@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 import SLMAgent
 
 /// The full-screen app: one loop on one thread merges keys, messages from background work
@@ -169,19 +170,10 @@ public final class App {
 }
 
 /// A count shared with background tasks.
-public final class RunningCount: @unchecked Sendable {
-    private let lock = NSLock()
-    private var count = 0
+public struct RunningCount: Sendable {
+    private let count = Locked(0)
 
-    func add(_ delta: Int) {
-        lock.lock()
-        count += delta
-        lock.unlock()
-    }
+    func add(_ delta: Int) { count.withLock { $0 += delta } }
 
-    public var value: Int {
-        lock.lock()
-        defer { lock.unlock() }
-        return count
-    }
+    public var value: Int { count.value }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import SLMSync
 import SLMAgent
 
 /// What background work tells the app: agent events, loaded lists, progress. Posted from
@@ -21,24 +22,18 @@ public enum AppMessage: Sendable {
 }
 
 /// A locked queue between background tasks and the UI loop.
-public final class Inbox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var messages: [AppMessage] = []
+public final class Inbox: Sendable {
+    private let messages = Locked<[AppMessage]>([])
 
     public init() {}
 
-    public func post(_ message: AppMessage) {
-        lock.lock()
-        messages.append(message)
-        lock.unlock()
-    }
+    public func post(_ message: AppMessage) { messages.withLock { $0.append(message) } }
 
     /// Everything posted so far, oldest first.
     public func take() -> [AppMessage] {
-        lock.lock()
-        defer { lock.unlock() }
-        let taken = messages
-        messages.removeAll()
-        return taken
+        messages.withLock { messages in
+            defer { messages.removeAll() }
+            return messages
+        }
     }
 }

@@ -1,4 +1,4 @@
-import Synchronization
+import SLMSync
 
 /// Each chat entry's wrapped lines at the width they were wrapped for, kept between
 /// frames: a frame re-wraps only entries that changed (the streaming answer), so a long
@@ -11,7 +11,7 @@ public final class ChatLayoutCache: Sendable {
         let lines: [StyledLine]
     }
 
-    private let layouts = Mutex<[Layout]>([])
+    private let layouts = Locked<[Layout]>([])
 
     public init() {}
 
