@@ -93,9 +93,17 @@ enum ChatCommand {
                     case .token(let id, let text):
                         try await journal?.appendAnswer(text, agent: "assistant")
                         if json {
-                            if id >= 0 || !text.isEmpty { try Console.printJSON(TokenLine(text: text, id: id)) }
+                            try Console.printJSON(TokenLine(text: text, id: id))
                         } else {
-                            Console.write(Console.safe(text, keepingNewlines: true))
+                            Console.write(text)
+                        }
+                    case .text(let text):
+                        // text without a token of its own: a JSON line with id -1
+                        try await journal?.appendAnswer(text, agent: "assistant")
+                        if json {
+                            if !text.isEmpty { try Console.printJSON(TokenLine(text: text, id: -1)) }
+                        } else {
+                            Console.write(text)
                         }
                     case .finished(let stats):
                         let answer = try await journal?.finishAnswer(

@@ -17,7 +17,9 @@ struct GeneratorTests {
         for try await event in stream {
             switch event {
             case .token(let id, let piece):
-                if id >= 0 { ids.append(id) }
+                ids.append(id)
+                text += piece
+            case .text(let piece):
                 text += piece
             case .finished(let finished): stats = finished
             case .constrained: break

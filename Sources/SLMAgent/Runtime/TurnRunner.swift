@@ -252,7 +252,7 @@ struct TurnRunner: Sendable {
                 if case .token = event, showText { await pacer.waitUntilTaken(progress.shownPieces) }
                 if Task.isCancelled { break }
                 switch event {
-                case .token(_, let piece):
+                case .token(_, let piece), .text(let piece):
                     if showText { try await show(visible.push(piece)) }
                 case .constrained(let call):
                     outcome.call = call

@@ -21,8 +21,12 @@ public struct GenerationRequest: Sendable, Equatable {
 
 /// What a generation stream reports.
 public enum GenerationEvent: Sendable, Equatable {
-    /// A generated token and the text it completes (empty while a character is unfinished).
+    /// A generated token and the text it completes (empty while a character is unfinished,
+    /// or while a stop string may be starting).
     case token(id: Int, text: String)
+    /// Text released without a token of its own: what a stop-string check held back, or
+    /// the end of an unfinished character, once it is known to be answer text.
+    case text(String)
     /// The request's grammar was matched in full: the text written under it. Comes just
     /// before `finished`.
     case constrained(String)

@@ -102,7 +102,7 @@ public final class TextGenerator: @unchecked Sendable {
                     progress.accept(candidates.table[token])
                     continuation.yield(.token(id: token, text: text))
                     if progress.isComplete {
-                        continuation.yield(.token(id: -1, text: decoder.finish()))
+                        continuation.yield(.text(decoder.finish()))
                         continuation.yield(.constrained(String(decoding: progress.text, as: UTF8.self)))
                         stats.stopReason = .grammarComplete
                         break
@@ -117,7 +117,7 @@ public final class TextGenerator: @unchecked Sendable {
                     if progress.observe(piece: tokenizer.piece(token)) {
                         // the grammar's text is never held back or cut by a stop string
                         let held = filter.flush()
-                        if !held.isEmpty { continuation.yield(.token(id: -1, text: held)) }
+                        if !held.isEmpty { continuation.yield(.text(held)) }
                     }
                 }
                 if stats.generatedTokens == request.maxTokens || history.count >= session.contextLength { break }
@@ -125,7 +125,7 @@ public final class TextGenerator: @unchecked Sendable {
             }
             if stats.stopReason != .stopString, stats.stopReason != .grammarComplete {
                 let rest = filter.push(decoder.finish()).emit + filter.flush()
-                if !rest.isEmpty { continuation.yield(.token(id: -1, text: rest)) }
+                if !rest.isEmpty { continuation.yield(.text(rest)) }
             }
             if let firstTokenTime, stats.generatedTokens > 1 {
                 stats.decodeTokensPerSecond = Double(stats.generatedTokens - 1) / max((clock.now - firstTokenTime) / .seconds(1), 1e-9)

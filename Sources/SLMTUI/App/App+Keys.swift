@@ -61,8 +61,8 @@ extension App {
 
     private func scrollChat(by lines: Int, up: Bool, wheel: Bool) {
         let step = wheel ? 3 : lines
-        let width = screen.size.width >= MainView.sideBySideWidth ? screen.size.width - 38 - 3 : screen.size.width - 3
-        let total = ChatView.lineCount(state.entries, width: max(1, width), cache: state.chatLayout)
+        let width = MainView.chatTextWidth(screenWidth: screen.size.width)
+        let total = ChatView.lineCount(state.entries, width: width, cache: state.chatLayout)
         let maximum = max(0, total - pageSize)
         state.chatScroll = up ? min(maximum, state.chatScroll + step) : max(0, state.chatScroll - step)
     }

@@ -3,10 +3,13 @@ import Foundation
 /// The conversation: each message under a header with who wrote it and when, answers in
 /// light markdown, interrupted and cancelled answers marked, scrolled from the end.
 public enum ChatView {
+    /// Columns kept free at the left of the text.
+    static let margin = 1
+
     public static func draw(_ state: AppState, into grid: inout CellGrid, in rect: Rect) {
         guard !rect.isEmpty else { return }
         grid.fill(rect)
-        let width = rect.width - 1
+        let width = rect.width - margin
         guard width > 0 else { return }
         if state.entries.isEmpty {
             let welcome = [
@@ -16,7 +19,7 @@ public enum ChatView {
             ]
             let lines = TextLayout.wrap(welcome, width: width)
             for (index, line) in lines.enumerated() where index < rect.height {
-                TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + index, limit: rect.maxX)
+                TextLayout.draw(line, into: &grid, x: rect.x + margin, y: rect.y + index, limit: rect.maxX)
             }
             return
         }
@@ -24,7 +27,7 @@ public enum ChatView {
         let scroll = min(state.chatScroll, max(0, lines.count - rect.height))
         let start = max(0, lines.count - rect.height - scroll)
         for (offset, line) in lines[start..<min(lines.count, start + rect.height)].enumerated() {
-            TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + offset, limit: rect.maxX)
+            TextLayout.draw(line, into: &grid, x: rect.x + margin, y: rect.y + offset, limit: rect.maxX)
         }
         if scroll > 0 {
             let marker = " ↓ \(scroll) more "

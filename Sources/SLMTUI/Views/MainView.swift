@@ -8,6 +8,13 @@ public enum MainView {
     public static let sideBySideWidth = 100
     static let sideWidth = 38
 
+    /// Columns the chat's text takes on a screen `width` wide: its pane, less the frame
+    /// and the margin `ChatView` keeps.
+    static func chatTextWidth(screenWidth width: Int) -> Int {
+        let pane = width >= sideBySideWidth ? width - sideWidth : width
+        return max(1, pane - 2 - ChatView.margin)
+    }
+
     /// The frame and where the cursor goes.
     public static func render(_ state: AppState, width: Int, height: Int) -> (grid: CellGrid, cursor: (x: Int, y: Int)?) {
         var grid = CellGrid(width: width, height: height)

@@ -34,7 +34,7 @@ struct ConstrainedGenerationTests {
         var outcome = Outcome()
         for try await event in generator.generate(request) {
             switch event {
-            case .token(_, let text): outcome.text += text
+            case .token(_, let text), .text(let text): outcome.text += text
             case .constrained(let text): outcome.constrained = text
             case .finished(let stats): outcome.stats = stats
             }
