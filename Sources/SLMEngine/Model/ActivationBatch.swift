@@ -14,16 +14,27 @@ final class ActivationBatch {
     private var converted: [QuantType: UnsafeMutableRawPointer] = [:]
     private var fresh: Set<QuantType> = []
 
+    /// Bytes its buffers take.
+    let allocatedBytes: Int
+
+    /// The activation formats weights can ask for.
+    static let formats: [QuantType] = [.f32, .f16, .bf16, .q8_0, .q8_1, .q8K]
+    /// Bytes of a converted row beyond 4 a value (F32, the widest): block headers.
+    static let rowSlack = 512
+
+    /// Room for `capacity` rows of `maxWidth` values, and for their conversion to each of
+    /// the formats.
     init(capacity: Int, maxWidth: Int, threads: Int) {
         self.capacity = capacity
         self.maxWidth = maxWidth
         self.threads = threads
         values = .allocate(capacity: capacity * maxWidth)
         values.initialize(repeating: 0, count: capacity * maxWidth)
-        // every activation format takes at most 4 bytes per value (F32)
-        for type in [QuantType.f32, .f16, .bf16, .q8_0, .q8_1, .q8K] {
-            converted[type] = .allocate(byteCount: capacity * (maxWidth * 4 + 512), alignment: 64)
+        let convertedBytes = capacity * (maxWidth * 4 + Self.rowSlack)
+        for type in Self.formats {
+            converted[type] = .allocate(byteCount: convertedBytes, alignment: 64)
         }
+        allocatedBytes = capacity * maxWidth * 4 + Self.formats.count * convertedBytes
     }
 
     deinit {

@@ -26,8 +26,8 @@ public final class InferenceSession {
     /// Rows of the reference-sized batch the current positions belong to.
     private var logicalBatchRows = 1
 
-    /// Buffers for one batch of positions, allocated once per session. Each holds
-    /// `batchSize` rows of the width named in its comment.
+    /// Buffers for one batch of positions, allocated once per session with the sizes of a
+    /// `ScratchLayout`. Each holds `batchSize` rows of the width named in its comment.
     private final class Scratch {
         let hidden: UnsafeMutablePointer<Float>      // (batch, embedding) the residual stream
         let normed: UnsafeMutablePointer<Float>      // (batch, embedding)
@@ -48,42 +48,43 @@ public final class InferenceSession {
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
         let fusedWidth: Int
         let input: ActivationBatch
+        /// Bytes allocated, counted as they are: the layout's `bytes` when all is well.
+        let allocatedBytes: Int
         private let owned: [UnsafeMutablePointer<Float>]
 
-        init(hyper h: Hyperparameters, context: Int, threads: Int) {
+        init(_ layout: ScratchLayout) {
+            var floats = 0
             func buffer(_ count: Int) -> UnsafeMutablePointer<Float> {
+                floats += count
                 let pointer = UnsafeMutablePointer<Float>.allocate(capacity: max(count, 1))
                 pointer.initialize(repeating: 0, count: max(count, 1))
                 return pointer
             }
-            let rows = InferenceSession.batchSize
-            let queryWidth = h.headCount * h.keyLength
-            let kvWidth = h.headCountKV * (h.keyLength + h.valueLength)
-            fusedWidth = max(queryWidth + kvWidth, 2 * h.feedForwardLength)
-            hidden = buffer(rows * h.embeddingLength)
-            normed = buffer(rows * h.embeddingLength)
-            branch = buffer(rows * h.embeddingLength)
-            query = buffer(rows * queryWidth)
-            key = buffer(rows * h.headCountKV * h.keyLength)
-            value = buffer(rows * h.headCountKV * h.valueLength)
-            fused = buffer(rows * fusedWidth)
-            attention = buffer(rows * h.headCount * h.valueLength)
-            ropeAngles = buffer(rows * h.ropeDimensions)
-            gate = buffer(rows * h.feedForwardLength)
-            up = buffer(rows * h.feedForwardLength)
-            scoreStride = max(context, h.keyLength, h.valueLength)
-            self.threads = threads
+            let rows = layout.rows
+            fusedWidth = layout.fused
+            hidden = buffer(rows * layout.embedding)
+            normed = buffer(rows * layout.embedding)
+            branch = buffer(rows * layout.embedding)
+            query = buffer(rows * layout.query)
+            key = buffer(rows * layout.key)
+            value = buffer(rows * layout.value)
+            fused = buffer(rows * layout.fused)
+            attention = buffer(rows * layout.attention)
+            ropeAngles = buffer(rows * layout.ropeAngles)
+            gate = buffer(rows * layout.feedForward)
+            up = buffer(rows * layout.feedForward)
+            scoreStride = layout.scoreStride
+            threads = layout.threads
             scores = buffer(threads * scoreStride)
-            tiledStride = InferenceSession.tiledWorkspaceFloats(h)
+            tiledStride = layout.tiledStride
             tiledWorkspace = buffer(threads * tiledStride)
-            logits = buffer(h.vocabularySize)
+            logits = buffer(layout.vocabulary)
             owned = [
                 hidden, normed, branch, query, key, value, fused, attention, ropeAngles, gate, up, scores, tiledWorkspace,
                 logits,
             ]
-            input = ActivationBatch(
-                capacity: rows, maxWidth: max(h.embeddingLength, h.feedForwardLength, h.headCount * h.valueLength),
-                threads: threads)
+            input = ActivationBatch(capacity: rows, maxWidth: layout.activationWidth, threads: threads)
+            allocatedBytes = floats * 4 + input.allocatedBytes
         }
 
         deinit { owned.forEach { $0.deallocate() } }
@@ -97,14 +98,19 @@ public final class InferenceSession {
         guard contextLength > 0 else {
             throw .invalidMetadata(key: "context", reason: "context length must be positive")
         }
-        // the checked sizes first: the allocations below repeat these products unchecked
+        let layout = try ScratchLayout(hyperparameters: model.hyperparameters, context: contextLength, threads: threads,
+                                       rows: Self.batchSize)
+        // the checked sizes first: the cache's allocation repeats these products unchecked
         _ = try Self.memoryNeed(hyperparameters: model.hyperparameters, contextLength: contextLength,
                                 cacheType: cacheType, threads: max(1, threads))
         self.model = model
         self.contextLength = contextLength
         cache = KVCache(hyper: model.hyperparameters, contextLength: contextLength, type: cacheType)
-        scratch = Scratch(hyper: model.hyperparameters, context: contextLength, threads: max(1, threads))
+        scratch = Scratch(layout)
     }
+
+    /// Bytes this session's buffers took when it was made (the KV cache aside).
+    package var scratchBytes: Int { scratch.allocatedBytes }
 
     /// Bytes a session allocates for `model`: its KV cache and its per-batch buffers (the
     /// same sizes `init` allocates), so a model's memory can be known before loading it.
@@ -119,32 +125,15 @@ public final class InferenceSession {
         var size = CheckedSize()
         let kvWidth = size.sum(size.product(h.headCountKV, h.keyLength), size.product(h.headCountKV, h.valueLength))
         let kvCache = size.product(h.layerCount, contextLength, kvWidth, cacheType.bytesPerValue)
-        let rows = batchSize
-        let queryWidth = size.product(h.headCount, h.keyLength)
-        let attentionWidth = size.product(h.headCount, h.valueLength)
-        let fusedWidth = max(size.sum(queryWidth, kvWidth), size.product(2, h.feedForwardLength))
-        let perRow = size.sum(size.product(3, h.embeddingLength), queryWidth, kvWidth, fusedWidth, attentionWidth,
-                              h.ropeDimensions, size.product(2, h.feedForwardLength))
-        let perThread = size.sum(max(contextLength, h.keyLength, h.valueLength), tiledWorkspaceFloats(h))
-        let scratchFloats = size.sum(
-            size.product(rows, perRow), size.product(max(1, threads), perThread),
-            size.product(3, h.vocabularySize))  // the logits buffer and the arrays handed to the sampler
-        let activationWidth = max(h.embeddingLength, h.feedForwardLength, attentionWidth)
-        let activationBytes = size.sum(size.product(rows, activationWidth, 4),
-                                       size.product(6, rows, size.sum(size.product(activationWidth, 4), 512)))
-        let scratchBytes = size.sum(size.product(scratchFloats, 4), activationBytes)
+        let layout = try ScratchLayout(hyperparameters: h, context: contextLength, threads: threads, rows: batchSize)
+        // the sampler's working arrays: two more rows of logits per token drawn
+        let scratchBytes = size.sum(layout.bytes, size.product(2, h.vocabularySize, 4))
         guard !size.overflowed else {
             throw .tooLarge("the memory this model needs at \(contextLength) tokens of context")
         }
         return (kvCache, scratchBytes)
     }
 
-    /// Floats one worker's tiled attention needs: a block of rows, every query head of a
-    /// key/value head.
-    static func tiledWorkspaceFloats(_ h: Hyperparameters) -> Int {
-        Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(tiledAttentionBlock),
-                                       Int64(h.headCount / max(1, h.headCountKV))))
-    }
 
     /// The tokens whose state the cache holds.
     public var cachedTokens: [Int] { cache.tokens }

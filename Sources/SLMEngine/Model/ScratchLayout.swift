@@ -1,0 +1,56 @@
+import SLMKernels
+
+/// The sizes of a session's buffers, worked out once from the hyperparameters with every
+/// product checked: the session allocates exactly these, and the memory estimate before
+/// loading adds up the same numbers, so the two cannot disagree.
+struct ScratchLayout: Equatable {
+    /// Positions a batch holds.
+    let rows: Int
+    /// Floats per row of each per-batch buffer.
+    let embedding: Int          // hidden, normed and branch
+    let query: Int
+    let key: Int
+    let value: Int
+    let fused: Int              // fused QKV or gate|up rows
+    let attention: Int
+    let ropeAngles: Int
+    let feedForward: Int        // gate and up
+    /// Per worker thread: attention scores and the tiled attention's workspace.
+    let threads: Int
+    let scoreStride: Int
+    let tiledStride: Int
+    let vocabulary: Int         // the logits
+    /// The activation batch: rows of this many values, and their converted forms.
+    let activationWidth: Int
+    /// Bytes the session allocates for all of it.
+    let bytes: Int
+
+    init(hyperparameters h: Hyperparameters, context: Int, threads: Int, rows: Int) throws(EngineError) {
+        var size = CheckedSize()
+        self.rows = rows
+        self.threads = max(1, threads)
+        embedding = h.embeddingLength
+        query = size.product(h.headCount, h.keyLength)
+        key = size.product(h.headCountKV, h.keyLength)
+        value = size.product(h.headCountKV, h.valueLength)
+        fused = max(size.sum(query, key, value), size.product(2, h.feedForwardLength))
+        attention = size.product(h.headCount, h.valueLength)
+        ropeAngles = h.ropeDimensions
+        feedForward = h.feedForwardLength
+        scoreStride = max(context, h.keyLength, h.valueLength)
+        tiledStride = Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(InferenceSession.tiledAttentionBlock),
+                                                      Int64(h.headCount / max(1, h.headCountKV))))
+        vocabulary = h.vocabularySize
+        activationWidth = max(h.embeddingLength, h.feedForwardLength, attention)
+        let perRow = size.sum(size.product(3, embedding), query, key, value, fused, attention, ropeAngles,
+                              size.product(2, feedForward))
+        let floats = size.sum(size.product(rows, perRow), size.product(self.threads, size.sum(scoreStride, tiledStride)),
+                              vocabulary)
+        let activationBytes = size.sum(
+            size.product(rows, activationWidth, 4),
+            size.product(ActivationBatch.formats.count, rows,
+                         size.sum(size.product(activationWidth, 4), ActivationBatch.rowSlack)))
+        bytes = size.sum(size.product(floats, 4), activationBytes)
+        guard !size.overflowed else { throw .tooLarge("the buffers for \(context) tokens of context") }
+    }
+}

@@ -1,0 +1,22 @@
+import Foundation
+import SLMEngine
+import SLMTestSupport
+import Testing
+
+/// The memory estimate made before loading is what a session then allocates.
+@Suite("Memory need")
+struct MemoryNeedTests {
+    @Test("a session's buffers are the estimate's (less the sampler's arrays), for every family, context and thread count",
+          arguments: ["llama-mixed", "qwen2-mixed", "phi3-f16", "gemma3-mixed"])
+    func estimateMatchesAllocation(name: String) throws {
+        let model = try TransformerModel(file: GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path))
+        let h = model.hyperparameters
+        for (context, threads) in [(16, 1), (64, 3), (256, 2)] {
+            let session = try InferenceSession(model: model, contextLength: context, cacheType: .f32, threads: threads)
+            let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: context, cacheType: .f32,
+                                                       threads: threads)
+            #expect(session.scratchBytes + 2 * h.vocabularySize * 4 == need.scratchBytes, "\(name) \(context) \(threads)")
+            #expect(need.kvCacheBytes == h.layerCount * context * h.headCountKV * (h.keyLength + h.valueLength) * 4)
+        }
+    }
+}
