@@ -1,10 +1,12 @@
-/* Chooses the kernel path once per process: the best the CPU supports, unless
- * SLM_KERNELS names another. Tables are filled once; a dot product is one indirect call. */
+/* Chooses kernels: the path once per process (the best the CPU supports, unless
+ * SLM_KERNELS names another), one table of kernel traits per path and type filled once,
+ * and for each batch product a plan of which kernels take which rows. Running the plan is
+ * matmat.c's; a dot product is one indirect call. */
 #include <math.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include "blocks.h"
+#include "dispatch.h"
 
 #if defined(__aarch64__) && defined(__linux__)
 #include <sys/auxv.h>
@@ -15,15 +17,7 @@
 #include <sys/sysctl.h>
 #endif
 
-static slm_dot_fn tables[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-/* Batched-row arithmetic where it differs; the same on every path (integer sums are
- * exact, so the float steps are what must agree). */
-static slm_dot_fn grouped[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-static slm_dot_fn tiled[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-static slm_dot4_fn dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-static slm_dot4_fn grouped_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-static slm_dot4_fn tiled_dot4s[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
-static slm_tile_fn tiles[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
+static slm_kernel_traits traits[SLM_PATH_COUNT][SLM_TYPE_TABLE_SIZE];
 static int availability[SLM_PATH_COUNT];
 static int active_path = SLM_PATH_SCALAR;
 static pthread_once_t setup_once = PTHREAD_ONCE_INIT;
@@ -48,41 +42,57 @@ static int path_from_name(const char *name) {
     return -1;
 }
 
+/* Puts what a path's filler function lists (a table of one kernel kind by type) into one
+ * field of that path's traits, over what is there: types it leaves out keep theirs. */
+#define SLM_FILL(path, field, kind, filler)                                                      \
+    do {                                                                                       \
+        kind listed[SLM_TYPE_TABLE_SIZE] = {0};                                                \
+        filler(listed);                                                                        \
+        for (int type = 0; type < SLM_TYPE_TABLE_SIZE; type++)                                 \
+            if (listed[type]) traits[path][type].field = listed[type];                         \
+    } while (0)
+
 static void setup(void) {
-    slm_scalar_dots(tables[SLM_PATH_SCALAR]);
+    SLM_FILL(SLM_PATH_SCALAR, dot, slm_dot_fn, slm_scalar_dots);
+    /* the grouped and tiled arithmetic is the same on every path (integer sums are exact,
+     * so the float steps are what must agree); paths with faster versions replace them */
     for (int path = 0; path < SLM_PATH_COUNT; path++) {
-        slm_scalar_grouped_dots(grouped[path]);
-        slm_scalar_tiled_dots(tiled[path]);
+        SLM_FILL(path, grouped, slm_dot_fn, slm_scalar_grouped_dots);
+        SLM_FILL(path, tiled, slm_dot_fn, slm_scalar_tiled_dots);
     }
     availability[SLM_PATH_SCALAR] = 1;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
     __builtin_cpu_init();
     availability[SLM_PATH_AVX2] = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma") &&
                                   __builtin_cpu_supports("f16c");
-    slm_avx2_dots(tables[SLM_PATH_AVX2]);
-    slm_avx2_tiled_dots(tiled[SLM_PATH_AVX2]);
-    slm_avx2_dot4s(dot4s[SLM_PATH_AVX2]);
-    slm_avx2_grouped_dot4s(grouped_dot4s[SLM_PATH_AVX2]);
-    slm_avx2_tiled_dot4s(tiled_dot4s[SLM_PATH_AVX2]);
-    slm_avx2_tiles(tiles[SLM_PATH_AVX2]);
-    /* everything AVX2 has, plus the 4×4 tiles */
+    SLM_FILL(SLM_PATH_AVX2, dot, slm_dot_fn, slm_avx2_dots);
+    SLM_FILL(SLM_PATH_AVX2, tiled, slm_dot_fn, slm_avx2_tiled_dots);
+    SLM_FILL(SLM_PATH_AVX2, dot4, slm_dot4_fn, slm_avx2_dot4s);
+    SLM_FILL(SLM_PATH_AVX2, grouped_dot4, slm_dot4_fn, slm_avx2_grouped_dot4s);
+    SLM_FILL(SLM_PATH_AVX2, tiled_dot4, slm_dot4_fn, slm_avx2_tiled_dot4s);
+    SLM_FILL(SLM_PATH_AVX2, tile, slm_tile_fn, slm_avx2_tiles);
+    traits[SLM_PATH_AVX2][SLM_TYPE_Q4_K].rows8 = slm_avx2_repacked_q4_K();
+    traits[SLM_PATH_AVX2][SLM_TYPE_Q6_K].rows8 = slm_avx2_tiled_q6_K();
+    /* everything AVX2 has, plus its own tiles and sixteen-row kernels */
     availability[SLM_PATH_AVX512_VNNI] = availability[SLM_PATH_AVX2] && __builtin_cpu_supports("avx512f") &&
                                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
                                          __builtin_cpu_supports("avx512vnni");
-    memcpy(tables[SLM_PATH_AVX512_VNNI], tables[SLM_PATH_AVX2], sizeof tables[0]);
-    memcpy(tiled[SLM_PATH_AVX512_VNNI], tiled[SLM_PATH_AVX2], sizeof tiled[0]);
-    memcpy(dot4s[SLM_PATH_AVX512_VNNI], dot4s[SLM_PATH_AVX2], sizeof dot4s[0]);
-    memcpy(grouped_dot4s[SLM_PATH_AVX512_VNNI], grouped_dot4s[SLM_PATH_AVX2], sizeof grouped_dot4s[0]);
-    memcpy(tiled_dot4s[SLM_PATH_AVX512_VNNI], tiled_dot4s[SLM_PATH_AVX2], sizeof tiled_dot4s[0]);
-    slm_avx512vnni_tiles(tiles[SLM_PATH_AVX512_VNNI]);
+    memcpy(traits[SLM_PATH_AVX512_VNNI], traits[SLM_PATH_AVX2], sizeof traits[0]);
+    SLM_FILL(SLM_PATH_AVX512_VNNI, tile, slm_tile_fn, slm_avx512vnni_tiles);
+    traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q4_K].rows16 = slm_avx512vnni_repacked_q4_K();
+    traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q6_K].rows16 = slm_avx512vnni_tiled_q6_K();
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
     availability[SLM_PATH_NEON_DOTPROD] = cpu_has_dotprod();
-    slm_neon_dots(tables[SLM_PATH_NEON]);
-    slm_neon_dotprod_dots(tables[SLM_PATH_NEON_DOTPROD]);
-    slm_neon_tiles(tiles[SLM_PATH_NEON]);
-    slm_neon_dotprod_tiles(tiles[SLM_PATH_NEON_DOTPROD]);
+    SLM_FILL(SLM_PATH_NEON, dot, slm_dot_fn, slm_neon_dots);
+    SLM_FILL(SLM_PATH_NEON_DOTPROD, dot, slm_dot_fn, slm_neon_dotprod_dots);
+    SLM_FILL(SLM_PATH_NEON, tile, slm_tile_fn, slm_neon_tiles);
+    SLM_FILL(SLM_PATH_NEON_DOTPROD, tile, slm_tile_fn, slm_neon_dotprod_tiles);
+    traits[SLM_PATH_NEON][SLM_TYPE_Q4_K].rows8 = slm_neon_repacked_q4_K();
+    traits[SLM_PATH_NEON][SLM_TYPE_Q6_K].rows8 = slm_neon_tiled_q6_K();
+    traits[SLM_PATH_NEON_DOTPROD][SLM_TYPE_Q4_K].rows8 = slm_neon_dotprod_repacked_q4_K();
+    traits[SLM_PATH_NEON_DOTPROD][SLM_TYPE_Q6_K].rows8 = slm_neon_dotprod_tiled_q6_K();
 #endif
     for (int path = SLM_PATH_COUNT - 1; path >= 0; path--) {
         if (availability[path]) {
@@ -128,7 +138,7 @@ int slm_set_active_path(int path) {
 
 static slm_dot_fn lookup(int path, int type) {
     if (!slm_path_available(path) || type < 0 || type >= SLM_TYPE_TABLE_SIZE) return NULL;
-    return tables[path][type];
+    return traits[path][type].dot;
 }
 
 float slm_vec_dot(int weight_type, int64_t n, const void *weights, const void *activations) {
@@ -157,90 +167,43 @@ void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights
                        activation_bytes, count, out, out_stride, batch_rows, matrix_rows);
 }
 
-void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
-                        size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
-                        float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
+slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_t batch_rows, int64_t matrix_rows) {
     if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
-    slm_dot_fn dot = lookup(path, weight_type);
-    int known = weight_type >= 0 && weight_type < SLM_TYPE_TABLE_SIZE;
+    slm_matmat_plan plan = {0};
+    plan.first_count = count;
+    plan.dot4_limit = count;
+    if (weight_type < 0 || weight_type >= SLM_TYPE_TABLE_SIZE) return plan;
+    const slm_kernel_traits *t = &traits[path][weight_type];
+    plan.dot = plan.first_rows = plan.last_rows = t->dot;
     /* The reference repacks Q4_K matrices whose row count is a multiple of 8 (on x86),
      * then handles batch rows in groups of four; other K-quant batches of eight or more
      * rows go through its tiled kernel. */
     int repacked = weight_type == SLM_TYPE_Q4_K && matrix_rows % 8 == 0;
-    slm_dot_fn first_rows = dot, last_rows = dot;
-    int64_t first_count = count;
     if (repacked) {
-        first_rows = grouped[path][weight_type];
-        first_count = count - count % 4;
-    } else if (known && tiled[path][weight_type] && batch_rows >= 8) {
-        first_rows = last_rows = tiled[path][weight_type];
+        plan.first_rows = t->grouped;
+        plan.first_count = count - count % 4;
+    } else if (t->tiled && batch_rows >= 8) {
+        plan.first_rows = plan.last_rows = t->tiled;
     }
-    /* four activation rows that use the same kernel share one weight decode */
-    slm_dot4_fn dot4 = NULL;
-    if (known && first_rows == dot && last_rows == dot) dot4 = dot4s[path][weight_type];
-    else if (repacked) dot4 = grouped_dot4s[path][weight_type];
-    else if (known && first_rows == last_rows) dot4 = tiled_dot4s[path][weight_type];
-    /* with a repacked matrix only the grouped rows may go four at a time */
-    const int64_t dot4_limit = repacked ? first_count : count;
-    const uint8_t *row = weights;
-    int64_t r = 0;
-    /* four weight rows against the activation rows where the path has a tile kernel;
-     * leftover rows go on below, one weight row at a time */
-    slm_tile_fn tile = known && first_rows == dot && last_rows == dot ? tiles[path][weight_type] : NULL;
-    /* repacked Q4_K and tiled Q6_K: sixteen weight rows at a time on the AVX-512 path, then
-     * eight at a time on it, the AVX2 and the NEON paths, for the activation rows
-     * those kernels cover; the rest as below */
-    const int wide = path == SLM_PATH_AVX512_VNNI, x86 = wide || path == SLM_PATH_AVX2;
-    const int dotprod = path == SLM_PATH_NEON_DOTPROD, neon = path == SLM_PATH_NEON;
-    slm_rows_fn rows16 = NULL, rows8 = NULL;
-    int64_t covered = 0;
+    /* four activation rows that use the same kernel share one weight decode; with a
+     * repacked matrix only the grouped rows may go four at a time */
+    int plain = plan.first_rows == plan.dot && plan.last_rows == plan.dot;
+    if (plain) plan.dot4 = t->dot4;
+    else if (repacked) plan.dot4 = t->grouped_dot4;
+    else if (plan.first_rows == plan.last_rows) plan.dot4 = t->tiled_dot4;
+    if (repacked) plan.dot4_limit = plan.first_count;
+    /* four weight rows against the activation rows, where the path has a tile kernel */
+    if (plain) plan.tile = t->tile;
+    /* repacked Q4_K and tiled Q6_K: sixteen or eight rearranged weight rows at a time, for
+     * the activation rows those kernels cover */
     if (repacked) {
-        rows16 = wide ? slm_avx512vnni_repacked_q4_K() : NULL;
-        rows8 = x86 ? slm_avx2_repacked_q4_K()
-                : dotprod ? slm_neon_dotprod_repacked_q4_K()
-                : neon ? slm_neon_repacked_q4_K() : NULL;
-        covered = first_count;
-    } else if (weight_type == SLM_TYPE_Q6_K && first_rows && first_rows == tiled[path][weight_type]) {
-        rows16 = wide ? slm_avx512vnni_tiled_q6_K() : NULL;
-        rows8 = x86 ? slm_avx2_tiled_q6_K() : dotprod ? slm_neon_dotprod_tiled_q6_K() : neon ? slm_neon_tiled_q6_K() : NULL;
-        covered = count - count % 4;
+        plan.rows16 = t->rows16;
+        plan.rows8 = t->rows8;
+        plan.covered = plan.first_count;
+    } else if (weight_type == SLM_TYPE_Q6_K && plan.first_rows && plan.first_rows == t->tiled) {
+        plan.rows16 = t->rows16;
+        plan.rows8 = t->rows8;
+        plan.covered = count - count % 4;
     }
-    for (int width = 16; covered >= 4 && width >= 8; width /= 2) {
-        slm_rows_fn kernel = width == 16 ? rows16 : rows8;
-        for (; kernel && r + width <= rows; r += width, row += width * row_bytes) {
-            kernel(cols, row, row_bytes, activations, activation_bytes, covered, out + r, out_stride);
-            const uint8_t *activation = (const uint8_t *)activations + covered * activation_bytes;
-            for (int64_t t = covered; t < count; t++, activation += activation_bytes) {
-                slm_dot_fn f = t < first_count ? first_rows : last_rows;
-                for (int q = 0; q < width; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
-            }
-        }
-    }
-    if (tile && count >= 4) {
-        for (; r + 4 <= rows; r += 4, row += 4 * row_bytes) {
-            const void *quad[4] = {row, row + row_bytes, row + 2 * row_bytes, row + 3 * row_bytes};
-            tile(cols, quad, activations, activation_bytes, count, out + r, out_stride);
-            int64_t t = count - count % 4;
-            const uint8_t *activation = (const uint8_t *)activations + t * activation_bytes;
-            for (; t < count; t++, activation += activation_bytes)
-                for (int q = 0; q < 4; q++) out[t * out_stride + r + q] = dot(cols, quad[q], activation);
-        }
-    }
-    for (; r < rows; r++, row += row_bytes) {
-        const uint8_t *activation = activations;
-        int64_t t = 0;
-        if (dot4) {
-            for (; t + 4 <= dot4_limit; t += 4, activation += 4 * activation_bytes) {
-                const void *group[4] = {activation, activation + activation_bytes, activation + 2 * activation_bytes,
-                                        activation + 3 * activation_bytes};
-                float results[4];
-                dot4(cols, row, group, results);
-                for (int k = 0; k < 4; k++) out[(t + k) * out_stride + r] = results[k];
-            }
-        }
-        for (; t < count; t++, activation += activation_bytes) {
-            slm_dot_fn f = t < first_count ? first_rows : last_rows;
-            out[t * out_stride + r] = f ? f(cols, row, activation) : NAN;
-        }
-    }
+    return plan;
 }
