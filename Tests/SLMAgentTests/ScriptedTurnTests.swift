@@ -244,4 +244,27 @@ struct ScriptedTurnTests {
         ])
         #expect(transcript.toolCalls.map(\.tool) == ["notes_add"])
     }
+
+    @Test("a follow-up continues the conversation; whole oldest turns drop out when they do not fit")
+    func trimming() async throws {
+        let setup = try await Self.setup([.text("Ships float too.")], agents: AgentProfile.builtIn + [Self.chatter],
+                                         contextLength: 3000)
+        let conversation = try await setup.store.createConversation(title: "Long")
+        for index in 0..<12 {
+            _ = try await setup.store.appendMessage(to: conversation.id, role: .user,
+                                                    content: "Question \(index): " + String(repeating: "boats? ", count: 20))
+            _ = try await setup.store.appendMessage(to: conversation.id, role: .assistant,
+                                                    content: "Answer \(index): " + String(repeating: "they float. ", count: 20))
+        }
+        let events = await Self.events(setup.runtime.send("@chatter And ships?",
+                                                          options: TurnOptions(conversationID: conversation.id)))
+        let dropped = events.compactMap { if case .contextTrimmed(let count) = $0 { count } else { nil } }
+        #expect((dropped.first ?? 0) >= 2)
+        #expect(dropped.first.map { $0 % 2 == 0 } == true, "whole turns: a question and its answer")
+        let summary = try #require(Self.summary(events))
+        #expect(summary.conversationID == conversation.id && summary.status == .complete)
+        #expect(try await setup.store.messages(in: conversation.id).count == 26)
+        let prompt = try #require(setup.generator.requests.first?.prompt)
+        #expect(prompt.count <= 3000 - 512, "the answer's tokens stay free")
+    }
 }
