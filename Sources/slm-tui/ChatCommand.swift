@@ -72,7 +72,7 @@ enum ChatCommand {
         let samplingJSON = try String(decoding: JSONEncoder().encode(sampling), as: UTF8.self)
         let journal = store.map { TurnJournal(store: $0) }
         if let journal {
-            try wait {
+            _ = try wait {
                 try await journal.open(conversation: nil, userText: prompt, agent: "assistant", model: modelName,
                                        systemPrompt: system, sampling: samplingJSON)
             }

@@ -29,7 +29,7 @@ enum StoreAccess {
     static func open(_ option: String?, moveAsideIfCorrupt: Bool = false) throws -> Store {
         let path = path(option)
         let folder = URL(fileURLWithPath: path).deletingLastPathComponent()
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try createFolder(folder)
         do {
             return try Store(path: path)
         } catch StoreError.corrupt(let path, let detail) {
@@ -40,6 +40,22 @@ enum StoreAccess {
             Console.error("moved the damaged database to \(moved.path)")
             return try Store(path: path)
         }
+    }
+}
+
+/// Creates `folder` (and its parents) for the database, or says in words why it cannot.
+private func createFolder(_ folder: URL) throws {
+    do {
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    } catch {
+        // walk up to the first part of the path that exists and is not a folder
+        var part = folder
+        var isFolder: ObjCBool = false
+        while part.path != "/", !(FileManager.default.fileExists(atPath: part.path, isDirectory: &isFolder) && !isFolder.boolValue) {
+            part.deleteLastPathComponent()
+        }
+        let reason = part.path != "/" ? "\(part.path) is a file, not a folder" : (error as NSError).localizedDescription
+        throw CommandError("cannot create the data folder \(folder.path): \(reason) (set SLM_TUI_HOME or --db to another place)")
     }
 }
 

@@ -320,6 +320,19 @@ struct CommandLineTests {
         #expect(!list.stdout.contains("-5000 kB"))
     }
 
+    @Test("a data folder that is a file is a clear error")
+    func dataFolderIsAFile() throws {
+        let directory = try Fixtures.temporaryDirectory("home-file")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let file = directory.appendingPathComponent("not-a-folder")
+        try Data("x".utf8).write(to: file)
+        for command in [["history"], ["chat", "--model", Self.tinyModel, "--max-tokens", "2", "hi"]] {
+            let result = try Self.run(command, environment: ["SLM_TUI_HOME": file.path])
+            #expect(result.status == 1)
+            #expect(result.stderr.contains("\(file.path) is a file, not a folder"), "\(command): \(result.stderr)")
+        }
+    }
+
     @Test("plain chat and bench honour the memory budget as the app does")
     func budget() throws {
         let home = try Fixtures.temporaryDirectory("budget-home")
