@@ -111,7 +111,9 @@ struct TUIEndToEndTests {
         try terminal.keys("Enter")
         try terminal.type("\(BuiltProducts.executable("slm-tui").path) --model \(model) --threads 2")
         try terminal.keys("Enter")
-        try await terminal.wait("the model to load") { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
+        // a debug build loading the model while the rest of the suite fills both cores can
+        // take well over a minute
+        try await terminal.wait("the model to load", seconds: 180) { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
 
         try terminal.type("/set max_tokens 48")
         try terminal.keys("Enter")
