@@ -58,15 +58,40 @@ enum SLMCommandLine {
 
     /// Runs a command line and returns the exit status: 0 done, 1 failed, 2 bad usage.
     static func run(_ words: [String]) -> Int32 {
+        let command = words.first.flatMap { commands.contains($0) ? $0 : nil }
+        if let command, words.dropFirst().contains(where: { $0 == "--help" || $0 == "-h" }) {
+            Console.print(usage(of: command))
+            return 0
+        }
         do {
             return try dispatch(words)
         } catch let error as UsageError {
-            Console.error("slm-tui: \(error.message)\n\n\(usage)")
+            // one line and where to read more, not the whole usage
+            Console.error("slm-tui: \(error.message)\nsee `slm-tui \(command.map { $0 + " " } ?? "")--help`")
             return 2
         } catch {
             Console.error("slm-tui: \(Console.safe(String(describing: error)))")
             return 1
         }
+    }
+
+    /// The subcommands, as `usage` lists them.
+    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "models",
+                           "bench"]
+
+    /// The part of `usage` about `command`: its lines and their continuations.
+    static func usage(of command: String) -> String {
+        var lines: [String] = []
+        var inCommand = false
+        for line in usage.split(separator: "\n", omittingEmptySubsequences: false) {
+            if line.hasPrefix("  slm-tui ") {
+                inCommand = line.hasPrefix("  slm-tui \(command) ") || line == "  slm-tui \(command)"
+            } else if !line.hasPrefix("      ") {
+                inCommand = false
+            }
+            if inCommand { lines.append(String(line)) }
+        }
+        return "Usage:\n" + lines.joined(separator: "\n")
     }
 
     private static func dispatch(_ words: [String]) throws -> Int32 {

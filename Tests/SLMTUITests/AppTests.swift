@@ -143,6 +143,20 @@ struct AppTests {
         #expect(harness.app.state.input.text == "hi!")
     }
 
+    @Test("the first Ctrl-C clears typed text (↑ brings it back); with nothing typed it quits")
+    func controlC() async throws {
+        let harness = try await Self.harness(model: false)
+        harness.press(.escape)
+        harness.type("a long message I have not sent")
+        harness.press(.control("c"))
+        #expect(!harness.app.state.quitting && harness.app.state.input.isEmpty)
+        #expect(harness.app.state.notice?.text.contains("Ctrl-C again quits") == true)
+        harness.press(.up)
+        #expect(harness.app.state.input.text == "a long message I have not sent")
+        harness.press(.control("c"), .control("c"))
+        #expect(harness.app.state.quitting)
+    }
+
     @Test("conversations: Ctrl-L lists them, r renames, d deletes after a yes, Enter opens")
     func conversations() async throws {
         let harness = try await Self.harness(model: false)

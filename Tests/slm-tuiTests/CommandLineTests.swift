@@ -58,14 +58,28 @@ struct CommandLineTests {
         #expect(result.stdout.contains("kernels \(path)"))
     }
 
-    @Test("unknown flags and commands print usage to stderr and exit 2",
-          arguments: [["--frobnicate"], ["frobnicate"], ["models", "info"], ["models", "info", "a", "--bogus"],
-                      ["bench", "extra"], ["bench", "-p", "many"], ["models", "dance"]])
-    func usageErrors(arguments: [String]) throws {
+    @Test("a usage error is one line and where to read more, on stderr, with exit 2",
+          arguments: [(["--frobnicate"], "slm-tui --help"), (["frobnicate"], "slm-tui --help"),
+                      (["models", "info"], "slm-tui models --help"), (["models", "info", "a", "--bogus"], "slm-tui models --help"),
+                      (["bench", "extra"], "slm-tui bench --help"), (["bench", "-p", "many"], "slm-tui bench --help"),
+                      (["models", "dance"], "slm-tui models --help")])
+    func usageErrors(arguments: [String], pointer: String) throws {
         let result = try Self.run(arguments)
         #expect(result.status == 2)
         #expect(result.stdout.isEmpty)
-        #expect(result.stderr.contains("Usage:"))
+        let lines = result.stderr.split(separator: "\n")
+        #expect(lines.count == 2 && lines.first?.hasPrefix("slm-tui: ") == true, "\(result.stderr)")
+        #expect(lines.last == "see `\(pointer)`")
+    }
+
+    @Test("every subcommand's --help prints its own usage and exits 0", arguments: SLMUsageCases.commands)
+    func subcommandHelp(command: String) throws {
+        for flag in ["--help", "-h"] {
+            let result = try Self.run([command, flag])
+            #expect(result.status == 0, "\(command) \(flag): \(result.stderr)")
+            #expect(result.stdout.hasPrefix("Usage:\n  slm-tui \(command)"), "\(result.stdout)")
+            #expect(!result.stdout.contains("slm-tui tokenize") || command == "tokenize")
+        }
     }
 
     @Test("models info describes a GGUF file, in text and JSON")
@@ -161,7 +175,7 @@ struct CommandLineTests {
     func chatUsage(arguments: [String]) throws {
         let result = try Self.run(arguments)
         #expect(result.status == 2)
-        #expect(result.stderr.contains("Usage:"))
+        #expect(result.stderr.hasSuffix("see `slm-tui \(arguments[0]) --help`\n"), "\(result.stderr)")
     }
 
     @Test("tokenize prints ids with BOS, in text and JSON")
@@ -352,4 +366,10 @@ struct CommandLineTests {
         let result = try Self.run(["models", "path"], environment: ["SLM_TUI_HOME": "/tmp/slm-home"])
         #expect(result.stdout == "/tmp/slm-home/models\n")
     }
+}
+
+/// The subcommands whose `--help` is checked.
+enum SLMUsageCases {
+    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "models",
+                           "bench"]
 }

@@ -11,7 +11,14 @@ extension App {
             handle(.escape)
             return handle(.character(character))
         }
-        if case .control("c") = key { return quit() }
+        if case .control("c") = key {
+            // as in a shell: the first Ctrl-C clears what was typed (kept in the input
+            // history, so ↑ brings it back); with nothing typed it quits
+            guard state.modal == nil, !state.input.isEmpty else { return quit() }
+            _ = state.input.take()
+            state.notice = AppState.Notice(text: "input cleared (↑ brings it back) — Ctrl-C again quits", isError: false)
+            return
+        }
         if case .control("q") = key { return quit() }
         if let modal = state.modal {
             handleModal(modal, key)

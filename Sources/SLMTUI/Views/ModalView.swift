@@ -144,7 +144,7 @@ public enum ModalView {
         ("PgUp / PgDn, wheel", "scroll the conversation"), ("Esc", "stop the answer (keeps what was written)"),
         ("Ctrl-P", "models: load or download"), ("Ctrl-L", "conversations: open, rename, delete"),
         ("Ctrl-N", "new conversation"), ("Ctrl-T", "next theme"), ("F2 F3 F4", "chat, trace, resources (narrow screens)"),
-        ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"),
+        ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"), ("Ctrl-C", "clear the input; quit when empty"),
         ("/model /agent /new", "pick a model, an agent (auto, assistant, planner, writer), start over"),
         ("/rename /delete", "the current conversation"), ("/export [md|json]", "save it in the exports folder"),
         ("/system TEXT", "system prompt of this conversation"), ("/set temp|top_p", "sampling, e.g. /set temp 0.3"),
