@@ -39,22 +39,41 @@ enum AgentChatCommand {
     /// Prints events as they come; returns the exit status.
     private static func stream(_ turn: AgentTurn, runtime: AgentRuntime, json: Bool, approveAll: Bool) async -> Int32 {
         var status: Int32 = 1
+        // whether the answer on stdout stopped mid-line: on a terminal, a trace line on
+        // stderr then starts a line of its own instead of running on after the text
+        var midLine = false
+        func endLine() {
+            guard midLine, Console.outputIsTerminal else { return }
+            Console.write("\n")
+            midLine = false
+        }
         for await event in turn.events {
             if json { Console.print(EventLine.json(event).text) }
             switch event {
             case .token(let text):
-                if !json { Console.write(Console.safe(text, keepingNewlines: true)) }
+                guard !json, !text.isEmpty else { break }
+                Console.write(text)
+                midLine = !text.hasSuffix("\n")
             case .needsApproval(let request):
+                if !json { endLine() }
                 let approved = approveAll || askOnTerminal(request)
                 await runtime.answerApproval(request.id, approved: approved)
             case .finished(let summary):
-                if !json { Console.write("\n") }
+                // into a pipe the answer always ends with a newline; on a terminal, once
+                if !json, midLine || !Console.outputIsTerminal { Console.write("\n") }
+                midLine = false
                 status = summary.status == .cancelled ? 130 : 0
             case .failed(let message):
-                if !json { Console.error("slm-tui: \(Console.safe(message))") }
+                if !json {
+                    endLine()
+                    Console.error("slm-tui: \(Console.safe(message))")
+                }
                 status = 1
             default:
-                if !json, let line = EventLine.trace(event) { Console.error(line) }
+                if !json, let line = EventLine.trace(event) {
+                    endLine()
+                    Console.error(line)
+                }
             }
         }
         return status

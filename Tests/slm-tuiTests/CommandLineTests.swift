@@ -334,6 +334,21 @@ struct CommandLineTests {
         #expect(!list.stdout.contains("-5000 kB"))
     }
 
+    @Test("on a terminal, the agent's trace lines start lines of their own, never running on after the answer")
+    func traceLinesOnTerminal() throws {
+        let directory = try Fixtures.temporaryDirectory("trace-terminal")
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let db = directory.appendingPathComponent("h.sqlite3").path
+        let model = try DefaultModel.path().path
+        let command = "\(Self.binary.path) chat --agent assistant --model \(model) --max-tokens 3 --temp 0 --db \(db) hello"
+        let result = try Self.run(["-qec", command, "/dev/null"], executable: URL(fileURLWithPath: "/usr/bin/script"))
+        // a terminal ends lines with CR LF, which Swift counts as one character
+        let lines = result.stdout.replacingOccurrences(of: "\r\n", with: "\n").split(separator: "\n")
+        let traces = lines.filter { $0.contains("[stats]") || $0.contains("[route]") || $0.contains("[model]") }
+        #expect(traces.contains { $0.contains("[stats]") }, "\(result.stdout)")
+        for line in traces { #expect(line.hasPrefix("["), "a trace line ran on after text: \(line)") }
+    }
+
     @Test("a data folder that is a file is a clear error")
     func dataFolderIsAFile() throws {
         let directory = try Fixtures.temporaryDirectory("home-file")
