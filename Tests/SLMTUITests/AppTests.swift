@@ -157,7 +157,7 @@ struct AppTests {
         #expect(harness.app.state.quitting)
     }
 
-    @Test("conversations: Ctrl-L lists them, r renames, d deletes after a yes, Enter opens")
+    @Test("conversations: Ctrl-L lists them, typing filters, Ctrl-R renames, Del deletes after a yes, Enter opens")
     func conversations() async throws {
         let harness = try await Self.harness(model: false)
         harness.press(.escape)
@@ -169,7 +169,21 @@ struct AppTests {
         await harness.app.settle()
         guard case .conversations(let list)? = harness.app.state.modal else { Issue.record("no list"); return }
         #expect(list.conversations.map(\.title) == ["Trip", "Groceries"])
-        harness.type("r")
+        // typing never acts on a conversation: "day" (d, then y) only filters
+        harness.type("day")
+        guard case .conversations(let filtered)? = harness.app.state.modal else { Issue.record("list closed"); return }
+        #expect(filtered.filter == "day" && filtered.visible.isEmpty)
+        harness.app.render()
+        #expect(harness.screen.grid.text.contains("› day") && harness.screen.grid.text.contains("No title matches."))
+        #expect(try await store.conversations().count == 2)
+        harness.press(.backspace, .backspace, .backspace)
+        harness.type("gro")
+        guard case .conversations(let narrowed)? = harness.app.state.modal else { Issue.record("list closed"); return }
+        #expect(narrowed.visible.map(\.title) == ["Groceries"])
+        harness.press(.escape)
+        harness.press(.control("l"))
+        await harness.app.settle()
+        harness.press(.control("r"))
         harness.press(.control("u"))
         harness.type("Porto trip")
         harness.press(.enter)
@@ -177,12 +191,14 @@ struct AppTests {
         #expect(try await store.conversation(second.id).title == "Porto trip")
         harness.press(.control("l"))
         await harness.app.settle()
-        harness.type("d")
+        harness.press(.delete)
+        guard case .confirm(let question)? = harness.app.state.modal else { Issue.record("no confirmation"); return }
+        #expect(question.message.contains("\"Porto trip\""))
         harness.type("n")
         #expect(harness.app.state.modal == nil)
         harness.press(.control("l"))
         await harness.app.settle()
-        harness.type("d")
+        harness.press(.control("d"))
         harness.type("y")
         await harness.app.settle()
         #expect(try await store.conversations().map(\.title) == ["Groceries"])

@@ -157,25 +157,36 @@ extension App {
         state.modal = .models(picker)
     }
 
+    /// Typing filters the list (letters never act on a conversation); Ctrl-R renames, Del
+    /// or Ctrl-D deletes after a confirmation that names it.
     private func handleConversations(_ list: inout ConversationPicker, _ key: Key) {
-        let count = list.conversations.count
-        let selected = list.selection < count ? list.conversations[list.selection] : nil
+        let visible = list.visible
+        let selected = list.selection < visible.count ? visible[list.selection] : nil
         switch key {
         case .escape: state.modal = nil; return
         case .up: list.selection = max(0, list.selection - 1)
-        case .down: list.selection = min(max(0, count - 1), list.selection + 1)
+        case .down: list.selection = min(max(0, visible.count - 1), list.selection + 1)
+        case .character(let character):
+            list.filter.append(character)
+            list.selection = 0
+        case .paste(let text):
+            list.filter += text.replacingOccurrences(of: "\n", with: " ")
+            list.selection = 0
+        case .backspace:
+            if !list.filter.isEmpty { list.filter.removeLast() }
+            list.selection = 0
         case .enter:
             state.modal = nil
             if let selected { open(selected) }
             return
-        case .character("r"):
+        case .control("r"):
             if let selected {
                 var editor = InputEditor()
                 editor.setText(selected.title)
                 state.modal = .prompt(AppState.Prompt(title: "Rename", editor: editor, action: .rename(selected.id)))
             }
             return
-        case .character("d"), .delete:
+        case .delete, .control("d"):
             if let selected {
                 state.modal = .confirm(AppState.Confirmation(
                     message: "Delete \"\(selected.title)\" and all its messages? This cannot be undone.",

@@ -24,7 +24,7 @@ extension App {
         case .conversations(let conversations):
             if case .conversations(var list)? = state.modal {
                 list.conversations = conversations
-                list.selection = conversations.firstIndex { $0.id == state.conversationID } ?? 0
+                list.selection = list.visible.firstIndex { $0.id == state.conversationID } ?? 0
                 state.modal = .conversations(list)
             }
         case .models(let models):

@@ -116,10 +116,21 @@ public struct ModelChoice: Sendable, Equatable {
     }
 }
 
-/// The conversation list.
+/// The conversation list: typing filters it, as in the model picker.
 public struct ConversationPicker: Sendable {
     public var conversations: [ConversationInfo]
+    public var filter = ""
+    /// Index into `visible`.
     public var selection = 0
 
     public init(conversations: [ConversationInfo]) { self.conversations = conversations }
+
+    /// Conversations whose title contains every word of the filter, in list order.
+    public var visible: [ConversationInfo] {
+        let words = filter.lowercased().split(separator: " ")
+        return conversations.filter { conversation in
+            let title = conversation.title.lowercased()
+            return words.allSatisfy { title.contains($0) }
+        }
+    }
 }

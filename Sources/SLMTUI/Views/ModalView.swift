@@ -19,25 +19,28 @@ public enum ModalView {
         case .models(let picker):
             return drawPicker(picker, into: &grid, width: width)
         case .conversations(let list):
-            let box = frame(in: &grid, width: width, height: min(grid.height - 2, max(6, list.conversations.count + 4)))
+            let visible = list.visible
+            let box = frame(in: &grid, width: width, height: min(grid.height - 2, max(7, visible.count + 5)))
             grid.box(box, title: "Conversations")
             let formatter = DateFormatter()
             formatter.dateFormat = "yyyy-MM-dd HH:mm"
-            let rows = box.height - 4
-            let first = max(0, min(list.selection - rows + 1, list.conversations.count - rows))
-            if list.conversations.isEmpty {
-                grid.put("No saved conversations yet.", x: box.x + 2, y: box.y + 1, style: Style(.muted), limit: box.maxX - 1)
+            grid.put("› " + list.filter, x: box.x + 2, y: box.y + 1, style: Style(.text), limit: box.maxX - 1)
+            let rows = box.height - 5
+            let first = max(0, min(list.selection - rows + 1, visible.count - rows))
+            if visible.isEmpty {
+                let empty = list.conversations.isEmpty ? "No saved conversations yet." : "No title matches."
+                grid.put(empty, x: box.x + 2, y: box.y + 2, style: Style(.muted), limit: box.maxX - 1)
             }
-            for (offset, conversation) in list.conversations.dropFirst(first).prefix(rows).enumerated() {
+            for (offset, conversation) in visible.dropFirst(first).prefix(rows).enumerated() {
                 let selected = first + offset == list.selection
                 let style = Style(selected ? .selection : .text)
-                let y = box.y + 1 + offset
+                let y = box.y + 2 + offset
                 grid.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1), style: style)
                 let date = formatter.string(from: conversation.updatedAt)
                 grid.put(conversation.title, x: box.x + 2, y: y, style: style, limit: box.maxX - DisplayWidth.of(date) - 3)
                 grid.put(date, x: box.maxX - DisplayWidth.of(date) - 2, y: y, style: selected ? style : Style(.muted))
             }
-            grid.put("Enter open · r rename · d delete · Ctrl-N new · Esc close", x: box.x + 2, y: box.maxY - 2,
+            grid.put("type to filter · Enter open · Ctrl-R rename · Del delete · Ctrl-N new · Esc close", x: box.x + 2, y: box.maxY - 2,
                      style: Style(.muted), limit: box.maxX - 1)
             return nil
         case .approval(let request):
@@ -142,7 +145,7 @@ public enum ModalView {
         ("Up / Down", "earlier messages you sent (or move between lines)"),
         ("Ctrl-A / Ctrl-E", "start / end of the line"), ("Ctrl-W / U / K", "delete word / to line start / to line end"),
         ("PgUp / PgDn, wheel", "scroll the conversation"), ("Esc", "stop the answer (keeps what was written)"),
-        ("Ctrl-P", "models: load or download"), ("Ctrl-L", "conversations: open, rename, delete"),
+        ("Ctrl-P", "models: load or download"), ("Ctrl-L", "conversations: type to filter, open, Ctrl-R rename, Del delete"),
         ("Ctrl-N", "new conversation"), ("Ctrl-T", "next theme"), ("F2 F3 F4", "chat, trace, resources (narrow screens)"),
         ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"), ("Ctrl-C", "clear the input; quit when empty"),
         ("/model /agent /new", "pick a model, an agent (auto, assistant, planner, writer), start over"),
