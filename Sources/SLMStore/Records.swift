@@ -29,14 +29,29 @@ public enum MessageStatus: String, Sendable, Codable, CaseIterable {
 public struct Message: Sendable, Equatable, Codable {
     public let id: Int
     public let conversationID: Int
+    /// The message this one follows; nil for a conversation's first. Messages with the same
+    /// parent are branches: an edited question, a regenerated answer.
+    public let parentID: Int?
     public let role: MessageRole
     public var content: String
     public var agent: String?
     public var promptTokens: Int?
     public var generatedTokens: Int?
     public var status: MessageStatus
+    /// Why generation stopped: `eog`, `max_tokens`, `stop`, `cancelled`, `grammar`; nil when
+    /// not generated or not known.
+    public var stopReason: String?
     public let createdAt: Date
     public var updatedAt: Date
+}
+
+/// Where a new message goes in its conversation's tree.
+public enum MessagePlacement: Sendable, Equatable {
+    /// After the last message of the path the conversation shows.
+    case afterLeaf
+    /// After the given message (nil: as a first message), starting a branch when that
+    /// message already has a follower.
+    case after(Int?)
 }
 
 /// A full-text search result.

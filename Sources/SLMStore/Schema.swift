@@ -108,6 +108,33 @@ enum Schema {
                 INSERT INTO messages_fts(rowid, content) VALUES (new.id, new.content);
             END;
             """),
+        // Branches: a message names the one it follows, a conversation the end of the path
+        // it shows; existing conversations become single-branch trees. Conversation ids are
+        // never reused; unsent input is kept per conversation (0: a new conversation).
+        Migration(version: 2, name: "message tree, stop reasons, id high water, unsent input", sql: """
+            ALTER TABLE messages ADD COLUMN parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE;
+            ALTER TABLE messages ADD COLUMN stop_reason TEXT;
+            UPDATE messages SET parent_id = (
+                SELECT MAX(p.id) FROM messages p WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
+            CREATE INDEX messages_by_parent ON messages(parent_id);
+            ALTER TABLE conversations ADD COLUMN leaf_id INTEGER;
+            UPDATE conversations SET leaf_id = (SELECT MAX(id) FROM messages WHERE conversation_id = conversations.id);
+
+            CREATE TABLE id_high_water (name TEXT PRIMARY KEY, id INTEGER NOT NULL);
+            INSERT INTO id_high_water (name, id) VALUES ('conversations', COALESCE((SELECT MAX(id) FROM conversations), 0));
+            CREATE TRIGGER conversations_high_water AFTER INSERT ON conversations BEGIN
+                UPDATE id_high_water SET id = MAX(id, new.id) WHERE name = 'conversations';
+            END;
+
+            CREATE TABLE unsent_inputs (
+                conversation_id INTEGER PRIMARY KEY,
+                text TEXT NOT NULL,
+                updated_at REAL NOT NULL
+            );
+            CREATE TRIGGER unsent_inputs_delete AFTER DELETE ON conversations BEGIN
+                DELETE FROM unsent_inputs WHERE conversation_id = old.id;
+            END;
+            """),
     ]
 
     /// The newest schema this program knows.

@@ -93,9 +93,11 @@ public actor Store {
     ) throws(StoreError) -> Conversation {
         let now = Date()
         let id = try write { () throws(SQLiteError) -> Int in
+            // the id follows the highest ever given, so a deleted conversation's id is never
+            // reused (a script holding it must not reach another conversation)
             try database.statement("""
-                INSERT INTO conversations (title, agent, model, system_prompt, sampling, created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO conversations (id, title, agent, model, system_prompt, sampling, created_at, updated_at)
+                VALUES ((SELECT id + 1 FROM id_high_water WHERE name = 'conversations'), ?, ?, ?, ?, ?, ?, ?)
                 """).run([.text(title), .text(agent), .text(model), .text(systemPrompt), .text(sampling),
                           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
             return database.lastInsertedID
@@ -152,52 +154,63 @@ public actor Store {
 
     // MARK: - Messages
 
+    /// Adds a message where `placement` says (by default after the shown path's last) and
+    /// makes it the end of the path the conversation shows.
     public func appendMessage(
         to conversationID: Int, role: MessageRole, content: String, agent: String? = nil,
-        status: MessageStatus = .complete, promptTokens: Int? = nil, generatedTokens: Int? = nil
+        status: MessageStatus = .complete, promptTokens: Int? = nil, generatedTokens: Int? = nil,
+        placement: MessagePlacement = .afterLeaf
     ) throws(StoreError) -> Message {
         let now = Date()
-        let id = try write { () throws(SQLiteError) -> Int in
+        let (id, parent) = try write { () throws(SQLiteError) -> (Int, Int?) in
+            let parent: Int? = switch placement {
+            case .afterLeaf: try leaf(of: conversationID)
+            case .after(let message): message
+            }
             try database.statement("""
-                INSERT INTO messages (conversation_id, role, content, agent, prompt_tokens, generated_tokens, status,
-                                      created_at, updated_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """).run([.integer(Int64(conversationID)), .text(role.rawValue), .text(content), .text(agent),
-                          .integer(promptTokens), .integer(generatedTokens), .text(status.rawValue),
+                INSERT INTO messages (conversation_id, parent_id, role, content, agent, prompt_tokens, generated_tokens,
+                                      status, created_at, updated_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """).run([.integer(Int64(conversationID)), .integer(parent), .text(role.rawValue), .text(content),
+                          .text(agent), .integer(promptTokens), .integer(generatedTokens), .text(status.rawValue),
                           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
             let id = database.lastInsertedID
-            try touch(conversationID, at: now)
-            return id
+            try database.statement("UPDATE conversations SET leaf_id = ?, updated_at = ? WHERE id = ?")
+                .run([.integer(Int64(id)), .real(now.timeIntervalSince1970), .integer(Int64(conversationID))])
+            return (id, parent)
         }
-        return Message(id: id, conversationID: conversationID, role: role, content: content, agent: agent,
-                       promptTokens: promptTokens, generatedTokens: generatedTokens, status: status,
+        return Message(id: id, conversationID: conversationID, parentID: parent, role: role, content: content,
+                       agent: agent, promptTokens: promptTokens, generatedTokens: generatedTokens, status: status,
                        createdAt: now, updatedAt: now)
     }
 
-    /// Replaces a message's text and status (a streaming answer's periodic save, then its end).
+    /// Replaces a message's text and status (a streaming answer's periodic save, then its
+    /// end, with why generation stopped).
     public func updateMessage(
-        _ id: Int, content: String, status: MessageStatus, generatedTokens: Int? = nil
+        _ id: Int, content: String, status: MessageStatus, generatedTokens: Int? = nil, stopReason: String? = nil
     ) throws(StoreError) {
         try write { () throws(SQLiteError) in
             try database.statement("""
                 UPDATE messages SET content = ?, status = ?, generated_tokens = COALESCE(?, generated_tokens),
-                                    updated_at = ? WHERE id = ?
-                """).run([.text(content), .text(status.rawValue), .integer(generatedTokens),
+                                    stop_reason = COALESCE(?, stop_reason), updated_at = ? WHERE id = ?
+                """).run([.text(content), .text(status.rawValue), .integer(generatedTokens), .text(stopReason),
                           .real(Date().timeIntervalSince1970), .integer(Int64(id))])
         }
         guard database.changes > 0 else { throw .notFound("message \(id)") }
     }
 
-    /// A conversation's messages in order.
+    /// All of a conversation's messages, every branch, in the order they were written.
     public func messages(in conversationID: Int) throws(StoreError) -> [Message] {
         try read { () throws(SQLiteError) in
-            try database.statement("""
-                SELECT id, conversation_id, role, content, agent, prompt_tokens, generated_tokens, status,
-                       created_at, updated_at
-                FROM messages WHERE conversation_id = ? ORDER BY id
-                """).rows([.integer(Int64(conversationID))]).map(Self.message)
+            try database.statement("SELECT \(Self.messageColumns) FROM messages WHERE conversation_id = ? ORDER BY id")
+                .rows([.integer(Int64(conversationID))]).map(Self.message)
         }
     }
+
+    static let messageColumns = """
+        id, conversation_id, parent_id, role, content, agent, prompt_tokens, generated_tokens, status, stop_reason,
+        created_at, updated_at
+        """
 
     // MARK: - Search
 
@@ -228,11 +241,6 @@ public actor Store {
 
     // MARK: - Plumbing
 
-    func touch(_ conversationID: Int, at date: Date) throws(SQLiteError) {
-        try database.statement("UPDATE conversations SET updated_at = ? WHERE id = ?")
-            .run([.real(date.timeIntervalSince1970), .integer(Int64(conversationID))])
-    }
-
     func write<T>(_ body: () throws(SQLiteError) -> T) throws(StoreError) -> T {
         do {
             return try database.transaction { try body() }
@@ -261,11 +269,11 @@ public actor Store {
                      updatedAt: date(row, 7))
     }
 
-    private static func message(_ row: Row) -> Message {
-        Message(id: row.int(0) ?? 0, conversationID: row.int(1) ?? 0,
-                role: MessageRole(rawValue: row.string(2) ?? "") ?? .user, content: row.string(3) ?? "",
-                agent: row.string(4), promptTokens: row.int(5), generatedTokens: row.int(6),
-                status: MessageStatus(rawValue: row.string(7) ?? "") ?? .complete, createdAt: date(row, 8),
-                updatedAt: date(row, 9))
+    static func message(_ row: Row) -> Message {
+        Message(id: row.int(0) ?? 0, conversationID: row.int(1) ?? 0, parentID: row.int(2),
+                role: MessageRole(rawValue: row.string(3) ?? "") ?? .user, content: row.string(4) ?? "",
+                agent: row.string(5), promptTokens: row.int(6), generatedTokens: row.int(7),
+                status: MessageStatus(rawValue: row.string(8) ?? "") ?? .complete, stopReason: row.string(9),
+                createdAt: date(row, 10), updatedAt: date(row, 11))
     }
 }
