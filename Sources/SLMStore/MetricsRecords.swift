@@ -49,6 +49,26 @@ extension Store {
         }
     }
 
+    /// The figures of each answer of a conversation that has them, by message id (an
+    /// answer continued later: its latest).
+    public func answerMetrics(in conversationID: Int) throws(StoreError) -> [Int: TurnMetrics] {
+        let rows = try read { () throws(SQLiteError) in
+            try database.statement("""
+                SELECT message_id, model, prompt_tokens, generated_tokens, prefill_tps, decode_tps, ttft_ms, peak_rss_bytes
+                FROM metrics WHERE conversation_id = ? AND message_id IS NOT NULL ORDER BY id
+                """).rows([.integer(Int64(conversationID))])
+        }
+        var figures: [Int: TurnMetrics] = [:]
+        for row in rows {
+            guard let message = row.int(0) else { continue }
+            figures[message] = TurnMetrics(
+                model: row.string(1) ?? "", promptTokens: row.int(2) ?? 0, generatedTokens: row.int(3) ?? 0,
+                prefillTokensPerSecond: row.double(4), decodeTokensPerSecond: row.double(5),
+                timeToFirstTokenMilliseconds: row.double(6), peakResidentBytes: row.int(7))
+        }
+        return figures
+    }
+
     /// One summary per model, busiest first.
     public func metricsSummary() throws(StoreError) -> [MetricsSummary] {
         try read { () throws(SQLiteError) in

@@ -27,6 +27,9 @@ struct StepPlanTests {
         (State(steps: 4, generated: 300, agentTools: tools), StepPlan(calls: .none, maxTokens: 512, showsText: true)),
         // told to answer (a repeated call): answer
         (State(steps: 1, mustAnswer: true, agentTools: tools), StepPlan(calls: .none, maxTokens: 512, showsText: true)),
+        // an answer being continued: no call even where the first step would require one
+        (State(mustAnswer: true, agentTools: tools, hintedTools: ["tasks_delete"], agentStartsWithTool: true),
+         StepPlan(calls: .none, maxTokens: 512, showsText: true)),
         // a base model is never offered an optional call
         (State(agentTools: tools, isChatTuned: false), StepPlan(calls: .none, maxTokens: 512, showsText: true)),
         // ... but a required one still constrains it

@@ -44,6 +44,9 @@ public final class ScriptedGenerator: ModelGenerator, Sendable {
     /// The requests made so far, in order.
     public var requests: [GenerationRequest] { state.value.requests }
 
+    /// Adds replies after those left.
+    public func append(_ replies: Reply...) { state.withLock { $0.replies += replies } }
+
     public var cachedTokenCount: Int { state.value.cached }
 
     public func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error> {

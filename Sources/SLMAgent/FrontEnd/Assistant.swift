@@ -30,6 +30,62 @@ public struct Assistant: Sendable {
         runtime.send(text, options: options)
     }
 
+    /// Answers the last question of conversation `id` again, by the agent that answered it
+    /// unless `options` names another; the old answer stays as a branch.
+    public func regenerate(conversation id: Int, options: TurnOptions = TurnOptions()) async throws -> AgentTurn {
+        let transcript = try await transcript(of: id)
+        guard let question = transcript.messages.last(where: { $0.speaker == .user }) else {
+            throw AssistantError("there is no question to answer again")
+        }
+        var options = options
+        options.conversationID = id
+        options.start = .regenerate(userMessage: question.id)
+        if options.agent == nil, case .assistant(let agent)? = transcript.messages.last?.speaker, agentNames.contains(agent) {
+            options.agent = agent
+        }
+        return send(question.text, options: options)
+    }
+
+    /// Sends `text` in place of user message `messageID` of conversation `id`: a branch
+    /// beside it, answered; the old question and its answers stay.
+    public func edit(_ messageID: Int, in id: Int, to text: String, options: TurnOptions = TurnOptions()) async throws
+        -> AgentTurn
+    {
+        let transcript = try await transcript(of: id)
+        guard transcript.messages.contains(where: { $0.id == messageID && $0.speaker == .user }) else {
+            throw AssistantError("message \(messageID) is not a question of this conversation")
+        }
+        var options = options
+        options.conversationID = id
+        options.start = .edit(userMessage: messageID)
+        return send(text, options: options)
+    }
+
+    /// Carries on the last answer of conversation `id` (one stopped at the token limit or
+    /// by the user) in the same message, with the agent that wrote it.
+    public func continueAnswer(conversation id: Int, options: TurnOptions = TurnOptions()) async throws -> AgentTurn {
+        let transcript = try await transcript(of: id)
+        guard let answer = transcript.messages.last, case .assistant(let agent) = answer.speaker,
+            let question = transcript.messages.last(where: { $0.speaker == .user })
+        else { throw AssistantError("there is no answer to continue") }
+        var options = options
+        options.conversationID = id
+        options.start = .continueAnswer(answer.id)
+        if options.agent == nil, agentNames.contains(agent) { options.agent = agent }
+        return send(question.text, options: options)
+    }
+
+    /// Shows the next (`step` 1) or previous (-1) alternative of the branch anchored at
+    /// saved message `anchor`; returns the conversation as it then reads.
+    public func showBranch(_ anchor: Int, step: Int, in id: Int) async throws -> Transcript {
+        let alternatives = try await store.branches(of: anchor)
+        if let index = alternatives.firstIndex(of: anchor) {
+            let target = min(max(0, index + step), alternatives.count - 1)
+            try await store.showBranch(alternatives[target])
+        }
+        return try await transcript(of: id)
+    }
+
     /// The agents a turn can be given (`@planner`, `/agent writer`).
     public var agentNames: [String] { runtime.agents.map(\.name) }
 
@@ -76,6 +132,16 @@ public struct Assistant: Sendable {
     /// Full-text search over every saved message.
     public func search(_ text: String, limit: Int = 20) async throws -> [SearchResult] {
         try await store.search(text, limit: limit).map(SearchResult.init)
+    }
+
+    /// Keeps text typed and not sent for conversation `id` (nil: one not started yet).
+    public func keepUnsentInput(_ text: String, conversation id: Int?) async throws {
+        try await store.keepUnsentInput(text, conversation: id ?? 0)
+    }
+
+    /// Text typed and not sent for conversation `id` (nil: one not started yet), or "".
+    public func unsentInput(conversation id: Int?) async throws -> String {
+        try await store.unsentInput(conversation: id ?? 0)
     }
 
     // MARK: - What the tools stored
@@ -135,4 +201,10 @@ public struct ModelState: Sendable, Equatable {
         contextLength = model.estimate.contextLength
         cachedTokens = model.cachedTokenCount
     }
+}
+
+/// Why the assistant cannot do what a front end asked, in words for the user.
+public struct AssistantError: Error, Equatable, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
 }

@@ -19,9 +19,10 @@ public enum AnswerStatus: String, Sendable, Equatable, Codable {
     }
 }
 
-/// A saved conversation as a person reads it: what the user said and the answers, in
-/// order, and the tool calls made on the way. This is the one place that decides which
-/// saved messages are answers: an assistant message that carried a tool call is not.
+/// A saved conversation as a person reads it: the path it shows — what the user said and
+/// the answers, in order — with where each message has branches, and the tool calls made
+/// on the way. This is the one place that decides which saved messages are answers: an
+/// assistant message that carried a tool call is not.
 public struct Transcript: Sendable, Equatable {
     /// One message of the conversation.
     public struct Message: Sendable, Equatable {
@@ -35,6 +36,10 @@ public struct Transcript: Sendable, Equatable {
         public let text: String
         public let time: Date
         public let status: AnswerStatus
+        /// Where this message stands among its alternatives; nil when it has none.
+        public let branch: BranchPosition?
+        /// How an answer was generated, when that was recorded.
+        public let figures: AnswerFigures?
     }
 
     /// One tool call and how it ended.
@@ -55,21 +60,33 @@ public struct Transcript: Sendable, Equatable {
     public let messages: [Message]
     public let toolCalls: [ToolCall]
 
-    /// Reads conversation `id` from the store.
+    /// Reads conversation `id` from the store: the path it shows now.
     static func load(_ id: Int, from store: Store) async throws(StoreError) -> Transcript {
         let conversation = try await store.conversation(id)
-        let calls = try await store.toolCalls(in: id)
+        let path = try await store.path(in: id)
+        let onPath = Set(path.map(\.id))
+        let calls = try await store.toolCalls(in: id).filter { call in call.messageID.map(onPath.contains) ?? true }
         let callMessages = Set(calls.compactMap(\.messageID))
-        let messages: [Message] = try await store.messages(in: id).compactMap { message in
+        let metrics = try await store.answerMetrics(in: id)
+        var messages: [Message] = []
+        // a turn's answer branches where the turn's first reply does (a call, or the answer)
+        var turnStart: Int?
+        for (index, message) in path.enumerated() {
             switch message.role {
             case .user:
-                return Message(id: message.id, speaker: .user, text: message.content, time: message.createdAt,
-                               status: .complete)
+                turnStart = index + 1 < path.count ? path[index + 1].id : nil
+                messages.append(Message(
+                    id: message.id, speaker: .user, text: message.content, time: message.createdAt, status: .complete,
+                    branch: try await BranchPosition(of: message.id, in: store), figures: nil))
             case .assistant where !callMessages.contains(message.id):
-                return Message(id: message.id, speaker: .assistant(agent: message.agent ?? "assistant"),
-                               text: message.content, time: message.createdAt, status: AnswerStatus(message.status))
+                let anchor = turnStart ?? message.id
+                messages.append(Message(
+                    id: message.id, speaker: .assistant(agent: message.agent ?? "assistant"), text: message.content,
+                    time: message.createdAt, status: AnswerStatus(message.status),
+                    branch: try await BranchPosition(of: anchor, in: store),
+                    figures: AnswerFigures(message: message, metrics: metrics[message.id])))
             default:
-                return nil
+                continue
             }
         }
         let toolCalls = calls.map {
@@ -78,4 +95,52 @@ public struct Transcript: Sendable, Equatable {
         }
         return Transcript(conversation: ConversationInfo(conversation), messages: messages, toolCalls: toolCalls)
     }
+}
+
+/// A message among the alternatives that follow the same message: "2/3".
+public struct BranchPosition: Sendable, Equatable {
+    /// The saved message whose alternatives these are (for a regenerated answer: the first
+    /// reply of its turn).
+    public let anchor: Int
+    /// 0-based.
+    public let index: Int
+    public let count: Int
+    /// The first message of each alternative, oldest first.
+    public let alternatives: [Int]
+
+    init?(of anchor: Int, in store: Store) async throws(StoreError) {
+        let alternatives = try await store.branches(of: anchor)
+        guard alternatives.count > 1, let index = alternatives.firstIndex(of: anchor) else { return nil }
+        self.anchor = anchor
+        self.index = index
+        count = alternatives.count
+        self.alternatives = alternatives
+    }
+}
+
+/// How an answer was generated.
+public struct AnswerFigures: Sendable, Equatable {
+    public let generatedTokens: Int?
+    /// `eog`, `max_tokens`, `stop`, `cancelled`, `grammar`.
+    public let stopReason: String?
+    public let decodeTokensPerSecond: Double?
+    public let timeToFirstTokenMilliseconds: Double?
+
+    public init(generatedTokens: Int?, stopReason: String?, decodeTokensPerSecond: Double?,
+                timeToFirstTokenMilliseconds: Double?) {
+        self.generatedTokens = generatedTokens
+        self.stopReason = stopReason
+        self.decodeTokensPerSecond = decodeTokensPerSecond
+        self.timeToFirstTokenMilliseconds = timeToFirstTokenMilliseconds
+    }
+
+    init?(message: SLMStore.Message, metrics: TurnMetrics?) {
+        guard message.generatedTokens != nil || message.stopReason != nil || metrics != nil else { return nil }
+        self.init(generatedTokens: message.generatedTokens ?? metrics?.generatedTokens, stopReason: message.stopReason,
+                  decodeTokensPerSecond: metrics?.decodeTokensPerSecond,
+                  timeToFirstTokenMilliseconds: metrics?.timeToFirstTokenMilliseconds)
+    }
+
+    /// The answer stopped at the token limit (and can be continued).
+    public var hitTokenLimit: Bool { stopReason == "max_tokens" }
 }

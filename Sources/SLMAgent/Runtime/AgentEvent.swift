@@ -117,4 +117,10 @@ public struct TurnSummary: Sendable, Equatable {
     public let status: AnswerStatus
     public let toolCalls: Int
     public let generatedTokens: Int
+    /// Why the answer's generation stopped: `eog`, `max_tokens`, `stop`, `cancelled`,
+    /// `grammar`; nil when not known.
+    public var stopReason: String? = nil
+
+    /// The answer stopped at the token limit (and can be continued).
+    public var hitTokenLimit: Bool { stopReason == "max_tokens" }
 }

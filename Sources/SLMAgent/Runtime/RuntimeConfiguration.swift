@@ -38,14 +38,29 @@ public struct TurnOptions: Sendable {
     public var record = true
     /// A system prompt for a new conversation.
     public var systemPrompt: String?
+    /// Where the turn goes in the conversation: after its last message, or as a new branch.
+    public var start: TurnStart
 
     public init(conversationID: Int? = nil, agent: String? = nil, sampling: SamplingChoice? = nil,
-                maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil) {
+                maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil, start: TurnStart = .newMessage) {
         self.conversationID = conversationID
+        self.start = start
         self.agent = agent
         self.sampling = sampling
         self.maxTokens = maxTokens
         self.record = record
         self.systemPrompt = systemPrompt
     }
+}
+
+/// Where a turn's messages go in its conversation's tree.
+public enum TurnStart: Sendable, Equatable {
+    /// A new message after the last one shown.
+    case newMessage
+    /// User message `id` answered again: the new answer is a branch beside the old one.
+    case regenerate(userMessage: Int)
+    /// User message `id` rewritten: the turn's text is a branch beside it, and is answered.
+    case edit(userMessage: Int)
+    /// Answer `id`, the last one shown, carried on in the same message.
+    case continueAnswer(Int)
 }

@@ -65,7 +65,7 @@ package struct StepPlan: Equatable, Sendable {
     package init(_ state: State, configuration: RuntimeConfiguration) {
         let firstStep = state.steps == 0
         let hasTools = !state.agentTools.isEmpty
-        let mustCall = firstStep && hasTools && (state.agentStartsWithTool || state.hintedTools != nil)
+        let mustCall = firstStep && hasTools && !state.mustAnswer && (state.agentStartsWithTool || state.hintedTools != nil)
         let tokensLeft = configuration.turnTokenBudget - state.generated
         let mayCall = !mustCall && !state.mustAnswer && hasTools && state.isChatTuned
             && state.steps < configuration.maxToolSteps && tokensLeft > 64

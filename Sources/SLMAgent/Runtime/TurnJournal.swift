@@ -22,6 +22,8 @@ public actor TurnJournal {
     public private(set) var conversationID: Int?
     /// The answer being written: its message, text and last save.
     private var answer: (id: Int, text: String, saved: ContinuousClock.Instant)?
+    /// Tokens an answer being carried on had before.
+    private var earlierTokens = 0
 
     public init(store: Store, records: Bool = true, saveInterval: Duration = .seconds(1)) {
         self.store = store
@@ -35,7 +37,7 @@ public actor TurnJournal {
     @discardableResult
     public func open(
         conversation id: Int?, userText: String, titleText: String? = nil, agent: String, model: String,
-        systemPrompt: String? = nil, sampling: String? = nil
+        systemPrompt: String? = nil, sampling: String? = nil, placement: MessagePlacement = .afterLeaf
     ) async throws(StoreError) -> (id: Int?, title: String?) {
         var title: String?
         if let id {
@@ -49,9 +51,35 @@ public actor TurnJournal {
             title = conversation.title
         }
         if records, let conversationID {
-            _ = try await store.appendMessage(to: conversationID, role: .user, content: userText)
+            _ = try await store.appendMessage(to: conversationID, role: .user, content: userText, placement: placement)
         }
         return (conversationID, title)
+    }
+
+    /// Continues conversation `id` from its saved message `messageID` (the user's message
+    /// being answered again): what the turn writes follows it, beside what followed before.
+    @discardableResult
+    public func reopen(conversation id: Int, at messageID: Int) async throws(StoreError) -> String {
+        let title = try await store.conversation(id).title
+        conversationID = id
+        if records { try await store.rewind(id, to: messageID) }
+        return title
+    }
+
+    /// Carries on saved answer `messageID` of conversation `id`, whose text so far is `text`
+    /// from `generatedTokens` tokens: new pieces are added to it.
+    @discardableResult
+    public func resume(conversation id: Int, answer messageID: Int, text: String, generatedTokens: Int?)
+        async throws(StoreError) -> String
+    {
+        let title = try await store.conversation(id).title
+        conversationID = id
+        if records {
+            answer = (messageID, text, .now)
+            earlierTokens = generatedTokens ?? 0
+            try await store.updateMessage(messageID, content: text, status: .partial)
+        }
+        return title
     }
 
     /// Adds streamed text to the current answer, starting it when it is the first piece;
@@ -73,15 +101,17 @@ public actor TurnJournal {
     /// Saves the whole answer with its end state (an empty one too, so the conversation
     /// shows an answer was given) and returns its message; the next piece starts a new one.
     @discardableResult
-    public func finishAnswer(_ status: AnswerStatus, agent: String, generatedTokens: Int? = nil)
+    public func finishAnswer(_ status: AnswerStatus, agent: String, generatedTokens: Int? = nil, stopReason: String? = nil)
         async throws(StoreError) -> Int?
     {
         guard records, conversationID != nil else { return nil }
         if answer == nil { try await appendAnswer("", agent: agent) }
         guard let current = answer else { return nil }
         answer = nil
+        let tokens = generatedTokens.map { $0 + earlierTokens }
+        earlierTokens = 0
         try await store.updateMessage(current.id, content: current.text, status: status.messageStatus,
-                                      generatedTokens: generatedTokens)
+                                      generatedTokens: tokens, stopReason: stopReason)
         return current.id
     }
 

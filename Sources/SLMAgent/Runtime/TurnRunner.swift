@@ -36,6 +36,8 @@ struct TurnRunner: Sendable {
         var summaries: [String] = []
         /// Answer pieces shown so far.
         var shownPieces = 0
+        /// The saved text of an answer being carried on: the prompt ends with it.
+        var answerPrefix = ""
     }
 
     func run() async {
@@ -88,7 +90,9 @@ struct TurnRunner: Sendable {
                 // tools are described only when the step may call one: shown them, a base
                 // model writes calls instead of answering
                 system: plan.describesTools ? system + "\n\n" + toolSection : system, history: history,
-                turn: progress.messages, opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening : [],
+                turn: progress.messages,
+                opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
+                    : progress.answerPrefix.isEmpty ? [] : [.text(progress.answerPrefix)],
                 reserve: plan.maxTokens)
             if prompt.droppedMessages != progress.dropped {
                 progress.dropped = prompt.droppedMessages
@@ -120,8 +124,8 @@ struct TurnRunner: Sendable {
             }
             emit.yield(.finished(TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
-                model: model.reference.name, text: step.text, status: step.status, toolCalls: progress.calls,
-                generatedTokens: progress.generated)))
+                model: model.reference.name, text: progress.answerPrefix + step.text, status: step.status,
+                toolCalls: progress.calls, generatedTokens: progress.generated, stopReason: step.stopReason)))
             return
         }
     }
@@ -170,22 +174,57 @@ struct TurnRunner: Sendable {
 
     // MARK: - Conversation and prompt
 
-    /// Opens or creates the conversation, saves the user's message and returns the
-    /// earlier messages as the model should read them.
+    /// Opens or creates the conversation, saves the user's message where the turn's start
+    /// says, and returns the earlier messages as the model should read them.
     private func startConversation(
         decision: RouteDecision, agent: AgentProfile, model: LoadedModel, progress: inout Progress
     ) async throws -> [ChatMessage] {
-        var history: [ChatMessage] = []
-        if let id = options.conversationID {
-            history = Self.history(of: try await Transcript.load(id, from: store), router: runtime.router)
+        guard let id = options.conversationID else {
+            guard options.start == .newMessage else { throw AgentError("there is no conversation to branch") }
+            let opened = try await journal.open(
+                conversation: nil, userText: text, titleText: decision.text, agent: agent.name,
+                model: model.reference.name, systemPrompt: options.systemPrompt)
+            (progress.conversationID, progress.title) = (opened.id, opened.title)
+            return []
         }
-        // saved as typed; the model reads it without the @mention, and the title leaves it out
-        let opened = try await journal.open(
-            conversation: options.conversationID, userText: text, titleText: decision.text, agent: agent.name,
-            model: model.reference.name, systemPrompt: options.systemPrompt)
-        progress.conversationID = opened.id
-        progress.title = opened.title
-        return history
+        progress.conversationID = id
+        let transcript = try await Transcript.load(id, from: store)
+        let path = try await store.path(in: id)
+        /// The history before saved message `id`, which must be on the shown path.
+        func history(before message: Int) throws -> [ChatMessage] {
+            guard let index = transcript.messages.firstIndex(where: { $0.id == message }) else {
+                throw AgentError("message \(message) is not on the conversation's shown path")
+            }
+            return Self.history(of: transcript.messages[..<index], router: runtime.router)
+        }
+        switch options.start {
+        case .newMessage:
+            // saved as typed; the model reads it without the @mention
+            progress.title = try await journal.open(
+                conversation: id, userText: text, agent: agent.name, model: model.reference.name).title
+            return Self.history(of: transcript.messages[...], router: runtime.router)
+        case .regenerate(let question):
+            let earlier = try history(before: question)
+            progress.title = try await journal.reopen(conversation: id, at: question)
+            return earlier
+        case .edit(let question):
+            let earlier = try history(before: question)
+            let parent = path.first { $0.id == question }?.parentID
+            progress.title = try await journal.open(
+                conversation: id, userText: text, agent: agent.name, model: model.reference.name,
+                placement: .after(parent)).title
+            return earlier
+        case .continueAnswer(let answerID):
+            guard let answer = path.last, answer.id == answerID, answer.role == .assistant,
+                let question = transcript.messages.last(where: { $0.speaker == .user })
+            else { throw AgentError("only the last answer can be continued") }
+            let earlier = try history(before: question.id)
+            progress.title = try await journal.resume(
+                conversation: id, answer: answerID, text: answer.content, generatedTokens: answer.generatedTokens)
+            progress.answerPrefix = answer.content
+            progress.mustAnswer = true
+            return earlier
+        }
     }
 
     /// The system text: the user's system prompt, the agent's instructions and today's date
@@ -209,8 +248,8 @@ struct TurnRunner: Sendable {
     /// answers (the transcript's own; failed and empty ones left out). Earlier turns' calls
     /// and results are left out: their answers say what came of them, and a small model
     /// shown old calls writes more calls instead of answering.
-    static func history(of transcript: Transcript, router: Router) -> [ChatMessage] {
-        transcript.messages.compactMap { message in
+    static func history(of messages: ArraySlice<Transcript.Message>, router: Router) -> [ChatMessage] {
+        messages.compactMap { message in
             switch message.speaker {
             case .user:
                 let routed = (try? router.route(message.text)) ?? nil
@@ -229,6 +268,7 @@ struct TurnRunner: Sendable {
         var text = ""
         var messageID: Int?
         var status = AnswerStatus.complete
+        var stopReason: String?
     }
 
     /// Runs one generation, streaming visible text into a saved answer.
@@ -287,17 +327,19 @@ struct TurnRunner: Sendable {
                             peakResidentBytes: ProcessUsage.peakResidentBytes()))
         }
         outcome.status = cancelled ? .cancelled : .complete
+        outcome.stopReason = cancelled ? "cancelled" : stats?.stopReason.rawValue
         // a call hidden from the start leaves no answer; anything else is one, even empty
         let answerOpen = await journal.hasOpenAnswer
         if outcome.call == nil || answerOpen {
             outcome.messageID = try await journal.finishAnswer(outcome.status, agent: agent.name,
-                                                               generatedTokens: stats?.generatedTokens)
+                                                               generatedTokens: stats?.generatedTokens,
+                                                               stopReason: outcome.stopReason)
         }
         if cancelled {
             throw TurnStopped(summary: TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: outcome.messageID, agent: agent.name,
-                model: model.reference.name, text: outcome.text, status: .cancelled, toolCalls: progress.calls,
-                generatedTokens: progress.generated))
+                model: model.reference.name, text: progress.answerPrefix + outcome.text, status: .cancelled,
+                toolCalls: progress.calls, generatedTokens: progress.generated, stopReason: "cancelled"))
         }
         return outcome
     }
