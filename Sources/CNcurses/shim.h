@@ -17,4 +17,13 @@ static inline mmask_t slm_wheel_mask(void) { return BUTTON4_PRESSED | BUTTON5_PR
 static inline int slm_wheel_up(mmask_t state) { return (state & BUTTON4_PRESSED) != 0; }
 static inline int slm_wheel_down(mmask_t state) { return (state & BUTTON5_PRESSED) != 0; }
 static inline int slm_colors(void) { return COLORS; }
+// The key code ncurses gives the terminal's sequence for capability `name` (kLFT5 is
+// Ctrl-Left), or 0; declared here rather than through term.h, whose macros are many.
+extern char *tigetstr(const char *);
+static inline int slm_key_for_capability(const char *name) {
+    char *sequence = tigetstr(name);
+    if (sequence == NULL || sequence == (char *)-1) return 0;
+    int code = key_defined(sequence);
+    return code > 0 ? code : 0;
+}
 #endif

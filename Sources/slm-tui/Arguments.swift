@@ -54,7 +54,8 @@ struct Arguments {
     func number(_ name: String, default value: Float, range: ClosedRange<Float>) throws(UsageError) -> Float {
         guard let text = options[name] else { return value }
         guard let number = Float(text), range.contains(number) else {
-            throw UsageError("\(name) needs a number from \(range.lowerBound) to \(range.upperBound), not \(text)")
+            let low = range.lowerBound == .leastNonzeroMagnitude ? "above 0" : "from \(range.lowerBound)"
+            throw UsageError("\(name) needs a number \(low) to \(range.upperBound), not \(text)")
         }
         return number
     }

@@ -14,9 +14,10 @@ enum ChatCommand {
             throw UsageError("chat takes one prompt (quote it), or reads it from standard input")
         }
         var sampling = SamplingParameters()
-        sampling.temperature = try arguments.number("--temp", default: sampling.temperature, range: 0...100)
-        sampling.topK = try arguments.integer("--top-k", default: sampling.topK, range: 0...1_000_000)
-        sampling.topP = try arguments.number("--top-p", default: sampling.topP, range: 0...1)
+        // the same ranges as the app's /set
+        sampling.temperature = try arguments.number("--temp", default: sampling.temperature, range: SamplingChoice.temperatureRange)
+        sampling.topK = try arguments.integer("--top-k", default: sampling.topK, range: SamplingChoice.topKRange)
+        sampling.topP = try arguments.number("--top-p", default: sampling.topP, range: SamplingChoice.topPRange)
         if let seed = arguments.options["--seed"] {
             guard let value = UInt64(seed) else { throw UsageError("--seed needs a whole number, not \(seed)") }
             sampling.seed = value

@@ -73,17 +73,61 @@ struct InputTests {
     }
 
     @Test("slash commands are parsed and bad ones explained", arguments: [
-        ("/set temp 0.3", SlashCommand.set(.temperature(0.3))), ("/set top_k 20", .set(.topK(20))),
+        ("/set temp 0.3", SlashCommand.set(.value(.temperature(0.3)))), ("/set top_k 20", .set(.value(.topK(20)))),
+        ("/set", .set(.list)), ("/set temperature", .set(.show("temp"))), ("/system", .system(.show)),
+        ("/system clear", .system(.clear)), ("/copy", .copy(block: nil)), ("/copy 2", .copy(block: 2)),
+        ("/retry", .regenerate), ("/regen", .regenerate), ("/continue", .continueAnswer), ("/edit", .edit),
+        ("/search invoice march", .search("invoice march")), ("/model ~/m/x.gguf", .model("~/m/x.gguf")),
         ("/agent Planner", .agent("planner")), ("/export json", .export(format: "json")), ("/export", .export(format: "md")),
         ("/rename Trip to Porto", .rename("Trip to Porto")), ("/quit", .quit), ("/theme light", .theme("light")),
-        ("/system  Be brief. ", .system("Be brief.")), ("/model qwen", .model("qwen")),
+        ("/system  Be brief. ", .system(.set("Be brief."))), ("/model qwen", .model("qwen")),
     ])
     func commands(line: String, command: SlashCommand) throws {
         #expect(try SlashCommand.parse(line) == command)
     }
 
-    @Test("bad commands say what is wrong", arguments: ["/frobnicate", "/set temp hot", "/set temp 9", "/export pdf", "/set colour 1"])
+    @Test("bad commands say what is wrong", arguments: ["/frobnicate", "/set temp hot", "/set temp 9", "/export pdf", "/set colour 1",
+                                                      "/set colour", "/copy 0", "/copy two", "/set temp 1 2"])
     func badCommands(line: String) {
         #expect(throws: SlashCommand.Problem.self) { try SlashCommand.parse(line) }
+    }
+
+    @Test("Tab completes a command: one candidate whole, several to their common start with the list")
+    func completion() {
+        #expect(SlashCommand.complete("/reg") == ("/regen ", ["regen"]))
+        let several = SlashCommand.complete("/s")
+        #expect(several.text == "/s" && several.candidates == ["system", "set", "search", "stats"])
+        #expect(SlashCommand.complete("/co") == ("/co", ["copy", "continue"]))
+        #expect(SlashCommand.complete("/cont").text == "/continue ")
+        #expect(SlashCommand.complete("/zz").candidates.isEmpty)
+    }
+
+    @Test("words: Ctrl-←/→ and Alt-b/f move by word across lines; Backspace takes a whole grapheme")
+    func words() {
+        var editor = InputEditor()
+        editor.setText("hello, big world\nnext")
+        editor.wordLeft()
+        #expect(editor.row == 1 && editor.column == 0)
+        editor.wordLeft()
+        #expect(editor.row == 0 && editor.column == 11)
+        editor.wordLeft()
+        editor.wordLeft()
+        #expect(editor.column == 0)
+        editor.wordRight()
+        #expect(editor.column == 5)
+        editor.setText("family 👨‍👩‍👧 é")
+        editor.backspace()
+        editor.backspace()
+        editor.backspace()
+        #expect(editor.text == "family ")
+        let decoded = KeyDecoder.decode(Array("\u{1B}[1;5D\u{1B}[1;5C\u{1B}b".unicodeScalars).map { .scalar($0) })
+        #expect(decoded.keys == [.wordLeft, .wordRight, .alt("b")])
+    }
+
+    @Test("code blocks of an answer, in order, an unfinished last one too")
+    func codeBlocks() {
+        let text = "Try:\n```swift\nlet a = 1\nprint(a)\n```\nor\n~~~\necho hi\n~~~\nand\n```\npartial"
+        #expect(CodeBlocks.extract(text) == ["let a = 1\nprint(a)", "echo hi", "partial"])
+        #expect(CodeBlocks.extract("no code").isEmpty)
     }
 }

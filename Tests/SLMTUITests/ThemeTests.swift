@@ -24,7 +24,10 @@ struct ThemeTests {
         #expect(theme.paint(.text) == Theme.Paint(.index(9)))
         #expect(theme.paint(.selection) == Theme.Paint(.index(0), on: .index(75), [.bold, .underline]))
         #expect(theme.paint(.border) == Theme.Paint(.terminalDefault, on: .terminalDefault, [.dim]))
-        #expect(theme.paint(.accent) == Theme.dark.paint(.accent))
+        #expect(theme.paint(.accent).foreground == Theme.dark.paint(.accent).foreground)
+        #expect(theme.paint(.accent).background == .terminalDefault, "no background of its own: the text's")
+        let backed = try Theme(name: "b", parsing: "text = 1 on 231\nmuted = 8\nstatus = 1 on 2")
+        #expect(backed.paint(.muted).background == .index(231) && backed.paint(.status).background == .index(2))
         for (text, line) in [("text = 300", 1), ("\nwat = 1", 2), ("text = red on", 1), ("text = red blinky", 1), ("text 12", 1)] {
             #expect(throws: Theme.ParseError.self) { try Theme(name: "bad", parsing: text) }
             do { _ = try Theme(name: "bad", parsing: text) } catch { #expect(error.line == line) }
@@ -40,6 +43,37 @@ struct ThemeTests {
         #expect(library.themes.map(\.name) == ["dark", "ok"])
         #expect(library.problems.count == 1 && library.problems[0].contains("broken.theme"))
         #expect(ThemeLibrary(folder: nil).themes.map(\.name) == ["dark"])
+    }
+
+    @Test("every shipped theme sets its own background, and every text role on it has a contrast of at least 4.5 (WCAG AA)")
+    func contrast() throws {
+        let library = ThemeLibrary(folder: ResourceLocator.folder("themes"))
+        let textRoles = Role.allCases.filter { ![.border, .gaugeFill, .gaugeEmpty].contains($0) }
+        for theme in library.themes where theme.name != "mono" {
+            for role in textRoles {
+                let paint = theme.paint(role)
+                guard case .index(let foreground) = paint.foreground, case .index(let background) = paint.background else {
+                    Issue.record("\(theme.name) \(role): the terminal's own colour (\(paint)); a theme sets both")
+                    continue
+                }
+                let ratio = Self.contrast(foreground, background)
+                #expect(ratio >= 4.5, "\(theme.name) \(role): \(foreground) on \(background) has contrast \(ratio)")
+            }
+        }
+    }
+
+    /// WCAG contrast ratio of two xterm palette colours.
+    static func contrast(_ first: Int, _ second: Int) -> Double {
+        func luminance(_ index: Int) -> Double {
+            let (r, g, b) = Palette.rgb(index)
+            func channel(_ value: Int) -> Double {
+                let v = Double(value) / 255
+                return v <= 0.03928 ? v / 12.92 : pow((v + 0.055) / 1.055, 2.4)
+            }
+            return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+        }
+        let (a, b) = (luminance(first), luminance(second))
+        return (max(a, b) + 0.05) / (min(a, b) + 0.05)
     }
 
     @Test("256 colours map to the nearest of 8 or 16")

@@ -134,9 +134,9 @@ struct ViewTests {
         var entries = [ChatEntry(speaker: .user, text: long), ChatEntry(speaker: .assistant(agent: "assistant"), text: "hi")]
         var wrapped = 0
         func lines(width: Int) -> [[StyledLine]] {
-            cache.lines(entries, width: width) { entry in
+            cache.lines(entries.map { ChatLayoutCache.Key(entry: $0) }, width: width) { key in
                 wrapped += 1
-                return [Array(entry.text.prefix(width)).map { ($0, Style(.text)) }]
+                return [Array(key.entry.text.prefix(width)).map { ($0, Style(.text)) }]
             }
         }
         _ = lines(width: 80)

@@ -86,6 +86,13 @@ public struct Assistant: Sendable {
         return try await transcript(of: id)
     }
 
+    /// Shows the branch of conversation `id` that holds saved message `messageID` (a search
+    /// result in another branch); returns the conversation as it then reads.
+    public func reveal(_ messageID: Int, in id: Int) async throws -> Transcript {
+        try await store.showBranch(messageID)
+        return try await transcript(of: id)
+    }
+
     /// The agents a turn can be given (`@planner`, `/agent writer`).
     public var agentNames: [String] { runtime.agents.map(\.name) }
 

@@ -15,6 +15,12 @@ public struct SamplingChoice: Sendable, Equatable {
         self.seed = seed
     }
 
+    /// The values a user may choose, the same in the app and on the command line.
+    public static let temperatureRange: ClosedRange<Float> = 0...5
+    public static let topKRange: ClosedRange<Int> = 0...100_000
+    /// Above 0, at most 1.
+    public static let topPRange: ClosedRange<Float> = Float.leastNonzeroMagnitude...1
+
     /// The engine's parameters: its defaults with these choices over them.
     var parameters: SamplingParameters {
         var parameters = SamplingParameters()

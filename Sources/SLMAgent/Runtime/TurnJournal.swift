@@ -115,6 +115,11 @@ public actor TurnJournal {
         return current.id
     }
 
+    /// Replaces the text of the answer being written (markup that was not an answer).
+    public func replaceAnswer(with text: String) {
+        answer?.text = text
+    }
+
     /// Whether an answer has been started and not finished.
     public var hasOpenAnswer: Bool { answer != nil }
 

@@ -34,6 +34,8 @@ struct TurnRunner: Sendable {
         var mustAnswer = false
         /// Successful calls of this turn, in their own words.
         var summaries: [String] = []
+        /// Calls of this turn that failed or were refused, in words.
+        var failures: [String] = []
         /// Answer pieces shown so far.
         var shownPieces = 0
         /// The saved text of an answer being carried on: the prompt ends with it.
@@ -305,13 +307,24 @@ struct TurnRunner: Sendable {
             throw error
         }
         if showText, !Task.isCancelled { try await show(visible.finish(endedInCall: outcome.call != nil)) }
-        if showText, !Task.isCancelled, outcome.call == nil, !progress.summaries.isEmpty,
-            visible.shown.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty
-        {
-            // the model said nothing after its calls: say what they did
-            let summary = progress.summaries.joined(separator: "\n")
-            try await show(summary)
-            outcome.text = summary
+        if showText, !Task.isCancelled, outcome.call == nil {
+            // the chat says in words what the calls did and what failed, and never shows
+            // call markup the parser could not take as an answer
+            let said = visible.shown.trimmingCharacters(in: .whitespacesAndNewlines)
+            let unreadable = CallMarkup.looksLikeCall(said)
+            var words = said.isEmpty || unreadable ? progress.summaries : []
+            words += progress.failures
+            if unreadable, words.isEmpty {
+                words = ["The model wrote a tool call that could not be read, so nothing was done. Ask again in other words."]
+            }
+            if unreadable {
+                outcome.text = words.joined(separator: "\n")
+                await journal.replaceAnswer(with: outcome.text)
+            } else if !words.isEmpty {
+                let addition = (said.isEmpty ? "" : "\n\n") + words.joined(separator: "\n")
+                try await show(addition)
+                outcome.text = visible.shown + addition
+            }
         }
         if outcome.text.isEmpty { outcome.text = visible.shown }
         let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
@@ -391,6 +404,13 @@ struct TurnRunner: Sendable {
             }
         }
         let elapsed = ContinuousClock.now - start
+        if status == .denied {
+            progress.failures.append("Not done: \(name) was not allowed.")
+        } else if status == .failed, !progress.mustAnswer, case .object(let fields) = result,
+            let message = fields.first(where: { $0.key == "error" })?.value.stringValue
+        {
+            progress.failures.append("Failed: \(name) — \(message).")
+        }
         try await journal.finishCall(callID, name: name, result: result.text, status: status)
         emit.yield(.toolResult(ToolResultEvent(
             id: callID, name: name, result: result, status: ToolCallStatus(status),

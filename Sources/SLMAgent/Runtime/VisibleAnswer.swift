@@ -59,3 +59,22 @@ struct VisibleAnswer {
         return rest
     }
 }
+
+/// Text that looks like a tool call the parser could not take (`<input_input>{"name": …`):
+/// never shown as an answer.
+enum CallMarkup {
+    static func looksLikeCall(_ text: String) -> Bool {
+        var rest = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
+        // tags and a code fence the model put before the JSON
+        while true {
+            if rest.hasPrefix("<"), let close = rest.firstIndex(of: ">") {
+                rest = rest[rest.index(after: close)...].drop { $0.isWhitespace }
+            } else if rest.hasPrefix("```") {
+                rest = rest.drop { $0 != "\n" }.drop { $0.isWhitespace }
+            } else {
+                break
+            }
+        }
+        return rest.hasPrefix("{") && rest.contains("\"name\"")
+    }
+}

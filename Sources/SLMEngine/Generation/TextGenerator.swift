@@ -37,7 +37,7 @@ public final class TextGenerator: @unchecked Sendable {
     /// The context length in tokens.
     public var contextLength: Int { session.contextLength }
 
-    /// Tokens the cache held when the last generation step finished.
+    /// Tokens the cache holds: after the last generation, or so far in the running one.
     public var cachedTokenCount: Int { cachedCount.value }
 
     /// Streams tokens for `request`. When the consumer stops listening (its task is
@@ -69,6 +69,8 @@ public final class TextGenerator: @unchecked Sendable {
         do {
             let reused = session.cachedPrefixLength(of: request.prompt)
             var logits = try session.evaluate(request.prompt, isCancelled: { stop.isRaised })
+            // the cache's fill is read while the answer streams (the resource pane's KV gauge)
+            cachedCount.withLock { $0 = session.cachedTokens.count }
             let prefillSeconds = (clock.now - start) / .seconds(1)
             stats.reusedPromptTokens = reused
             stats.prefillTokensPerSecond = Double(request.prompt.count - min(reused, request.prompt.count - 1)) / max(prefillSeconds, 1e-9)
@@ -122,6 +124,7 @@ public final class TextGenerator: @unchecked Sendable {
                 }
                 if stats.generatedTokens == request.maxTokens || history.count >= session.contextLength { break }
                 logits = try session.append(token, isCancelled: { stop.isRaised })
+                cachedCount.withLock { $0 = session.cachedTokens.count }
             }
             if stats.stopReason != .stopString, stats.stopReason != .grammarComplete {
                 let rest = filter.push(decoder.finish()).emit + filter.flush()

@@ -8,19 +8,44 @@ extension App {
     func send(_ text: String) {
         state.entries.append(ChatEntry(speaker: .user, text: text))
         state.entries.append(ChatEntry(speaker: .assistant(agent: state.agent ?? "…"), text: "", state: .streaming))
+        let options = turnOptions()
+        beginTurn { assistant in assistant.send(text, options: options) }
+    }
+
+    /// The options of a turn in this conversation, with the `/set` choices.
+    func turnOptions() -> TurnOptions {
+        TurnOptions(conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
+                    maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
+    }
+
+    /// Starts a turn made by `start` (the chat already shows where its answer goes): the
+    /// gauges are reset to this turn's, and its events are posted as they come.
+    func beginTurn(_ start: @escaping @Sendable (Assistant) async throws -> AgentTurn) {
         state.generating = true
+        state.focus = .input
         state.chatScroll = 0
         state.notice = nil
+        // every gauge shows this turn once known, "–" until then
+        state.resources.firstTokenMilliseconds = nil
+        state.resources.prefillRate = nil
+        state.resources.reusedTokens = nil
+        state.resources.decodeRate = nil
         answerClock = (.now, nil, 0)
         turnCounter += 1
         let id = turnCounter
-        let options = TurnOptions(
-            conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
-            maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
-        let handle = services.assistant.send(text, options: options)
-        turn = (id, handle)
-        let inbox = inbox
+        turn = (id, nil, false)
+        keptInput = (state.conversationID, "")
+        let inbox = inbox, assistant = services.assistant
         Task.detached {
+            let handle: AgentTurn
+            do {
+                handle = try await start(assistant)
+            } catch {
+                inbox.post(.agent(turn: id, .failed(String(describing: error))))
+                inbox.post(.turnEnded(turn: id))
+                return
+            }
+            inbox.post(.turnStarted(turn: id, handle))
             for await event in handle.events { inbox.post(.agent(turn: id, event)) }
             inbox.post(.turnEnded(turn: id))
         }
@@ -33,9 +58,39 @@ extension App {
         return SamplingChoice(temperature: choices.temperature, topK: choices.topK, topP: choices.topP)
     }
 
+    /// Reloads the chat of the current conversation as saved, for message ids, branches
+    /// and figures.
+    func refreshEntries() {
+        guard let id = state.conversationID else { return }
+        background { services, inbox in
+            let transcript = try await services.assistant.transcript(of: id)
+            inbox.post(.entriesRefreshed(conversationID: id, entries: transcript.messages.map(ChatEntry.init), select: nil))
+        }
+    }
+
+    // MARK: - Unsent input
+
+    /// Saves the message box's text for the conversation it was typed in when it changed
+    /// since the last save (on a switch, every few seconds, and on quit).
+    func saveUnsentInput(wait: Bool = false) {
+        let current = (state.conversationID, state.editing == nil ? state.input.text : "")
+        guard keptInput.map({ $0.0 != current.0 || $0.1 != current.1 }) ?? true else { return }
+        keptInput = current
+        let assistant = services.assistant
+        let task = Task.detached { try? await assistant.keepUnsentInput(current.1, conversation: current.0) }
+        if wait {
+            let done = DispatchSemaphore(value: 0)
+            Task.detached {
+                await task.value
+                done.signal()
+            }
+            _ = done.wait(timeout: .now() + 2)
+        }
+    }
+
     /// Esc: the answer stops within a token and keeps what it has.
     func stopAnswer() {
-        turn?.handle.cancel()
+        if let handle = turn?.handle { handle.cancel() } else { turn?.cancelRequested = true }
         state.notice = AppState.Notice(text: "stopped", isError: false)
     }
 
@@ -48,16 +103,19 @@ extension App {
     // MARK: - Conversations
 
     func newConversation() {
-        guard !state.generating else {
-            state.notice = AppState.Notice(text: "still answering — Esc stops it", isError: true)
-            return
-        }
+        guard !state.generating else { return busy() }
+        saveUnsentInput()
         state.conversationID = nil
         state.title = "New conversation"
         state.entries = []
         state.chatScroll = 0
+        state.focus = .input
+        state.editing = nil
         pendingSystemPrompt = nil
         state.trace.append(TraceEntry(kind: .info, text: "new conversation"))
+        background { services, inbox in
+            inbox.post(.unsentInput(conversationID: nil, try await services.assistant.unsentInput(conversation: nil)))
+        }
     }
 
     func openConversations() {
@@ -68,30 +126,14 @@ extension App {
     }
 
     func open(_ conversation: ConversationInfo) {
-        guard !state.generating else {
-            state.notice = AppState.Notice(text: "still answering — Esc stops it", isError: true)
-            return
-        }
+        guard !state.generating else { return busy() }
+        saveUnsentInput()
         background { services, inbox in inbox.post(try await Self.opened(conversation, services: services)) }
     }
 
-    /// A saved conversation as the chat and trace show it.
+    /// A saved conversation as the chat and trace show it, with its unsent input.
     static func opened(_ conversation: ConversationInfo, services: AppServices) async throws -> AppMessage {
         let transcript = try await services.assistant.transcript(of: conversation.id)
-        let entries = transcript.messages.map { message in
-            switch message.speaker {
-            case .user:
-                return ChatEntry(speaker: .user, text: message.text, time: message.time)
-            case .assistant(let agent):
-                let state: ChatEntry.State = switch message.status {
-                case .cancelled: .cancelled
-                case .interrupted: .interrupted
-                case .failed: .failed
-                case .complete: .complete
-                }
-                return ChatEntry(speaker: .assistant(agent: agent), text: message.text, time: message.time, state: state)
-            }
-        }
         var trace: [TraceEntry] = []
         for call in transcript.toolCalls {
             trace.append(TraceEntry(time: call.startedAt, kind: .call, text: "\(call.tool) \(call.arguments)"))
@@ -99,7 +141,8 @@ extension App {
             trace.append(TraceEntry(time: call.finishedAt ?? call.startedAt, kind: .result(ok: call.succeeded),
                                     text: "\(call.tool) \(call.status)\(duration): \(call.result ?? "")"))
         }
-        return .conversationOpened(transcript.conversation, entries: entries, trace: trace)
+        return .conversationOpened(transcript.conversation, entries: transcript.messages.map(ChatEntry.init), trace: trace,
+                                   unsentInput: try await services.assistant.unsentInput(conversation: conversation.id))
     }
 
     func rename(_ id: Int, to title: String) {
@@ -144,6 +187,15 @@ extension App {
                 inbox.post(.notice("\(file.name) cannot be used: \(problem)", isError: true))
             }
             if let file, !models.contains(where: { $0.path == file.path }) { inbox.post(.modelFile(file)) }
+            if let wanted, choice?.reference == nil || (choice?.name != wanted && choice?.path?.path != wanted) {
+                // a model asked for by name or path is never silently replaced by another
+                let known = models.first { $0.name == wanted }
+                let problem = known.map { _ in "\(wanted) is not downloaded yet — Enter downloads it" }
+                    ?? (file == nil ? "no model file or catalog model named \(wanted)" : "\(wanted) cannot be used")
+                inbox.post(.notice(problem, isError: true))
+                inbox.post(.openPicker(filter: known == nil ? "" : wanted, error: problem))
+                return
+            }
             guard let reference = choice?.reference else {
                 inbox.post(.notice("no model yet — choose one to download", isError: false))
                 inbox.post(.progress(label: "", fraction: nil))
@@ -160,6 +212,25 @@ extension App {
             inbox.post(.modelLoaded(reference, detail: model.detail, contextLength: model.contextLength))
         } catch {
             inbox.post(.modelFailed(error.description))
+        }
+    }
+
+    /// `/model PATH`, or a path typed in the picker: that GGUF file, checked, then loaded;
+    /// what is wrong with it is said in place.
+    func openModelFile(_ text: String) {
+        let url = ModelPath.url(text)
+        background { services, inbox in
+            guard FileManager.default.fileExists(atPath: url.path) else {
+                inbox.post(.modelFailed("no file \(url.path)"))
+                return
+            }
+            let model = services.discovery.describe(name: url.lastPathComponent, path: url, source: .folder)
+            inbox.post(.modelFile(model))
+            guard let reference = model.reference else {
+                inbox.post(.modelFailed("\(url.lastPathComponent) cannot be used: \(model.unusable ?? "it is not a GGUF model")"))
+                return
+            }
+            try await Self.load(reference, services: services, inbox: inbox)
         }
     }
 

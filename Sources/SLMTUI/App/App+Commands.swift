@@ -12,7 +12,9 @@ extension App {
             return
         }
         switch command {
-        case .model(let filter): openModelPicker(filter: filter ?? "")
+        case .model(let filter):
+            if let filter, ModelPath.looksLikePath(filter) { return openModelFile(filter) }
+            openModelPicker(filter: filter ?? "")
         case .agent(let name):
             let names = services.assistant.agentNames
             guard let name, name != "auto" else {
@@ -51,7 +53,20 @@ extension App {
                 try data.write(to: file, options: .atomic)
                 inbox.post(.notice("saved \(file.path)", isError: false))
             }
-        case .system(let prompt):
+        case .system(.show):
+            guard let id = state.conversationID else {
+                state.modal = .listing(AppState.Listing(title: "System prompt",
+                                                        lines: [pendingSystemPrompt ?? "(none: the agents' own instructions only)"]))
+                return
+            }
+            background { services, inbox in
+                let prompt = try await services.assistant.conversation(id).systemPrompt
+                inbox.post(.listing(AppState.Listing(title: "System prompt",
+                                                     lines: (prompt ?? "(none: the agents' own instructions only)")
+                                                         .components(separatedBy: "\n") + ["", "/system TEXT sets it, /system clear clears it"])))
+            }
+        case .system(let action):
+            let prompt: String? = if case .set(let text) = action { text } else { nil }
             if let id = state.conversationID {
                 background { services, inbox in
                     try await services.assistant.setSystemPrompt(of: id, to: prompt)
@@ -59,32 +74,54 @@ extension App {
                 }
             } else {
                 pendingSystemPrompt = prompt
-                state.notice = AppState.Notice(text: "system prompt set for the new conversation", isError: false)
+                state.notice = AppState.Notice(
+                    text: prompt == nil ? "system prompt cleared" : "system prompt set for the new conversation", isError: false)
             }
-        case .set(let setting):
+        case .set(.list):
+            state.modal = .listing(AppState.Listing(title: "Sampling of this conversation", lines: SlashCommand.settingNames.map {
+                "\($0.padding(toLength: 11, withPad: " ", startingAt: 0)) \(settingValue($0))"
+            } + ["", "/set NAME VALUE changes one; values not set are the agent's own"]))
+        case .set(.show(let name)):
+            state.notice = AppState.Notice(text: "\(name) = \(settingValue(name))", isError: false)
+        case .set(.value(let setting)):
+            let name: String
             switch setting {
-            case .temperature(let value): state.sampling.temperature = value
-            case .topP(let value): state.sampling.topP = value
-            case .topK(let value): state.sampling.topK = value
-            case .maxTokens(let value): state.sampling.maxTokens = value
+            case .temperature(let value): state.sampling.temperature = value; name = "temp"
+            case .topP(let value): state.sampling.topP = value; name = "top_p"
+            case .topK(let value): state.sampling.topK = value; name = "top_k"
+            case .maxTokens(let value): state.sampling.maxTokens = value; name = "max_tokens"
             }
-            state.notice = AppState.Notice(text: "set", isError: false)
+            state.notice = AppState.Notice(text: "\(name) = \(settingValue(name))", isError: false)
+        case .copy(let block): copyLastAnswer(block: block)
+        case .regenerate: regenerate()
+        case .continueAnswer: continueAnswer()
+        case .edit: editLastMessage()
+        case .search(let query): openSearch(query: query ?? "")
+        case .stats: toggleFigures()
+        case .mouse: toggleMouse()
+        case .trace:
+            let clock = DateFormatter()
+            clock.dateFormat = "HH:mm:ss"
+            state.modal = .listing(AppState.Listing(title: "Tool trace", lines: state.trace.flatMap { entry in
+                ["\(clock.string(from: entry.time)) \(entry.text)"]
+            }))
         case .tasks:
             background { services, inbox in
                 let tasks = try await services.assistant.tasks(done: nil)
-                inbox.post(.listing(title: "Tasks", lines: tasks.map { task in
+                inbox.post(.listing(AppState.Listing(title: "Tasks", lines: tasks.map { task in
                     "\(task.id). \(task.isDone ? "[x]" : "[ ]") \(task.title)" + (task.due.map { "  due \($0)" } ?? "")
-                }))
+                })))
             }
         case .drafts:
             background { services, inbox in
                 let drafts = try await services.assistant.drafts()
-                inbox.post(.listing(title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status))" }))
+                inbox.post(.listing(AppState.Listing(
+                    title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status))" })))
             }
         case .notes:
             background { services, inbox in
                 let notes = try await services.assistant.notes(limit: 50)
-                inbox.post(.listing(title: "Notes", lines: notes.map { "\($0.id). \($0.text)" }))
+                inbox.post(.listing(AppState.Listing(title: "Notes", lines: notes.map { "\($0.id). \($0.text)" })))
             }
         case .theme(let name):
             guard let name else { return setTheme(services.themes.next(after: theme.name)) }
@@ -97,6 +134,17 @@ extension App {
         case .help: state.modal = .help
         case .quit: quit()
         }
+    }
+
+    /// A `/set` value as chosen, or that the agent chooses it.
+    private func settingValue(_ name: String) -> String {
+        let chosen: String? = switch name {
+        case "temp": state.sampling.temperature.map { String(format: "%g", $0) }
+        case "top_p": state.sampling.topP.map { String(format: "%g", $0) }
+        case "top_k": state.sampling.topK.map(String.init)
+        default: state.sampling.maxTokens.map(String.init)
+        }
+        return chosen ?? "(the agent's default)"
     }
 
     private func noConversation() {

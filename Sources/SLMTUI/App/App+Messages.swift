@@ -8,6 +8,10 @@ extension App {
         case .agent(let id, let event):
             guard id == turn?.id else { return }
             apply(event)
+        case .turnStarted(let id, let handle):
+            guard id == turn?.id else { return handle.cancel() }
+            if turn?.cancelRequested == true { handle.cancel() }
+            turn?.handle = handle
         case .turnEnded(let id):
             guard id == turn?.id else { return }
             turn = nil
@@ -15,12 +19,41 @@ extension App {
             if case .assistant(_)? = state.entries.last?.speaker, state.entries.last?.state == .streaming {
                 state.entries[state.entries.count - 1].state = .cancelled
             }
-        case .conversationOpened(let conversation, let entries, let trace):
+            // a notice about the answer is stale once it ended
+            if state.notice?.text.hasPrefix("still answering") == true { state.notice = nil }
+            refreshEntries()
+        case .conversationOpened(let conversation, let entries, let trace, let unsent):
             state.conversationID = conversation.id
             state.title = conversation.title
             state.entries = entries
             state.trace = trace
             state.chatScroll = 0
+            state.focus = .input
+            state.editing = nil
+            state.notice = nil
+            pendingSystemPrompt = nil
+            state.input.setText(unsent)
+            keptInput = (conversation.id, unsent)
+        case .entriesRefreshed(let id, let entries, let select):
+            guard id == state.conversationID, !state.generating else { return }
+            state.entries = entries
+            if let select, state.focus == .messages { selectEntry(at: select) }
+            if let selected = state.selectedEntry, selected >= entries.count { state.selectedEntry = entries.count - 1 }
+        case .searchResults(let query, let results):
+            guard case .search(var panel)? = state.modal, panel.query == query else { return }
+            panel.results = results
+            panel.searched = query
+            panel.selection = min(panel.selection, max(0, results.count - 1))
+            state.modal = .search(panel)
+        case .selectMessage(let messageID):
+            guard let index = state.entries.firstIndex(where: { ($0.messageID ?? 0) >= messageID }) ?? state.entries.indices.last
+            else { return }
+            state.focus = .messages
+            selectEntry(at: index)
+        case .unsentInput(let id, let text):
+            guard id == state.conversationID, state.input.isEmpty else { return }
+            state.input.setText(text)
+            keptInput = (id, text)
         case .conversations(let conversations):
             if case .conversations(var list)? = state.modal {
                 list.conversations = conversations
@@ -47,6 +80,9 @@ extension App {
             saveSettings()
             if case .models = state.modal { state.modal = nil }
             state.notice = AppState.Notice(text: "\(reference.name) ready", isError: false)
+        case .openPicker(let filter, let error):
+            openModelPicker(filter: filter)
+            if let error { setPickerError(error) }
         case .modelFailed(let error):
             state.trace.append(TraceEntry(kind: .error, text: error))
             setPickerError(error)
@@ -71,8 +107,8 @@ extension App {
                 list.conversations[index].title = title
                 state.modal = .conversations(list)
             }
-        case .listing(let title, let lines):
-            state.modal = .listing(title: title, lines: lines)
+        case .listing(let listing):
+            state.modal = .listing(listing)
         case .notice(let text, let isError):
             state.notice = AppState.Notice(text: text, isError: isError)
             if isError { state.trace.append(TraceEntry(kind: .error, text: text)) }
@@ -117,13 +153,23 @@ extension App {
             state.trace.append(TraceEntry(kind: .result(ok: ok), text: String(
                 format: "%@ %@ %.0f ms: %@", result.name, result.status.rawValue, result.durationMilliseconds, result.result.text)))
         case .stats(let stats):
-            guard stats.generatedTokens > 0 else { return }
             state.resources.cachedTokens = stats.cachedTokens
-            state.resources.prefillRate = stats.prefillTokensPerSecond
-            state.resources.firstTokenMilliseconds = stats.timeToFirstTokenMilliseconds
+            let evaluated = stats.promptTokens - stats.reusedPromptTokens
+            // a prompt almost all cached was not prefilled at a rate worth showing
+            state.resources.prefillRate = evaluated >= 16 ? stats.prefillTokensPerSecond : nil
+            state.resources.reusedTokens = stats.reusedPromptTokens
+            if stats.generatedTokens > 0 { state.resources.firstTokenMilliseconds = stats.timeToFirstTokenMilliseconds }
             if stats.generatedTokens > 1 { state.resources.decodeRate = stats.decodeTokensPerSecond }
+            lastStats = stats
         case .finished(let summary):
             finishAnswer(summary.text, state: summary.status == .cancelled ? .cancelled : .complete, agent: summary.agent)
+            if let index = state.entries.indices.last, state.entries[index].isAnswer, let stats = lastStats {
+                state.entries[index].figures = AnswerFigures(
+                    generatedTokens: summary.generatedTokens, stopReason: summary.stopReason,
+                    decodeTokensPerSecond: stats.generatedTokens > 1 ? stats.decodeTokensPerSecond : nil,
+                    timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds)
+            }
+            lastStats = nil
             if let rate = state.resources.decodeRate {
                 state.resources.recentRates.append(rate)
                 state.resources.recentRates = Array(state.resources.recentRates.suffix(60))

@@ -17,7 +17,10 @@ public final class App {
     public internal(set) var services: AppServices
     public let inbox = Inbox()
     var theme: Theme
-    var turn: (id: Int, handle: AgentTurn)?
+    /// The running turn: its handle once it has one, and whether Esc came before that.
+    var turn: (id: Int, handle: AgentTurn?, cancelRequested: Bool)?
+    /// The unsent input last saved, and for which conversation.
+    var keptInput: (Int?, String)?
     var turnCounter = 0
     var discovered: [DiscoveredModel] = []
     /// Models named by path (settings, `--model`) that no search finds; the picker lists them too.
@@ -26,6 +29,8 @@ public final class App {
     var selectedModel: ModelReference?
     /// The running answer's timing, for live figures before the exact ones arrive.
     var answerClock: (sent: ContinuousClock.Instant, firstToken: ContinuousClock.Instant?, tokens: Int)?
+    /// The last step's figures of the running turn.
+    var lastStats: TurnStats?
     /// A system prompt set before the conversation exists.
     var pendingSystemPrompt: String?
     /// Background tasks not finished yet (tests wait for them).
@@ -33,6 +38,7 @@ public final class App {
     private var needsRender = true
     private var lastRender: ContinuousClock.Instant?
     private var lastTick = ContinuousClock.now
+    private var lastInputSave = ContinuousClock.now
     private var lastCPU: (time: ContinuousClock.Instant, used: Duration)?
 
     /// Frames are at least this far apart.
@@ -68,6 +74,8 @@ public final class App {
         background { services, inbox in
             if let last = try await services.assistant.conversations(limit: 1).first {
                 inbox.post(try await Self.opened(last, services: services))
+            } else {
+                inbox.post(.unsentInput(conversationID: nil, try await services.assistant.unsentInput(conversation: nil)))
             }
         }
         chooseStartupModel()
@@ -99,12 +107,13 @@ public final class App {
     /// Stops a running answer (keeping what was written), saves the settings, and waits a
     /// moment for the answer's last save.
     public func finish() {
-        turn?.handle.cancel()
+        turn?.handle?.cancel()
         let deadline = ContinuousClock.now + .seconds(3)
         while turn != nil, ContinuousClock.now < deadline {
             for message in inbox.take() { apply(message) }
             Thread.sleep(forTimeInterval: 0.02)
         }
+        saveUnsentInput(wait: true)
         saveSettings()
     }
 
@@ -116,6 +125,11 @@ public final class App {
     func tick() {
         let now = ContinuousClock.now
         lastTick = now
+        if let notice = state.notice, notice.expires <= now { state.notice = nil }
+        if now - lastInputSave >= .seconds(3) {
+            lastInputSave = now
+            saveUnsentInput()
+        }
         state.resources.residentBytes = ProcessUsage.residentBytes()
         let used = ProcessUsage.cpuTime()
         if let last = lastCPU {

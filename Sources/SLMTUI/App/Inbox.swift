@@ -6,18 +6,30 @@ import SLMAgent
 /// any task, taken by the UI loop on its own thread.
 public enum AppMessage: Sendable {
     case agent(turn: Int, AgentEvent)
+    /// A turn that needed the store before it could start has its handle.
+    case turnStarted(turn: Int, AgentTurn)
     case turnEnded(turn: Int)
-    case conversationOpened(ConversationInfo, entries: [ChatEntry], trace: [TraceEntry])
+    case conversationOpened(ConversationInfo, entries: [ChatEntry], trace: [TraceEntry], unsentInput: String)
+    /// The chat of conversation `id` as saved (ids, branches, figures), the entry at
+    /// `select` chosen when the messages have the focus.
+    case entriesRefreshed(conversationID: Int, entries: [ChatEntry], select: Int?)
+    case searchResults(query: String, [SearchResult])
+    /// The text typed and not sent in conversation `id` (nil: a new one), for the message box.
+    case unsentInput(conversationID: Int?, String)
+    /// Choose the entry of a saved message (a search result just opened).
+    case selectMessage(Int)
     case conversations([ConversationInfo])
     case models([DiscoveredModel])
     /// A model named by its path, outside the folders searched.
     case modelFile(DiscoveredModel)
     case modelLoaded(ModelReference, detail: String, contextLength: Int)
     case modelFailed(String)
+    /// The model picker, filtered, with why it opened.
+    case openPicker(filter: String, error: String?)
     case progress(label: String, fraction: Double?)
     case cacheFill(tokens: Int)
     case titleChanged(conversationID: Int, title: String)
-    case listing(title: String, lines: [String])
+    case listing(AppState.Listing)
     case notice(String, isError: Bool)
 }
 

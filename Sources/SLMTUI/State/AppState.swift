@@ -14,7 +14,25 @@ public struct AppState: Sendable {
         case approval(ApprovalRequest)
         case confirm(Confirmation)
         case prompt(Prompt)
-        case listing(title: String, lines: [String])
+        case listing(Listing)
+        case search(SearchPanel)
+    }
+
+    /// Where keys go on the main screen: the message box, or the messages (↑↓ choose one,
+    /// ←→ its branches, c copies, e edits, r regenerates).
+    public enum Focus: Sendable, Equatable { case input, messages }
+
+    /// Lines to read in a dialog, scrolled with ↑↓ and PgUp/PgDn; long lines wrap.
+    public struct Listing: Sendable, Equatable {
+        public var title: String
+        public var lines: [String]
+        /// Wrapped lines scrolled past.
+        public var offset = 0
+
+        public init(title: String, lines: [String]) {
+            self.title = title
+            self.lines = lines
+        }
     }
 
     /// A question answered with y or n.
@@ -32,10 +50,17 @@ public struct AppState: Sendable {
         public var action: Action
     }
 
-    /// A message in the status bar, until it is replaced.
+    /// A message in the status bar, until it expires (errors stay longer) or is replaced.
     public struct Notice: Sendable, Equatable {
         public var text: String
         public var isError: Bool
+        public var expires: ContinuousClock.Instant
+
+        public init(text: String, isError: Bool) {
+            self.text = text
+            self.isError = isError
+            expires = .now + .seconds(isError ? 8 : 4)
+        }
     }
 
     /// Sampling choices made with `/set`.
@@ -56,6 +81,15 @@ public struct AppState: Sendable {
     public var input = InputEditor()
     /// Lines the chat is scrolled up from its end; 0 follows new text.
     public var chatScroll = 0
+    public var focus = Focus.input
+    /// The entry chosen while the messages have the focus.
+    public var selectedEntry: Int?
+    /// The saved user message being rewritten: Enter sends the input as a branch beside it.
+    public var editing: Int?
+    /// Whether each answer shows its quiet line of figures.
+    public var showFigures = true
+    /// Whether the app takes the mouse (the wheel scrolls); off, the terminal selects text.
+    public var mouseCaptured = true
     public var tab = Tab.chat
     public var modal: Modal?
     public var generating = false

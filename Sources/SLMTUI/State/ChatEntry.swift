@@ -1,4 +1,5 @@
 import Foundation
+import SLMAgent
 
 /// One message as the chat pane shows it.
 public struct ChatEntry: Sendable, Equatable {
@@ -18,13 +19,42 @@ public struct ChatEntry: Sendable, Equatable {
     public var text: String
     public var time: Date
     public var state: State
+    /// The saved message, once known.
+    public var messageID: Int?
+    /// Where it stands among its alternatives ("2/3"); nil when it has none.
+    public var branch: BranchPosition?
+    /// An answer's tokens, speed and why it stopped.
+    public var figures: AnswerFigures?
 
-    public init(speaker: Speaker, text: String, time: Date = Date(), state: State = .complete) {
+    public init(speaker: Speaker, text: String, time: Date = Date(), state: State = .complete, messageID: Int? = nil,
+                branch: BranchPosition? = nil, figures: AnswerFigures? = nil) {
         self.speaker = speaker
         self.text = text
         self.time = time
         self.state = state
+        self.messageID = messageID
+        self.branch = branch
+        self.figures = figures
     }
+
+    /// A saved message as the chat shows it.
+    public init(_ message: Transcript.Message) {
+        switch message.speaker {
+        case .user:
+            self.init(speaker: .user, text: message.text, time: message.time, messageID: message.id, branch: message.branch)
+        case .assistant(let agent):
+            let state: State = switch message.status {
+            case .cancelled: .cancelled
+            case .interrupted: .interrupted
+            case .failed: .failed
+            case .complete: .complete
+            }
+            self.init(speaker: .assistant(agent: agent), text: message.text, time: message.time, state: state,
+                      messageID: message.id, branch: message.branch, figures: message.figures)
+        }
+    }
+
+    public var isAnswer: Bool { if case .assistant = speaker { true } else { false } }
 }
 
 /// One line of the tool-trace timeline.
@@ -50,6 +80,8 @@ public struct ResourceFigures: Sendable, Equatable {
     /// Decode t/s of recent answers, oldest first.
     public var recentRates: [Double] = []
     public var prefillRate: Double?
+    /// Prompt tokens of the last step found in the cache, not evaluated again.
+    public var reusedTokens: Int?
     public var firstTokenMilliseconds: Double?
     public var residentBytes: Int?
     public var budgetBytes: Int?

@@ -1,5 +1,6 @@
 /// The message being typed: multi-line text, a cursor, editing keys and a history of
-/// sent messages (Up/Down on the first/last line).
+/// sent messages (Up/Down on the first/last line). Text is held as characters, which are
+/// grapheme clusters, so Backspace and the arrows take a whole 👨‍👩‍👧 or é at once.
 public struct InputEditor: Sendable, Equatable {
     /// The text as lines of characters; never empty.
     public private(set) var lines: [[Character]] = [[]]
@@ -15,7 +16,7 @@ public struct InputEditor: Sendable, Equatable {
     public var text: String { lines.map { String($0) }.joined(separator: "\n") }
     public var isEmpty: Bool { lines.count == 1 && lines[0].isEmpty }
 
-    /// Replaces the whole text, cursor at the end.
+    /// Replaces the whole text, cursor at the end (the history stays).
     public mutating func setText(_ text: String) {
         lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
         if lines.isEmpty { lines = [[]] }
@@ -82,6 +83,30 @@ public struct InputEditor: Sendable, Equatable {
 
     public mutating func lineStart() { column = 0 }
     public mutating func lineEnd() { column = lines[row].count }
+
+    /// Ctrl-← / Alt-b: to the start of this word or the one before (across lines).
+    public mutating func wordLeft() {
+        if column == 0, row > 0 {
+            row -= 1
+            column = lines[row].count
+        }
+        while column > 0, !Self.isWordCharacter(lines[row][column - 1]) { column -= 1 }
+        while column > 0, Self.isWordCharacter(lines[row][column - 1]) { column -= 1 }
+    }
+
+    /// Ctrl-→ / Alt-f: to the end of this word or the next (across lines).
+    public mutating func wordRight() {
+        if column == lines[row].count, row + 1 < lines.count {
+            row += 1
+            column = 0
+        }
+        while column < lines[row].count, !Self.isWordCharacter(lines[row][column]) { column += 1 }
+        while column < lines[row].count, Self.isWordCharacter(lines[row][column]) { column += 1 }
+    }
+
+    private static func isWordCharacter(_ character: Character) -> Bool {
+        character.isLetter || character.isNumber || character == "_"
+    }
 
     /// Ctrl-W: the word before the cursor, and the spaces after it.
     public mutating func deleteWordBackward() {

@@ -7,6 +7,8 @@ public enum Key: Sendable, Equatable {
     case newline
     case backspace, delete, tab, escape
     case up, down, left, right, home, end, pageUp, pageDown
+    /// Ctrl-← / Ctrl-→ (and Alt-b / Alt-f): a word back or forward.
+    case wordLeft, wordRight
     case function(Int)
     /// Ctrl and a letter, lower case (`ctrl("a")`).
     case control(Character)

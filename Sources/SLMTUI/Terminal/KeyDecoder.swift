@@ -45,6 +45,10 @@ public enum KeyDecoder {
                     guard let (text, after) = paste(input, from: end + 1) else { return (keys, Array(input[index...])) }
                     keys.append(.paste(text))
                     index = after
+                } else if ["1;5", "1;3", "5"].contains(parameters), let final = scalar(at: end), final == "C" || final == "D" {
+                    // Ctrl- or Alt-arrow as the terminal sent it, when ncurses did not decode it
+                    keys.append(final == "C" ? .wordRight : .wordLeft)
+                    index = end + 1
                 } else {
                     index = end + 1
                 }

@@ -15,6 +15,8 @@ public final class NcursesScreen: Screen {
     private var attributes: [Role: attr_t] = [:]
     private var queued: [Key] = []
     private var closed = false
+    /// Codes ncurses gives Ctrl-← and Ctrl-→ on this terminal (0 when it has none).
+    private var wordKeys: (left: Int32, right: Int32) = (0, 0)
 
     /// Takes over the terminal. `noColor` honours `NO_COLOR`.
     public init(noColor: Bool) {
@@ -40,6 +42,7 @@ public final class NcursesScreen: Screen {
             colorMode = .none
         }
         Self.send("\u{1B}[?2004h")
+        wordKeys = (slm_key_for_capability("kLFT5"), slm_key_for_capability("kRIT5"))
     }
 
     deinit { close() }
@@ -163,7 +166,9 @@ public final class NcursesScreen: Screen {
     }
 
     private func special(_ code: Int32) -> Key? {
-        switch code {
+        if code != 0, code == wordKeys.left { return .wordLeft }
+        if code != 0, code == wordKeys.right { return .wordRight }
+        return switch code {
         case KEY_UP: .up
         case KEY_DOWN: .down
         case KEY_LEFT: .left
@@ -207,6 +212,20 @@ public final class NcursesScreen: Screen {
         if attributes.contains(.reverse) { value |= slm_attr_reverse() }
         if attributes.contains(.dim) { value |= slm_attr_dim() }
         return value
+    }
+
+    public func copyToClipboard(_ text: String) {
+        Self.send(Self.clipboardSequence(text))
+    }
+
+    /// OSC 52: "set the clipboard (c) to this base64 text", ended with BEL, which every
+    /// terminal that knows the sequence accepts.
+    static func clipboardSequence(_ text: String) -> String {
+        "\u{1B}]52;c;" + Data(text.utf8).base64EncodedString() + "\u{07}"
+    }
+
+    public func captureMouse(_ on: Bool) {
+        mousemask(on ? slm_wheel_mask() : 0, nil)
     }
 
     private static func send(_ sequence: String) {

@@ -9,6 +9,12 @@ public protocol Screen: AnyObject {
     func apply(_ theme: Theme)
     /// The next key, waiting at most `timeoutMilliseconds`; nil when none came.
     func nextKey(timeoutMilliseconds: Int) -> Key?
+    /// Puts `text` on the system clipboard through the terminal (OSC 52), which works over
+    /// SSH and in tmux with `set-clipboard` on.
+    func copyToClipboard(_ text: String)
+    /// Takes the mouse (wheel events come as keys) or leaves it to the terminal, so its own
+    /// selection works.
+    func captureMouse(_ on: Bool)
 }
 
 /// A screen in memory: what was presented, and keys fed by a test.
@@ -19,6 +25,9 @@ public final class MemoryScreen: Screen {
     public private(set) var theme = Theme.dark
     public private(set) var presentCount = 0
     public var keys: [Key] = []
+    /// Every text copied, oldest first.
+    public private(set) var clipboard: [String] = []
+    public private(set) var mouseCaptured = true
 
     public init(width: Int, height: Int) {
         size = (width, height)
@@ -34,4 +43,8 @@ public final class MemoryScreen: Screen {
     public func apply(_ theme: Theme) { self.theme = theme }
 
     public func nextKey(timeoutMilliseconds: Int) -> Key? { keys.isEmpty ? nil : keys.removeFirst() }
+
+    public func copyToClipboard(_ text: String) { clipboard.append(text) }
+
+    public func captureMouse(_ on: Bool) { mouseCaptured = on }
 }

@@ -2,7 +2,7 @@
 /// terminals that have no more.
 public enum Palette {
     /// RGB of a palette index.
-    static func rgb(_ index: Int) -> (Int, Int, Int) {
+    public static func rgb(_ index: Int) -> (Int, Int, Int) {
         let basic = [(0, 0, 0), (205, 0, 0), (0, 205, 0), (205, 205, 0), (0, 0, 238), (205, 0, 205), (0, 205, 205),
                      (229, 229, 229), (127, 127, 127), (255, 0, 0), (0, 255, 0), (255, 255, 0), (92, 92, 255),
                      (255, 0, 255), (0, 255, 255), (255, 255, 255)]

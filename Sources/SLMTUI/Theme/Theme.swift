@@ -8,7 +8,7 @@
 /// ```
 /// A colour is a number 0–255, a name (`red`, `bright-blue`, …) or `default`; attributes
 /// are `bold`, `italic`, `underline`, `reverse` and `dim`. Roles a file leaves out keep the
-/// built-in dark theme's look.
+/// built-in dark theme's look; roles with no background take the text's.
 public struct Theme: Sendable, Equatable {
     /// A colour as the theme names it.
     public enum Color: Sendable, Hashable {
@@ -37,7 +37,13 @@ public struct Theme: Sendable, Equatable {
         self.paints = paints
     }
 
-    public func paint(_ role: Role) -> Paint { paints[role] ?? Theme.dark.paints[role] ?? Paint() }
+    /// How `role` is drawn. A role with no background of its own takes the text's, so a
+    /// theme that sets one background reads the same on any terminal.
+    public func paint(_ role: Role) -> Paint {
+        var paint = paints[role] ?? Theme.dark.paints[role] ?? Paint()
+        if paint.background == .terminalDefault, role != .text { paint.background = paints[.text]?.background ?? .terminalDefault }
+        return paint
+    }
 
     /// A problem in a theme file, with its line.
     public struct ParseError: Error, Equatable, CustomStringConvertible {
@@ -102,7 +108,7 @@ public struct Theme: Sendable, Equatable {
 
     /// The built-in default, used when the themes folder is missing.
     public static let dark = Theme(name: "dark", paints: [
-        .text: Paint(.index(252)), .muted: Paint(.index(244)), .accent: Paint(.index(75), on: .terminalDefault, .bold),
+        .text: Paint(.index(252), on: .index(234)), .muted: Paint(.index(246)), .accent: Paint(.index(75), on: .terminalDefault, .bold),
         .user: Paint(.index(114), on: .terminalDefault, .bold), .assistant: Paint(.index(153), on: .terminalDefault, .bold),
         .tool: Paint(.index(179)), .success: Paint(.index(114)), .warning: Paint(.index(221)),
         .error: Paint(.index(203), on: .terminalDefault, .bold), .border: Paint(.index(240)),

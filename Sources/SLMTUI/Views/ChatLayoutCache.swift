@@ -5,8 +5,21 @@ import SLMSync
 /// message on screen costs nothing while the app is idle. An entry is recognised by
 /// value; comparing an unchanged text is a pointer check.
 public final class ChatLayoutCache: Sendable {
+    /// What an entry's lines depend on.
+    public struct Key: Sendable, Equatable {
+        public var entry: ChatEntry
+        public var selected = false
+        public var showFigures = true
+
+        public init(entry: ChatEntry, selected: Bool = false, showFigures: Bool = true) {
+            self.entry = entry
+            self.selected = selected
+            self.showFigures = showFigures
+        }
+    }
+
     private struct Layout {
-        let entry: ChatEntry
+        let entry: Key
         let width: Int
         let lines: [StyledLine]
     }
@@ -16,7 +29,7 @@ public final class ChatLayoutCache: Sendable {
     public init() {}
 
     /// The lines of `entries` at `width`, from the cache where an entry is unchanged.
-    public func lines(_ entries: [ChatEntry], width: Int, wrap: (ChatEntry) -> [StyledLine]) -> [[StyledLine]] {
+    public func lines(_ entries: [Key], width: Int, wrap: (Key) -> [StyledLine]) -> [[StyledLine]] {
         layouts.withLock { layouts in
             var result: [[StyledLine]] = []
             result.reserveCapacity(entries.count)

@@ -1,4 +1,5 @@
 import Foundation
+import SLMAgent
 
 /// The conversation: each message under a header with who wrote it and when, answers in
 /// light markdown, interrupted and cancelled answers marked, scrolled from the end.
@@ -23,7 +24,7 @@ public enum ChatView {
             }
             return
         }
-        let lines = self.lines(state.entries, width: width, cache: state.chatLayout)
+        let lines = self.lines(keys(state), width: width, cache: state.chatLayout)
         let scroll = min(state.chatScroll, max(0, lines.count - rect.height))
         let start = max(0, lines.count - rect.height - scroll)
         for (offset, line) in lines[start..<min(lines.count, start + rect.height)].enumerated() {
@@ -35,21 +36,38 @@ public enum ChatView {
         }
     }
 
-    /// Every entry as wrapped lines, a blank line between entries; entries unchanged since
-    /// the last frame come from `cache`.
-    static func lines(_ entries: [ChatEntry], width: Int, cache: ChatLayoutCache? = nil) -> [StyledLine] {
-        let wrapped = cache?.lines(entries, width: width, wrap: { entryLines($0, width: width) })
-            ?? entries.map { entryLines($0, width: width) }
-        var lines: [StyledLine] = []
-        for entryLines in wrapped {
-            if !lines.isEmpty { lines.append([]) }
-            lines += entryLines
+    /// What each entry's lines depend on in this state.
+    static func keys(_ state: AppState) -> [ChatLayoutCache.Key] {
+        state.entries.enumerated().map { index, entry in
+            ChatLayoutCache.Key(entry: entry, selected: state.focus == .messages && index == state.selectedEntry,
+                                showFigures: state.showFigures)
         }
-        return lines
     }
 
-    /// One entry's header and text, wrapped.
-    private static func entryLines(_ entry: ChatEntry, width: Int) -> [StyledLine] {
+    /// Every entry as wrapped lines, a blank line between entries; entries unchanged since
+    /// the last frame come from `cache`.
+    static func lines(_ keys: [ChatLayoutCache.Key], width: Int, cache: ChatLayoutCache? = nil) -> [StyledLine] {
+        entryLines(keys, width: width, cache: cache).flatMap { $0 }
+    }
+
+    /// Each entry's lines, the blank line before it included.
+    static func entryLines(_ keys: [ChatLayoutCache.Key], width: Int, cache: ChatLayoutCache?) -> [[StyledLine]] {
+        let wrapped = cache?.lines(keys, width: width, wrap: { entryLines($0, width: width) })
+            ?? keys.map { entryLines($0, width: width) }
+        return wrapped.enumerated().map { index, lines in index == 0 ? lines : [[]] + lines }
+    }
+
+    /// The lines entry `index` takes, counted from the top of the chat.
+    static func lineRange(of index: Int, in state: AppState, width: Int) -> Range<Int> {
+        let all = entryLines(keys(state), width: width, cache: state.chatLayout)
+        guard index < all.count else { return 0..<0 }
+        let start = all[..<index].reduce(0) { $0 + $1.count }
+        return start..<(start + all[index].count)
+    }
+
+    /// One entry's header, text and (for answers) its quiet line of figures, wrapped.
+    private static func entryLines(_ key: ChatLayoutCache.Key, width: Int) -> [StyledLine] {
+        let entry = key.entry
         var lines: [StyledLine] = []
         var header: [Span]
         switch entry.speaker {
@@ -60,15 +78,23 @@ public enum ChatView {
             return TextLayout.wrap([Span(isError ? "! " : "· ", style), Span(entry.text, style)], width: width,
                                    hangingIndent: 2)
         }
+        if key.selected { header.insert(Span("▶ ", Style(.accent, .bold)), at: 0) }
         let clock = DateFormatter()
         clock.dateFormat = "HH:mm"
         header.append(Span(" · " + clock.string(from: entry.time), Style(.muted)))
+        if let branch = entry.branch {
+            header.append(Span(" ‹\(branch.index + 1)/\(branch.count)›", Style(key.selected ? .accent : .muted)))
+        }
         switch entry.state {
         case .streaming: header.append(Span(" ●", Style(.accent)))
         case .cancelled: header.append(Span(" · stopped", Style(.warning)))
         case .interrupted: header.append(Span(" · interrupted", Style(.warning)))
         case .failed: header.append(Span(" · failed", Style(.error)))
         case .complete: break
+        }
+        if key.selected {
+            header.append(Span(entry.isAnswer ? "   c copy · ←→ branch · r regenerate · Esc back" : "   e edit · c copy · ←→ branch · Esc back",
+                               Style(.muted)))
         }
         lines += TextLayout.wrap(header, width: width)
         switch entry.speaker {
@@ -84,12 +110,37 @@ public enum ChatView {
             } else {
                 lines += Markdown.render(entry.text, width: width, base: Style(.text))
             }
+            if let figures = entry.figures, entry.state != .streaming {
+                if figures.hitTokenLimit {
+                    // said even with the figures hidden: the answer is not finished
+                    lines += TextLayout.wrap([Span("stopped at \(figures.generatedTokens ?? 0) tokens — /continue carries on",
+                                                   Style(.warning))], width: width)
+                }
+                if key.showFigures, let line = figuresLine(figures) {
+                    lines += TextLayout.wrap([Span(line, Style(.muted))], width: width)
+                }
+            }
         }
         return lines
     }
 
+    /// `212 tokens · 31.4 t/s · TTFT 180 ms · end of answer`
+    static func figuresLine(_ figures: AnswerFigures) -> String? {
+        var parts: [String] = []
+        if let tokens = figures.generatedTokens { parts.append("\(tokens) tokens") }
+        if let rate = figures.decodeTokensPerSecond, rate > 0 { parts.append(String(format: "%.1f t/s", rate)) }
+        if let ttft = figures.timeToFirstTokenMilliseconds, ttft > 0 { parts.append(String(format: "TTFT %.0f ms", ttft)) }
+        if let reason = figures.stopReason { parts.append(stopReasonWords[reason] ?? reason) }
+        return parts.isEmpty ? nil : parts.joined(separator: " · ")
+    }
+
+    static let stopReasonWords = [
+        "eog": "end of answer", "max_tokens": "token limit", "stop": "stop string", "cancelled": "stopped",
+        "grammar": "tool call",
+    ]
+
     /// How many lines the chat takes at `width` (for scrolling limits).
-    public static func lineCount(_ entries: [ChatEntry], width: Int, cache: ChatLayoutCache? = nil) -> Int {
-        lines(entries, width: width, cache: cache).count
+    public static func lineCount(_ state: AppState, width: Int) -> Int {
+        lines(keys(state), width: width, cache: state.chatLayout).count
     }
 }

@@ -10,12 +10,12 @@ public enum InputView {
 
     /// Draws the box; returns where the cursor goes.
     @discardableResult
-    public static func draw(_ editor: InputEditor, generating: Bool, into grid: inout CellGrid, in rect: Rect)
+    public static func draw(_ editor: InputEditor, title: String?, into grid: inout CellGrid, in rect: Rect)
         -> (x: Int, y: Int)?
     {
         guard rect.height >= 3, rect.width >= 6 else { return nil }
         grid.fill(rect)
-        grid.box(rect, title: generating ? "Esc stops the answer" : nil, style: Style(.border), titleStyle: Style(.warning))
+        grid.box(rect, title: title, style: Style(.border), titleStyle: Style(.warning))
         let inner = Rect(x: rect.x + 3, y: rect.y + 1, width: rect.width - 4, height: rect.height - 2)
         grid.put("›", x: rect.x + 1, y: rect.y + 1, style: Style(.accent, .bold))
         if editor.isEmpty {

@@ -25,7 +25,8 @@ public enum MainView {
         StatusBar.draw(state, into: &grid, row: height - 1, width: width)
         let inputHeight = min(InputView.height(for: state.input, width: width), height / 3)
         let inputRect = Rect(x: 0, y: height - 1 - inputHeight, width: width, height: inputHeight)
-        var cursor = InputView.draw(state.input, generating: state.generating, into: &grid, in: inputRect)
+        var cursor = InputView.draw(state.input, title: inputTitle(state), into: &grid, in: inputRect)
+        if state.focus == .messages { cursor = nil }
         let mainHeight = inputRect.y
         if width >= sideBySideWidth {
             let chatRect = Rect(x: 0, y: 0, width: width - sideWidth, height: mainHeight)
@@ -57,6 +58,15 @@ public enum MainView {
             cursor = ModalView.draw(modal, into: &grid)
         }
         return (grid, cursor)
+    }
+
+    /// What the message box's frame says: how to stop, leave the messages, or that a
+    /// message is being rewritten.
+    static func inputTitle(_ state: AppState) -> String? {
+        if state.generating { return "Esc stops the answer" }
+        if state.focus == .messages { return "choosing a message — Esc or i back to typing" }
+        if state.editing != nil { return "editing your message — Enter sends it as a new branch, Esc cancels" }
+        return nil
     }
 
     static func drawTooSmall(into grid: inout CellGrid) {

@@ -8,13 +8,7 @@ public enum ModalView {
         let width = min(grid.width - 2, 84)
         switch modal {
         case .help:
-            let box = frame(in: &grid, width: width, height: helpLines.count + 2)
-            grid.box(box, title: "Keys")
-            for (index, line) in helpLines.enumerated() where index < box.height - 2 {
-                grid.put(line.0.padding(toLength: 16, withPad: " ", startingAt: 0), x: box.x + 2, y: box.y + 1 + index,
-                         style: Style(.accent), limit: box.maxX - 1)
-                grid.put(line.1, x: box.x + 18, y: box.y + 1 + index, style: Style(.text), limit: box.maxX - 1)
-            }
+            drawHelp(into: &grid, width: min(grid.width - 2, 100))
             return nil
         case .models(let picker):
             return drawPicker(picker, into: &grid, width: width)
@@ -69,16 +63,92 @@ public enum ModalView {
             let end = grid.put(text, x: box.x + 2, y: box.y + 1, style: Style(.input), limit: box.maxX - 1)
             grid.put("Enter save · Esc cancel", x: box.x + 2, y: box.maxY - 2, style: Style(.muted), limit: box.maxX - 1)
             return (min(end, box.maxX - 2), box.y + 1)
-        case .listing(let title, let lines):
-            let box = frame(in: &grid, width: width, height: min(grid.height - 2, lines.count + 4))
-            grid.box(box, title: title)
-            for (index, line) in lines.prefix(box.height - 4).enumerated() {
-                grid.put(line, x: box.x + 2, y: box.y + 1 + index, style: Style(.text), limit: box.maxX - 1)
+        case .listing(let listing):
+            let box = frame(in: &grid, width: width, height: grid.height - 2)
+            grid.box(box, title: listing.title)
+            let lines = wrappedLines(listing, width: box.width - 4)
+            let rows = max(0, box.height - 4)
+            let first = min(listing.offset, max(0, lines.count - rows))
+            for (index, line) in lines.dropFirst(first).prefix(rows).enumerated() {
+                TextLayout.draw(line, into: &grid, x: box.x + 2, y: box.y + 1 + index, limit: box.maxX - 1)
             }
-            if lines.isEmpty { grid.put("Nothing yet.", x: box.x + 2, y: box.y + 1, style: Style(.muted), limit: box.maxX - 1) }
-            grid.put("Esc close", x: box.x + 2, y: box.maxY - 2, style: Style(.muted), limit: box.maxX - 1)
+            if listing.lines.isEmpty { grid.put("Nothing yet.", x: box.x + 2, y: box.y + 1, style: Style(.muted), limit: box.maxX - 1) }
+            let position = lines.count > rows ? " · \(first + 1)–\(min(lines.count, first + rows)) of \(lines.count) lines" : ""
+            grid.put("↑↓ PgUp PgDn scroll · Esc close" + position, x: box.x + 2, y: box.maxY - 2, style: Style(.muted),
+                     limit: box.maxX - 1)
             return nil
+        case .search(let panel):
+            return drawSearch(panel, into: &grid, width: width)
         }
+    }
+
+    /// A listing's lines wrapped to `width`, continuation lines indented.
+    static func wrappedLines(_ listing: AppState.Listing, width: Int) -> [StyledLine] {
+        listing.lines.flatMap { line in
+            line.isEmpty ? [[]] : TextLayout.wrap([Span(TerminalText.sanitized(line), Style(.text))], width: max(1, width),
+                                                  hangingIndent: 2)
+        }
+    }
+
+    /// The keys and commands, the key column as wide as its widest entry, descriptions wrapped.
+    private static func drawHelp(into grid: inout CellGrid, width: Int) {
+        let keyWidth = min(helpLines.map { DisplayWidth.of($0.0) }.max() ?? 10, width / 2)
+        let textWidth = max(10, width - keyWidth - 6)
+        var rows: [(String, StyledLine)] = []
+        for (keys, text) in helpLines {
+            for (index, line) in TextLayout.wrap([Span(text, Style(.text))], width: textWidth).enumerated() {
+                rows.append((index == 0 ? keys : "", line))
+            }
+        }
+        let box = frame(in: &grid, width: width, height: min(grid.height, rows.count + 2))
+        grid.box(box, title: "Keys and commands — Esc closes")
+        for (index, row) in rows.prefix(box.height - 2).enumerated() {
+            grid.put(row.0, x: box.x + 2, y: box.y + 1 + index, style: Style(.accent), limit: box.x + 2 + keyWidth)
+            TextLayout.draw(row.1, into: &grid, x: box.x + 4 + keyWidth, y: box.y + 1 + index, limit: box.maxX - 1)
+        }
+    }
+
+    /// The search box and its results: conversation, then the matching text with the match
+    /// highlighted and newlines as ⏎.
+    private static func drawSearch(_ panel: SearchPanel, into grid: inout CellGrid, width: Int) -> (x: Int, y: Int)? {
+        let box = frame(in: &grid, width: width, height: grid.height - 2)
+        grid.box(box, title: "Search all conversations")
+        let end = grid.put("Find: " + panel.query, x: box.x + 2, y: box.y + 1, style: Style(.input), limit: box.maxX - 1)
+        let rows = max(0, (box.height - 5) / 2)
+        if panel.results.isEmpty {
+            let text = panel.query.isEmpty ? "Type words to find; every word must match (as a prefix)."
+                : panel.searched == panel.query ? "Nothing matches." : "…"
+            grid.put(text, x: box.x + 2, y: box.y + 3, style: Style(.muted), limit: box.maxX - 1)
+        }
+        let first = max(0, min(panel.selection - rows + 1, panel.results.count - rows))
+        for (offset, result) in panel.results.dropFirst(first).prefix(rows).enumerated() {
+            let selected = first + offset == panel.selection
+            let y = box.y + 3 + offset * 2
+            let style = Style(selected ? .selection : .text)
+            grid.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 2), style: selected ? style : Style())
+            grid.put(TerminalText.sanitized(result.conversationTitle), x: box.x + 2, y: y,
+                     style: selected ? Style(.selection, .bold) : Style(.text, .bold), limit: box.maxX - 1)
+            TextLayout.draw(snippetLine(result.snippet, selected: selected), into: &grid, x: box.x + 4, y: y + 1, limit: box.maxX - 1)
+        }
+        grid.put("type to search · ↑↓ choose · Enter open at the message · Esc close", x: box.x + 2, y: box.maxY - 2,
+                 style: Style(.muted), limit: box.maxX - 1)
+        return (min(end, box.maxX - 2), box.y + 1)
+    }
+
+    /// A search snippet on one line: `[match]` highlighted, newlines as ⏎.
+    static func snippetLine(_ snippet: String, selected: Bool) -> StyledLine {
+        var line: StyledLine = []
+        var inMatch = false
+        for character in TerminalText.sanitized(snippet) {
+            switch character {
+            case "[": inMatch = true
+            case "]": inMatch = false
+            default:
+                let style = inMatch ? Style(.accent, .bold) : Style(selected ? .selection : .muted)
+                line.append((character, style))
+            }
+        }
+        return line
     }
 
     private static func drawPicker(_ picker: ModelPicker, into grid: inout CellGrid, width: Int) -> (x: Int, y: Int)? {
@@ -122,8 +192,14 @@ public enum ModalView {
             }
         }
         if let error = picker.error {
-            grid.put(error, x: box.x + 2, y: footer, style: Style(.error), limit: box.maxX - 1)
-            footer -= 1
+            // the whole reason, wrapped over the rows above the footer
+            let lines = TextLayout.wrap([Span(TerminalText.sanitized(error), Style(.error))], width: box.width - 4).suffix(4)
+            for (index, line) in lines.enumerated() {
+                let y = footer - lines.count + 1 + index
+                grid.fill(Rect(x: box.x + 1, y: y, width: box.width - 2, height: 1))
+                TextLayout.draw(line, into: &grid, x: box.x + 2, y: y, limit: box.maxX - 1)
+            }
+            footer -= lines.count
         } else {
             grid.put("type to filter · ↑↓ choose · Enter load or download · Esc close", x: box.x + 2, y: footer,
                      style: Style(.muted), limit: box.maxX - 1)
@@ -143,15 +219,28 @@ public enum ModalView {
     static let helpLines: [(String, String)] = [
         ("Enter", "send the message"), ("Ctrl-J, Alt-Enter", "new line in the message"),
         ("Up / Down", "earlier messages you sent (or move between lines)"),
+        ("Ctrl-← / →, Alt-b / f", "a word back / forward"),
         ("Ctrl-A / Ctrl-E", "start / end of the line"), ("Ctrl-W / U / K", "delete word / to line start / to line end"),
-        ("PgUp / PgDn, wheel", "scroll the conversation"), ("Esc", "stop the answer (keeps what was written)"),
+        ("Tab", "complete a /command; shows the candidates"),
+        ("Ctrl-C", "clear the input (↑ brings it back); quit when empty"),
+        ("Esc", "stop the answer (keeps what was written); otherwise choose a message"),
+        ("Esc, then ↑ ↓", "choose a message: ← → its branches, c copy, 1–9 copy a code block, e edit, r regenerate"),
+        ("Ctrl-Y", "copy the last answer (OSC 52: works over SSH and in tmux with set-clipboard on)"),
+        ("Ctrl-R", "regenerate the last answer (the old one stays as a branch)"),
+        ("Ctrl-F", "search every conversation; Enter opens at the message"),
+        ("PgUp / PgDn, wheel", "scroll the conversation"),
+        ("F5", "show or hide the figures under answers"), ("F6", "mouse on or off (off: the terminal selects text)"),
         ("Ctrl-P", "models: load or download"), ("Ctrl-L", "conversations: type to filter, open, Ctrl-R rename, Del delete"),
         ("Ctrl-N", "new conversation"), ("Ctrl-T", "next theme"), ("F2 F3 F4", "chat, trace, resources (narrow screens)"),
-        ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"), ("Ctrl-C", "clear the input; quit when empty"),
-        ("/model /agent /new", "pick a model, an agent (auto, assistant, planner, writer), start over"),
-        ("/rename /delete", "the current conversation"), ("/export [md|json]", "save it in the exports folder"),
-        ("/system TEXT", "system prompt of this conversation"), ("/set temp|top_p", "sampling, e.g. /set temp 0.3"),
-        ("/set top_k|max_tokens", "more sampling"), ("/tasks /drafts /notes", "what the tools stored"),
-        ("/theme NAME, /help", "a theme by name; this help"),
+        ("F1 or ?", "this help"), ("Ctrl-Q, /quit", "quit"),
+        ("/model [NAME|PATH]", "pick a model, or open a GGUF file by its path"),
+        ("/agent NAME", "auto, assistant, planner or writer"), ("/new /rename /delete", "the current conversation"),
+        ("/regen /continue /edit", "answer again; carry on an answer cut at the token limit; rewrite your last message"),
+        ("/copy [N]", "copy the last answer, or its Nth code block"), ("/search WORDS", "search every conversation"),
+        ("/export [md|json]", "save the conversation (every branch) in the exports folder"),
+        ("/system [TEXT|clear]", "show, set or clear this conversation's system prompt"),
+        ("/set [NAME [VALUE]]", "list the sampling settings, show one, or set temp, top_p, top_k, max_tokens"),
+        ("/stats /mouse /trace", "figures under answers on/off; mouse on/off; the whole tool trace"),
+        ("/tasks /drafts /notes", "what the tools stored"), ("/theme NAME, /help", "a theme by name; this help"),
     ]
 }

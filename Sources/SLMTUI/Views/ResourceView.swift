@@ -25,7 +25,9 @@ public enum ResourceView {
         let spark = Gauge.sparkline(figures.recentRates, width: max(0, valueWidth - DisplayWidth.of(rate.text) - 1))
         row("decode", [rate, Span(" " + spark, Style(.accent))])
         row("", Gauge.bar((figures.decodeRate ?? 0) / fullScaleRate, width: valueWidth))
-        row("prefill", [number(figures.prefillRate, "t/s")])
+        var prefill = [number(figures.prefillRate, "t/s")]
+        if let reused = figures.reusedTokens, reused > 0 { prefill.append(Span(" · \(tokens(reused)) cached", Style(.muted))) }
+        row("prefill", prefill)
         row("TTFT", [number(figures.firstTokenMilliseconds, "ms", decimals: 0)])
         let memory = "\(megabytes(figures.residentBytes))/\(megabytes(figures.budgetBytes)) MB"
         row("RSS", [Span(memory, Style(.text))])
