@@ -230,4 +230,24 @@ struct AppTests {
         // the model may go on to other calls; the task it was refused stays
         #expect(try await harness.store.tasks().contains { $0.id == 1 && $0.title == "Pay rent" })
     }
+
+    @Test("a model asked for that is missing is an error in place, never the default loaded instead; /model PATH opens a file")
+    func missingModel() async throws {
+        let harness = try await Self.harness(settings: UserSettings(model: "/nonexistent/missing.gguf"))
+        #expect(harness.app.state.modelName == nil)
+        guard case .models(let picker)? = harness.app.state.modal else {
+            Issue.record("the picker did not open: \(String(describing: harness.app.state.modal))")
+            return
+        }
+        #expect(picker.error?.contains("/nonexistent/missing.gguf") == true)
+        harness.press(.escape)
+        harness.type("/model /nonexistent/other.gguf")
+        harness.press(.enter)
+        await harness.app.settle()
+        #expect(harness.app.state.notice?.text == "no file /nonexistent/other.gguf" && harness.app.state.notice?.isError == true)
+        harness.type("/model \(try DefaultModel.path().path)")
+        harness.press(.enter)
+        await harness.app.settle()
+        #expect(harness.app.state.modelName == "gemma-3-270m-q4_k_m.gguf")
+    }
 }

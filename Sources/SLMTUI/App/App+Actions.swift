@@ -105,6 +105,7 @@ extension App {
     func newConversation() {
         guard !state.generating else { return busy() }
         saveUnsentInput()
+        state.input.setText("")
         state.conversationID = nil
         state.title = "New conversation"
         state.entries = []

@@ -36,7 +36,9 @@ extension App {
             keptInput = (conversation.id, unsent)
         case .entriesRefreshed(let id, let entries, let select):
             guard id == state.conversationID, !state.generating else { return }
-            state.entries = entries
+            // the app's own notes at the end (why a turn failed) are not saved: keep them
+            let notes = state.entries.reversed().prefix { if case .notice = $0.speaker { true } else { false } }
+            state.entries = entries + notes.reversed()
             if let select, state.focus == .messages { selectEntry(at: select) }
             if let selected = state.selectedEntry, selected >= entries.count { state.selectedEntry = entries.count - 1 }
         case .searchResults(let query, let results):
