@@ -26,6 +26,12 @@ enum ChatCommand {
         let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let requestedContext = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
 
+        if arguments.positionals.isEmpty, isatty(STDIN_FILENO) == 1, !arguments.has("--json"), !arguments.has("--raw"),
+            arguments.options["--agent"] == nil
+        {
+            return try repl(arguments, sampling: sampling, maxTokens: maxTokens, contextLength: requestedContext,
+                            threads: threads)
+        }
         let prompt = arguments.positionals.first ?? readStandardInput()
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw UsageError("the prompt is empty")
@@ -79,6 +85,24 @@ enum ChatCommand {
             }
         }
         return try stream(generator.generate(request), json: arguments.has("--json"), journal: journal, model: modelName)
+    }
+
+    /// A conversation typed at the terminal (no prompt given, standard input a terminal).
+    private static func repl(_ arguments: Arguments, sampling: SamplingParameters, maxTokens: Int, contextLength: Int,
+                             threads: Int) throws -> Int32 {
+        let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: contextLength, threads: threads)
+        let template = ChatTemplate.detect(
+            chatTemplate: loaded.model.file["tokenizer.chat_template"]?.stringValue,
+            architecture: loaded.model.architecture.name, vocabulary: loaded.tokenizer.vocabulary)
+        let generator = try TextGenerator(model: loaded.model, tokenizer: loaded.tokenizer,
+                                          contextLength: loaded.estimate.contextLength, threads: threads)
+        var repl = ChatREPL(
+            generator: generator, tokenizer: loaded.tokenizer, template: template, sampling: sampling,
+            maxTokens: arguments.options["--max-tokens"] == nil ? 1024 : maxTokens, systemPrompt: arguments.options["--system"],
+            journal: store.map { TurnJournal(store: $0) },
+            modelName: arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m")
+        return try repl.run()
     }
 
     /// Prints the stream as it comes; waits on it from this synchronous command.

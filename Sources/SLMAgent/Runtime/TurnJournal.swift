@@ -115,6 +115,12 @@ public actor TurnJournal {
         return current.id
     }
 
+    /// Forgets the conversation: the next `open` without one starts a new one.
+    public func forgetConversation() {
+        conversationID = nil
+        answer = nil
+    }
+
     /// Replaces the text of the answer being written (markup that was not an answer).
     public func replaceAnswer(with text: String) {
         answer?.text = text
