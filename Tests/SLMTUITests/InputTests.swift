@@ -122,6 +122,8 @@ struct InputTests {
         #expect(editor.text == "family ")
         let decoded = KeyDecoder.decode(Array("\u{1B}[1;5D\u{1B}[1;5C\u{1B}b".unicodeScalars).map { .scalar($0) })
         #expect(decoded.keys == [.wordLeft, .wordRight, .alt("b")])
+        let escapeThenControl = KeyDecoder.decode(Array("\u{1B}\u{06}\u{1B}\r".unicodeScalars).map { .scalar($0) })
+        #expect(escapeThenControl.keys == [.escape, .control("f"), .newline])
     }
 
     @Test("code blocks of an answer, in order, an unfinished last one too")

@@ -7,7 +7,9 @@ import Testing
 /// The real binary in a real terminal (tmux, 120×40) with the default model: a message
 /// streams with a speed figure, the picker opens and closes, the theme changes, the screen
 /// survives resizing down to 20×6, Esc stops a long answer, and quitting gives back a
-/// working shell with the terminal modes as they were and the conversation saved.
+/// working shell with the terminal modes as they were and the conversation saved; then a
+/// day's use: regenerate, branches, copy (the OSC 52 sequence read from the pane's
+/// output), edit with a branch, the conversation filter, search, help and the chat REPL.
 @Suite("Full-screen app end to end", .serialized)
 struct TUIEndToEndTests {
     /// One tmux server of the test's own.
@@ -182,6 +184,109 @@ struct TUIEndToEndTests {
         #expect(messages.last?.role == .assistant && messages.last?.status == .cancelled)
         #expect(messages.last?.content.isEmpty == false)
         #expect(UserSettings.loadTheme(home) == "light")
+    }
+
+    /// The text of the last OSC 52 "set clipboard" sequence in what the app wrote.
+    static func lastCopied(_ output: String) -> String? {
+        guard let start = output.range(of: "\u{1B}]52;c;", options: .backwards) else { return nil }
+        let encoded = output[start.upperBound...].prefix { $0 != "\u{07}" && $0 != "\u{1B}" }
+        return Data(base64Encoded: String(encoded)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    @Test("a daily session: regenerate, branches, copy through OSC 52, edit with a branch, filter, search, help, and the chat REPL")
+    func dailyTool() async throws {
+        try #require(Self.hasTmux, "tmux is needed for this test (Debian: apt-get install tmux)")
+        let home = try Fixtures.temporaryDirectory("e2e-daily")
+        let model = try DefaultModel.path().path
+        let binary = BuiltProducts.executable("slm-tui").path
+        let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
+        defer { _ = try? terminal.tmux(["kill-server"]) }
+        try await terminal.wait("the shell") { $0.contains("e2e$") }
+        // everything the app writes, escape sequences included, to read the clipboard's
+        let output = home.appendingPathComponent("pane-output").path
+        try terminal.tmux(["pipe-pane", "-t", "e2e", "-o", "cat >> \(output)"])
+        try terminal.type("\(binary) --model \(model) --threads 2")
+        try terminal.keys("Enter")
+        try await terminal.wait("the model to load", seconds: 180) { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
+        try terminal.type("/set max_tokens 8")
+        try terminal.keys("Enter")
+        try terminal.type("@assistant Say hello.")
+        try terminal.keys("Enter")
+        try await terminal.wait("the first answer", seconds: 120) { $0.contains("you · ") && $0.contains(" tokens · ") }
+
+        // regenerate: the new answer is 2/2; ← on it shows the first again
+        try terminal.keys("C-r")
+        try await terminal.wait("the regenerated answer", seconds: 120) { $0.contains("‹2/2›") && !$0.contains("● answering") }
+        try terminal.keys("Escape")
+        try await terminal.wait("the messages to take the focus") { $0.contains("▶ assistant") }
+        try terminal.keys("Left")
+        try await terminal.wait("the first branch") { $0.contains("‹1/2›") }
+
+        // copy the chosen answer: the OSC 52 sequence carries exactly its text
+        try terminal.keys("c")
+        try await terminal.wait("the copy notice") { $0.contains("copied the answer") }
+        let store = try Store(path: DataDirectory(url: home).database.path)
+        let id = try #require(try await store.conversations().first?.id)
+        let shown = try #require(try await store.path(in: id).last?.content)
+        try await Task.sleep(for: .milliseconds(300))
+        let written = (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        #expect(Self.lastCopied(written) == shown)
+
+        // edit the question: a new branch beside it, answered
+        try terminal.keys("Up")
+        try terminal.keys("e")
+        try await terminal.wait("the question in the box") { $0.contains("editing your message") }
+        try terminal.keys("C-u")
+        try terminal.type("@assistant Say goodbye.")
+        try terminal.keys("Enter")
+        try await terminal.wait("the edited question's answer", seconds: 120) { screen in
+            screen.contains("Say goodbye.") && !screen.contains("● answering") && screen.contains("‹2/2›")
+        }
+        let path = try await store.path(in: id)
+        #expect(path.first?.content == "@assistant Say goodbye." && path.count == 2)
+        #expect(try await store.messages(in: id).filter { $0.role == .user }.count == 2)
+
+        // the conversation list filters as you type; a letter deletes nothing
+        try terminal.keys("C-l")
+        try await terminal.wait("the conversation list") { $0.contains("┌ Conversations") }
+        try terminal.type("dzy")
+        try await terminal.wait("the filter") { $0.contains("No title matches.") }
+        try terminal.keys("Escape")
+        #expect(try await store.conversations().count == 1)
+
+        // search finds the first branch's question and opens the conversation there
+        try terminal.keys("C-f")
+        try terminal.type("hello")
+        try await terminal.wait("a search result") { $0.contains("┌ Search all conversations") && $0.contains("hello") }
+        try terminal.keys("Enter")
+        try await terminal.wait("the conversation at the result") { $0.contains("▶ you") && $0.contains("Say hello.") }
+        try terminal.keys("Escape")
+
+        // help: the key column fits its widest key
+        try terminal.keys("F1")
+        let help = try await terminal.wait("the help") { $0.contains("Keys and commands") }
+        #expect(help.split(separator: "\n").contains { $0.contains("Ctrl-J, Alt-Enter") && $0.contains("  new line in the message") })
+        try terminal.keys("Escape")
+        try terminal.keys("C-q")
+        try await terminal.wait("the shell after quitting") { screen in
+            screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("e2e$") == true
+        }
+
+        // chat at a terminal with no prompt: a conversation line by line, ended with /bye
+        try terminal.type("clear; \(binary) chat --model \(model) --max-tokens 6 --threads 2")
+        try terminal.keys("Enter")
+        // (the pane as captured has no trailing spaces: the prompt is ">>>")
+        try await terminal.wait("the chat prompt", seconds: 120) { $0.contains(">>>") }
+        try terminal.type("Hello there")
+        try terminal.keys("Enter")
+        try await terminal.wait("the answer and the next prompt", seconds: 120) { $0.components(separatedBy: ">>>").count >= 3 }
+        try terminal.type("/bye")
+        try terminal.keys("Enter")
+        try await terminal.wait("the shell after /bye") { screen in
+            screen.split(separator: "\n").last { !$0.trimmingCharacters(in: .whitespaces).isEmpty }?.hasPrefix("e2e$") == true
+        }
+        let conversations = try await store.conversations()
+        #expect(conversations.count == 2 && conversations.first?.title == "Hello there")
     }
 }
 

@@ -60,6 +60,10 @@ public enum KeyDecoder {
             case "\u{1B}":
                 keys.append(.escape)
                 index -= 1
+            case _ where next.value < 32 || next.value == 127:
+                // Esc, then a control key typed right after it (Esc, Ctrl-F): two keys
+                keys.append(.escape)
+                index -= 1
             default:
                 keys.append(.alt(Character(next)))
             }
