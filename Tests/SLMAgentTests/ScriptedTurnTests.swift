@@ -157,7 +157,7 @@ struct ScriptedTurnTests {
         #expect(setup.generator.requests.isEmpty)
     }
 
-    @Test("an invalid call is answered to the model as a problem, never run")
+    @Test("an invalid call is answered to the model as a problem, never run, and the chat says it failed")
     func invalidCall() async throws {
         let setup = try await Self.setup([
             .call(#"{"name": "tasks_add", "arguments": {}}"#), .text("Sorry, what should the task be?"),
@@ -166,7 +166,8 @@ struct ScriptedTurnTests {
         #expect(try await setup.store.tasks().isEmpty)
         let failed = events.compactMap { if case .toolResult(let result) = $0 { result } else { nil } }
         #expect(failed.allSatisfy { $0.status == .failed })
-        #expect(Self.summary(events)?.text == "Sorry, what should the task be?")
+        // the model's words, then what failed in the app's own words
+        #expect(Self.summary(events)?.text == "Sorry, what should the task be?\n\nFailed: tasks_add — argument title: required.")
         let second = try #require(setup.generator.requests.last)
         #expect(second.prompt.count > setup.generator.requests[0].prompt.count, "the problem went back to the model")
     }

@@ -114,8 +114,9 @@ struct TUIEndToEndTests {
         try terminal.type("\(BuiltProducts.executable("slm-tui").path) --model \(model) --threads 2")
         try terminal.keys("Enter")
         // a debug build loading the model while the rest of the suite fills both cores can
-        // take well over a minute
-        try await terminal.wait("the model to load", seconds: 180) { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
+        // take well over a minute; the status bar names the model once it is loaded (the
+        // "ready" notice expires)
+        try await terminal.wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
 
         try terminal.type("/set max_tokens 48")
         try terminal.keys("Enter")
@@ -207,7 +208,7 @@ struct TUIEndToEndTests {
         try terminal.tmux(["pipe-pane", "-t", "e2e", "-o", "cat >> \(output)"])
         try terminal.type("\(binary) --model \(model) --threads 2")
         try terminal.keys("Enter")
-        try await terminal.wait("the model to load", seconds: 180) { $0.contains("gemma-3-270m-q4_k_m.gguf ready") }
+        try await terminal.wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
         try terminal.type("/set max_tokens 8")
         try terminal.keys("Enter")
         try terminal.type("@assistant Say hello.")

@@ -301,7 +301,7 @@ extension App {
                     }
                 }.value
             } catch {
-                inbox.post(.modelFailed(String(describing: error)))
+                inbox.post(.modelFailed("downloading \(name) failed: \(error)"))
                 return
             }
             inbox.post(.models(services.discovery.discover()))

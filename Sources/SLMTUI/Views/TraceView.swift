@@ -26,8 +26,13 @@ public enum TraceView {
             }
             let spans = [Span(clock.string(from: entry.time) + " ", Style(.muted)), Span(icon + " ", style),
                          Span(entry.text, entry.kind == .call ? Style(.text) : style)]
-            // long arguments and results are shown in full up to four lines
-            lines += TextLayout.wrap(spans, width: rect.width - 1, hangingIndent: 8).prefix(4)
+            // long arguments and results are shown up to four lines; /trace shows them whole
+            let wrapped = TextLayout.wrap(spans, width: rect.width - 1, hangingIndent: 8)
+            lines += wrapped.prefix(4)
+            if wrapped.count > 4 {
+                lines += TextLayout.wrap([Span("… /trace shows it whole", Style(.muted))], width: rect.width - 1, hangingIndent: 8)
+                    .map { Array(repeating: (" ", Style()), count: 8) + $0 }
+            }
         }
         for (offset, line) in lines.suffix(rect.height).enumerated() {
             TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + offset, limit: rect.maxX)
