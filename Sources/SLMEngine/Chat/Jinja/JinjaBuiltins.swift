@@ -223,11 +223,21 @@ enum JinjaBuiltins {
             }
             return .string(result)
         case "items":
-            guard let pairs = value.dictPairs else { return .array([]) }
-            return .array(pairs.map { .array([.text($0.0), $0.1]) })
+            return .array(value.keyedPairs ?? [])
         case "dictsort":
-            guard let pairs = value.dictPairs else { return .array([]) }
-            return .array(pairs.sorted { $0.0.lowercased() < $1.0.lowercased() }.map { .array([.text($0.0), $0.1]) })
+            guard case .dict(let dict) = value else { return .array([]) }
+            let sorted = dict.keys.sorted { a, b in
+                if let x = dict.key(a).number, let y = dict.key(b).number { return x < y }
+                return a.lowercased() < b.lowercased()
+            }
+            return .array(sorted.map { .array([dict.key($0), dict[$0] ?? .none]) })
+        case "min", "max":
+            let items = value.iterated() ?? []
+            let ordered = items.sorted { a, b in
+                if let x = a.number, let y = b.number { return x < y }
+                return a.rendered.text < b.rendered.text
+            }
+            return (name == "min" ? ordered.first : ordered.last) ?? .undefined
         case "list": return .array(value.iterated() ?? [])
         case "first": return value.iterated()?.first ?? .undefined
         case "last": return value.iterated()?.last ?? .undefined
@@ -469,12 +479,12 @@ enum JinjaBuiltins {
                 let fallback = arguments.value(1, "default")
                 return dict[key] ?? (fallback.isUndefined ? .none : fallback)
             }
-        case "items": return { _ in .array(dict.pairs.map { .array([.text($0.0), $0.1]) }) }
-        case "keys": return { _ in .array(dict.keys.map { .text($0) }) }
+        case "items": return { _ in .array(JinjaValue.dict(dict).keyedPairs ?? []) }
+        case "keys": return { _ in .array(dict.keys.map { dict.key($0) }) }
         case "values": return { _ in .array(dict.pairs.map(\.1)) }
         case "update":
             return { arguments in
-                for (key, value) in arguments.value(0).dictPairs ?? [] { dict[key] = value }
+                if case .dict(let other) = arguments.value(0) { for (key, value) in other.pairs { dict.set(other.key(key), value) } }
                 for (key, value) in arguments.keywords { dict[key] = value }
                 return .none
             }
@@ -492,6 +502,15 @@ enum JinjaBuiltins {
 }
 
 extension JinjaValue {
+    /// A dict's pairs, in order.
+    var dictPairs: [(String, JinjaValue)]? { if case .dict(let dict) = self { dict.pairs } else { nil } }
+
+    /// A dict's entries as `[key, value]` lists, keys as written.
+    var keyedPairs: [JinjaValue]? {
+        guard case .dict(let dict) = self else { return nil }
+        return dict.pairs.map { .array([dict.key($0.0), $0.1]) }
+    }
+
     /// Every string inside came from the conversation (a tool result's JSON, say).
     var containsOnlyInput: Bool {
         switch self {

@@ -112,7 +112,7 @@ final class JinjaRuntime {
         }
         if case .dict = iterable, loop.targets.count == 2 {
             // `for k, v in dict` (without .items()) gives the pairs, as the reference does
-            items = iterable.dictPairs?.map { .array([.text($0.0), $0.1]) } ?? items
+            items = iterable.keyedPairs ?? items
         }
         if let condition = loop.condition {
             items = try items.filter { item throws in
@@ -208,7 +208,7 @@ final class JinjaRuntime {
             return .array(values)
         case .dict(let pairs):
             let dict = JinjaDict()
-            for (key, value) in pairs { dict[try evaluate(key).rendered.text] = try evaluate(value) }
+            for (key, value) in pairs { dict.set(try evaluate(key), try evaluate(value)) }
             return .dict(dict)
         case .attribute(let base, let name, _):
             return JinjaBuiltins.attribute(of: try evaluate(base), name)
@@ -309,9 +309,4 @@ final class JinjaRuntime {
         }
         return output
     }
-}
-
-extension JinjaValue {
-    /// A dict's pairs, in order.
-    var dictPairs: [(String, JinjaValue)]? { if case .dict(let dict) = self { dict.pairs } else { nil } }
 }

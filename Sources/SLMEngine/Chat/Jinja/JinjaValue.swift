@@ -57,7 +57,7 @@ enum JinjaValue: @unchecked Sendable {
     func iterated() -> [JinjaValue]? {
         switch self {
         case .list(let list): list.items
-        case .dict(let dict): dict.keys.map { .text($0) }
+        case .dict(let dict): dict.keys.map { dict.key($0) }
         case .string(let text): text.text.map { .string(JinjaString(String($0), isInput: text.isInput)) }
         case .undefined, .none: []
         default: nil
@@ -145,13 +145,32 @@ final class JinjaList {
 final class JinjaDict {
     private(set) var keys: [String] = []
     private var values: [String: JinjaValue] = [:]
+    /// Keys a template read: how a template's capabilities are found (does it read the
+    /// system message's content? a tool call's arguments?).
+    private(set) var readKeys: Set<String> = []
+
+    /// Keys that are not strings (`{0: 0, 512: 128}`), as written, by their text.
+    private var typedKeys: [String: JinjaValue] = [:]
 
     init(_ pairs: [(String, JinjaValue)] = []) {
         for (key, value) in pairs { self[key] = value }
     }
 
+    /// Sets an entry under a key of any type; it is found by its text.
+    func set(_ key: JinjaValue, _ value: JinjaValue) {
+        let name = key.rendered.text
+        self[name] = value
+        if key.string == nil { typedKeys[name] = key }
+    }
+
+    /// A key as it was written: a number stays a number.
+    func key(_ name: String) -> JinjaValue { typedKeys[name] ?? .text(name) }
+
     subscript(key: String) -> JinjaValue? {
-        get { values[key] }
+        get {
+            readKeys.insert(key)
+            return values[key]
+        }
         set {
             if let newValue {
                 if values[key] == nil { keys.append(key) }
@@ -162,7 +181,10 @@ final class JinjaDict {
         }
     }
 
-    var pairs: [(String, JinjaValue)] { keys.map { ($0, values[$0] ?? .none) } }
+    var pairs: [(String, JinjaValue)] {
+        readKeys.formUnion(keys)
+        return keys.map { ($0, values[$0] ?? .none) }
+    }
 }
 
 /// Something a template can call: a macro, a built-in, a bound method.
