@@ -8,7 +8,7 @@ struct ChatTemplateTests {
     func text(_ pieces: [ChatTemplate.Piece]) -> String {
         pieces.map { piece in
             switch piece {
-            case .text(let text): text
+            case .text(let text), .markup(let text): text
             case .special(let name): name
             }
         }.joined()

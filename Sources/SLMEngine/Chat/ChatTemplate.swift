@@ -6,8 +6,11 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
 
     /// A piece of a rendered prompt.
     public enum Piece: Sendable, Equatable {
+        /// Text from the conversation: never read as special tokens.
         case text(String)
         case special(String)
+        /// A template's own text: the special tokens written in it are special.
+        case markup(String)
     }
 
     /// The template named by `tokenizer.chat_template` when present, else the usual one
@@ -68,6 +71,13 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
                 }
             case .text(let text):
                 ids += tokenizer.encode(text, addBOS: false)
+            case .markup(let text):
+                for part in SpecialTokens(tokenizer.vocabulary).split(text) {
+                    switch part {
+                    case .special(let id): ids.append(id)
+                    case .text(let plain): ids += tokenizer.encode(plain, addBOS: false)
+                    }
+                }
             }
         }
         return ids

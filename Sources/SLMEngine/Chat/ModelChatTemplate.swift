@@ -188,6 +188,10 @@ public struct RenderedPrompt: Sendable, Equatable {
 
     public var text: String { parts.map(\.text).joined() }
 
+    /// As pieces to tokenize: the conversation's text plain, the template's with its
+    /// special tokens.
+    public var pieces: [ChatTemplate.Piece] { parts.map { $0.isInput ? .text($0.text) : .markup($0.text) } }
+
     public static func == (left: RenderedPrompt, right: RenderedPrompt) -> Bool {
         left.parts.map(\.text) == right.parts.map(\.text) && left.parts.map(\.isInput) == right.parts.map(\.isInput)
     }
