@@ -63,13 +63,15 @@ enum ChatCommand {
         if arguments.has("--raw") {
             promptTokens = tokenizer.encode(prompt)
         } else {
-            let template = ChatTemplate.detect(
-                chatTemplate: model.file["tokenizer.chat_template"]?.stringValue,
-                architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
+            // the model's own chat template, as llama.cpp runs it, else its family's format
+            let renderer = PromptRenderer(chatTemplate: model.file["tokenizer.chat_template"]?.stringValue,
+                                          architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
             var messages: [ChatMessage] = []
             if let system = arguments.options["--system"] { messages.append(.system(system)) }
             messages.append(.user(prompt))
-            promptTokens = template.tokens(for: template.render(messages), tokenizer: tokenizer)
+            let (pieces, notice) = renderer.render(ChatConversation(messages))
+            if let notice { Console.error("note: \(notice)") }
+            promptTokens = renderer.builtIn.tokens(for: pieces, tokenizer: tokenizer)
         }
         let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: loaded.estimate.contextLength,
                                           threads: threads)
@@ -92,13 +94,12 @@ enum ChatCommand {
                              threads: Int) throws -> Int32 {
         let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
         let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: contextLength, threads: threads)
-        let template = ChatTemplate.detect(
-            chatTemplate: loaded.model.file["tokenizer.chat_template"]?.stringValue,
-            architecture: loaded.model.architecture.name, vocabulary: loaded.tokenizer.vocabulary)
+        let renderer = PromptRenderer(chatTemplate: loaded.model.file["tokenizer.chat_template"]?.stringValue,
+                                      architecture: loaded.model.architecture.name, vocabulary: loaded.tokenizer.vocabulary)
         let generator = try TextGenerator(model: loaded.model, tokenizer: loaded.tokenizer,
                                           contextLength: loaded.estimate.contextLength, threads: threads)
         var repl = ChatREPL(
-            generator: generator, tokenizer: loaded.tokenizer, template: template, sampling: sampling,
+            generator: generator, tokenizer: loaded.tokenizer, renderer: renderer, sampling: sampling,
             maxTokens: arguments.options["--max-tokens"] == nil ? 1024 : maxTokens, systemPrompt: arguments.options["--system"],
             journal: store.map { TurnJournal(store: $0) },
             modelName: arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m")

@@ -11,7 +11,7 @@ import SLMSync
 struct ChatREPL {
     let generator: TextGenerator
     let tokenizer: Tokenizer
-    let template: ChatTemplate
+    let renderer: PromptRenderer
     var sampling: SamplingParameters
     var maxTokens: Int
     var systemPrompt: String?
@@ -183,8 +183,17 @@ struct ChatREPL {
         return text
     }
 
+    /// The conversation's tokens with the model's own template (its family's format when
+    /// the template cannot be used, said once).
     private func tokens(_ messages: [ChatMessage]) -> [Int] {
         let all = (systemPrompt.map { [ChatMessage.system($0)] } ?? []) + messages
-        return template.tokens(for: template.render(all), tokenizer: tokenizer)
+        let (pieces, notice) = renderer.render(ChatConversation(all))
+        if let notice, !Self.noticed.value {
+            Self.noticed.withLock { $0 = true }
+            Console.error("note: \(notice)")
+        }
+        return renderer.builtIn.tokens(for: pieces, tokenizer: tokenizer)
     }
+
+    private static let noticed = Locked(false)
 }

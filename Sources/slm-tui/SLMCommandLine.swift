@@ -36,6 +36,10 @@ enum SLMCommandLine {
                                                   full-text search over saved messages
           slm-tui tokenize [--model NAME|PATH] [--json] [TEXT]  (else standard input)
                                                   token ids (BOS added) and pieces
+          slm-tui prompt [--model NAME|PATH] [--messages FILE.json] [--tools] [--json]
+                                                  the prompt a conversation (OpenAI-style messages, from FILE
+                                                  or standard input) renders to with the model's own chat
+                                                  template; --tools adds slm-tui's tools; --json: text and ids
           slm-tui models list [--json]            models on disk (slm-tui's folder, settings folders,
                                                   Ollama, LM Studio, Hugging Face cache) and in the catalog
           slm-tui models info NAME|PATH [--json]  describe a GGUF model (a name from the list, or a file)
@@ -76,8 +80,8 @@ enum SLMCommandLine {
     }
 
     /// The subcommands, as `usage` lists them.
-    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "models",
-                           "bench"]
+    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "prompt",
+                           "models", "bench"]
 
     /// The part of `usage` about `command`: its lines and their continuations.
     static func usage(of command: String) -> String {
@@ -110,6 +114,8 @@ enum SLMCommandLine {
             return try ChatCommand.run(rest)
         case "tokenize":
             return try TokenizeCommand.run(rest)
+        case "prompt":
+            return try PromptCommand.run(rest)
         case "history":
             return try HistoryCommands.history(rest)
         case "export":

@@ -1,4 +1,5 @@
 import Foundation
+import SLMEngine
 import SLMTestSupport
 import Testing
 
@@ -387,4 +388,34 @@ struct CommandLineTests {
 enum SLMUsageCases {
     static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "models",
                            "bench"]
+}
+
+@Suite("prompt command")
+struct PromptCommandTests {
+    @Test("prompt renders a conversation with the model's own template exactly as llama.cpp does; --json gives ids too")
+    func prompt() throws {
+        let folder = try Fixtures.temporaryDirectory("prompt")
+        let source = try String(contentsOf: Fixtures.url("templates/source/Qwen-Qwen2.5-7B-Instruct.jinja"), encoding: .utf8)
+        var writer = try GGUFWriter(copying: try GGUFFile(path: Fixtures.url("synthetic/qwen2-f16.gguf").path))
+        writer.set("tokenizer.chat_template", .string(source))
+        let model = folder.appendingPathComponent("qwen-chat.gguf")
+        try writer.write(to: model)
+        let conversation = folder.appendingPathComponent("conversation.json")
+        try #"[{"role": "system", "content": "You are a helpful assistant."}, {"role": "user", "content": "Hello! How are you?"}]"#
+            .write(to: conversation, atomically: true, encoding: .utf8)
+        let expected = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("templates/expected.json"))) as? [String: Any]
+        let templates = expected?["templates"] as? [String: [String: [String: String]]]
+        let reference = try #require(templates?["Qwen-Qwen2.5-7B-Instruct.jinja"]?["system-user"]?["prompt"])
+        let result = try CommandLineTests.run(["prompt", "--model", model.path, "--messages", conversation.path])
+        #expect(result.status == 0)
+        #expect(result.stdout == reference + (reference.hasSuffix("\n") ? "" : "\n"))
+        let json = try CommandLineTests.run(["prompt", "--model", model.path, "--messages", conversation.path, "--json", "--tools"])
+        let output = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
+        #expect((output?["text"] as? String)?.contains("tasks_add") == true, "--tools declares slm-tui's tools")
+        #expect(((output?["ids"] as? [Int])?.count ?? 0) > 10)
+        let broken = folder.appendingPathComponent("broken.json")
+        try #"{"nope": 1}"#.write(to: broken, atomically: true, encoding: .utf8)
+        let bad = try CommandLineTests.run(["prompt", "--model", model.path, "--messages", broken.path])
+        #expect(bad.status == 1 && bad.stderr.contains("messages"))
+    }
 }

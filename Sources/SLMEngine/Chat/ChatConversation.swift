@@ -64,3 +64,63 @@ public struct ChatConversation: Sendable, Equatable {
         self.enableThinking = enableThinking
     }
 }
+
+extension ChatConversation {
+    /// Why a conversation document makes no sense.
+    public struct DocumentError: Error, Equatable, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Reads OpenAI-style JSON: an array of messages (`role`, `content`, `tool_calls`,
+    /// `tool_call_id`, `name`), or `{"messages": [...], "tools": [...]}`. Tool schemas keep
+    /// the order they were written in.
+    public init(json: String, addGenerationPrompt: Bool = true) throws(DocumentError) {
+        let root: JinjaValue
+        do {
+            root = try JinjaJSON.parse(json, markInput: false)
+        } catch {
+            throw DocumentError(description: "not JSON: \(error)")
+        }
+        var messageList: [JinjaValue] = []
+        var toolList: [JinjaValue] = []
+        switch root {
+        case .list(let list): messageList = list.items
+        case .dict(let dict):
+            guard case .list(let list)? = dict["messages"] else { throw DocumentError(description: "no \"messages\" array") }
+            messageList = list.items
+            if case .list(let tools)? = dict["tools"] { toolList = tools.items }
+        default: throw DocumentError(description: "expected an array of messages or {\"messages\": [...]}")
+        }
+        func text(_ value: JinjaValue?) -> String? { value?.string?.text }
+        var messages: [Message] = []
+        for (index, item) in messageList.enumerated() {
+            guard case .dict(let message) = item, let role = text(message["role"]) else {
+                throw DocumentError(description: "message \(index + 1) has no role")
+            }
+            var calls: [ToolCall] = []
+            if case .list(let list)? = message["tool_calls"] {
+                for call in list.items {
+                    guard case .dict(let entry) = call, case .dict(let function)? = entry["function"],
+                        let name = text(function["name"])
+                    else { throw DocumentError(description: "message \(index + 1) has a tool call without a function name") }
+                    let arguments = function["arguments"].map { value in
+                        value.string?.text ?? JinjaJSON.encode(value, indent: nil)
+                    } ?? "{}"
+                    calls.append(ToolCall(id: text(entry["id"]), name: name, arguments: arguments))
+                }
+            }
+            messages.append(Message(role: role, content: text(message["content"]) ?? "", toolCalls: calls,
+                                    toolCallID: text(message["tool_call_id"]), toolName: text(message["name"])))
+        }
+        var tools: [Tool] = []
+        for (index, item) in toolList.enumerated() {
+            guard case .dict(let entry) = item else { throw DocumentError(description: "tool \(index + 1) is not an object") }
+            let function: JinjaDict
+            if case .dict(let inner)? = entry["function"] { function = inner } else { function = entry }
+            guard let name = text(function["name"]) else { throw DocumentError(description: "tool \(index + 1) has no name") }
+            tools.append(Tool(name: name, description: text(function["description"]) ?? "",
+                              parameters: function["parameters"].map { JinjaJSON.encode($0, indent: nil) } ?? "{}"))
+        }
+        self.init(messages: messages, tools: tools, addGenerationPrompt: addGenerationPrompt)
+    }
+}

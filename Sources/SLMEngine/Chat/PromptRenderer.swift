@@ -8,9 +8,12 @@ public struct PromptRenderer: Sendable {
     public let modelTemplate: ModelChatTemplate?
     /// Why the model's own template is not used; nil when it is.
     public let fallbackReason: String?
+    /// The file has a chat template (run or not).
+    public let hasOwnTemplate: Bool
 
     public init(chatTemplate: String?, architecture: String, vocabulary: Vocabulary) {
         builtIn = ChatTemplate.detect(chatTemplate: chatTemplate, architecture: architecture, vocabulary: vocabulary)
+        hasOwnTemplate = !(chatTemplate ?? "").isEmpty
         guard let source = chatTemplate, !source.isEmpty else {
             modelTemplate = nil
             fallbackReason = "the model has no chat template; using the built-in \(builtIn.rawValue) format"
@@ -27,7 +30,7 @@ public struct PromptRenderer: Sendable {
         }
     }
 
-    /// The prompt's pieces, and a notice when the built-in format had to be used.
+    /// The prompt's pieces, and a notice when the model's own template could not be used.
     public func render(_ conversation: ChatConversation, now: Date = Date()) -> (pieces: [ChatTemplate.Piece], notice: String?) {
         if let modelTemplate {
             do {
@@ -37,7 +40,8 @@ public struct PromptRenderer: Sendable {
                         + "using the built-in \(builtIn.rawValue) format")
             }
         }
-        return (builtInPieces(conversation), fallbackReason)
+        // a model without a template is what the built-in format is for: nothing to say
+        return (builtInPieces(conversation), hasOwnTemplate ? fallbackReason : nil)
     }
 
     private func builtInPieces(_ conversation: ChatConversation) -> [ChatTemplate.Piece] {
