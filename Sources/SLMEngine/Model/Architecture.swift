@@ -27,6 +27,27 @@ public struct Architecture: Sendable, Equatable {
     /// The graph multiplies Q by the attention scale before attention (Gemma) rather than
     /// scaling the scores; with a half-precision cache the rounding differs, so it matters.
     public let scalesQueryFirst: Bool
+    /// Every n-th layer (`(layer + 1) % n == 0`) skips RoPE (SmolLM3's 4), or nil.
+    public let noRopeLayerInterval: Int?
+    /// The file's `embedding_scale`, `residual_scale`, `attention.scale` and `logit_scale`
+    /// multipliers apply (Granite).
+    public let readsScaleMultipliers: Bool
+
+    public init(name: String, ropeStyle: RopeStyle, activation: Activation, hasQKNorm: Bool, hasPostNorms: Bool,
+                scalesEmbedding: Bool, defaultSlidingWindowPattern: Int?, defaultSlidingWindowRopeBase: Float?,
+                scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false) {
+        self.name = name
+        self.ropeStyle = ropeStyle
+        self.activation = activation
+        self.hasQKNorm = hasQKNorm
+        self.hasPostNorms = hasPostNorms
+        self.scalesEmbedding = scalesEmbedding
+        self.defaultSlidingWindowPattern = defaultSlidingWindowPattern
+        self.defaultSlidingWindowRopeBase = defaultSlidingWindowRopeBase
+        self.scalesQueryFirst = scalesQueryFirst
+        self.noRopeLayerInterval = noRopeLayerInterval
+        self.readsScaleMultipliers = readsScaleMultipliers
+    }
 
     public static let llama = Architecture(
         name: "llama", ropeStyle: .normal, activation: .silu, hasQKNorm: false, hasPostNorms: false,
@@ -48,8 +69,27 @@ public struct Architecture: Sendable, Equatable {
         scalesEmbedding: true, defaultSlidingWindowPattern: 6, defaultSlidingWindowRopeBase: 10_000,
         scalesQueryFirst: true)
 
+    /// Qwen3: Qwen2's layout without the QKV biases, with per-head Q/K norms.
+    public static let qwen3 = Architecture(
+        name: "qwen3", ropeStyle: .neox, activation: .silu, hasQKNorm: true, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false)
+
+    /// SmolLM3: Llama with RoPE left out of every fourth layer.
+    public static let smollm3 = Architecture(
+        name: "smollm3", ropeStyle: .normal, activation: .silu, hasQKNorm: false, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false, noRopeLayerInterval: 4)
+
+    /// Granite 3.x and 4.0 dense: Llama with embedding, residual, attention and logit
+    /// multipliers from the file.
+    public static let granite = Architecture(
+        name: "granite", ropeStyle: .normal, activation: .silu, hasQKNorm: false, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false, readsScaleMultipliers: true)
+
     /// Every supported family.
-    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3]
+    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite]
 
     /// The family a GGUF's `general.architecture` names, or nil when unsupported.
     public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }

@@ -38,6 +38,11 @@ public struct Hyperparameters: Sendable, Equatable {
     public let vocabularySize: Int
     /// Multiplies query·key before the softmax.
     public let attentionScale: Float
+    /// Multipliers some families read from the file (Granite): on the token embedding, on
+    /// each block's output before the residual add, and the divisor of the logits.
+    public let embeddingScale: Float?
+    public let residualScale: Float?
+    public let logitScale: Float?
     /// `cap * tanh(logit / cap)` on the output logits when set.
     public let finalLogitSoftcap: Float?
     public let attentionLogitSoftcap: Float?
@@ -74,7 +79,16 @@ public struct Hyperparameters: Sendable, Equatable {
             metadata: metadata, layers: layerCount, window: slidingWindow,
             defaultPattern: architecture.defaultSlidingWindowPattern)
         vocabularySize = try Self.vocabularySize(metadata)
-        attentionScale = 1 / Float(keyLength).squareRoot()
+        if architecture.readsScaleMultipliers {
+            embeddingScale = try metadata.positiveFloat("embedding_scale", zeroMeansNone: true)
+            residualScale = try metadata.positiveFloat("residual_scale", zeroMeansNone: true)
+            logitScale = try metadata.positiveFloat("logit_scale", zeroMeansNone: true)
+            attentionScale = try metadata.positiveFloat("attention.scale", zeroMeansNone: true)
+                ?? 1 / Float(keyLength).squareRoot()
+        } else {
+            (embeddingScale, residualScale, logitScale) = (nil, nil, nil)
+            attentionScale = 1 / Float(keyLength).squareRoot()
+        }
         finalLogitSoftcap = try metadata.positiveFloat("final_logit_softcapping", zeroMeansNone: true)
         attentionLogitSoftcap = try metadata.positiveFloat("attn_logit_softcapping", zeroMeansNone: true)
     }

@@ -189,6 +189,8 @@ public final class InferenceSession {
             model.tokenEmbedding.dequantizeRow(ids[row], into: hidden)
             if model.architecture.scalesEmbedding {
                 slm_scale(hidden, Float(embedding).squareRoot(), Int64(embedding))
+            } else if let scale = h.embeddingScale {
+                slm_scale(hidden, scale, Int64(embedding))
             }
         }
         for (index, layer) in model.layers.enumerated() {
@@ -228,6 +230,7 @@ public final class InferenceSession {
             forEachRow(rows) { row in
                 let branch = s.branch + row * embedding
                 if let postNorm { slm_rms_norm(branch, postNorm, branch, Int64(embedding), h.rmsEpsilon) }
+                if let scale = h.residualScale { slm_scale(branch, scale, Int64(embedding)) }
                 slm_add(s.hidden + row * embedding, branch, Int64(embedding))
             }
         }
@@ -258,6 +261,7 @@ public final class InferenceSession {
 
         let base = layer.isSlidingWindow ? h.ropeBaseSlidingWindow : h.ropeBase
         let neox: Int32 = model.architecture.ropeStyle == .neox ? 1 : 0
+        let rotates = model.architecture.noRopeLayerInterval.map { (index + 1) % $0 != 0 } ?? true
         let headLength = Int64(h.keyLength)
         var scoreScale = h.attentionScale
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
@@ -274,7 +278,7 @@ public final class InferenceSession {
                 for head in 0..<h.headCount {
                     let q = query + head * h.keyLength
                     if let norm = layer.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
-                    slm_rope_apply(q, Int64(h.ropeDimensions), angles, neox)
+                    if rotates { slm_rope_apply(q, Int64(h.ropeDimensions), angles, neox) }
                 }
                 if model.architecture.scalesQueryFirst {
                     slm_scale(query, h.attentionScale, Int64(queryWidth))
@@ -282,7 +286,7 @@ public final class InferenceSession {
                 for head in 0..<h.headCountKV {
                     let k = key + head * h.keyLength
                     if let norm = layer.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
-                    slm_rope_apply(k, Int64(h.ropeDimensions), angles, neox)
+                    if rotates { slm_rope_apply(k, Int64(h.ropeDimensions), angles, neox) }
                 }
                 cache.store(layer: index, position: startPosition + row, key: key, value: s.value + row * valueWidth)
             }
@@ -375,6 +379,11 @@ public final class InferenceSession {
         s.input.load(s.normed, count: 1, width: h.embeddingLength, stride: h.embeddingLength)
         s.input.multiply(model.output, into: s.logits, outputStride: h.vocabularySize, batchRows: 1)
         var logits = Array(UnsafeBufferPointer(start: s.logits, count: h.vocabularySize))
+        if let scale = h.logitScale {
+            // as the reference: times the reciprocal
+            let factor = 1 / scale
+            for index in logits.indices { logits[index] *= factor }
+        }
         if let cap = h.finalLogitSoftcap {
             for index in logits.indices { logits[index] = cap * tanhf(logits[index] / cap) }
         }
