@@ -29,6 +29,11 @@ public struct Hyperparameters: Sendable, Equatable {
     public let rmsEpsilon: Float
     public let ropeBase: Float
     public let ropeBaseSlidingWindow: Float
+    /// Multiplies RoPE's cosines and sines (`rope.scaling.attn_factor`, LongRoPE), 1 when absent.
+    public let ropeAttentionFactor: Float
+    /// The context the model was trained at before it was extended; longer sessions use
+    /// the long RoPE factors when the file has them.
+    public let originalContextLength: Int
     /// Dimensions of each head that RoPE rotates (all of them unless the file says fewer).
     public let ropeDimensions: Int
     /// Positions a sliding-window layer sees, 0 when the model has none.
@@ -69,6 +74,9 @@ public struct Hyperparameters: Sendable, Equatable {
         ropeBase = try metadata.positiveFloat("rope.freq_base") ?? 10_000
         ropeBaseSlidingWindow = try metadata.positiveFloat("rope.freq_base_swa")
             ?? architecture.defaultSlidingWindowRopeBase ?? ropeBase
+        ropeAttentionFactor = try metadata.positiveFloat("rope.scaling.attn_factor") ?? 1
+        originalContextLength = try metadata.optional("rope.scaling.original_context_length", in: 1...Limit.context)
+            ?? trainedContextLength
         ropeDimensions = try metadata.optional("rope.dimension_count", in: 1...keyLength) ?? keyLength
         guard ropeDimensions % 2 == 0 else {
             throw .invalidMetadata(key: metadata.prefix + "rope.dimension_count",

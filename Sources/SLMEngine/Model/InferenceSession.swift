@@ -21,6 +21,8 @@ public final class InferenceSession {
 
     public let model: TransformerModel
     public let contextLength: Int
+    /// The RoPE divisors this context uses (LongRoPE picks by context).
+    private let ropeFactors: [Float]?
     private let cache: KVCache
     private let scratch: Scratch
     /// Rows of the reference-sized batch the current positions belong to.
@@ -105,6 +107,7 @@ public final class InferenceSession {
                                 cacheType: cacheType, threads: max(1, threads))
         self.model = model
         self.contextLength = contextLength
+        ropeFactors = model.ropeFactors(contextLength: contextLength)
         cache = KVCache(hyper: model.hyperparameters, contextLength: contextLength, type: cacheType)
         scratch = Scratch(layout)
     }
@@ -266,12 +269,13 @@ public final class InferenceSession {
         var scoreScale = h.attentionScale
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
         let cache = self.cache
-        model.ropeFrequencyFactors.withOptionalPointer { factors in
+        ropeFactors.withOptionalPointer { factors in
             forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
                 let query = s.query + row * queryWidth, key = s.key + row * keyWidth
                 let angles = s.ropeAngles + row * h.ropeDimensions
                 slm_rope_angles(Int64(h.ropeDimensions), position, base, factors, angles)
+                if h.ropeAttentionFactor != 1 { slm_scale(angles, h.ropeAttentionFactor, Int64(h.ropeDimensions)) }
                 if let bias = layer.queryBias { slm_add(query, bias, Int64(queryWidth)) }
                 if let bias = layer.keyBias { slm_add(key, bias, Int64(keyWidth)) }
                 if let bias = layer.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }

@@ -17,6 +17,10 @@ public final class TransformerModel: Sendable {
     let output: WeightMatrix
     /// Per-frequency divisors for RoPE (`rope_freqs.weight`, Llama 3.1+), when present.
     let ropeFrequencyFactors: [Float]?
+    /// LongRoPE's divisors (Phi-3.5 / Phi-4-mini): short ones up to the original context,
+    /// long ones beyond it.
+    let ropeFactorsShort: [Float]?
+    let ropeFactorsLong: [Float]?
 
     public init(file: GGUFFile) throws(EngineError) {
         let name = file["general.architecture"]?.stringValue ?? "(none)"
@@ -37,11 +41,17 @@ public final class TransformerModel: Sendable {
         output = try loader.optionalMatrix("output.weight", inputs: hyper.embeddingLength,
                                            outputs: hyper.vocabularySize) ?? tokenEmbedding
         let factorCount = hyper.ropeDimensions / 2
-        if let factors = try loader.optionalVector("rope_freqs.weight", count: factorCount) {
-            ropeFrequencyFactors = factors
-        } else {
-            ropeFrequencyFactors = try loader.optionalVector("rope_factors_short.weight", count: factorCount)
-        }
+        ropeFrequencyFactors = try loader.optionalVector("rope_freqs.weight", count: factorCount)
+        ropeFactorsShort = try loader.optionalVector("rope_factors_short.weight", count: factorCount)
+        ropeFactorsLong = try loader.optionalVector("rope_factors_long.weight", count: factorCount)
+    }
+
+    /// The RoPE divisors a session of `contextLength` tokens uses: as the reference, the
+    /// long LongRoPE factors when the context exceeds the original one.
+    func ropeFactors(contextLength: Int) -> [Float]? {
+        if let ropeFrequencyFactors { return ropeFrequencyFactors }
+        if contextLength > hyperparameters.originalContextLength, let ropeFactorsLong { return ropeFactorsLong }
+        return ropeFactorsShort
     }
 
     /// Bytes of KV cache one token takes (F16 keys and values over all layers).
