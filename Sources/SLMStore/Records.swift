@@ -41,6 +41,8 @@ public struct Message: Sendable, Equatable, Codable {
     /// Why generation stopped: `eog`, `max_tokens`, `stop`, `cancelled`, `grammar`; nil when
     /// not generated or not known.
     public var stopReason: String?
+    /// A thinking model's reasoning before the answer, kept apart from its text.
+    public var reasoning: String?
     public let createdAt: Date
     public var updatedAt: Date
 }

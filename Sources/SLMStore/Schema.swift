@@ -109,11 +109,13 @@ enum Schema {
             END;
             """),
         // Branches: a message names the one it follows, a conversation the end of the path
-        // it shows; existing conversations become single-branch trees. Conversation ids are
+        // it shows; existing conversations become single-branch trees. An answer keeps why
+        // its generation stopped and a thinking model's reasoning. Conversation ids are
         // never reused; unsent input is kept per conversation (0: a new conversation).
-        Migration(version: 2, name: "message tree, stop reasons, id high water, unsent input", sql: """
+        Migration(version: 2, name: "message tree, stop reasons, reasoning, id high water, unsent input", sql: """
             ALTER TABLE messages ADD COLUMN parent_id INTEGER REFERENCES messages(id) ON DELETE CASCADE;
             ALTER TABLE messages ADD COLUMN stop_reason TEXT;
+            ALTER TABLE messages ADD COLUMN reasoning TEXT;
             UPDATE messages SET parent_id = (
                 SELECT MAX(p.id) FROM messages p WHERE p.conversation_id = messages.conversation_id AND p.id < messages.id);
             CREATE INDEX messages_by_parent ON messages(parent_id);

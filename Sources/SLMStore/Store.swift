@@ -181,20 +181,22 @@ public actor Store {
         }
         return Message(id: id, conversationID: conversationID, parentID: parent, role: role, content: content,
                        agent: agent, promptTokens: promptTokens, generatedTokens: generatedTokens, status: status,
-                       createdAt: now, updatedAt: now)
+                       reasoning: nil, createdAt: now, updatedAt: now)
     }
 
     /// Replaces a message's text and status (a streaming answer's periodic save, then its
     /// end, with why generation stopped).
     public func updateMessage(
-        _ id: Int, content: String, status: MessageStatus, generatedTokens: Int? = nil, stopReason: String? = nil
+        _ id: Int, content: String, status: MessageStatus, generatedTokens: Int? = nil, stopReason: String? = nil,
+        reasoning: String? = nil
     ) throws(StoreError) {
         try write { () throws(SQLiteError) in
             try database.statement("""
                 UPDATE messages SET content = ?, status = ?, generated_tokens = COALESCE(?, generated_tokens),
-                                    stop_reason = COALESCE(?, stop_reason), updated_at = ? WHERE id = ?
+                                    stop_reason = COALESCE(?, stop_reason), reasoning = COALESCE(?, reasoning),
+                                    updated_at = ? WHERE id = ?
                 """).run([.text(content), .text(status.rawValue), .integer(generatedTokens), .text(stopReason),
-                          .real(Date().timeIntervalSince1970), .integer(Int64(id))])
+                          .text(reasoning), .real(Date().timeIntervalSince1970), .integer(Int64(id))])
         }
         guard database.changes > 0 else { throw .notFound("message \(id)") }
     }
@@ -209,7 +211,7 @@ public actor Store {
 
     static let messageColumns = """
         id, conversation_id, parent_id, role, content, agent, prompt_tokens, generated_tokens, status, stop_reason,
-        created_at, updated_at
+        reasoning, created_at, updated_at
         """
 
     // MARK: - Search
@@ -274,6 +276,6 @@ public actor Store {
                 role: MessageRole(rawValue: row.string(3) ?? "") ?? .user, content: row.string(4) ?? "",
                 agent: row.string(5), promptTokens: row.int(6), generatedTokens: row.int(7),
                 status: MessageStatus(rawValue: row.string(8) ?? "") ?? .complete, stopReason: row.string(9),
-                createdAt: date(row, 10), updatedAt: date(row, 11))
+                reasoning: row.string(10), createdAt: date(row, 11), updatedAt: date(row, 12))
     }
 }

@@ -111,7 +111,8 @@ enum EventLine {
             String(format: "[stats] %d prompt tokens (%d reused), %d generated, prefill %.1f t/s, decode %.1f t/s, first token %.0f ms, stop: %@",
                    stats.promptTokens, stats.reusedPromptTokens, stats.generatedTokens, stats.prefillTokensPerSecond,
                    stats.decodeTokensPerSecond, stats.timeToFirstTokenMilliseconds, stats.stopReason)
-        case .started, .token, .needsApproval, .finished, .failed:
+        case .started, .token, .thinking, .needsApproval, .finished, .failed:
+            // (a thinking model's thought is saved with the answer and shown by the app)
             nil
         }
     }
@@ -130,6 +131,8 @@ enum EventLine {
             return .object(["type": .string("context_trimmed"), "dropped_messages": .number(Double(dropped))])
         case .token(let text):
             return .object(["type": .string("token"), "text": .string(text)])
+        case .thinking(let text):
+            return .object(["type": .string("thinking"), "text": .string(text)])
         case .toolCall(let call):
             return .object(["type": .string("tool_call"), "id": .number(Double(call.id)), "name": .string(call.name),
                             "arguments": call.arguments])

@@ -16,13 +16,13 @@ struct ScriptedTurnTests {
     }
 
     static func setup(_ replies: [ScriptedGenerator.Reply], agents: [AgentProfile] = AgentProfile.builtIn,
-                      isChatTuned: Bool = true, contextLength: Int = 32_768,
+                      isChatTuned: Bool = true, thinks: Bool = false, contextLength: Int = 32_768,
                       configure: (inout RuntimeConfiguration) -> Void = { _ in }) async throws -> Setup {
         let folder = try Fixtures.temporaryDirectory("scripted")
         let store = try Store(path: folder.appendingPathComponent("slm-tui.sqlite3").path)
         let manager = ModelManager(configuration: .init(contextLength: contextLength, threads: 1))
         let generator = ScriptedGenerator(replies)
-        let model = try ScriptedGenerator.model(generator, contextLength: contextLength, isChatTuned: isChatTuned)
+        let model = try ScriptedGenerator.model(generator, contextLength: contextLength, isChatTuned: isChatTuned, thinks: thinks)
         await manager.register(model)
         var configuration = RuntimeConfiguration()
         configure(&configuration)

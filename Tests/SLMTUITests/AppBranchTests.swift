@@ -213,4 +213,19 @@ struct AppBranchTests {
         #expect(!markup.text.contains("<input_input>") && !markup.text.contains("\"name\""), "\(markup.text)")
         #expect(!harness.screen.grid.text.contains("<input_input>"))
     }
+
+    @Test("a thinking model's thought shows as one quiet line; t on the chosen answer opens it; /think off is kept")
+    func thinking() async throws {
+        let harness = try await Self.harness([.text("<think>Plan: be brief.</think>\n\nHi there.")])
+        await harness.send("@assistant Hello")
+        let answer = try #require(harness.app.state.entries.last)
+        #expect(answer.text == "Hi there." && answer.thinking == "Plan: be brief.")
+        #expect(harness.screen.grid.text.contains("▸ thought for"))
+        #expect(!harness.screen.grid.text.contains("Plan: be brief."))
+        harness.press(.escape, .character("t"))
+        #expect(harness.screen.grid.text.contains("│ Plan: be brief."))
+        harness.press(.escape)
+        await harness.send("/think off")
+        #expect(!harness.app.state.thinking && harness.app.state.notice?.text == "thinking off")
+    }
 }

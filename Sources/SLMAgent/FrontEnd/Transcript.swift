@@ -40,6 +40,8 @@ public struct Transcript: Sendable, Equatable {
         public let branch: BranchPosition?
         /// How an answer was generated, when that was recorded.
         public let figures: AnswerFigures?
+        /// What a thinking model thought before this answer.
+        public var thinking: String? = nil
     }
 
     /// One tool call and how it ended.
@@ -84,7 +86,7 @@ public struct Transcript: Sendable, Equatable {
                     id: message.id, speaker: .assistant(agent: message.agent ?? "assistant"), text: message.content,
                     time: message.createdAt, status: AnswerStatus(message.status),
                     branch: try await BranchPosition(of: anchor, in: store),
-                    figures: AnswerFigures(message: message, metrics: metrics[message.id])))
+                    figures: AnswerFigures(message: message, metrics: metrics[message.id]), thinking: message.reasoning))
             default:
                 continue
             }

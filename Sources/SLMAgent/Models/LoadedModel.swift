@@ -16,6 +16,8 @@ public final class LoadedModel: Sendable {
     /// model is left to start tool calls on its own; a base model imitates the tool-call
     /// examples in its prompt endlessly, so it calls tools only when a turn requires one.
     public let isChatTuned: Bool
+    /// Its template writes `<think>` blocks: a thinking model (Qwen3, SmolLM3…).
+    public let thinks: Bool
     /// Milliseconds from opening the file to ready.
     public let loadMilliseconds: Double
 
@@ -37,12 +39,14 @@ public final class LoadedModel: Sendable {
         detail = "\(summary.architecture) · \(DiscoveredModel.quant(of: file) ?? "?") · "
             + DiscoveredModel.parameterText(summary.parameterCount)
         isChatTuned = summary.hasChatTemplate
+        thinks = file["tokenizer.chat_template"]?.stringValue?.contains(ThinkingSplitter.open) ?? false
         loadMilliseconds = (ContinuousClock.now - start) / .milliseconds(1)
     }
 
     /// A model around any generator: for tests, which script what the model says.
     package init(reference: ModelReference, tokenizer: Tokenizer, template: ChatTemplate, generator: any ModelGenerator,
-                 contextLength: Int, isChatTuned: Bool = true) {
+                 contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false) {
+        self.thinks = thinks
         self.reference = reference
         self.tokenizer = tokenizer
         self.template = template

@@ -13,6 +13,8 @@ public enum AgentEvent: Sendable, Equatable {
     case contextTrimmed(droppedMessages: Int)
     /// Answer text, as it streams.
     case token(String)
+    /// A thinking model's reasoning, as it streams (not part of the answer).
+    case thinking(String)
     case toolCall(ToolCallEvent)
     /// A destructive call waits: answer with `AgentRuntime.answerApproval`.
     case needsApproval(ApprovalRequest)
@@ -117,6 +119,8 @@ public struct TurnSummary: Sendable, Equatable {
     public let status: AnswerStatus
     public let toolCalls: Int
     public let generatedTokens: Int
+    /// What a thinking model thought before answering, when it did.
+    public var thinking: String? = nil
     /// Why the answer's generation stopped: `eog`, `max_tokens`, `stop`, `cancelled`,
     /// `grammar`; nil when not known.
     public var stopReason: String? = nil

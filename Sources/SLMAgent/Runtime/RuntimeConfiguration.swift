@@ -40,11 +40,16 @@ public struct TurnOptions: Sendable {
     public var systemPrompt: String?
     /// Where the turn goes in the conversation: after its last message, or as a new branch.
     public var start: TurnStart
+    /// A thinking model may think before it answers; off, its answer starts with an empty
+    /// thought, as its template does for `enable_thinking=false`.
+    public var enableThinking: Bool
 
     public init(conversationID: Int? = nil, agent: String? = nil, sampling: SamplingChoice? = nil,
-                maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil, start: TurnStart = .newMessage) {
+                maxTokens: Int? = nil, record: Bool = true, systemPrompt: String? = nil, start: TurnStart = .newMessage,
+                enableThinking: Bool = true) {
         self.conversationID = conversationID
         self.start = start
+        self.enableThinking = enableThinking
         self.agent = agent
         self.sampling = sampling
         self.maxTokens = maxTokens

@@ -24,6 +24,8 @@ public actor TurnJournal {
     private var answer: (id: Int, text: String, saved: ContinuousClock.Instant)?
     /// Tokens an answer being carried on had before.
     private var earlierTokens = 0
+    /// The reasoning of the answer being written, saved with it.
+    private var thinking: String?
 
     public init(store: Store, records: Bool = true, saveInterval: Duration = .seconds(1)) {
         self.store = store
@@ -110,8 +112,10 @@ public actor TurnJournal {
         answer = nil
         let tokens = generatedTokens.map { $0 + earlierTokens }
         earlierTokens = 0
+        let reasoning = thinking
+        thinking = nil
         try await store.updateMessage(current.id, content: current.text, status: status.messageStatus,
-                                      generatedTokens: tokens, stopReason: stopReason)
+                                      generatedTokens: tokens, stopReason: stopReason, reasoning: reasoning)
         return current.id
     }
 
@@ -119,6 +123,11 @@ public actor TurnJournal {
     public func forgetConversation() {
         conversationID = nil
         answer = nil
+    }
+
+    /// Keeps a thinking model's reasoning, to save with the answer (apart from its text).
+    public func keepThinking(_ text: String) {
+        thinking = text
     }
 
     /// Replaces the text of the answer being written (markup that was not an answer).

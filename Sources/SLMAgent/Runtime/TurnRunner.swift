@@ -94,7 +94,7 @@ struct TurnRunner: Sendable {
                 system: plan.describesTools ? system + "\n\n" + toolSection : system, history: history,
                 turn: progress.messages,
                 opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
-                    : progress.answerPrefix.isEmpty ? [] : [.text(progress.answerPrefix)],
+                    : progress.answerPrefix.isEmpty ? thinkingOpening(model) : [.text(progress.answerPrefix)],
                 reserve: plan.maxTokens)
             if prompt.droppedMessages != progress.dropped {
                 progress.dropped = prompt.droppedMessages
@@ -127,9 +127,15 @@ struct TurnRunner: Sendable {
             emit.yield(.finished(TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
                 model: model.reference.name, text: progress.answerPrefix + step.text, status: step.status,
-                toolCalls: progress.calls, generatedTokens: progress.generated, stopReason: step.stopReason)))
+                toolCalls: progress.calls, generatedTokens: progress.generated, thinking: step.thinking,
+                stopReason: step.stopReason)))
             return
         }
+    }
+
+    /// With thinking off, a thinking model's answer opens with an empty thought.
+    private func thinkingOpening(_ model: LoadedModel) -> [ChatTemplate.Piece] {
+        options.enableThinking || !model.thinks ? [] : [.markup("<think>\n\n</think>\n\n")]
     }
 
     // MARK: - Routing
@@ -271,6 +277,7 @@ struct TurnRunner: Sendable {
         var messageID: Int?
         var status = AnswerStatus.complete
         var stopReason: String?
+        var thinking: String?
     }
 
     /// Runs one generation, streaming visible text into a saved answer.
@@ -279,6 +286,7 @@ struct TurnRunner: Sendable {
     ) async throws -> StepOutcome {
         var outcome = StepOutcome()
         var visible = VisibleAnswer(style: model.toolCallStyle, callsPossible: request.constraint != nil)
+        var thinking = ThinkingSplitter()
         var stats: GenerationStats?
         func show(_ piece: String) async throws {
             guard !piece.isEmpty else { return }
@@ -295,7 +303,10 @@ struct TurnRunner: Sendable {
                 if Task.isCancelled { break }
                 switch event {
                 case .token(_, let piece), .text(let piece):
-                    if showText { try await show(visible.push(piece)) }
+                    guard showText else { break }
+                    let split = thinking.push(piece)
+                    if !split.thought.isEmpty { emit.yield(.thinking(split.thought)) }
+                    try await show(visible.push(split.answer))
                 case .constrained(let call):
                     outcome.call = call
                 case .finished(let finished):
@@ -306,7 +317,15 @@ struct TurnRunner: Sendable {
             if await journal.hasOpenAnswer { _ = try? await journal.finishAnswer(.failed, agent: agent.name) }
             throw error
         }
-        if showText, !Task.isCancelled { try await show(visible.finish(endedInCall: outcome.call != nil)) }
+        if showText, !Task.isCancelled {
+            let rest = thinking.finish()
+            if !rest.thought.isEmpty { emit.yield(.thinking(rest.thought)) }
+            try await show(visible.push(rest.answer) + visible.finish(endedInCall: outcome.call != nil))
+        }
+        if !thinking.thought.isEmpty {
+            outcome.thinking = thinking.thought
+            await journal.keepThinking(thinking.thought)
+        }
         if showText, !Task.isCancelled, outcome.call == nil {
             // the chat says in words what the calls did and what failed, and never shows
             // call markup the parser could not take as an answer

@@ -14,8 +14,10 @@ extension App {
 
     /// The options of a turn in this conversation, with the `/set` choices.
     func turnOptions() -> TurnOptions {
-        TurnOptions(conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
-                    maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
+        var options = TurnOptions(conversationID: state.conversationID, agent: state.agent, sampling: chosenSampling(),
+                                  maxTokens: state.sampling.maxTokens, systemPrompt: pendingSystemPrompt)
+        options.enableThinking = state.thinking
+        return options
     }
 
     /// Starts a turn made by `start` (the chat already shows where its answer goes): the

@@ -97,6 +97,10 @@ extension App {
         case .continueAnswer: continueAnswer()
         case .edit: editLastMessage()
         case .search(let query): openSearch(query: query ?? "")
+        case .think(let on):
+            if let on { state.thinking = on }
+            state.notice = AppState.Notice(
+                text: state.thinking ? "thinking on: thinking models think before they answer" : "thinking off", isError: false)
         case .stats: toggleFigures()
         case .mouse: toggleMouse()
         case .trace:

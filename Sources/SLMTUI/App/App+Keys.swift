@@ -117,6 +117,12 @@ extension App {
             if entry.speaker == .user { startEdit(of: index) } else if key == .enter { copy(entry, block: nil) }
         case .character("r"):
             regenerate()
+        case .character("t"):
+            guard !entry.thinking.isEmpty else {
+                state.notice = AppState.Notice(text: "this answer has no thinking", isError: false)
+                return
+            }
+            state.entries[index].showsThinking.toggle()
         case .escape, .character("i"), .tab:
             state.focus = .input
         case .character(let character):

@@ -38,7 +38,13 @@ extension App {
             guard id == state.conversationID, !state.generating else { return }
             // the app's own notes at the end (why a turn failed) are not saved: keep them
             let notes = state.entries.reversed().prefix { if case .notice = $0.speaker { true } else { false } }
-            state.entries = entries + notes.reversed()
+            // what only the live turn knew (how long it thought, what is open) carries over
+            var refreshed = entries
+            for index in refreshed.indices where index < state.entries.count && state.entries[index].text == refreshed[index].text {
+                refreshed[index].thinkingSeconds = state.entries[index].thinkingSeconds
+                refreshed[index].showsThinking = state.entries[index].showsThinking
+            }
+            state.entries = refreshed + notes.reversed()
             if let select, state.focus == .messages { selectEntry(at: select) }
             if let selected = state.selectedEntry, selected >= entries.count { state.selectedEntry = entries.count - 1 }
         case .searchResults(let query, let results):
@@ -143,6 +149,11 @@ extension App {
                 clock.tokens += 1
                 answerClock = clock
             }
+        case .thinking(let text):
+            guard let index = answerIndex else { return }
+            if thinkingStarted == nil { thinkingStarted = .now }
+            state.entries[index].thinking += text
+            state.entries[index].thinkingSeconds = thinkingStarted.map { (ContinuousClock.now - $0) / .seconds(1) }
         case .toolCall(let call):
             state.trace.append(TraceEntry(kind: .call, text: "\(call.name) \(call.arguments.text)"))
         case .needsApproval(let request):
@@ -165,6 +176,7 @@ extension App {
             lastStats = stats
         case .finished(let summary):
             finishAnswer(summary.text, state: summary.status == .cancelled ? .cancelled : .complete, agent: summary.agent)
+            thinkingStarted = nil
             if let index = state.entries.indices.last, state.entries[index].isAnswer, let stats = lastStats {
                 state.entries[index].figures = AnswerFigures(
                     generatedTokens: summary.generatedTokens, stopReason: summary.stopReason,

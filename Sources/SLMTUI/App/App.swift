@@ -31,6 +31,8 @@ public final class App {
     var answerClock: (sent: ContinuousClock.Instant, firstToken: ContinuousClock.Instant?, tokens: Int)?
     /// The last step's figures of the running turn.
     var lastStats: TurnStats?
+    /// When the running answer's thinking began.
+    var thinkingStarted: ContinuousClock.Instant?
     /// A system prompt set before the conversation exists.
     var pendingSystemPrompt: String?
     /// Background tasks not finished yet (tests wait for them).

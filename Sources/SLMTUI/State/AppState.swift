@@ -88,6 +88,8 @@ public struct AppState: Sendable {
     public var editing: Int?
     /// Whether each answer shows its quiet line of figures.
     public var showFigures = true
+    /// Whether thinking models think before answering (`/think on|off`).
+    public var thinking = true
     /// Whether the app takes the mouse (the wheel scrolls); off, the terminal selects text.
     public var mouseCaptured = true
     public var tab = Tab.chat

@@ -25,6 +25,11 @@ public struct ChatEntry: Sendable, Equatable {
     public var branch: BranchPosition?
     /// An answer's tokens, speed and why it stopped.
     public var figures: AnswerFigures?
+    /// What a thinking model thought first; shown collapsed unless opened.
+    public var thinking = ""
+    /// How long it thought, once known.
+    public var thinkingSeconds: Double?
+    public var showsThinking = false
 
     public init(speaker: Speaker, text: String, time: Date = Date(), state: State = .complete, messageID: Int? = nil,
                 branch: BranchPosition? = nil, figures: AnswerFigures? = nil) {
@@ -51,6 +56,7 @@ public struct ChatEntry: Sendable, Equatable {
             }
             self.init(speaker: .assistant(agent: agent), text: message.text, time: message.time, state: state,
                       messageID: message.id, branch: message.branch, figures: message.figures)
+            thinking = message.thinking ?? ""
         }
     }
 

@@ -21,6 +21,8 @@ public enum SlashCommand: Sendable, Equatable {
     case edit
     case search(String?)
     case stats, mouse, trace
+    /// `/think on|off`: whether thinking models think first (alone: show the setting).
+    case think(Bool?)
     case help
     case quit
 
@@ -42,7 +44,7 @@ public enum SlashCommand: Sendable, Equatable {
     }
 
     public static let names = ["model", "agent", "new", "rename", "delete", "export", "system", "set", "copy", "regen",
-                               "continue", "edit", "search", "stats", "mouse", "trace", "tasks", "drafts", "notes",
+                               "continue", "edit", "search", "stats", "mouse", "trace", "think", "tasks", "drafts", "notes",
                                "theme", "help", "quit"]
 
     /// Other spellings, completed and understood too.
@@ -101,6 +103,13 @@ public enum SlashCommand: Sendable, Equatable {
         case "stats": return .stats
         case "mouse": return .mouse
         case "trace": return .trace
+        case "think":
+            switch argument?.lowercased() {
+            case nil: return .think(nil)
+            case "on": return .think(true)
+            case "off": return .think(false)
+            default: throw Problem("/think takes on or off")
+            }
         case "tasks": return .tasks
         case "drafts": return .drafts
         case "notes": return .notes

@@ -97,6 +97,7 @@ public enum ChatView {
                                Style(.muted)))
         }
         lines += TextLayout.wrap(header, width: width)
+        if !entry.thinking.isEmpty { lines += thinkingLines(entry, selected: key.selected, width: width) }
         switch entry.speaker {
         case .user:
             for paragraph in entry.text.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -119,6 +120,23 @@ public enum ChatView {
                 if key.showFigures, let line = figuresLine(figures) {
                     lines += TextLayout.wrap([Span(line, Style(.muted))], width: width)
                 }
+            }
+        }
+        return lines
+    }
+
+    /// A thinking model's reasoning: one quiet line ("thought for 3.2 s"), or the whole
+    /// text when opened (t on the chosen message).
+    private static func thinkingLines(_ entry: ChatEntry, selected: Bool, width: Int) -> [StyledLine] {
+        let seconds = entry.thinkingSeconds.map { String(format: " %.1f s", $0) } ?? ""
+        let still = entry.state == .streaming && entry.text.isEmpty
+        let label = (entry.showsThinking ? "▾ " : "▸ ") + (still ? "thinking…" : "thought for") + seconds
+            + (selected && !entry.showsThinking ? "  (t shows it)" : "")
+        var lines = TextLayout.wrap([Span(label, Style(.muted, .italic))], width: width)
+        if entry.showsThinking {
+            for paragraph in entry.thinking.trimmingCharacters(in: .whitespacesAndNewlines)
+                .split(separator: "\n", omittingEmptySubsequences: false) {
+                lines += TextLayout.wrap([Span("│ " + paragraph, Style(.muted))], width: width, hangingIndent: 2)
             }
         }
         return lines

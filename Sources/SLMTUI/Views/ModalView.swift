@@ -241,6 +241,7 @@ public enum ModalView {
         ("/system [TEXT|clear]", "show, set or clear this conversation's system prompt"),
         ("/set [NAME [VALUE]]", "list the sampling settings, show one, or set temp, top_p, top_k, max_tokens"),
         ("/stats /mouse /trace", "figures under answers on/off; mouse on/off; the whole tool trace"),
+        ("/think on|off", "whether thinking models think first; t on a chosen answer shows its thinking"),
         ("/tasks /drafts /notes", "what the tools stored"), ("/theme NAME, /help", "a theme by name; this help"),
     ]
 }

@@ -1,0 +1,77 @@
+/// Splits a thinking model's stream into its reasoning and its answer: text inside a
+/// leading `<think>…</think>` is thought, the rest is answer. A tag split across pieces is
+/// held until it is known.
+struct ThinkingSplitter {
+    private enum Phase { case start, thinking, afterThought, answering }
+
+    private var phase = Phase.start
+    private var held = ""
+    /// Everything thought so far.
+    private(set) var thought = ""
+
+    static let open = "<think>", close = "</think>"
+
+    /// The thought and the answer text in `piece`.
+    mutating func push(_ piece: String) -> (thought: String, answer: String) {
+        held += piece
+        var thoughtPart = "", answerPart = ""
+        while !held.isEmpty {
+            switch phase {
+            case .start:
+                let trimmed = held.drop { $0.isWhitespace }
+                if trimmed.hasPrefix(Self.open) {
+                    held = String(trimmed.dropFirst(Self.open.count))
+                    phase = .thinking
+                } else if Self.open.hasPrefix(String(trimmed)) {
+                    // maybe the tag, still arriving
+                    return (thoughtPart, answerPart)
+                } else {
+                    phase = .answering
+                }
+            case .thinking:
+                if let range = held.range(of: Self.close) {
+                    thoughtPart += held[..<range.lowerBound]
+                    held = String(held[range.upperBound...])
+                    phase = .afterThought
+                } else {
+                    // keep a tail that may be the start of the closing tag
+                    let keep = Self.partialSuffix(of: held, matching: Self.close)
+                    thoughtPart += held.dropLast(keep)
+                    held = String(held.suffix(keep))
+                    thought += thoughtPart
+                    return (thoughtPart, answerPart)
+                }
+            case .afterThought:
+                // the answer begins after the blank line models put after the tag
+                held = String(held.drop { $0 == "\n" })
+                if !held.isEmpty { phase = .answering }
+            case .answering:
+                answerPart += held
+                held = ""
+            }
+        }
+        thought += thoughtPart
+        return (thoughtPart, answerPart)
+    }
+
+    /// What was held back, at the end of the stream: unfinished thought stays thought.
+    mutating func finish() -> (thought: String, answer: String) {
+        defer { held = "" }
+        switch phase {
+        case .thinking:
+            thought += held
+            return (held, "")
+        default:
+            return ("", held)
+        }
+    }
+
+    /// How many characters at the end of `text` begin `tag`.
+    private static func partialSuffix(of text: String, matching tag: String) -> Int {
+        for length in stride(from: min(tag.count - 1, text.count), through: 1, by: -1)
+            where tag.hasPrefix(text.suffix(length)) {
+            return length
+        }
+        return 0
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+@testable import SLMAgent
+import SLMEngine
+import SLMStore
+import SLMTestSupport
+import Testing
+
+/// Thinking models: the `<think>` block is streamed apart from the answer, saved beside
+/// it, left out of the history, and can be switched off.
+@Suite("Thinking")
+struct ThinkingTests {
+    @Test("the splitter takes a thought however the pieces cut its tags")
+    func splitter() {
+        for pieces in [["<think>I should greet.</think>\n\nHello!"], ["<thi", "nk>I should", " greet.</th", "ink>\n\nHel", "lo!"],
+                       [" <think>", "I should greet.", "</think>", "\n\n", "Hello!"]] {
+            var splitter = ThinkingSplitter()
+            var thought = "", answer = ""
+            for piece in pieces {
+                let split = splitter.push(piece)
+                thought += split.thought
+                answer += split.answer
+            }
+            let rest = splitter.finish()
+            #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "\(pieces)")
+        }
+        var plain = ThinkingSplitter()
+        #expect(plain.push("<b>bold</b>").answer == "<b>bold</b>")
+        var unfinished = ThinkingSplitter()
+        let first = unfinished.push("<think>still going")
+        let last = unfinished.finish()
+        #expect(first.thought + last.thought == "still going" && first.answer.isEmpty && last.answer.isEmpty,
+                "a thought that never closes stays thought")
+    }
+
+    @Test("a turn streams the thought apart, saves it beside the answer, and the next turn's prompt leaves it out")
+    func turn() async throws {
+        let setup = try await ScriptedTurnTests.setup([.text("<think>I should greet.</think>\n\nHello!"), .text("Bye.")],
+                                                      agents: [ScriptedTurnTests.chatter], thinks: true)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("Hi", options: TurnOptions(agent: "chatter")))
+        let thought = events.compactMap { if case .thinking(let text) = $0 { text } else { nil } }.joined()
+        #expect(thought == "I should greet.")
+        #expect(!events.contains { if case .token(let text) = $0 { text.contains("greet") } else { false } })
+        let summary = try #require(ScriptedTurnTests.summary(events))
+        #expect(summary.text == "Hello!" && summary.thinking == "I should greet.")
+        let saved = try await setup.store.messages(in: summary.conversationID)
+        #expect(saved.last?.content == "Hello!" && saved.last?.reasoning == "I should greet.")
+        _ = await ScriptedTurnTests.events(setup.runtime.send(
+            "Again", options: TurnOptions(conversationID: summary.conversationID, agent: "chatter", enableThinking: false)))
+        let prompt = BranchTurnTests.text(try #require(setup.generator.requests.last).prompt)
+        #expect(prompt.contains("Hello!") && !prompt.contains("I should greet"))
+        #expect(prompt.hasSuffix("<think>\n\n</think>\n\n"), "thinking off: the answer opens with an empty thought")
+    }
+}
