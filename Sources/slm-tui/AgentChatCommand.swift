@@ -100,6 +100,8 @@ enum EventLine {
             "[model] \(Console.safe(name))" + (preferred.map { " (the agent prefers \(Console.safe($0)), not available)" } ?? "")
         case .contextTrimmed(let dropped):
             "[context] the \(dropped) oldest messages do not fit and were left out"
+        case .note(let text):
+            "[note] \(Console.safe(text))"
         case .toolCall(let call):
             "[tool] \(call.name) \(Console.safe(call.arguments.text))"
         case .approvalAnswered(let id, let approved):
@@ -129,6 +131,8 @@ enum EventLine {
             return .object(["type": .string("model"), "name": .string(name), "preferred": preferred.map(JSONValue.string) ?? .null])
         case .contextTrimmed(let dropped):
             return .object(["type": .string("context_trimmed"), "dropped_messages": .number(Double(dropped))])
+        case .note(let text):
+            return .object(["type": .string("note"), "text": .string(text)])
         case .token(let text):
             return .object(["type": .string("token"), "text": .string(text)])
         case .thinking(let text):

@@ -16,13 +16,14 @@ struct ScriptedTurnTests {
     }
 
     static func setup(_ replies: [ScriptedGenerator.Reply], agents: [AgentProfile] = AgentProfile.builtIn,
-                      isChatTuned: Bool = true, thinks: Bool = false, contextLength: Int = 32_768,
+                      isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil, contextLength: Int = 32_768,
                       configure: (inout RuntimeConfiguration) -> Void = { _ in }) async throws -> Setup {
         let folder = try Fixtures.temporaryDirectory("scripted")
         let store = try Store(path: folder.appendingPathComponent("slm-tui.sqlite3").path)
         let manager = ModelManager(configuration: .init(contextLength: contextLength, threads: 1))
         let generator = ScriptedGenerator(replies)
-        let model = try ScriptedGenerator.model(generator, contextLength: contextLength, isChatTuned: isChatTuned, thinks: thinks)
+        let model = try ScriptedGenerator.model(generator, contextLength: contextLength, isChatTuned: isChatTuned, thinks: thinks,
+                                                chatTemplate: chatTemplate)
         await manager.register(model)
         var configuration = RuntimeConfiguration()
         configure(&configuration)

@@ -126,7 +126,7 @@ public final class ScriptedGenerator: ModelGenerator, Sendable {
     /// A chat-tuned model (ChatML format, Qwen-style tool calls) around `generator`, with a
     /// vocabulary of bytes (a prompt takes a token a byte), answering at `contextLength` tokens.
     public static func model(_ generator: ScriptedGenerator, name: String = "scripted", contextLength: Int = 32_768,
-                             isChatTuned: Bool = true, thinks: Bool = false) throws -> LoadedModel {
+                             isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil) throws -> LoadedModel {
         let specials = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>"]
         let bytes = (0..<256).map { String(format: "<0x%02X>", $0) }
         var types = [Vocabulary.TokenType](repeating: .control, count: specials.count)
@@ -136,6 +136,6 @@ public final class ScriptedGenerator: ModelGenerator, Sendable {
                                     addBOS: true, addSpacePrefix: false)
         return LoadedModel(reference: ModelReference(name: name, path: URL(fileURLWithPath: "/scripted/\(name).gguf")),
                            tokenizer: try Tokenizer(vocabulary: vocabulary), template: .chatml, generator: generator,
-                           contextLength: contextLength, isChatTuned: isChatTuned, thinks: thinks)
+                           contextLength: contextLength, isChatTuned: isChatTuned, thinks: thinks, chatTemplate: chatTemplate)
     }
 }

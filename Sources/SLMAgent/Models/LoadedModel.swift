@@ -18,6 +18,8 @@ public final class LoadedModel: Sendable {
     public let isChatTuned: Bool
     /// Its template writes `<think>` blocks: a thinking model (Qwen3, SmolLM3…).
     public let thinks: Bool
+    /// Writes prompts with the model's own chat template when it has one that runs.
+    public let renderer: PromptRenderer
     /// Milliseconds from opening the file to ready.
     public let loadMilliseconds: Double
 
@@ -40,13 +42,16 @@ public final class LoadedModel: Sendable {
             + DiscoveredModel.parameterText(summary.parameterCount)
         isChatTuned = summary.hasChatTemplate
         thinks = file["tokenizer.chat_template"]?.stringValue?.contains(ThinkingSplitter.open) ?? false
+        renderer = PromptRenderer(chatTemplate: file["tokenizer.chat_template"]?.stringValue,
+                                  architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
         loadMilliseconds = (ContinuousClock.now - start) / .milliseconds(1)
     }
 
     /// A model around any generator: for tests, which script what the model says.
     package init(reference: ModelReference, tokenizer: Tokenizer, template: ChatTemplate, generator: any ModelGenerator,
-                 contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false) {
+                 contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil) {
         self.thinks = thinks
+        renderer = PromptRenderer(chatTemplate: chatTemplate, architecture: "", vocabulary: tokenizer.vocabulary)
         self.reference = reference
         self.tokenizer = tokenizer
         self.template = template

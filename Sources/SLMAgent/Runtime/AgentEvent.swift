@@ -9,6 +9,9 @@ public enum AgentEvent: Sendable, Equatable {
     case routed(RouteDecision)
     /// The model that answers, and the one the agent preferred when it fell back.
     case model(name: String, preferred: String?)
+    /// Something the user may want to know (the model's own template could not write
+    /// the prompt, so its family's format did).
+    case note(String)
     /// The oldest messages of the conversation did not fit the context and were left out.
     case contextTrimmed(droppedMessages: Int)
     /// Answer text, as it streams.

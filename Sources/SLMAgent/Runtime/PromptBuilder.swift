@@ -10,6 +10,8 @@ struct PromptBuilder {
         let tokens: [Int]
         /// Messages of the earlier conversation left out to fit.
         let droppedMessages: Int
+        /// Why the model's own template could not write this prompt, when it could not.
+        var notice: String?
     }
 
     struct TooLong: Error, CustomStringConvertible {
@@ -20,19 +22,37 @@ struct PromptBuilder {
         }
     }
 
-    /// `reserve` tokens are kept free for the answer.
-    func build(system: String, history: [ChatMessage], turn: [ChatMessage], opening: [ChatTemplate.Piece],
-               reserve: Int) throws(TooLong) -> Prompt
+    /// Whether the model's own template writes this prompt and declares `tools` itself.
+    var declaresTools: Bool { model.renderer.modelTemplate?.capabilities.tools ?? false }
+
+    /// `reserve` tokens are kept free for the answer. With the model's own template the
+    /// tools go to the template (when it declares them); a prompt the template refuses is
+    /// written in the family's built-in format, and `notice` says so.
+    func build(system: String, history: [ChatMessage], turn: [ChatMessage], tools: [any Tool] = [],
+               opening: [ChatTemplate.Piece], reserve: Int, enableThinking: Bool = true) throws(TooLong) -> Prompt
     {
         let turns = Self.turnStarts(history)
         let limit = model.estimate.contextLength - reserve
+        let declared = tools.map { tool in
+            ChatConversation.Tool(name: tool.name, description: tool.description, parameters: tool.arguments.json.text)
+        }
+        var notice: String?
         func render(dropping count: Int) -> [Int] {
             let kept = count == 0 ? history[...] : history[(count < turns.count ? turns[count] : history.count)...]
             let messages = [ChatMessage.system(system)] + kept + turn
-            return model.template.tokens(for: model.template.render(messages) + opening, tokenizer: model.tokenizer)
+            var pieces: [ChatTemplate.Piece]
+            if model.renderer.modelTemplate != nil {
+                let rendered = model.renderer.render(ChatConversation(messages, tools: declaresTools ? declared : [],
+                                                                      enableThinking: enableThinking))
+                pieces = rendered.pieces
+                notice = rendered.notice
+            } else {
+                pieces = model.template.render(messages)
+            }
+            return model.template.tokens(for: pieces + opening, tokenizer: model.tokenizer)
         }
         let whole = render(dropping: 0)
-        if whole.count <= limit { return Prompt(tokens: whole, droppedMessages: 0) }
+        if whole.count <= limit { return Prompt(tokens: whole, droppedMessages: 0, notice: notice) }
         // the fewest oldest turns to drop, found by halving: fewer dropped never fits better
         var low = 1, high = turns.count
         var best: [Int]?
@@ -48,7 +68,7 @@ struct PromptBuilder {
         }
         guard let tokens = best else { throw TooLong(tokens: render(dropping: turns.count).count + reserve, context: model.estimate.contextLength) }
         let dropped = low < turns.count ? turns[low] : history.count
-        return Prompt(tokens: tokens, droppedMessages: dropped)
+        return Prompt(tokens: tokens, droppedMessages: dropped, notice: notice)
     }
 
     /// Where each turn of the history starts: at a user message (and at the very start).

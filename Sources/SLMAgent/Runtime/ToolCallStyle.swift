@@ -40,9 +40,11 @@ public enum ToolCallStyle: String, Sendable, CaseIterable {
 
     /// The assistant's turn that made a call, for the history: `name` and `arguments`
     /// written the way this family writes them.
-    public func callMessage(name: String, arguments: JSONValue) -> ChatMessage {
+    public func callMessage(name: String, arguments: JSONValue, id: String) -> ChatMessage {
         let call = JSONValue.object([.init("name", .string(name)), .init(argumentsKey, arguments)])
-        return self == .llama3 ? .assistant(call.text) : .assistant("<tool_call>\n\(call.text)\n</tool_call>")
+        return ChatMessage(role: .assistant,
+                           content: self == .llama3 ? call.text : "<tool_call>\n\(call.text)\n</tool_call>",
+                           toolCalls: [ChatConversation.ToolCall(id: id, name: name, arguments: arguments.text)])
     }
 
     /// The system-prompt section that describes `tools`.

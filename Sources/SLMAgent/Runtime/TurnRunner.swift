@@ -40,6 +40,8 @@ struct TurnRunner: Sendable {
         var shownPieces = 0
         /// The saved text of an answer being carried on: the prompt ends with it.
         var answerPrefix = ""
+        /// The template's notice was given.
+        var noticed = false
     }
 
     func run() async {
@@ -88,14 +90,19 @@ struct TurnRunner: Sendable {
                 agentTools: agentTools.map(\.name), hintedTools: hinted?.map(\.name),
                 agentStartsWithTool: agent.startsWithTool, isChatTuned: model.isChatTuned, requestedTokens: options.maxTokens),
                 configuration: configuration)
+            // tools are described only when the step may call one: shown them, a base model
+            // writes calls instead of answering; a model's own template declares them itself
+            let ownDeclaration = plan.describesTools && builder.declaresTools
             let prompt = try builder.build(
-                // tools are described only when the step may call one: shown them, a base
-                // model writes calls instead of answering
-                system: plan.describesTools ? system + "\n\n" + toolSection : system, history: history,
-                turn: progress.messages,
+                system: plan.describesTools && !ownDeclaration ? system + "\n\n" + toolSection : system, history: history,
+                turn: progress.messages, tools: ownDeclaration ? runtime.tools.subset(plan.calls.toolNames) : [],
                 opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
                     : progress.answerPrefix.isEmpty ? thinkingOpening(model) : [.text(progress.answerPrefix)],
-                reserve: plan.maxTokens)
+                reserve: plan.maxTokens, enableThinking: options.enableThinking)
+            if let notice = prompt.notice, !progress.noticed {
+                progress.noticed = true
+                emit.yield(.note(notice))
+            }
             if prompt.droppedMessages != progress.dropped {
                 progress.dropped = prompt.droppedMessages
                 emit.yield(.contextTrimmed(droppedMessages: prompt.droppedMessages))
@@ -434,7 +441,9 @@ struct TurnRunner: Sendable {
         emit.yield(.toolResult(ToolResultEvent(
             id: callID, name: name, result: result, status: ToolCallStatus(status),
             durationMilliseconds: elapsed / .milliseconds(1))))
-        progress.messages += [style.callMessage(name: name, arguments: arguments), .tool(result.text)]
+        let id = "call_\(callID)"
+        progress.messages += [style.callMessage(name: name, arguments: arguments, id: id),
+                              ChatMessage(role: .tool, content: result.text, toolCallID: id)]
         try Task.checkCancellation()
     }
 }

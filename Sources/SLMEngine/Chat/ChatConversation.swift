@@ -2,7 +2,7 @@
 /// tool calls and results), the tools offered, and the switches templates look at.
 public struct ChatConversation: Sendable, Equatable {
     /// A call the assistant made.
-    public struct ToolCall: Sendable, Equatable {
+    public struct ToolCall: Sendable, Equatable, Codable {
         public var id: String?
         public var name: String
         /// The arguments as JSON text.

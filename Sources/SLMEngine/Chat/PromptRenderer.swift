@@ -52,9 +52,12 @@ public struct PromptRenderer: Sendable {
 }
 
 extension ChatConversation {
-    /// Plain chat messages as a conversation for a template.
-    public init(_ messages: [ChatMessage], addGenerationPrompt: Bool = true) {
-        self.init(messages: messages.map { Message(role: $0.role.rawValue, content: $0.content) },
-                  addGenerationPrompt: addGenerationPrompt)
+    /// Chat messages as a conversation for a template: an assistant turn that made calls
+    /// carries them (and no text), a tool result the call it answers.
+    public init(_ messages: [ChatMessage], tools: [Tool] = [], addGenerationPrompt: Bool = true, enableThinking: Bool = true) {
+        self.init(messages: messages.map { message in
+            Message(role: message.role.rawValue, content: message.toolCalls.isEmpty ? message.content : "",
+                    toolCalls: message.toolCalls, toolCallID: message.toolCallID)
+        }, tools: tools, addGenerationPrompt: addGenerationPrompt, enableThinking: enableThinking)
     }
 }

@@ -137,6 +137,8 @@ extension App {
             state.trace.append(TraceEntry(kind: .route, text: "\(decision.agent) (\(decision.rule.rawValue): \(decision.detail))"))
         case .model(let name, let preferred):
             if let preferred { state.trace.append(TraceEntry(kind: .model, text: "\(name) (\(preferred) not available)")) }
+        case .note(let text):
+            state.trace.append(TraceEntry(kind: .info, text: text))
         case .contextTrimmed(let dropped):
             state.trace.append(TraceEntry(kind: .context, text: "left out the \(dropped) oldest messages to fit the context"))
         case .token(let text):

@@ -1,0 +1,44 @@
+import Foundation
+import SLMAgent
+import SLMEngine
+import SLMTestSupport
+import Testing
+
+/// Turns of a model that ships its own chat template: the template writes the prompt,
+/// declares the tools, and writes the calls and their results its own way.
+@Suite("Turns with the model's own template")
+struct ModelTemplateTurnTests {
+    @Test("Qwen2.5's template declares the planner's tools and writes the call and its result as Qwen was trained")
+    func qwenTemplate() async throws {
+        let source = try String(contentsOf: Fixtures.url("templates/source/Qwen-Qwen2.5-7B-Instruct.jinja"), encoding: .utf8)
+        let setup = try await ScriptedTurnTests.setup([
+            .call(#"{"name": "tasks_add", "arguments": {"title": "Renew passport", "due": "2026-12-04"}}"#),
+            .text("Added it."),
+        ], chatTemplate: source)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.")
+        #expect(!events.contains { if case .note = $0 { true } else { false } }, "the template wrote every prompt")
+        let requests = setup.generator.requests
+        #expect(requests.count == 2)
+        let first = BranchTurnTests.text(requests[0].prompt)
+        // the template's own tool section, with each tool as {"type": "function", "function": …}
+        #expect(first.contains("<tools>") && first.contains(#"{"type": "function", "function": {"name": "tasks_add""#))
+        #expect(first.contains("to assist with the user query") && !first.contains("to help with the user's request"),
+                "the template's section, not slm-tui's as well")
+        let second = BranchTurnTests.text(requests[1].prompt)
+        // (the scripted vocabulary's specials are ids 0…6; <tool_call> is 5, written as the token)
+        #expect(requests[1].prompt.contains(5) && second.contains(#"{"name": "tasks_add", "arguments": {"title": "Renew passport""#))
+        #expect(second.contains("<tool_response>\n{\"added\":"), "the result as the template writes it")
+        #expect(second.hasSuffix("assistant\n"))
+    }
+
+    @Test("a template that refuses the conversation: the family's format writes it, and a note says why")
+    func refused() async throws {
+        let setup = try await ScriptedTurnTests.setup([.text("Hello.")], agents: [ScriptedTurnTests.chatter],
+                                                      chatTemplate: "{{ raise_exception('no tools here') if messages[-1].content.endswith('Hi') }}x")
+        let events = await ScriptedTurnTests.events(setup.runtime.send("Hi", options: TurnOptions(agent: "chatter")))
+        #expect(ScriptedTurnTests.summary(events)?.text == "Hello.")
+        let notes = events.compactMap { if case .note(let text) = $0 { text } else { nil } }
+        #expect(notes.count == 1 && notes[0].contains("no tools here"), "\(events)")
+    }
+}
