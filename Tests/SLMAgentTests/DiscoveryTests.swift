@@ -111,7 +111,8 @@ struct DiscoveryTests {
         #expect(broken.reference == nil)
         // catalog models not downloaded are offered too
         #expect(found["gemma3-270m"]?.source == .catalog && found["gemma3-270m"]?.isInstalled == false)
-        #expect(found["qwen2.5-0.5b-instruct"]?.source == .catalog)
+        #expect(found["qwen3-0.6b"]?.source == .catalog && found["qwen3-0.6b"]?.capabilities == ["tools", "thinking"])
+        #expect(found["qwen3-0.6b"]?.summary.hasSuffix("tools · thinking") == true)
         #expect(try snapshot(home) == before)
     }
 
@@ -131,18 +132,21 @@ struct DiscoveryTests {
         #expect(!QuantAdvice.isRecommended("Q4_K_M", forMemory: 24 << 30))
     }
 
-    @Test("the catalog offers the common small models with download sources")
+    @Test("the catalog offers the small models of 2025–26 with download sources, each of a family the engine runs")
     func catalog() throws {
         let catalog = try ModelCatalog.bundled()
-        for name in ["qwen2.5-0.5b-instruct", "qwen2.5-1.5b-instruct", "qwen2.5-coder-0.5b-instruct", "llama3.2-1b-instruct",
-                     "llama3.2-3b-instruct", "phi3.5-mini-instruct", "phi4-mini-instruct", "gemma3-1b-it",
-                     "smollm2-360m-instruct", "smollm2-1.7b-instruct"] {
+        for name in ["qwen3-1.7b", "qwen3-4b", "gemma3-1b-it", "gemma3-4b-it", "llama3.2-1b-instruct", "llama3.2-3b-instruct",
+                     "smollm3-3b", "phi4-mini-instruct", "granite4.0-micro"] {
             let entry = try #require(catalog.entry(named: name), "\(name)")
+            #expect(Architecture.named(entry.architecture) != nil, "\(name): \(entry.architecture)")
             #expect(entry.quant == "Q4_K_M")
             #expect(entry.source.url?.hasPrefix("https://huggingface.co/") == true)
             #expect(entry.source.url?.hasSuffix("/" + entry.file) == true)
         }
-        #expect(catalog.entries.filter { $0.quant == "Q8_0" }.count >= 4)
+        // up to about 1B parameters there is a Q8_0 to choose (the 270M default aside)
+        for small in catalog.entries where small.parameters < 1_300_000_000 && !small.isDefault {
+            #expect(catalog.entries.contains { $0.quant == "Q8_0" && $0.parameters == small.parameters }, "\(small.name)")
+        }
         #expect(catalog.defaultEntry?.name == "gemma3-270m")
         #expect(Set(catalog.entries.map(\.name)).count == catalog.entries.count)
     }

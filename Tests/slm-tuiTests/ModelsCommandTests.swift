@@ -45,7 +45,7 @@ struct ModelsCommandTests {
         #expect(tiny["source"] as? String == "ollama" && tiny["fits"] as? Bool == true)
         #expect(tiny["architecture"] as? String == "llama" && tiny["path"] is String)
         for key in ["parameters", "quant", "size", "recommended"] { #expect(tiny[key] != nil, "\(key)") }
-        let catalog = try #require(rows.first { $0["name"] as? String == "qwen2.5-0.5b-instruct" })
+        let catalog = try #require(rows.first { $0["name"] as? String == "qwen3-0.6b" })
         #expect(catalog["source"] as? String == "catalog" && catalog["path"] == nil)
         let info = try CLI.run(["models", "info", "tiny:q8", "--json"], environment: Self.environment(home, data))
         #expect(info.status == 0 && info.stdout.contains("\"architecture\":\"llama\""))

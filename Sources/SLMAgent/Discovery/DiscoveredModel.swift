@@ -29,6 +29,8 @@ public struct DiscoveredModel: Sendable, Equatable {
     public let memoryNeed: Int?
     /// Why it cannot be used (not GGUF, an unsupported architecture), or nil.
     public let unusable: String?
+    /// What the catalog says it can do (`tools`, `thinking`).
+    public var capabilities: [String] = []
 
     public init(name: String, path: URL?, source: Source, architecture: String?, parameters: Int?, quant: String?,
                 size: Int?, memoryNeed: Int?, unusable: String?) {
@@ -58,6 +60,7 @@ public struct DiscoveredModel: Sendable, Equatable {
         if let parameters { parts.append(Self.parameterText(parameters)) }
         if let quant { parts.append(quant) }
         if let size { parts.append(ByteCount(size).description) }
+        parts += capabilities
         return parts.joined(separator: " · ")
     }
 

@@ -49,12 +49,16 @@ public struct ModelDiscovery: Sendable {
         for item in found {
             let key = item.path.resolvingSymlinksInPath().path
             guard seen.insert(key).inserted else { continue }
-            models.append(describe(name: item.name, path: item.path, source: item.source))
+            var model = describe(name: item.name, path: item.path, source: item.source)
+            model.capabilities = library.catalog.entries.first { $0.name == item.name }?.capabilities ?? []
+            models.append(model)
         }
         for entry in library.catalog.entries where !library.isInstalled(entry) {
-            models.append(DiscoveredModel(
+            var model = DiscoveredModel(
                 name: entry.name, path: nil, source: .catalog, architecture: entry.architecture, parameters: entry.parameters,
-                quant: entry.quant, size: entry.size, memoryNeed: nil, unusable: nil))
+                quant: entry.quant, size: entry.size, memoryNeed: nil, unusable: nil)
+            model.capabilities = entry.capabilities
+            models.append(model)
         }
         return models
     }

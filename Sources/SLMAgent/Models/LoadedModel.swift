@@ -65,6 +65,9 @@ public final class LoadedModel: Sendable {
     /// Tokens whose keys and values the generator's cache holds.
     public var cachedTokenCount: Int { generator.cachedTokenCount }
 
-    /// The tool-call format this model's family expects.
-    public var toolCallStyle: ToolCallStyle { .matching(template) }
+    /// The tool-call format this model expects: the `<tool_call>` tags when its own
+    /// template writes them (Qwen, SmolLM3, Hermes, Granite 4), else its family's.
+    public var toolCallStyle: ToolCallStyle {
+        renderer.modelTemplate?.source.contains("<tool_call>") == true ? .qwen : .matching(template)
+    }
 }

@@ -31,11 +31,15 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     public let sha256: String?
     public let isDefault: Bool
     public let source: Source
+    /// What the model can do beyond chat: `tools` (trained to call them), `thinking`.
+    public let capabilities: [String]
 
     public init(
         name: String, displayName: String, file: String, architecture: String, parameters: Int,
-        quant: String, size: Int, approximateSize: Bool = false, sha256: String?, isDefault: Bool, source: Source
+        quant: String, size: Int, approximateSize: Bool = false, sha256: String?, isDefault: Bool, source: Source,
+        capabilities: [String] = []
     ) {
+        self.capabilities = capabilities
         self.name = name
         self.displayName = displayName
         self.file = file
@@ -50,7 +54,7 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case name, file, architecture, parameters, quant, size, sha256, source
+        case name, file, architecture, parameters, quant, size, sha256, source, capabilities
         case displayName = "display_name"
         case approximateSize = "approximate_size"
         case isDefault = "default"
@@ -69,6 +73,7 @@ public struct CatalogEntry: Codable, Sendable, Equatable {
         sha256 = try container.decodeIfPresent(String.self, forKey: .sha256)
         isDefault = try container.decodeIfPresent(Bool.self, forKey: .isDefault) ?? false
         source = try container.decode(Source.self, forKey: .source)
+        capabilities = try container.decodeIfPresent([String].self, forKey: .capabilities) ?? []
     }
 }
 
