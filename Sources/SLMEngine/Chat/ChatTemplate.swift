@@ -72,12 +72,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
             case .text(let text):
                 ids += tokenizer.encode(text, addBOS: false)
             case .markup(let text):
-                for part in SpecialTokens(tokenizer.vocabulary).split(text) {
-                    switch part {
-                    case .special(let id): ids.append(id)
-                    case .text(let plain): ids += tokenizer.encode(plain, addBOS: false)
-                    }
-                }
+                ids += tokenizer.encode(text, addBOS: false, parseSpecial: true)
             }
         }
         return ids
