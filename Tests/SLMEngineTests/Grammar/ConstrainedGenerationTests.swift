@@ -16,7 +16,8 @@ struct ConstrainedGenerationTests {
     ]
 
     static let models = ["llama-f16", "llama-mixed", "qwen2-f16", "qwen2-mixed", "phi3-f16", "phi3-mixed",
-                         "gemma3-f16", "gemma3-mixed"]
+                         "gemma3-f16", "gemma3-mixed", "qwen3-f16", "qwen3-mixed", "smollm3-f16", "smollm3-mixed",
+                         "granite-f16", "granite-mixed", "phi3-longrope-f16", "phi3-longrope-mixed"]
 
     static func generator(_ name: String) throws -> TextGenerator {
         let file = try GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path)
