@@ -25,7 +25,7 @@ struct SyntheticModelTests {
         ("llama-mixed", 0.25), ("qwen2-mixed", 0.25), ("phi3-mixed", 0.25), ("gemma3-mixed", 0.25),
         ("qwen3-f16", 0.02), ("smollm3-f16", 0.02), ("granite-f16", 0.02),
         ("qwen3-mixed", 0.25), ("smollm3-mixed", 0.25), ("granite-mixed", 0.25),
-        ("phi3-longrope-f16", 0.02), ("phi3-longrope-mixed", 0.25),
+        ("phi3-longrope-f16", 0.02), ("phi3-longrope-mixed", 0.25), ("llama3-freqs-f16", 0.02), ("llama3-freqs-mixed", 0.25),
     ]
 
     @Test("logits and greedy ids match the reference", arguments: cases)
