@@ -42,3 +42,27 @@ struct ModelTemplateTurnTests {
         #expect(notes.count == 1 && notes[0].contains("no tools here"), "\(events)")
     }
 }
+
+@Suite("Turns with a <|tool_call|> model")
+struct ToolCallTokenTurnTests {
+    @Test("Granite 3.3's template: the call is required after <|tool_call|> as a one-item list, parsed, and written back as the template does")
+    func granite() async throws {
+        let source = try String(contentsOf: Fixtures.url("templates/source/ibm-granite-granite-3.3-2B-Instruct.jinja"), encoding: .utf8)
+        let setup = try await ScriptedTurnTests.setup([
+            .call(#"[{"name": "tasks_add", "arguments": {"title": "Renew passport", "due": "2026-12-04"}}]"#),
+            .text("Added it."),
+        ], chatTemplate: source)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.")
+        #expect(try await setup.store.tasks().map(\.title) == ["Renew passport"])
+        let first = try #require(setup.generator.requests.first)
+        guard case .toolCallList? = first.constraint?.grammar else {
+            Issue.record("not the list grammar: \(String(describing: first.constraint))")
+            return
+        }
+        #expect(BranchTurnTests.text(first.prompt).hasSuffix("<|tool_call|>"), "the required call opens with the token")
+        #expect(BranchTurnTests.text(first.prompt).contains("tasks_add"), "the template declared the tools")
+        let second = BranchTurnTests.text(try #require(setup.generator.requests.last).prompt)
+        #expect(second.contains("Renew passport") && second.contains("\"added\""), "the call and its result went back")
+    }
+}

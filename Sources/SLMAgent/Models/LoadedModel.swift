@@ -65,9 +65,10 @@ public final class LoadedModel: Sendable {
     /// Tokens whose keys and values the generator's cache holds.
     public var cachedTokenCount: Int { generator.cachedTokenCount }
 
-    /// The tool-call format this model expects: the `<tool_call>` tags when its own
-    /// template writes them (Qwen, SmolLM3, Hermes, Granite 4), else its family's.
+    /// The tool-call format this model expects: the one its own template writes
+    /// (`<tool_call>` tags for Qwen, SmolLM3, Hermes, Granite 4; `<|tool_call|>[…]` for
+    /// Phi-4-mini and Granite 3), else its family's.
     public var toolCallStyle: ToolCallStyle {
-        renderer.modelTemplate?.source.contains("<tool_call>") == true ? .qwen : .matching(template)
+        renderer.modelTemplate.flatMap { ToolCallStyle.written(by: $0.source) } ?? .matching(template)
     }
 }

@@ -14,12 +14,14 @@ struct ToolCallParser {
     }
 
     func parse(_ text: String) -> Outcome {
-        let value: JSONValue
+        var value: JSONValue
         do {
             value = try JSONValue.parse(text)
         } catch {
             return .invalid(problem: "the call is \(error)", name: nil, arguments: .null)
         }
+        // Phi-4-mini and Granite 3 write calls as a list: the first is the call
+        if case .array(let items) = value, let first = items.first { value = first }
         let arguments = value[argumentsKey] ?? value["arguments"] ?? value["parameters"] ?? .object([])
         guard let name = value["name"]?.stringValue else {
             return .invalid(problem: "the call has no tool name", name: nil, arguments: arguments)

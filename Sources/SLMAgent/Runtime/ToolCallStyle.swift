@@ -2,10 +2,26 @@ import SLMEngine
 
 /// How a model family is told about tools and how it writes a call, so each model sees
 /// the format it was trained on: Qwen's `<tool_call>` tags around JSON, Llama 3's bare
-/// JSON answer with `parameters`, and the same tags explained in plain words for families
-/// without a format of their own.
+/// JSON answer with `parameters`, Phi-4-mini's and Granite 3's `<|tool_call|>` token before
+/// a JSON list, and the tags explained in plain words for families without a format.
 public enum ToolCallStyle: String, Sendable, CaseIterable {
-    case qwen, llama3, plain
+    case qwen, llama3, toolCallToken, plain
+
+    /// The style a model's own template writes calls in, when it writes any.
+    public static func written(by source: String) -> ToolCallStyle? {
+        if source.contains("<|tool_call|>") { return .toolCallToken }
+        if source.contains("<tool_call>") { return .qwen }
+        return nil
+    }
+
+    /// What the model writes to start a call (nil: an answer that is JSON).
+    public var opener: String? {
+        switch self {
+        case .qwen, .plain: "<tool_call>"
+        case .toolCallToken: "<|tool_call|>"
+        case .llama3: nil
+        }
+    }
 
     /// The style for a chat template.
     public static func matching(_ template: ChatTemplate) -> ToolCallStyle {
@@ -20,12 +36,13 @@ public enum ToolCallStyle: String, Sendable, CaseIterable {
 
     /// The grammar of one call to any of `tools`.
     public func grammar(for tools: [any Tool]) -> Grammar {
-        .toolCall(tools: tools.map(\.signature), argumentsKey: argumentsKey)
+        self == .toolCallToken ? .toolCallList(tools: tools.map(\.signature), argumentsKey: argumentsKey)
+            : .toolCall(tools: tools.map(\.signature), argumentsKey: argumentsKey)
     }
 
-    /// When a call may start on its own: after the opening tag, or an answer that is JSON.
+    /// When a call may start on its own: after the opener, or an answer that is JSON.
     public var activation: GrammarConstraint.Activation {
-        self == .llama3 ? .ifAnswerStarts(with: "{") : .after("<tool_call>")
+        opener.map { .after($0) } ?? .ifAnswerStarts(with: "{")
     }
 
     /// What follows the assistant's header when a call is required, so the model writes
@@ -33,6 +50,7 @@ public enum ToolCallStyle: String, Sendable, CaseIterable {
     public var requiredOpening: [ChatTemplate.Piece] {
         switch self {
         case .qwen: [.special("<tool_call>"), .text("\n")]
+        case .toolCallToken: [.special("<|tool_call|>")]
         case .plain: [.text("<tool_call>\n")]
         case .llama3: []
         }
@@ -42,8 +60,12 @@ public enum ToolCallStyle: String, Sendable, CaseIterable {
     /// written the way this family writes them.
     public func callMessage(name: String, arguments: JSONValue, id: String) -> ChatMessage {
         let call = JSONValue.object([.init("name", .string(name)), .init(argumentsKey, arguments)])
-        return ChatMessage(role: .assistant,
-                           content: self == .llama3 ? call.text : "<tool_call>\n\(call.text)\n</tool_call>",
+        let content = switch self {
+        case .llama3: call.text
+        case .toolCallToken: "<|tool_call|>[\(call.text)]"
+        case .qwen, .plain: "<tool_call>\n\(call.text)\n</tool_call>"
+        }
+        return ChatMessage(role: .assistant, content: content,
                            toolCalls: [ChatConversation.ToolCall(id: id, name: name, arguments: arguments.text)])
     }
 
@@ -87,6 +109,18 @@ public enum ToolCallStyle: String, Sendable, CaseIterable {
                 Do not use variables.
 
                 \(signatures)
+                """
+        case .toolCallToken:
+            let signatures = tools.map { tool in
+                JSONValue.object([
+                    "name": .string(tool.name), "description": .string(tool.description),
+                    "parameters": tool.arguments.json,
+                ]).text
+            }
+            return """
+                You have access to these tools: [\(signatures.joined(separator: ", "))]
+                When a tool is needed, respond only with <|tool_call|> followed by a JSON list of the calls, \
+                like <|tool_call|>[{"name": "tool_name", "arguments": {"argument": "value"}}].
                 """
         case .plain:
             let lines = tools.map { "- \($0.name): \($0.description) Arguments: \(Self.describe($0.arguments))" }

@@ -114,7 +114,7 @@ struct TurnRunner: Sendable {
             case .none: nil
             }
             // with no calls allowed, an answer that starts writing one ends there
-            let stops = constraint == nil && model.toolCallStyle != .llama3 ? ["<tool_call>"] : []
+            let stops = constraint == nil ? model.toolCallStyle.opener.map { [$0] } ?? [] : []
             let request = GenerationRequest(
                 prompt: prompt.tokens, maxTokens: plan.maxTokens,
                 sampling: plan.calls.isRequired ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling,

@@ -6,7 +6,8 @@ import SLMEngine
 /// (then dropped) or not (then shown).
 struct VisibleAnswer {
     private var trigger: StopStringFilter?
-    private let jsonMayBeCall: Bool
+    /// The first character of an answer that may be a call in disguise.
+    private let jsonOpening: Character?
     private var undecided = ""
     private var holding = false
     private var decided = false
@@ -16,21 +17,23 @@ struct VisibleAnswer {
     private(set) var shown = ""
 
     init(style: ToolCallStyle, callsPossible: Bool) {
-        trigger = callsPossible && style != .llama3 ? StopStringFilter(stopStrings: ["<tool_call>"]) : nil
-        jsonMayBeCall = callsPossible && style == .llama3
+        trigger = callsPossible ? style.opener.map { StopStringFilter(stopStrings: [$0]) } : nil
+        // a call that opens with JSON (Llama 3), or whose opener is a control token the
+        // text never shows (`<|tool_call|>`), is held until it is known to be one
+        jsonOpening = callsPossible ? (style == .llama3 ? "{" : style == .toolCallToken ? "[" : nil) : nil
     }
 
     /// The part of `text` to show now.
     mutating func push(_ text: String) -> String {
         var visible = text
-        if jsonMayBeCall {
+        if let jsonOpening {
             if holding { undecided += text; return "" }
             if !decided {
                 undecided += text
                 let opening = undecided.drop { $0.isWhitespace }
                 guard let first = opening.first else { return "" }
                 decided = true
-                if first == "{" { holding = true; return "" }
+                if first == jsonOpening { holding = true; return "" }
                 visible = undecided
                 undecided = ""
             }

@@ -5,6 +5,9 @@ public enum Grammar: Sendable, Equatable {
     /// A tool call, `{"name": "<tool>", "<argumentsKey>": {…}}`, naming one of `tools` and
     /// giving arguments that satisfy that tool's schema.
     case toolCall(tools: [ToolSignature], argumentsKey: String = "arguments")
+    /// The same call as a one-item JSON list, `[{…}]`, as Phi-4-mini and Granite 3 write it
+    /// after their `<|tool_call|>` token.
+    case toolCallList(tools: [ToolSignature], argumentsKey: String = "arguments")
     /// Exactly one of these words, unquoted (a classification).
     case oneOf([String])
 }

@@ -20,6 +20,8 @@ public struct GrammarMatcher: Sendable {
         case .json(let schema): stack = [Frame.expecting(schema)]
         case .toolCall(let tools, let argumentsKey):
             stack = [.toolCall(ToolCallState(tools: tools, argumentsKey: argumentsKey))]
+        case .toolCallList(let tools, let argumentsKey):
+            stack = [.toolCall(ToolCallState(tools: tools, argumentsKey: argumentsKey, inList: true))]
         case .oneOf(let words): stack = [.choice(ChoiceState(words.map { Array($0.utf8) }))]
         }
         if leadingWhitespace { stack.append(.optionalSpace(allowNewline: true)) }
@@ -557,6 +559,8 @@ private struct ArrayState: Sendable {
 private struct ToolCallState: Sendable {
     let tools: [ToolSignature]
     let argumentsKey: String
+    /// Wrapped in a one-item list: `[{…}]`.
+    var inList = false
     var part = 0
     var chosen = 0
 
@@ -566,12 +570,12 @@ private struct ToolCallState: Sendable {
         guard part < Self.partCount else { return .reject }
         let frame: Frame
         switch part {
-        case 0: frame = .literal(Array("{\"name\":".utf8), 0)
+        case 0: frame = .literal(Array((inList ? "[{\"name\":" : "{\"name\":").utf8), 0)
         case 2: frame = .choice(ChoiceState(tools.map { Array(JSONValue.quoted($0.name).utf8) }))
         case 3: frame = .literal(Array(",".utf8), 0)
         case 5: frame = .literal(Array((JSONValue.quoted(argumentsKey) + ":").utf8), 0)
         case 7: frame = .expecting(tools[chosen].arguments)
-        case 8: frame = .literal(Array("}".utf8), 0)
+        case 8: frame = .literal(Array((inList ? "}]" : "}").utf8), 0)
         default: frame = .optionalSpace(allowNewline: false)
         }
         part += 1
