@@ -50,4 +50,20 @@ struct ThinkingTests {
         #expect(prompt.contains("Hello!") && !prompt.contains("I should greet"))
         #expect(prompt.hasSuffix("<think>\n\n</think>\n\n"), "thinking off: the answer opens with an empty thought")
     }
+
+    @Test("a step that may call a tool does not think, even with thinking on; the answer after it may")
+    func toolSteps() async throws {
+        let setup = try await ScriptedTurnTests.setup([
+            .call(#"{"name": "tasks_add", "arguments": {"title": "Call Ana"}}"#),
+            .text("<think>Done, say so.</think>\n\nAdded."),
+        ], thinks: true)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to call Ana"))
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added.")
+        let requests = setup.generator.requests
+        #expect(requests.count == 2)
+        // the required call opens with the call tag, not a thought; the optional step after it
+        // (which may call again) opens with an empty thought
+        #expect(!BranchTurnTests.text(requests[0].prompt).hasSuffix("</think>\n\n"))
+        #expect(BranchTurnTests.text(requests[1].prompt).hasSuffix("<think>\n\n</think>\n\n"))
+    }
 }

@@ -97,7 +97,8 @@ struct TurnRunner: Sendable {
                 system: plan.describesTools && !ownDeclaration ? system + "\n\n" + toolSection : system, history: history,
                 turn: progress.messages, tools: ownDeclaration ? runtime.tools.subset(plan.calls.toolNames) : [],
                 opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
-                    : progress.answerPrefix.isEmpty ? thinkingOpening(model) : [.text(progress.answerPrefix)],
+                    : progress.answerPrefix.isEmpty ? thinkingOpening(model, toolStep: plan.describesTools)
+                    : [.text(progress.answerPrefix)],
                 reserve: plan.maxTokens, enableThinking: options.enableThinking)
             if let notice = prompt.notice, !progress.noticed {
                 progress.noticed = true
@@ -140,9 +141,11 @@ struct TurnRunner: Sendable {
         }
     }
 
-    /// With thinking off, a thinking model's answer opens with an empty thought.
-    private func thinkingOpening(_ model: LoadedModel) -> [ChatTemplate.Piece] {
-        options.enableThinking || !model.thinks ? [] : [.markup("<think>\n\n</think>\n\n")]
+    /// With thinking off — and on steps that may call a tool, where a small model's long
+    /// thought only delays the call — a thinking model's answer opens with an empty thought.
+    private func thinkingOpening(_ model: LoadedModel, toolStep: Bool) -> [ChatTemplate.Piece] {
+        guard model.thinks, !options.enableThinking || toolStep else { return [] }
+        return [.markup("<think>\n\n</think>\n\n")]
     }
 
     // MARK: - Routing
