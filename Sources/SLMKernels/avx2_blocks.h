@@ -31,6 +31,10 @@ static inline __m256i expand_bits(const uint8_t *p) {
 }
 
 /* A Q5_0 block as 32 signed bytes (-16…15). */
+static inline __m256i decode_q4_0(const block_q4_0 *x) {
+    return _mm256_sub_epi8(unpack_nibbles(x->qs), _mm256_set1_epi8(8));
+}
+
 static inline __m256i decode_q5_0(const block_q5_0 *x) {
     __m256i high = _mm256_and_si256(expand_bits(x->qh), _mm256_set1_epi8(0x10));
     return _mm256_sub_epi8(_mm256_or_si256(unpack_nibbles(x->qs), high), _mm256_set1_epi8(16));

@@ -80,7 +80,7 @@ static float dot_q4_0(int64_t n, const void *w, const void *a) {
     const block_q8_0 *y = a;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK; i++) {
-        __m256i qx = _mm256_sub_epi8(unpack_nibbles(x[i].qs), _mm256_set1_epi8(8));
+        __m256i qx = decode_q4_0(&x[i]);
         __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
         __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * half_to_float(y[i].d));
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc);

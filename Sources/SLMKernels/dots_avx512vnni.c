@@ -1,6 +1,6 @@
 /* Batch kernels for CPUs with AVX-512 (F, VL, BW) and VNNI.
  *
- * Q5_0 and Q8_0: four weight rows are decoded once per call and reused for every group of
+ * Q4_0, Q5_0 and Q8_0: four weight rows are decoded once per call and reused for every group of
  * activation rows: eight at a time in 512-bit vectors (two activation rows' eight lanes
  * side by side), a last four in 256-bit ones. Every lane takes the steps of the AVX2
  * one-row kernels (a block's int32 lane sums, one product of the two scales, a fused
@@ -116,7 +116,11 @@ static inline void set_block(decoded_blocks *w, int r, __m256i value) {
 static inline __attribute__((always_inline)) void decode_rows(int type, const void *const rows[4], int64_t blocks,
                                                               decoded_blocks *w, __m128 *scales) {
     for (int64_t i = 0; i < blocks; i++) {
-        if (type == SLM_TYPE_Q5_0) {
+        if (type == SLM_TYPE_Q4_0) {
+            const block_q4_0 *x[4] = {rows[0], rows[1], rows[2], rows[3]};
+            for (int r = 0; r < 4; r++) set_block(&w[i], r, decode_q4_0(&x[r][i]));
+            scales[i] = scales4(x[0][i].d, x[1][i].d, x[2][i].d, x[3][i].d);
+        } else if (type == SLM_TYPE_Q5_0) {
             const block_q5_0 *x[4] = {rows[0], rows[1], rows[2], rows[3]};
             for (int r = 0; r < 4; r++) set_block(&w[i], r, decode_q5_0(&x[r][i]));
             scales[i] = scales4(x[0][i].d, x[1][i].d, x[2][i].d, x[3][i].d);
@@ -144,6 +148,11 @@ static inline __attribute__((always_inline)) void tile_rows(int type, int64_t n,
     __m128 *scales = small ? stack_scales : (__m128 *)(decoded + blocks);
     decode_rows(type, w, blocks, decoded, scales);
     multiply_decoded(blocks, decoded, scales, activations, activation_bytes, count, out, out_stride);
+}
+
+static void tile_q4_0(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
+                      int64_t count, float *out, int64_t out_stride) {
+    tile_rows(SLM_TYPE_Q4_0, n, w, activations, activation_bytes, count, out, out_stride);
 }
 
 static void tile_q5_0(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
@@ -238,6 +247,7 @@ static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, con
 SLM_TARGET_END
 
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_0] = tile_q4_0;
     table[SLM_TYPE_Q5_0] = tile_q5_0;
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }

@@ -325,13 +325,19 @@ static float NEON_NAME(dot_iq4_xs)(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
-/* Q5_0 and Q8_0 batches: four weight rows decoded once per call, then every group of four
- * activation rows against them, each output with exactly the steps of dot_q5_0 /
- * dot_q8_0. */
+/* Q4_0, Q5_0 and Q8_0 batches: four weight rows decoded once per call, then every group
+ * of four activation rows against them, each output with exactly the steps of dot_q4_0 /
+ * dot_q5_0 / dot_q8_0. */
 static inline __attribute__((always_inline)) void NEON_NAME(decode_rows)(int type, const void *const rows[4], int64_t i,
                                                                          int8x16_t low[4], int8x16_t high[4], float dx[4]) {
     for (int r = 0; r < 4; r++) {
-        if (type == SLM_TYPE_Q5_0) {
+        if (type == SLM_TYPE_Q4_0) {
+            const block_q4_0 *x = (const block_q4_0 *)rows[r] + i;
+            NEON_NAME(nibbles)(x->qs, &low[r], &high[r]);
+            low[r] = vsubq_s8(low[r], vdupq_n_s8(8));
+            high[r] = vsubq_s8(high[r], vdupq_n_s8(8));
+            dx[r] = slm_fp16_to_fp32(x->d);
+        } else if (type == SLM_TYPE_Q5_0) {
             const block_q5_0 *x = (const block_q5_0 *)rows[r] + i;
             uint32_t qh = slm_load_u32(x->qh);
             NEON_NAME(nibbles)(x->qs, &low[r], &high[r]);
@@ -380,6 +386,11 @@ static inline __attribute__((always_inline)) void NEON_NAME(tile_rows)(int type,
     }
 }
 
+static void NEON_NAME(tile_q4_0)(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
+                                 int64_t count, float *out, int64_t out_stride) {
+    NEON_NAME(tile_rows)(SLM_TYPE_Q4_0, n, w, activations, activation_bytes, count, out, out_stride);
+}
+
 static void NEON_NAME(tile_q5_0)(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
                                  int64_t count, float *out, int64_t out_stride) {
     NEON_NAME(tile_rows)(SLM_TYPE_Q5_0, n, w, activations, activation_bytes, count, out, out_stride);
@@ -391,6 +402,7 @@ static void NEON_NAME(tile_q8_0)(int64_t n, const void *const w[4], const uint8_
 }
 
 static void NEON_NAME(fill_tiles)(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_0] = NEON_NAME(tile_q4_0);
     table[SLM_TYPE_Q5_0] = NEON_NAME(tile_q5_0);
     table[SLM_TYPE_Q8_0] = NEON_NAME(tile_q8_0);
 }

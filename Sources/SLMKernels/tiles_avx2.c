@@ -1,6 +1,6 @@
-/* Q5_0 and Q8_0 batches for AVX2 CPUs: four weight rows are decoded once per call, then
+/* Q4_0, Q5_0 and Q8_0 batches for AVX2 CPUs: four weight rows are decoded once per call, then
  * every pair of activation rows runs against them (eight accumulators, which the sixteen
- * AVX2 registers hold). Every output gets exactly the operations of dot_q5_0 / dot_q8_0:
+ * AVX2 registers hold). Every output gets exactly the operations of dot_q4_0 / dot_q5_0 / dot_q8_0:
  * a block's int32 lane sums, one product of the two scales, a fused multiply-add per
  * block, and the eight lanes added at the end. */
 #include "blocks.h"
@@ -23,7 +23,11 @@ static inline __attribute__((always_inline)) void decode_quad(int type, const vo
                                                               decoded_quad *w, float dx[4]) {
     for (int r = 0; r < 4; r++) {
         __m256i value;
-        if (type == SLM_TYPE_Q5_0) {
+        if (type == SLM_TYPE_Q4_0) {
+            const block_q4_0 *x = (const block_q4_0 *)rows[r] + i;
+            value = decode_q4_0(x);
+            dx[r] = half_to_float(x->d);
+        } else if (type == SLM_TYPE_Q5_0) {
             const block_q5_0 *x = (const block_q5_0 *)rows[r] + i;
             value = decode_q5_0(x);
             dx[r] = half_to_float(x->d);
@@ -83,6 +87,11 @@ static inline __attribute__((always_inline)) void tile_rows(int type, int64_t n,
     }
 }
 
+static void tile_q4_0(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
+                      int64_t count, float *out, int64_t out_stride) {
+    tile_rows(SLM_TYPE_Q4_0, n, w, activations, activation_bytes, count, out, out_stride);
+}
+
 static void tile_q5_0(int64_t n, const void *const w[4], const uint8_t *activations, size_t activation_bytes,
                       int64_t count, float *out, int64_t out_stride) {
     tile_rows(SLM_TYPE_Q5_0, n, w, activations, activation_bytes, count, out, out_stride);
@@ -96,6 +105,7 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
 SLM_TARGET_END
 
 void slm_avx2_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_0] = tile_q4_0;
     table[SLM_TYPE_Q5_0] = tile_q5_0;
     table[SLM_TYPE_Q8_0] = tile_q8_0;
 }

@@ -192,7 +192,8 @@ int main(int argc, char **argv) {
                 check(fabs(got - scalar) <= 1e-5 * scale, "dot-vs-scalar", name, slm_path_name(p), got, scalar);
             }
         }
-        if (type == SLM_TYPE_Q4_K || type == SLM_TYPE_Q6_K || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0)
+        if (type == SLM_TYPE_Q4_K || type == SLM_TYPE_Q6_K || type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 ||
+            type == SLM_TYPE_Q8_0)
             check_batch(name, type, raw, row_bytes);
         free(raw);
         free(expected);

@@ -56,7 +56,7 @@ struct BatchedKernelTests {
         return out
     }
 
-    @Test("tiles equal single-row dot products exactly, whatever the batch size", arguments: [QuantType.q5_0, .q8_0])
+    @Test("tiles equal single-row dot products exactly, whatever the batch size", arguments: [QuantType.q4_0, .q5_0, .q8_0])
     func fourRows(type: QuantType) throws {
         let (weights, activations, rowBytes, activationBytes) = try Self.inputs(type)
         for path in KernelPath.available {
@@ -82,7 +82,7 @@ struct BatchedKernelTests {
 
     @Test("the 4×4 tiles of the AVX-512 VNNI path give exactly what the AVX2 kernels give",
           .enabled(if: KernelPath.avx512Vnni.isAvailable, "this CPU has no AVX-512 VNNI"),
-          arguments: [QuantType.q5_0, .q8_0])
+          arguments: [QuantType.q4_0, .q5_0, .q8_0])
     func tiles(type: QuantType) throws {
         // 8192 columns are more blocks than the tiles decode at once (they go block by block)
         for (count, columns) in [(4, 1024), (7, 1024), (11, 1024), (12, 1024), (5, 8192)] {
