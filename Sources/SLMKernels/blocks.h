@@ -199,6 +199,10 @@ void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 /* One weight row against four activation rows, each output exactly as slm_dot_fn gives. */
 typedef void (*slm_dot4_fn)(int64_t n, const void *weights, const void *const activations[4], float out[4]);
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
+/* Four weight rows against one activation row (a generated token), each output exactly as
+ * slm_dot_fn gives: four independent sums, so the one-row kernel's steps overlap. */
+typedef void (*slm_rows4_fn)(int64_t n, const void *const weights[4], const void *activations, float out[4]);
+void slm_avx2_dot_rows4s(slm_rows4_fn table[SLM_TYPE_TABLE_SIZE]);
 /* Four weight rows against the activation rows 0..<count - count % 4 (rows
  * `activation_bytes` apart): out[t * out_stride + r] for weight row r, each output exactly
  * as slm_dot_fn gives. */

@@ -71,6 +71,7 @@ static void setup(void) {
     SLM_FILL(SLM_PATH_AVX2, grouped_dot4, slm_dot4_fn, slm_avx2_grouped_dot4s);
     SLM_FILL(SLM_PATH_AVX2, tiled_dot4, slm_dot4_fn, slm_avx2_tiled_dot4s);
     SLM_FILL(SLM_PATH_AVX2, tile, slm_tile_fn, slm_avx2_tiles);
+    SLM_FILL(SLM_PATH_AVX2, dot_rows4, slm_rows4_fn, slm_avx2_dot_rows4s);
     traits[SLM_PATH_AVX2][SLM_TYPE_Q4_K].rows8 = slm_avx2_repacked_q4_K();
     traits[SLM_PATH_AVX2][SLM_TYPE_Q6_K].rows8 = slm_avx2_tiled_q6_K();
     /* everything AVX2 has, plus its own tiles and sixteen-row kernels */
@@ -193,7 +194,10 @@ slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_
     else if (plan.first_rows == plan.last_rows) plan.dot4 = t->tiled_dot4;
     if (repacked) plan.dot4_limit = plan.first_count;
     /* four weight rows against the activation rows, where the path has a tile kernel */
-    if (plain) plan.tile = t->tile;
+    if (plain) {
+        plan.tile = t->tile;
+        plan.dot_rows4 = t->dot_rows4;
+    }
     /* repacked Q4_K and tiled Q6_K: sixteen or eight rearranged weight rows at a time, for
      * the activation rows those kernels cover */
     if (repacked) {

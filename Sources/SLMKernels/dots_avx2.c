@@ -460,7 +460,48 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
     return horizontal_sum(acc);
 }
 
+/* Four weight rows against one activation row: the steps of dot_q4_0 / dot_q8_0 for each
+ * row, four sums side by side so their dependent chains overlap. */
+static inline __attribute__((always_inline)) void dot_rows4(int type, int64_t n, const void *const w[4], const void *a,
+                                                            float out[4]) {
+    const block_q8_0 *y = a;
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < n / SLM_QK; i++) {
+        const __m256i qy = _mm256_loadu_si256((const __m256i *)y[i].qs);
+        const float dy = half_to_float(y[i].d);
+        for (int r = 0; r < 4; r++) {
+            __m256i qx;
+            float dx;
+            if (type == SLM_TYPE_Q4_0) {
+                const block_q4_0 *x = (const block_q4_0 *)w[r] + i;
+                qx = decode_q4_0(x);
+                dx = half_to_float(x->d);
+            } else {
+                const block_q8_0 *x = (const block_q8_0 *)w[r] + i;
+                qx = _mm256_loadu_si256((const __m256i *)x->qs);
+                dx = half_to_float(x->d);
+            }
+            const __m256 d = _mm256_set1_ps(dx * dy);
+            acc[r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(dot_signed_weighted(qx, qy, ones16())), acc[r]);
+        }
+    }
+    for (int r = 0; r < 4; r++) out[r] = horizontal_sum(acc[r]);
+}
+
+static void dot_rows4_q4_0(int64_t n, const void *const w[4], const void *a, float out[4]) {
+    dot_rows4(SLM_TYPE_Q4_0, n, w, a, out);
+}
+
+static void dot_rows4_q8_0(int64_t n, const void *const w[4], const void *a, float out[4]) {
+    dot_rows4(SLM_TYPE_Q8_0, n, w, a, out);
+}
+
 SLM_TARGET_END
+
+void slm_avx2_dot_rows4s(slm_rows4_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_0] = dot_rows4_q4_0;
+    table[SLM_TYPE_Q8_0] = dot_rows4_q8_0;
+}
 
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
 
@@ -493,6 +534,7 @@ void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 #else
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_avx2_dot_rows4s(slm_rows4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }

@@ -1,6 +1,7 @@
 /* Runs a batch product as dispatch.c planned it: rearranged weight rows sixteen or eight
- * at a time, then four-row tiles, then one weight row at a time (against four activation
- * rows at once where a kernel allows). Every output is exactly what the one-row kernel the
+ * at a time, then four-row tiles (or, for fewer than four activation rows, four weight rows
+ * per pass), then one weight row at a time (against four activation rows at once where a
+ * kernel allows). Every output is exactly what the one-row kernel the
  * plan names for its activation row gives. */
 #include <math.h>
 #include "dispatch.h"
@@ -30,6 +31,18 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
             const uint8_t *activation = (const uint8_t *)activations + t * activation_bytes;
             for (; t < count; t++, activation += activation_bytes)
                 for (int q = 0; q < 4; q++) out[t * out_stride + r + q] = plan.dot(cols, quad[q], activation);
+        }
+    }
+    if (plan.dot_rows4 && count < 4) {
+        /* a generated token (or a few): four weight rows per pass, each still its own sum */
+        for (; r + 4 <= rows; r += 4, row += 4 * row_bytes) {
+            const void *quad[4] = {row, row + row_bytes, row + 2 * row_bytes, row + 3 * row_bytes};
+            const uint8_t *activation = activations;
+            for (int64_t t = 0; t < count; t++, activation += activation_bytes) {
+                float results[4];
+                plan.dot_rows4(cols, quad, activation, results);
+                for (int q = 0; q < 4; q++) out[t * out_stride + r + q] = results[q];
+            }
         }
     }
     for (; r < rows; r++, row += row_bytes) {
