@@ -97,4 +97,37 @@ struct JinjaTests {
             Issue.record("\(error)")
         }
     }
+
+    @Test("a hostile template (it comes inside a model file) ends with an error, never a crash, a hang or all memory",
+          arguments: [
+              "{% macro f() %}{{ f() }}{% endmacro %}{{ f() }}",
+              "{% for i in range(100000000) %}x{% endfor %}",
+              "{% for a in range(100000) %}{% for b in range(100000) %}{% endfor %}{% endfor %}",
+              "{{ 'a' * 10000000000 }}",
+              "{% set ns = namespace(s='ab') %}{% for i in range(64) %}{% set ns.s = ns.s + ns.s %}{% endfor %}",
+              "{{ 9223372036854775807 + 1 }}{{ 9223372036854775807 * 9 }}{{ -9223372036854775807 - 9 }}{{ 10 ** 40 }}",
+              "{{ (1e300)|int }}{{ 7 % -1 }}{{ -(-9223372036854775807 - 1) }}",
+              String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000),
+              "{{ " + String(repeating: "not ", count: 5000) + "1 }}",
+              String(repeating: "{% if true %}", count: 5000),
+              "{% set l = [1] %}{% set _ = l.append(l) %}{{ l }}{{ l|tojson }}{{ l == l }}",
+              "{{ [1, 2]|tojson(indent=1000000000) }}{{ 'x'|indent(1000000000) }}",
+              "{{ range(9223372036854775807) }}{{ range(0, 10, 0) }}",
+          ])
+    func hostile(source: String) throws {
+        let start = ContinuousClock.now
+        do {
+            _ = try Self.render(source)
+        } catch is JinjaError {
+            // a clear error is what is wanted; some of these render harmlessly instead
+        }
+        #expect(ContinuousClock.now - start < .seconds(20), "it ends in bounded time")
+    }
+
+    @Test("a JSON conversation nested without end is an error, not a crash")
+    func deepJSON() {
+        #expect(throws: JinjaError.self) {
+            _ = try JinjaJSON.parse(String(repeating: "[", count: 100_000) + String(repeating: "]", count: 100_000), markInput: false)
+        }
+    }
 }

@@ -84,7 +84,9 @@ enum JinjaBuiltins {
             switch (left, right) {
             case (.string(let a), .string(let b)): return .string(a + b)
             case (.list(let a), .list(let b)): return .array(a.items + b.items)
-            case (.int(let a), .int(let b)): return .int(a + b)
+            case (.int(let a), .int(let b)):
+                let (value, overflow) = a.addingReportingOverflow(b)
+                return overflow ? .double(Double(a) + Double(b)) : .int(value)
             default:
                 guard let a = left.number, let b = right.number else {
                     if left.string != nil || right.string != nil { return .string(left.rendered + right.rendered) }
@@ -94,22 +96,32 @@ enum JinjaBuiltins {
             }
         case "-", "*", "/", "//", "%", "**":
             if symbol == "*", case .string(let text) = left, let count = right.integer {
+                guard count <= 0 || text.text.utf8.count <= JinjaRuntime.Limits.outputBytes / count else {
+                    throw JinjaError("a repeated string longer than \(JinjaRuntime.Limits.outputBytes) bytes", at: location)
+                }
                 return .string(JinjaString(String(repeating: text.text, count: max(0, count)), isInput: text.isInput))
             }
             if symbol == "%", case .string(let format) = left {
                 return .text(percentFormat(format.text, right))
             }
             if case .int(let a) = left, case .int(let b) = right, symbol != "/" {
+                // a result that does not fit 64 bits becomes a float, as it never traps
                 switch symbol {
-                case "-": return .int(a - b)
-                case "*": return .int(a * b)
+                case "-":
+                    let (value, overflow) = a.subtractingReportingOverflow(b)
+                    if !overflow { return .int(value) }
+                case "*":
+                    let (value, overflow) = a.multipliedReportingOverflow(by: b)
+                    if !overflow { return .int(value) }
                 case "//":
                     guard b != 0 else { throw JinjaError("division by zero", at: location) }
-                    return .int(Int((Double(a) / Double(b)).rounded(.down)))
+                    return Self.integer((Double(a) / Double(b)).rounded(.down))
                 case "%":
                     guard b != 0 else { throw JinjaError("division by zero", at: location) }
-                    return .int(((a % b) + b) % b)
-                default: return .int(Int(pow(Double(a), Double(b))))
+                    if b == -1 { return .int(0) }
+                    let remainder = a % b
+                    return .int(remainder != 0 && (remainder < 0) != (b < 0) ? remainder + b : remainder)
+                default: return Self.integer(pow(Double(a), Double(b)))
                 }
             }
             guard let a = left.number, let b = right.number else {
@@ -132,6 +144,14 @@ enum JinjaBuiltins {
     private static func percentFormat(_ format: String, _ values: JinjaValue) -> String {
         var arguments: [JinjaValue]
         if case .list(let list) = values { arguments = list.items } else { arguments = [values] }
+        return replacingPercentCodes(format) { code in
+            let value = arguments.isEmpty ? .undefined : arguments.removeFirst()
+            return code == "d" ? value.integer.map(String.init) ?? value.rendered.text : value.rendered.text
+        }
+    }
+
+    /// `format` with each `%x` code replaced by `replace(x)`; `%%` is a percent sign.
+    static func replacingPercentCodes(_ format: String, _ replace: (Character) -> String) -> String {
         var output = ""
         var characters = format.makeIterator()
         while let character = characters.next() {
@@ -139,11 +159,14 @@ enum JinjaBuiltins {
                 output.append(character)
                 continue
             }
-            if code == "%" { output += "%"; continue }
-            let value = arguments.isEmpty ? .undefined : arguments.removeFirst()
-            output += code == "d" ? value.integer.map(String.init) ?? value.rendered.text : value.rendered.text
+            output += code == "%" ? "%" : replace(code)
         }
         return output
+    }
+
+    /// A whole number as an integer when it fits, else as a float (never a trap).
+    static func integer(_ value: Double) -> JinjaValue {
+        value.isFinite && abs(value) < 9.2e18 ? .int(Int(value)) : .double(value)
     }
 
     // MARK: - Tests
@@ -189,7 +212,7 @@ enum JinjaBuiltins {
     static func filter(_ value: JinjaValue, _ name: String, _ arguments: JinjaArguments) throws(JinjaError) -> JinjaValue {
         switch name {
         case "tojson":
-            let indent = arguments.value(1, "indent").integer
+            let indent = arguments.value(1, "indent").integer.map { min(max($0, 0), 16) }
             return .text(JinjaJSON.encode(value, indent: indent), isInput: value.containsOnlyInput)
         case "length", "count":
             switch value {
@@ -274,20 +297,21 @@ enum JinjaBuiltins {
             }
             return .array(kept)
         case "int":
-            if let number = value.number { return .int(Int(number)) }
+            if case .int = value { return value }
+            if let number = value.number { return integer(number.rounded(.towardZero)) }
             return .int(value.string.flatMap { Int($0.text.trimmingCharacters(in: .whitespaces)) } ?? 0)
         case "float":
             if let number = value.number { return .double(number) }
             return .double(value.string.flatMap { Double($0.text.trimmingCharacters(in: .whitespaces)) } ?? 0)
         case "abs":
-            if case .int(let number) = value { return .int(abs(number)) }
+            if case .int(let number) = value, number != .min { return .int(abs(number)) }
             return .double(abs(value.number ?? 0))
         case "round":
             let digits = arguments.value(0, "precision").integer ?? 0
             let scale = pow(10, Double(digits))
             return .double(((value.number ?? 0) * scale).rounded() / scale)
         case "indent":
-            let width = arguments.value(0, "width").integer ?? 4
+            let width = min(max(arguments.value(0, "width").integer ?? 4, 0), 64)
             let first = arguments.value(1, "first").isTruthy
             let pad = String(repeating: " ", count: width)
             return stringResult(value) { text in
@@ -512,12 +536,15 @@ extension JinjaValue {
     }
 
     /// Every string inside came from the conversation (a tool result's JSON, say).
-    var containsOnlyInput: Bool {
+    var containsOnlyInput: Bool { containsOnlyInput(depth: 0) }
+
+    private func containsOnlyInput(depth: Int) -> Bool {
+        guard depth < JinjaValue.maximumNesting else { return false }
         switch self {
-        case .string(let text): text.isInput
-        case .list(let list): !list.items.isEmpty && list.items.allSatisfy(\.containsOnlyInput)
-        case .dict(let dict): !dict.keys.isEmpty && dict.pairs.allSatisfy { $0.1.containsOnlyInput }
-        default: false
+        case .string(let text): return text.isInput
+        case .list(let list): return !list.items.isEmpty && list.items.allSatisfy { $0.containsOnlyInput(depth: depth + 1) }
+        case .dict(let dict): return !dict.keys.isEmpty && dict.pairs.allSatisfy { $0.1.containsOnlyInput(depth: depth + 1) }
+        default: return false
         }
     }
 }

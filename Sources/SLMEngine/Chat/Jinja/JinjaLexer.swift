@@ -29,15 +29,21 @@ struct JinjaLexer {
     private let bytes: [UInt8]
     private var position = 0
     private var output: [Token] = []
+    /// The last place computed: tokens come in order, so each is placed from the one before
+    /// (a one-line template of many tags stays linear).
+    private var placed = (offset: 0, location: JinjaLocation(line: 1, column: 1))
 
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
-    private func location(_ offset: Int) -> JinjaLocation {
-        var line = 1, column = 1
-        for byte in bytes[..<min(offset, bytes.count)] {
+    private mutating func location(_ offset: Int) -> JinjaLocation {
+        let offset = min(offset, bytes.count)
+        if offset < placed.offset { placed = (0, JinjaLocation(line: 1, column: 1)) }
+        var line = placed.location.line, column = placed.location.column
+        for byte in bytes[placed.offset..<offset] {
             if byte == 0x0A { line += 1; column = 1 } else if byte & 0xC0 != 0x80 { column += 1 }
         }
-        return JinjaLocation(line: line, column: column)
+        placed = (offset, JinjaLocation(line: line, column: column))
+        return placed.location
     }
 
     private func byte(_ offset: Int) -> UInt8? { offset < bytes.count ? bytes[offset] : nil }

@@ -4,6 +4,15 @@
 struct JinjaParser {
     private let tokens: [JinjaLexer.Token]
     private var index = 0
+    /// How deep expressions and blocks nest now; bounded, as a template from a model file
+    /// may be hostile and each level takes stack.
+    private var depth = 0
+    private static let maximumDepth = 200
+
+    private mutating func enter() throws(JinjaError) {
+        depth += 1
+        guard depth <= Self.maximumDepth else { throw JinjaError("nested more than \(Self.maximumDepth) deep", at: location) }
+    }
 
     static func parse(_ source: String) throws(JinjaError) -> [JinjaNode] {
         var parser = JinjaParser(tokens: try JinjaLexer.tokens(source))
@@ -55,6 +64,8 @@ struct JinjaParser {
     }
 
     private mutating func statement(_ word: String) throws(JinjaError) -> JinjaNode? {
+        try enter()
+        defer { depth -= 1 }
         let start = previousLocation
         switch word {
         case "if":
@@ -180,6 +191,8 @@ struct JinjaParser {
     }
 
     mutating func expression() throws(JinjaError) -> JinjaExpression {
+        try enter()
+        defer { depth -= 1 }
         let value = try orExpression()
         guard take(.name("if")) else { return value }
         let condition = try orExpression()
@@ -208,7 +221,11 @@ struct JinjaParser {
     }
 
     private mutating func notExpression() throws(JinjaError) -> JinjaExpression {
-        if take(.name("not")) { return .not(try notExpression()) }
+        if take(.name("not")) {
+            try enter()
+            defer { depth -= 1 }
+            return .not(try notExpression())
+        }
         return try comparison()
     }
 
@@ -278,7 +295,11 @@ struct JinjaParser {
     }
 
     private mutating func unaryOperand() throws(JinjaError) -> JinjaExpression {
-        if take(.symbol("-")) { return .negative(try unaryOperand()) }
+        if take(.symbol("-")) {
+            try enter()
+            defer { depth -= 1 }
+            return .negative(try unaryOperand())
+        }
         return try postfix(try primary())
     }
 

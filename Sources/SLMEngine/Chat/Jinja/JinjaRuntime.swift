@@ -3,7 +3,18 @@ import Foundation
 /// Runs parsed nodes against variables and collects the output, keeping track of which
 /// text came from the conversation.
 final class JinjaRuntime {
+    /// What a template may take: a template comes inside a model file, which may be hostile,
+    /// so a runaway one ends with an error instead of a hang, a crash or all memory.
+    enum Limits {
+        static let outputBytes = 8 << 20
+        static let steps = 200_000
+        static let macroDepth = 64
+        static let rangeLength = 100_000
+    }
+
     private var scopes: [[String: JinjaValue]]
+    private var steps = 0
+    private var macroDepth = 0
     private(set) var output = JinjaString("")
     /// The moment `strftime_now` reads.
     private let now: Date
@@ -28,6 +39,10 @@ final class JinjaRuntime {
             let (start, stop, step) = numbers.count == 1 ? (0, numbers[0], 1)
                 : (numbers[0], numbers[1], numbers.count == 3 ? numbers[2] : 1)
             guard step != 0 else { throw JinjaError("range step must not be 0", at: arguments.location) }
+            let length = (Double(stop) - Double(start)) / Double(step)
+            guard length <= Double(Limits.rangeLength) else {
+                throw JinjaError("range of more than \(Limits.rangeLength) numbers", at: arguments.location)
+            }
             return .array(Swift.stride(from: start, to: stop, by: step).map { .int($0) })
         }
         define("strftime_now") { [now] arguments in
@@ -56,11 +71,16 @@ final class JinjaRuntime {
     }
 
     private func execute(_ node: JinjaNode) throws {
+        steps += 1
+        guard steps <= Limits.steps else { throw JinjaError("the template runs for too long (over \(Limits.steps) steps)") }
         switch node {
         case .text(let text):
             output.append(JinjaString.Part(text: text, isInput: false))
         case .output(let expression):
             output = output + (try evaluate(expression)).rendered
+            guard output.byteCount <= Limits.outputBytes else {
+                throw JinjaError("the template writes more than \(Limits.outputBytes) bytes")
+            }
         case .conditional(let branches, let otherwise):
             for (condition, body) in branches where try evaluate(condition).isTruthy {
                 return try execute(body)
@@ -124,6 +144,8 @@ final class JinjaRuntime {
         }
         guard !items.isEmpty else { return try execute(loop.otherwise) }
         for (index, item) in items.enumerated() {
+            steps += 1
+            guard steps <= Limits.steps else { throw JinjaError("the template runs for too long", at: loop.location) }
             scopes.append([:])
             defer { scopes.removeLast() }
             try bind(loop.targets, to: item, at: loop.location)
@@ -160,6 +182,11 @@ final class JinjaRuntime {
 
     private func makeMacro(_ macro: JinjaMacro) -> JinjaFunction {
         JinjaFunction(macro.name) { [unowned self] arguments throws(JinjaError) in
+            guard macroDepth < Limits.macroDepth else {
+                throw JinjaError("macro \(macro.name) calls itself more than \(Limits.macroDepth) deep", at: arguments.location)
+            }
+            macroDepth += 1
+            defer { macroDepth -= 1 }
             var scope: [String: JinjaValue] = [:]
             for (index, (name, fallback)) in macro.parameters.enumerated() {
                 let given = arguments.value(index, name)
@@ -198,7 +225,17 @@ final class JinjaRuntime {
 
     // MARK: - Expressions
 
+    /// An expression's value; a string grown past the output limit (`s + s` in a loop) is
+    /// an error before it takes all memory.
     func evaluate(_ expression: JinjaExpression) throws(JinjaError) -> JinjaValue {
+        let value = try evaluateExpression(expression)
+        if case .string(let text) = value, text.byteCount > Limits.outputBytes {
+            throw JinjaError("a string longer than \(Limits.outputBytes) bytes")
+        }
+        return value
+    }
+
+    private func evaluateExpression(_ expression: JinjaExpression) throws(JinjaError) -> JinjaValue {
         switch expression {
         case .literal(let value): return value
         case .name(let name, _): return lookup(name)
@@ -236,7 +273,7 @@ final class JinjaRuntime {
         case .negative(let operand):
             let value = try evaluate(operand)
             switch value {
-            case .int(let number): return .int(-number)
+            case .int(let number): return number == .min ? .double(-Double(number)) : .int(-number)
             case .double(let number): return .double(-number)
             default: throw JinjaError("cannot negate a \(value.typeName)")
             }
@@ -276,13 +313,7 @@ final class JinjaRuntime {
     static func strftime(_ format: String, _ date: Date) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
-        var output = ""
-        var characters = format.makeIterator()
-        while let character = characters.next() {
-            guard character == "%", let code = characters.next() else {
-                output.append(character)
-                continue
-            }
+        return JinjaBuiltins.replacingPercentCodes(format) { code in
             let pattern: String? = switch code {
             case "d": "dd"
             case "m": "MM"
@@ -300,13 +331,9 @@ final class JinjaRuntime {
             case "j": "DDD"
             default: nil
             }
-            if let pattern {
-                formatter.dateFormat = pattern
-                output += formatter.string(from: date)
-            } else {
-                output += code == "%" ? "%" : "%" + String(code)
-            }
+            guard let pattern else { return "%" + String(code) }
+            formatter.dateFormat = pattern
+            return formatter.string(from: date)
         }
-        return output
     }
 }

@@ -19,6 +19,7 @@ struct JinjaString: Sendable, Equatable {
     }
 
     var text: String { parts.map(\.text).joined() }
+    var byteCount: Int { parts.reduce(0) { $0 + $1.text.utf8.count } }
     var isEmpty: Bool { parts.allSatisfy { $0.text.isEmpty } }
     /// Every part came from the conversation.
     var isInput: Bool { !parts.isEmpty && parts.allSatisfy(\.isInput) }

@@ -74,7 +74,13 @@ enum JinjaValue: @unchecked Sendable {
     }
 
     /// Python's `repr()`, as lists and dicts show their items.
-    var repr: String {
+    var repr: String { repr(depth: 0) }
+
+    /// Deeper than this, lists and dicts show as `[...]` / `{...}` (Python's mark for a list
+    /// that holds itself, which a template can build).
+    static let maximumNesting = 100
+
+    private func repr(depth: Int) -> String {
         switch self {
         case .undefined: "Undefined"
         case .none: "None"
@@ -83,9 +89,11 @@ enum JinjaValue: @unchecked Sendable {
         case .double(let value): Self.pythonFloat(value)
         case .string(let value):
             value.text.contains("'") ? JinjaJSON.encode(self, indent: nil) : "'" + value.text + "'"
-        case .list(let list): "[" + list.items.map(\.repr).joined(separator: ", ") + "]"
+        case .list(let list):
+            depth >= Self.maximumNesting ? "[...]" : "[" + list.items.map { $0.repr(depth: depth + 1) }.joined(separator: ", ") + "]"
         case .dict(let dict):
-            "{" + dict.keys.map { "'\($0)': " + (dict[$0] ?? .none).repr }.joined(separator: ", ") + "}"
+            depth >= Self.maximumNesting ? "{...}"
+                : "{" + dict.keys.map { "'\($0)': " + (dict[$0] ?? .none).repr(depth: depth + 1) }.joined(separator: ", ") + "}"
         case .function: "<function>"
         }
     }
@@ -117,13 +125,20 @@ enum JinjaValue: @unchecked Sendable {
 
 extension JinjaValue: Equatable {
     /// Python's `==`: numbers by value, strings by text, lists and dicts item by item.
-    static func == (left: JinjaValue, right: JinjaValue) -> Bool {
+    static func == (left: JinjaValue, right: JinjaValue) -> Bool { equal(left, right, depth: 0) }
+
+    private static func equal(_ left: JinjaValue, _ right: JinjaValue, depth: Int) -> Bool {
         switch (left, right) {
         case (.undefined, .undefined), (.none, .none): return true
         case (.string(let a), .string(let b)): return a.text == b.text
-        case (.list(let a), .list(let b)): return a === b || a.items == b.items
+        case (.list(let a), .list(let b)):
+            if a === b { return true }
+            guard depth < maximumNesting, a.items.count == b.items.count else { return false }
+            return zip(a.items, b.items).allSatisfy { equal($0, $1, depth: depth + 1) }
         case (.dict(let a), .dict(let b)):
-            return a === b || (a.keys == b.keys && a.keys.allSatisfy { a[$0] == b[$0] })
+            if a === b { return true }
+            guard depth < maximumNesting, a.keys == b.keys else { return false }
+            return a.keys.allSatisfy { key in equal(a[key] ?? .none, b[key] ?? .none, depth: depth + 1) }
         case (.bool(let a), .bool(let b)): return a == b
         case (.function(let a), .function(let b)): return a === b
         default:
@@ -223,6 +238,11 @@ enum JinjaJSON {
     }
 
     private static func write(_ value: JinjaValue, level: Int, indent: Int?, item: String, key: String, into output: inout String) {
+        // a list that holds itself would never end
+        guard level < JinjaValue.maximumNesting else {
+            output += "null"
+            return
+        }
         let newline = indent == nil ? "" : "\n"
         let pad = { (depth: Int) in String(repeating: " ", count: max(0, indent ?? 0) * depth) }
         switch value {
@@ -313,7 +333,13 @@ private struct JSONReader {
         while index < bytes.count, [0x20, 0x0A, 0x0D, 0x09].contains(bytes[index]) { index += 1 }
     }
 
+    /// Arrays and objects open now: bounded, as the document may be hostile.
+    private var depth = 0
+
     mutating func value() throws(JinjaError) -> JinjaValue {
+        depth += 1
+        defer { depth -= 1 }
+        guard depth <= 512 else { throw JinjaError("JSON: nested more than 512 deep") }
         skipSpace()
         guard index < bytes.count else { throw JinjaError("JSON: unexpected end") }
         switch bytes[index] {
