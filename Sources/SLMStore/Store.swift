@@ -87,9 +87,11 @@ public actor Store {
 
     // MARK: - Conversations
 
+    /// Creates a conversation, and with `firstMessage` its first user message in the same
+    /// transaction, so a crash never leaves a conversation without the message that began it.
     public func createConversation(
         title: String, agent: String? = nil, model: String? = nil, systemPrompt: String? = nil,
-        sampling: String? = nil
+        sampling: String? = nil, firstMessage: String? = nil
     ) throws(StoreError) -> Conversation {
         let now = Date()
         let id = try write { () throws(SQLiteError) -> Int in
@@ -100,7 +102,17 @@ public actor Store {
                 VALUES ((SELECT id + 1 FROM id_high_water WHERE name = 'conversations'), ?, ?, ?, ?, ?, ?, ?)
                 """).run([.text(title), .text(agent), .text(model), .text(systemPrompt), .text(sampling),
                           .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
-            return database.lastInsertedID
+            let id = database.lastInsertedID
+            if let firstMessage {
+                try database.statement("""
+                    INSERT INTO messages (conversation_id, parent_id, role, content, status, created_at, updated_at)
+                    VALUES (?, NULL, 'user', ?, 'complete', ?, ?)
+                    """).run([.integer(Int64(id)), .text(firstMessage), .real(now.timeIntervalSince1970),
+                              .real(now.timeIntervalSince1970)])
+                try database.statement("UPDATE conversations SET leaf_id = ? WHERE id = ?")
+                    .run([.integer(Int64(database.lastInsertedID)), .integer(Int64(id))])
+            }
+            return id
         }
         return Conversation(id: id, title: title, agent: agent, model: model, systemPrompt: systemPrompt,
                             sampling: sampling, createdAt: now, updatedAt: now)

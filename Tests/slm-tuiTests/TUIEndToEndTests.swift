@@ -62,6 +62,16 @@ struct TUIEndToEndTests {
 
         func screen() throws -> String { try tmux(["capture-pane", "-t", "e2e", "-p"]) }
 
+        /// Starts the app on `model` at the shell and waits until the model is loaded: a
+        /// debug build loading it while the rest of the suite fills both cores can take well
+        /// over a minute; the status bar names the model once it is loaded (the "ready"
+        /// notice expires).
+        func launchApp(model: String) async throws {
+            try type("\(BuiltProducts.executable("slm-tui").path) --model \(model) --threads 2")
+            try keys("Enter")
+            try await wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
+        }
+
         func resize(_ width: Int, _ height: Int) throws {
             try tmux(["resize-window", "-t", "e2e", "-x", String(width), "-y", String(height)])
         }
@@ -111,12 +121,7 @@ struct TUIEndToEndTests {
         try await terminal.wait("the shell") { $0.contains("e2e$") }
         try terminal.type("stty -g > \(home.path)/modes-before")
         try terminal.keys("Enter")
-        try terminal.type("\(BuiltProducts.executable("slm-tui").path) --model \(model) --threads 2")
-        try terminal.keys("Enter")
-        // a debug build loading the model while the rest of the suite fills both cores can
-        // take well over a minute; the status bar names the model once it is loaded (the
-        // "ready" notice expires)
-        try await terminal.wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
+        try await terminal.launchApp(model: model)
 
         try terminal.type("/set max_tokens 48")
         try terminal.keys("Enter")
@@ -207,9 +212,7 @@ struct TUIEndToEndTests {
         // everything the app writes, escape sequences included, to read the clipboard's
         let output = home.appendingPathComponent("pane-output").path
         try terminal.tmux(["pipe-pane", "-t", "e2e", "-o", "cat >> \(output)"])
-        try terminal.type("\(binary) --model \(model) --threads 2")
-        try terminal.keys("Enter")
-        try await terminal.wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
+        try await terminal.launchApp(model: model)
         try terminal.type("/set max_tokens 8")
         try terminal.keys("Enter")
         try terminal.type("@assistant Say hello.")

@@ -41,21 +41,21 @@ public actor TurnJournal {
         conversation id: Int?, userText: String, titleText: String? = nil, agent: String, model: String,
         systemPrompt: String? = nil, sampling: String? = nil, placement: MessagePlacement = .afterLeaf
     ) async throws(StoreError) -> (id: Int?, title: String?) {
-        var title: String?
         if let id {
-            title = try await store.conversation(id).title
+            let title = try await store.conversation(id).title
             conversationID = id
-        } else if records {
-            let conversation = try await store.createConversation(
-                title: Self.title(for: titleText ?? userText), agent: agent, model: model, systemPrompt: systemPrompt,
-                sampling: sampling)
-            conversationID = conversation.id
-            title = conversation.title
+            if records {
+                _ = try await store.appendMessage(to: id, role: .user, content: userText, placement: placement)
+            }
+            return (id, title)
         }
-        if records, let conversationID {
-            _ = try await store.appendMessage(to: conversationID, role: .user, content: userText, placement: placement)
-        }
-        return (conversationID, title)
+        guard records else { return (nil, nil) }
+        // the conversation and its first message in one write: a crash leaves both or neither
+        let conversation = try await store.createConversation(
+            title: Self.title(for: titleText ?? userText), agent: agent, model: model, systemPrompt: systemPrompt,
+            sampling: sampling, firstMessage: userText)
+        conversationID = conversation.id
+        return (conversation.id, conversation.title)
     }
 
     /// Continues conversation `id` from its saved message `messageID` (the user's message
