@@ -171,6 +171,13 @@ struct AppBranchTests {
         await harness.app.settle()
         #expect(harness.texts == ["@assistant Tell me about a city", "Lisbon has trams."])
         #expect(harness.app.state.focus == .messages && harness.app.state.selectedEntry == 1)
+        // Enter before the results for the whole word arrive opens the first of those
+        harness.press(.escape, .control("f"))
+        harness.type("wine")
+        harness.press(.enter)
+        await harness.app.settle()
+        #expect(harness.app.state.modal == nil)
+        #expect(harness.texts == ["@assistant Tell me about a city", "Porto has wine."])
     }
 
     @Test("unsent input stays with its conversation across switches and a restart")

@@ -246,6 +246,7 @@ extension App {
     }
 
     private func handleSearch(_ panel: inout SearchPanel, _ key: Key) {
+        if key != .enter { panel.opensWhenReady = false }
         switch key {
         case .escape: state.modal = nil; return
         case .up: panel.selection = max(0, panel.selection - 1)
@@ -263,6 +264,11 @@ extension App {
             panel.query += text.replacingOccurrences(of: "\n", with: " ")
             search(&panel)
         case .enter:
+            guard panel.isCurrent else {
+                // the results still belong to fewer letters: open the first when they come
+                panel.opensWhenReady = true
+                break
+            }
             state.modal = nil
             if panel.selection < panel.results.count { openSearchResult(panel.results[panel.selection]) }
             return

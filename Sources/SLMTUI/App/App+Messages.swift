@@ -53,6 +53,10 @@ extension App {
             panel.searched = query
             panel.selection = min(panel.selection, max(0, results.count - 1))
             state.modal = .search(panel)
+            if panel.opensWhenReady {
+                state.modal = nil
+                if let first = results.first { openSearchResult(first) }
+            }
         case .selectMessage(let messageID):
             guard let index = state.entries.firstIndex(where: { ($0.messageID ?? 0) >= messageID }) ?? state.entries.indices.last
             else { return }

@@ -8,6 +8,11 @@ public struct SearchPanel: Sendable, Equatable {
     /// The query the results are for (they arrive after the typing).
     public var searched: String?
     public var selection = 0
+    /// Enter came before the results for the query: open the first one when they arrive.
+    public var opensWhenReady = false
+
+    /// The results are for the query as typed now.
+    public var isCurrent: Bool { searched == query }
 
     public init(query: String = "") { self.query = query }
 }
