@@ -166,9 +166,11 @@ public final class App {
         }
     }
 
-    /// Lets tests wait until background work has posted everything (or `timeout` passes),
+    /// Lets tests wait until background work has posted everything (or `timeout` passes: a
+    /// debug build answering with the real model while the rest of the suite fills both
+    /// cores can take over a minute),
     /// sleeping between steps so the tasks it waits for get a thread.
-    public func settle(timeout: Duration = .seconds(60)) async {
+    public func settle(timeout: Duration = .seconds(180)) async {
         let deadline = ContinuousClock.now + timeout
         repeat {
             step(timeoutMilliseconds: 0)
