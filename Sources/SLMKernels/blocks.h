@@ -225,6 +225,11 @@ slm_rows_fn slm_avx2_tiled_q6_K(void);
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void);
 slm_rows_fn slm_neon_tiled_q6_K(void);
 slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
+/* A kernel for one group of a packed matrix (packed_rows.c) against one Q8_0 activation
+ * row: out[r] for the group's eight rows, each exactly as the AVX2 one-row dot gives.
+ * NULL where the build has none. */
+typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void *activation, float out[8]);
+slm_group_fn slm_avx512vnni_packed_group(int weight_type);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

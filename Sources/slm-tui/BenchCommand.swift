@@ -9,7 +9,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, flags: ["--kernels", "--store", "--grammar", "--json"],
-            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx"])
+            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx", "-d", "--cache-type"])
         guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
         if arguments.has("--store") { return try store(arguments) }
         if arguments.has("--grammar") { return try grammar(arguments) }
@@ -102,9 +102,12 @@ extension BenchCommand {
         let generate = try arguments.integer("-n", default: 128, range: 0...65_536)
         let threads = try arguments.integer("-t", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let repetitions = try arguments.integer("-r", default: 5, range: 1...1000)
-        let context = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
-        guard context >= max(prompt, generate) else {
-            throw UsageError("--ctx \(context) is smaller than the test (-p \(prompt), -n \(generate))")
+        let depth = try arguments.integer("-d", default: 0, range: 0...1_048_576)
+        let cacheType = try arguments.cacheType()
+        let context = try arguments.integer("--ctx", default: max(4096, depth + max(prompt, generate)),
+                                            range: 16...1_048_576)
+        guard context >= depth + max(prompt, generate) else {
+            throw UsageError("--ctx \(context) is smaller than the test (-d \(depth) plus -p \(prompt) or -n \(generate))")
         }
         let path = try ModelResolution.path(for: arguments.options["--model"])
         let clock = ContinuousClock()
@@ -112,9 +115,10 @@ extension BenchCommand {
         let loaded = try ModelResolution.load(path: path, name: arguments.options["--model"], contextLength: context,
                                               threads: threads)
         let model = loaded.model, file = model.file
-        _ = try InferenceSession(model: model, contextLength: context, threads: threads)
+        _ = try InferenceSession(model: model, contextLength: context, cacheType: cacheType, threads: threads)
         let loadMilliseconds = (clock.now - start) / .milliseconds(1)
-        let benchmark = ModelBenchmark(model: model, threads: threads, contextLength: context, repetitions: repetitions)
+        let benchmark = ModelBenchmark(model: model, threads: threads, contextLength: context, repetitions: repetitions,
+                                       depth: depth, cacheType: cacheType)
         var results: [ModelBenchmark.Result] = []
         if prompt > 0 { results.append(try benchmark.promptProcessing(prompt)) }
         if generate > 0 { results.append(try benchmark.textGeneration(generate)) }
@@ -123,7 +127,8 @@ extension BenchCommand {
         if arguments.has("--json") {
             try Console.printJSON(results.map {
                 ModelResultJSON(test: $0.test, tps_mean: $0.mean, tps_sd: $0.standardDeviation, threads: $0.threads,
-                                peak_rss_bytes: peak, load_ms: loadMilliseconds)
+                                depth: depth, cache_type: cacheType.rawValue, peak_rss_bytes: peak,
+                                load_ms: loadMilliseconds)
             })
             return 0
         }
@@ -135,8 +140,10 @@ extension BenchCommand {
             Console.print("| \(name) | \(size) | \(summary.parameterDescription) | \(result.threads) | \(result.test) | "
                 + String(format: "%.2f ± %.2f", result.mean, result.standardDeviation) + " |")
         }
-        Console.print(String(format: "load %.0f ms, peak RSS %.1f MB, KV cache %.1f MB at --ctx %d", loadMilliseconds,
-                             Double(peak) / 1e6, Double(model.kvBytesPerToken * context) / 1e6, context))
+        let cacheBytes = try InferenceSession.memoryNeed(hyperparameters: model.hyperparameters, contextLength: context,
+                                                         cacheType: cacheType, threads: threads).kvCacheBytes
+        Console.print(String(format: "load %.0f ms, peak RSS %.1f MB, KV cache (%@) %.1f MB at --ctx %d", loadMilliseconds,
+                             Double(peak) / 1e6, cacheType.rawValue, Double(cacheBytes) / 1e6, context))
         return 0
     }
 }
@@ -147,12 +154,11 @@ struct ModelResultJSON: Encodable {
     let tps_mean: Double
     let tps_sd: Double
     let threads: Int
+    let depth: Int
+    let cache_type: String
     let peak_rss_bytes: Int
     let load_ms: Double
 }
-
-/// The process's peak resident memory.
-
 
 struct BenchError: Error, CustomStringConvertible {
     let description: String

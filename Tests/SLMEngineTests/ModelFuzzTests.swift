@@ -220,7 +220,7 @@ struct ModelFuzzTests {
             let model = try TransformerModel(file: file)
             let hyper = model.hyperparameters
             _ = try InferenceSession.memoryNeed(hyperparameters: hyper, contextLength: hyper.trainedContextLength)
-            _ = model.kvBytesPerToken
+            _ = model.kvBytesPerToken()
             let tokenizer = try Tokenizer(file: file)
             var tokens = tokenizer.encode("Hi there")
             if tokens.isEmpty { tokens = [0] }

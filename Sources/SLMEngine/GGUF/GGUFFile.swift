@@ -94,6 +94,10 @@ public final class GGUFFile: Sendable {
         tensorIndex[name].map { tensors[$0] }
     }
 
+    /// Lets the mapped pages of `tensor` go (see `MappedRegion.releasePages`), once a copy
+    /// of them has replaced them.
+    public func releasePages(of tensor: GGUFTensorInfo) { region.releasePages(data(of: tensor)) }
+
     /// The bytes of a tensor of this file, inside the mapping (valid while `self` lives).
     public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {
         region.bytes(dataOffset + tensor.offset..<dataOffset + tensor.offset + tensor.byteCount)

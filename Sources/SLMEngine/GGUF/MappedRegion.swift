@@ -12,6 +12,8 @@ public final class MappedRegion: @unchecked Sendable {
     /// The number of bytes.
     public let count: Int
     private let release: @Sendable (UnsafeRawPointer, Int) -> Void
+    /// Whether the bytes are a file's pages (which can be dropped and read again).
+    private let isFileMapping: Bool
 
     /// Maps a file read-only. Its pages are shared with the page cache, never copied.
     public init(mapping path: String) throws(GGUFError) {
@@ -35,6 +37,7 @@ public final class MappedRegion: @unchecked Sendable {
         base = UnsafeRawPointer(address)
         count = size
         release = { pointer, length in munmap(UnsafeMutableRawPointer(mutating: pointer), length) }
+        isFileMapping = true
     }
 
     /// Copies bytes into a region of their own (for tests and in-memory files).
@@ -49,9 +52,22 @@ public final class MappedRegion: @unchecked Sendable {
         base = UnsafeRawPointer(buffer.baseAddress!)
         count = bytes.count
         release = { pointer, _ in UnsafeMutableRawPointer(mutating: pointer).deallocate() }
+        isFileMapping = false
     }
 
     deinit { release(base, count) }
+
+    /// Tells the kernel the whole pages inside `bytes` (a part of this region) are not needed
+    /// now, so they stop counting as resident; a later read loads them from the file again.
+    /// Does nothing for a copied region, whose pages could not be read again.
+    public func releasePages(_ bytes: UnsafeRawBufferPointer) {
+        guard isFileMapping, let start = bytes.baseAddress, bytes.count > 0 else { return }
+        let page = Int(sysconf(Int32(_SC_PAGESIZE)))
+        let first = (Int(bitPattern: start) + page - 1) / page * page
+        let last = (Int(bitPattern: start) + bytes.count) / page * page
+        guard last > first, let address = UnsafeMutableRawPointer(bitPattern: first) else { return }
+        madvise(address, last - first, Int32(MADV_DONTNEED))
+    }
 
     /// The bytes `range`, which the caller has checked lie inside the region.
     func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer {

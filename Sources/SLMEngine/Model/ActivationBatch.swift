@@ -84,12 +84,23 @@ final class ActivationBatch {
         let parts = weights.outputs >= 256 ? min(threads, weights.outputs / 64) : 1
         let shared = Shared(weights: weights.data, activations: activations, output: output)
         let rows = count
+        // a packed matrix splits between groups
+        let unit = weights.isPacked ? Int(SLM_PACKED_GROUP) : 1
+        let units = (weights.outputs + unit - 1) / unit
         let work: (Int) -> Void = { part in
-            let first = weights.outputs * part / parts, last = weights.outputs * (part + 1) / parts
-            slm_matmat(Int32(weights.type.rawValue), Int64(last - first), Int64(weights.inputs),
-                       shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
-                       activationBytes, Int64(rows), shared.output + first, Int64(outputStride),
-                       Int64(batchRows), Int64(weights.outputs))
+            let first = min(weights.outputs, units * part / parts * unit)
+            let last = min(weights.outputs, units * (part + 1) / parts * unit)
+            guard last > first else { return }
+            let type = Int32(weights.type.rawValue)
+            if weights.isPacked {
+                slm_matmat_packed(type, Int64(last - first), Int64(weights.inputs),
+                                  shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
+                                  activationBytes, Int64(rows), shared.output + first, Int64(outputStride))
+            } else {
+                slm_matmat(type, Int64(last - first), Int64(weights.inputs), shared.weights + first * weights.rowBytes,
+                           weights.rowBytes, shared.activations, activationBytes, Int64(rows), shared.output + first,
+                           Int64(outputStride), Int64(batchRows), Int64(weights.outputs))
+            }
         }
         WorkerPool.run(parts, work)
     }

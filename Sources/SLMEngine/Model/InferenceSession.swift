@@ -125,9 +125,16 @@ public final class InferenceSession {
             throw .invalidMetadata(key: "context",
                                    reason: "\(contextLength) tokens is outside 1…\(Hyperparameters.Limit.context)")
         }
+        if let reason = cacheType.unsupportedReason(keyLength: h.keyLength, valueLength: h.valueLength) {
+            throw .invalidMetadata(key: "cache type", reason: reason)
+        }
         var size = CheckedSize()
+        // four bytes a value bounds every cache type, so the per-position bytes cannot overflow
         let kvWidth = size.sum(size.product(h.headCountKV, h.keyLength), size.product(h.headCountKV, h.valueLength))
-        let kvCache = size.product(h.layerCount, contextLength, kvWidth, cacheType.bytesPerValue)
+        _ = size.product(kvWidth, 4)
+        let positionBytes = size.overflowed ? 0 : cacheType.bytes(values: h.headCountKV * h.keyLength)
+            + cacheType.bytes(values: h.headCountKV * h.valueLength)
+        let kvCache = size.product(h.layerCount, contextLength, positionBytes)
         let layout = try ScratchLayout(hyperparameters: h, context: contextLength, threads: threads, rows: batchSize)
         // the sampler's working arrays: two more rows of logits per token drawn
         let scratchBytes = size.sum(layout.bytes, size.product(2, h.vocabularySize, 4))
@@ -315,7 +322,8 @@ public final class InferenceSession {
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
             keys: cache.keys(layer: index), values: cache.values(layer: index), cacheType: cache.type,
-            rowStride: cache.keyRowLength, headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
+            rowStride: cache.keyRowLength, rowBytes: cache.keyRowBytes,
+            headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
             keyLength: h.keyLength, valueLength: h.valueLength, scale: scoreScale,
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
@@ -406,6 +414,8 @@ private struct AttentionJob: @unchecked Sendable {
     let values: UnsafeRawPointer
     let cacheType: KVCacheType
     let rowStride: Int
+    /// Bytes between positions of a Q8_0 cache (keys and values have equal heads there).
+    let rowBytes: Int
     let headCount: Int
     let groupSize: Int
     let keyLength: Int
@@ -435,6 +445,10 @@ private struct AttentionJob: @unchecked Sendable {
             let v = values.assumingMemoryBound(to: Float.self) + kvHead * valueLength
             slm_attend_f32(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
                            scale, softcap, scratch, out)
+        case .q8_0:
+            let headBytes = KVCacheType.q8_0.bytes(values: keyLength)
+            slm_attend_q8_0(q, keys + kvHead * headBytes, values + kvHead * headBytes, rowBytes, Int64(keyLength), Int64(first), Int64(position + 1), scale,
+                            softcap, out)
         }
     }
 }

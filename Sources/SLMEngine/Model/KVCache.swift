@@ -1,11 +1,36 @@
+import SLMKernels
+
 /// The precision keys and values are cached in.
 public enum KVCacheType: String, Sendable, CaseIterable {
     /// Half precision, attention numerics as llama.cpp's defaults (flash attention).
     case f16
     /// Single precision: twice the memory; plain float attention.
     case f32
+    /// Q8_0 blocks (32 values in 34 bytes): about half of F16's memory, attention numerics
+    /// as llama.cpp's `-ctk q8_0 -ctv q8_0` (keys dotted with a Q8_0 query, values
+    /// accumulated in single precision). Head sizes must be equal multiples of 32.
+    case q8_0
 
-    var bytesPerValue: Int { self == .f16 ? 2 : 4 }
+    /// Bytes `count` cached values take (for Q8_0, `count` is a multiple of 32).
+    func bytes(values count: Int) -> Int {
+        switch self {
+        case .f16: count * 2
+        case .f32: count * 4
+        case .q8_0: count / 32 * 34
+        }
+    }
+
+    /// Why this type cannot cache heads of these sizes, or nil when it can.
+    func unsupportedReason(keyLength: Int, valueLength: Int) -> String? {
+        guard self == .q8_0 else { return nil }
+        if keyLength % 32 != 0 || keyLength > 1024 {
+            return "a q8_0 KV cache needs head sizes that are multiples of 32 up to 1024; this model's is \(keyLength)"
+        }
+        if keyLength != valueLength {
+            return "a q8_0 KV cache needs equal key and value head sizes; this model's are \(keyLength) and \(valueLength)"
+        }
+        return nil
+    }
 }
 
 /// Keys and values of every evaluated position, per layer, plus the tokens they came
@@ -15,8 +40,10 @@ final class KVCache {
     let contextLength: Int
     let keyRowLength: Int   // values per position: headCountKV * keyLength
     let valueRowLength: Int // values per position: headCountKV * valueLength
-    private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowLength)
-    private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowLength)
+    let keyRowBytes: Int    // bytes per position of keys, in `type`
+    let valueRowBytes: Int
+    private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowBytes)
+    private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowBytes)
     /// The tokens whose keys and values are stored, in position order.
     private(set) var tokens: [Int] = []
 
@@ -27,8 +54,10 @@ final class KVCache {
         let valueRow = hyper.headCountKV * hyper.valueLength
         keyRowLength = keyRow
         valueRowLength = valueRow
+        keyRowBytes = type.bytes(values: keyRow)
+        valueRowBytes = type.bytes(values: valueRow)
         func allocate(_ rowLength: Int) -> UnsafeMutableRawPointer {
-            let bytes = contextLength * rowLength * type.bytesPerValue
+            let bytes = contextLength * type.bytes(values: rowLength)
             let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
             buffer.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
             return buffer
@@ -49,17 +78,19 @@ final class KVCache {
 
     /// Stores one position's keys and values.
     func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
-        write(key, into: keys[layer], row: position, length: keyRowLength)
-        write(value, into: values[layer], row: position, length: valueRowLength)
+        write(key, into: keys[layer] + position * keyRowBytes, length: keyRowLength)
+        write(value, into: values[layer] + position * valueRowBytes, length: valueRowLength)
     }
 
-    private func write(_ source: UnsafePointer<Float>, into base: UnsafeMutableRawPointer, row: Int, length: Int) {
-        let destination = base + row * length * type.bytesPerValue
+    private func write(_ source: UnsafePointer<Float>, into destination: UnsafeMutableRawPointer, length: Int) {
         switch type {
         case .f16:
             QuantKernels.convertToHalf(source, into: destination.assumingMemoryBound(to: UInt16.self), count: length)
         case .f32:
             destination.assumingMemoryBound(to: Float.self).update(from: source, count: length)
+        case .q8_0:
+            // as the reference's copy into a Q8_0 cache: each head's blocks quantized alone
+            _ = slm_quantize_row(Int32(QuantType.q8_0.rawValue), source, destination, Int64(length))
         }
     }
 

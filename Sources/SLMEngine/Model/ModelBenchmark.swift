@@ -1,7 +1,8 @@
 import Foundation
 
 /// Measures a model as llama-bench does: `pp` — one batch of `promptTokens` random tokens
-/// into an empty cache; `tg` — `generatedTokens` single-token steps from an empty cache.
+/// into the cache; `tg` — `generatedTokens` single-token steps. Both start from a cache
+/// holding `depth` random tokens (llama-bench's `-d`), evaluated before the clock starts.
 /// Each test runs once to warm up, then `repetitions` times. Figures only; nothing
 /// asserts them.
 public struct ModelBenchmark: Sendable {
@@ -30,41 +31,54 @@ public struct ModelBenchmark: Sendable {
     public let threads: Int
     public let contextLength: Int
     public let repetitions: Int
+    /// Tokens in the cache before each test.
+    public let depth: Int
+    public let cacheType: KVCacheType
 
-    public init(model: TransformerModel, threads: Int, contextLength: Int, repetitions: Int) {
+    public init(model: TransformerModel, threads: Int, contextLength: Int, repetitions: Int, depth: Int = 0,
+                cacheType: KVCacheType = .f16) {
         self.model = model
         self.threads = threads
         self.contextLength = contextLength
         self.repetitions = repetitions
+        self.depth = depth
+        self.cacheType = cacheType
     }
+
+    /// The test's name as llama-bench prints it: `tg128`, `pp512 @ d4096`.
+    private func name(_ test: String) -> String { depth > 0 ? "\(test) @ d\(depth)" : test }
 
     /// Prompt processing of `count` tokens.
     public func promptProcessing(_ count: Int) throws(EngineError) -> Result {
         let tokens = randomTokens(count, seed: 1)
-        return try measure("pp\(count)", tokens: count) { session throws(EngineError) in
-            _ = try session.evaluate(tokens)
+        return try measure(name("pp\(count)"), tokens: count) { session, context throws(EngineError) in
+            _ = try session.evaluate(context + tokens)
         }
     }
 
     /// Generation of `count` tokens, one at a time.
     public func textGeneration(_ count: Int) throws(EngineError) -> Result {
         let tokens = randomTokens(count, seed: 2)
-        return try measure("tg\(count)", tokens: count) { session throws(EngineError) in
+        return try measure(name("tg\(count)"), tokens: count) { session, _ throws(EngineError) in
             for token in tokens { _ = try session.append(token) }
         }
     }
 
-    /// Runs `body` on an emptied session once to warm up, then `repetitions` times.
-    private func measure(_ test: String, tokens: Int, _ body: (InferenceSession) throws(EngineError) -> Void)
-        throws(EngineError) -> Result
+    /// Runs `body` once to warm up, then `repetitions` times, each time on a session
+    /// holding exactly the `depth` context tokens (passed to `body`). The context is
+    /// evaluated once; later runs cut the cache back to it.
+    private func measure(_ test: String, tokens: Int,
+                         _ body: (InferenceSession, [Int]) throws(EngineError) -> Void) throws(EngineError) -> Result
     {
-        let session = try InferenceSession(model: model, contextLength: contextLength, threads: threads)
+        let session = try InferenceSession(model: model, contextLength: contextLength, cacheType: cacheType,
+                                           threads: threads)
+        let context = randomTokens(depth, seed: 3)
         let clock = ContinuousClock()
         var samples: [Double] = []
         for run in 0...repetitions {
-            session.reset()
+            if context.isEmpty { session.reset() } else { _ = try session.evaluate(context) }
             let start = clock.now
-            try body(session)
+            try body(session, context)
             let elapsed = clock.now - start
             let seconds = elapsed / .seconds(1)
             if run > 0 { samples.append(Double(tokens) / seconds) }

@@ -21,12 +21,16 @@ public final class TransformerModel: Sendable {
     /// long ones beyond it.
     let ropeFactorsShort: [Float]?
     let ropeFactorsLong: [Float]?
+    /// Rearranged copies of matrices the kernels read faster packed (empty on most CPUs).
+    let packedWeights: PackedWeights
 
     public init(file: GGUFFile) throws(EngineError) {
         let name = file["general.architecture"]?.stringValue ?? "(none)"
         guard let architecture = Architecture.named(name) else { throw .unsupportedArchitecture(name) }
         let hyper = try Hyperparameters(file: file, architecture: architecture)
-        let loader = TensorLoader(file: file)
+        let packedWeights = PackedWeights(file: file)
+        let loader = TensorLoader(file: file, packing: packedWeights)
+        self.packedWeights = packedWeights
         self.file = file
         self.architecture = architecture
         hyperparameters = hyper
@@ -54,9 +58,10 @@ public final class TransformerModel: Sendable {
         return ropeFactorsShort
     }
 
-    /// Bytes of KV cache one token takes (F16 keys and values over all layers).
-    public var kvBytesPerToken: Int {
+    /// Bytes of KV cache one token takes (keys and values over all layers) in `cacheType`.
+    public func kvBytesPerToken(cacheType: KVCacheType = .f16) -> Int {
         let h = hyperparameters
-        return h.layerCount * h.headCountKV * (h.keyLength + h.valueLength) * 2
+        return h.layerCount * (cacheType.bytes(values: h.headCountKV * h.keyLength)
+            + cacheType.bytes(values: h.headCountKV * h.valueLength))
     }
 }

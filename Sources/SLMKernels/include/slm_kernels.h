@@ -94,6 +94,26 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
                         size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                         float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 
+/* Packed matrices: Q4_0 and Q8_0 weights rearranged once at load into groups of eight
+ * rows (each group where its first row was, the same bytes in all), so a product reads
+ * eight rows' blocks and scales together. Outputs are bit-identical to slm_matmat's.
+ * slm_packs_type: whether packing pays on the active path for this type (1) or not (0).
+ * slm_pack_rows: rearranges `rows` (a multiple of 8) rows of src into dst; -1 for a type
+ * or shape it cannot pack. Rows after the last full group are left to the caller (they
+ * stay in their plain format).
+ * slm_matmat_packed: slm_matmat's product over a packed matrix (its plain tail rows too).
+ * slm_packed_dequantize_row: row `row_in_group` of the group at `group`, as floats. */
+enum { SLM_PACKED_GROUP = 8 };  /* rows per group of a packed matrix */
+int slm_packs_type(int weight_type);
+int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst);
+void slm_matmat_packed(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
+                       const void *activations, size_t activation_bytes, int64_t count, float *out,
+                       int64_t out_stride);
+void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
+                               size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
+                               float *out, int64_t out_stride);
+int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out);
+
 /* Runs fn(context, w) for w in 0..<workers on a persistent pool of threads (the caller is
  * worker 0) and returns when all are done. One region runs at a time. */
 typedef void (*slm_parallel_fn)(void *context, int worker);
@@ -164,6 +184,15 @@ void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const
                                int64_t window, float scale, float softcap, float *workspace, float *out,
                                int64_t out_stride);
 size_t slm_attend_tiled_workspace(int64_t head_dim, int64_t count, int64_t group);
+/* The same over a Q8_0 cache (rows `row_bytes` apart, head_dim a multiple of 32 and at
+ * most 1024), in the arithmetic of llama.cpp's flash attention for a quantized cache:
+ * the query converted to Q8_0, keys dotted by the Q8_0 dot product, values dequantized
+ * and accumulated in single precision. softcap > 0 gives softcap * tanh(dot * scale /
+ * softcap). The _on_path form (for tests) uses that path's dot and accumulation. */
+void slm_attend_q8_0(const float *query, const void *keys, const void *values, size_t row_bytes, int64_t head_dim,
+                     int64_t first, int64_t last, float scale, float softcap, float *out);
+void slm_attend_q8_0_on_path(int path, const float *query, const void *keys, const void *values, size_t row_bytes,
+                             int64_t head_dim, int64_t first, int64_t last, float scale, float softcap, float *out);
 void slm_attend_f32(const float *query, const float *keys, const float *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);

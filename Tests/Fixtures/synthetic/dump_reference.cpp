@@ -1,7 +1,9 @@
 // Reference outputs of llama.cpp for the synthetic fixtures: for each prompt (token ids),
 // the logits after the prompt, 16 greedy steps (argmax, ties to the lowest id, no stop at
 // end of generation) with their margins (top-1 minus top-2 logit), and the logits after
-// each of the first 4 steps. F32 KV cache, no flash attention, no repacked weights.
+// each of the first 4 steps. F32 KV cache, no flash attention, no repacked weights; with
+// KV=q8_0 in the environment, a Q8_0 KV cache with flash attention (llama.cpp's
+// `-ctk q8_0 -ctv q8_0 -fa on`).
 //
 // Build (against the llama.cpp that ../../../../shared/tools/llama-reference.sh builds):
 //   L=~/.cache/slm-ref/src/llama_cpp_python-*/vendor/llama.cpp
@@ -47,15 +49,16 @@ int main(int argc, char **argv) {
     context_params.n_batch = 256;
     context_params.n_threads = 2;
     context_params.n_threads_batch = 2;
-    context_params.type_k = GGML_TYPE_F32;
-    context_params.type_v = GGML_TYPE_F32;
-    context_params.flash_attn_type = LLAMA_FLASH_ATTN_TYPE_DISABLED;
+    const bool q8_cache = getenv("KV") && std::string(getenv("KV")) == "q8_0";
+    context_params.type_k = q8_cache ? GGML_TYPE_Q8_0 : GGML_TYPE_F32;
+    context_params.type_v = q8_cache ? GGML_TYPE_Q8_0 : GGML_TYPE_F32;
+    context_params.flash_attn_type = q8_cache ? LLAMA_FLASH_ATTN_TYPE_ENABLED : LLAMA_FLASH_ATTN_TYPE_DISABLED;
     llama_context *ctx = llama_init_from_model(model, context_params);
     std::string name = argv[1];
     name = name.substr(name.find_last_of('/') + 1);
     printf("{\"model\":\"%s\",\"architecture\":\"%s\",\"n_vocab\":%d,\"settings\":{\"n_ctx\":256,\"n_threads\":2,"
-           "\"kv_cache_type\":\"f32\",\"flash_attn\":\"off\",\"greedy\":\"argmax, ties->lowest id, no stop at EOG\"},"
-           "\"prompts\":[", name.c_str(), argv[2], n_vocab);
+           "\"kv_cache_type\":\"%s\",\"flash_attn\":\"%s\",\"greedy\":\"argmax, ties->lowest id, no stop at EOG\"},"
+           "\"prompts\":[", name.c_str(), argv[2], n_vocab, q8_cache ? "q8_0" : "f32", q8_cache ? "on" : "off");
     auto prompts = parse_prompts(argv[3]);
     for (size_t p = 0; p < prompts.size(); ++p) {
         llama_memory_clear(llama_get_memory(ctx), true);

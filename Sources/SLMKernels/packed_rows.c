@@ -1,0 +1,125 @@
+/* Q4_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight rows,
+ * block by block: the eight rows' scales side by side, then their quants, so one pass over
+ * memory feeds eight rows and their scales convert in one step. Q8_0 quants are stored
+ * plus 128 (as unsigned bytes), Q4_0 nibbles as they are; the products subtract the
+ * activation's block sums times 128 or 8, so every integer sum is exact.
+ *
+ * Every output equals what the AVX2 one-row dot product gives for the same row
+ * (dot_q4_0 / dot_q8_0: eight lanes, each a fused multiply-add per block in block order,
+ * then the same horizontal sum), on every path. Rows past the last full group stay in
+ * their plain format at their usual place; a group starts where its first row did. */
+#include <math.h>
+#include <string.h>
+#include "dispatch.h"
+
+enum { GROUP = SLM_PACKED_GROUP };
+
+/* Bytes of one packed block of a group: eight scales, then eight rows' quants. */
+static int64_t group_block_bytes(int type) {
+    return type == SLM_TYPE_Q8_0 ? GROUP * (2 + SLM_QK) : GROUP * (2 + SLM_QK / 2);
+}
+
+int slm_packs_type(int weight_type) {
+    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return 0;
+    return slm_path_available(SLM_PATH_AVX512_VNNI) && slm_active_path() == SLM_PATH_AVX512_VNNI;
+}
+
+int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst) {
+    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return -1;
+    if (rows % GROUP != 0 || cols % SLM_QK != 0) return -1;
+    const int64_t nb = cols / SLM_QK;
+    const int64_t block_bytes = group_block_bytes(weight_type);
+    const int64_t row_bytes = nb * slm_block_bytes(weight_type);
+    for (int64_t g = 0; g < rows / GROUP; g++) {
+        uint8_t *out = (uint8_t *)dst + g * GROUP * row_bytes;
+        for (int64_t i = 0; i < nb; i++, out += block_bytes) {
+            for (int r = 0; r < GROUP; r++) {
+                const uint8_t *row = (const uint8_t *)src + (g * GROUP + r) * row_bytes;
+                if (weight_type == SLM_TYPE_Q8_0) {
+                    const block_q8_0 *x = (const block_q8_0 *)row + i;
+                    memcpy(out + 2 * r, &x->d, 2);
+                    for (int j = 0; j < SLM_QK; j++) out[2 * GROUP + SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
+                } else {
+                    const block_q4_0 *x = (const block_q4_0 *)row + i;
+                    memcpy(out + 2 * r, &x->d, 2);
+                    memcpy(out + 2 * GROUP + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
+                }
+            }
+        }
+    }
+    return 0;
+}
+
+/* The quant j (0..31) of row r in packed block `block`, as the signed value it stands for. */
+static inline int packed_quant(int type, const uint8_t *block, int r, int j) {
+    if (type == SLM_TYPE_Q8_0) return (int)block[2 * GROUP + SLM_QK * r + j] - 128;
+    const uint8_t byte = block[2 * GROUP + SLM_QK / 2 * r + (j & 15)];
+    return (j < 16 ? byte & 0x0F : byte >> 4) - 8;
+}
+
+static inline float packed_scale(const uint8_t *block, int r) {
+    uint16_t d;
+    memcpy(&d, block + 2 * r, 2);
+    return slm_fp16_to_fp32(d);
+}
+
+int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out) {
+    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return -1;
+    const int64_t block_bytes = group_block_bytes(weight_type);
+    for (int64_t i = 0; i < cols / SLM_QK; i++) {
+        const uint8_t *block = (const uint8_t *)group + i * block_bytes;
+        const float d = packed_scale(block, (int)row_in_group);
+        for (int j = 0; j < SLM_QK; j++)
+            out[i * SLM_QK + j] = (float)packed_quant(weight_type, block, (int)row_in_group, j) * d;
+    }
+    return 0;
+}
+
+/* The eight-lane arithmetic of the AVX2 dot, one lane at a time. */
+static void group_portable(int type, int64_t nb, const uint8_t *group, const block_q8_0 *y, float out[GROUP]) {
+    const int64_t block_bytes = group_block_bytes(type);
+    for (int r = 0; r < GROUP; r++) {
+        float lanes[8] = {0};
+        for (int64_t i = 0; i < nb; i++) {
+            const uint8_t *block = group + i * block_bytes;
+            const float d = packed_scale(block, r) * slm_fp16_to_fp32(y[i].d);
+            for (int k = 0; k < 8; k++) {
+                int sum = 0;
+                for (int j = 4 * k; j < 4 * k + 4; j++) sum += packed_quant(type, block, r, j) * y[i].qs[j];
+                lanes[k] = fmaf(d, (float)sum, lanes[k]);
+            }
+        }
+        out[r] = ((lanes[0] + lanes[4]) + (lanes[2] + lanes[6])) + ((lanes[1] + lanes[5]) + (lanes[3] + lanes[7]));
+    }
+}
+
+void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
+                               size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
+                               float *out, int64_t out_stride) {
+    const int64_t nb = cols / SLM_QK;
+    const int64_t full = rows - rows % GROUP;
+    slm_group_fn fast = path == SLM_PATH_AVX512_VNNI && slm_path_available(path)
+                            ? slm_avx512vnni_packed_group(weight_type) : NULL;
+    for (int64_t r = 0; r < full; r += GROUP) {
+        const uint8_t *group = (const uint8_t *)weights + r * row_bytes;
+        const uint8_t *activation = activations;
+        for (int64_t t = 0; t < count; t++, activation += activation_bytes) {
+            float results[GROUP];
+            if (fast) fast(nb, group, activation, results);
+            else group_portable(weight_type, nb, group, (const block_q8_0 *)activation, results);
+            for (int q = 0; q < GROUP; q++) out[t * out_stride + r + q] = results[q];
+        }
+    }
+    if (full < rows) {
+        /* the rows after the last group are in their plain format */
+        slm_matmat_on_path(path, weight_type, rows - full, cols, (const uint8_t *)weights + full * row_bytes, row_bytes,
+                           activations, activation_bytes, count, out + full, out_stride, 1, rows);
+    }
+}
+
+void slm_matmat_packed(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
+                       const void *activations, size_t activation_bytes, int64_t count, float *out,
+                       int64_t out_stride) {
+    slm_matmat_packed_on_path(slm_active_path(), weight_type, rows, cols, weights, row_bytes, activations,
+                              activation_bytes, count, out, out_stride);
+}

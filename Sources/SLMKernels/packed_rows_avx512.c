@@ -1,0 +1,119 @@
+/* AVX-512 VNNI kernels for packed Q8_0 and Q4_0 groups (layout in packed_rows.c): eight
+ * weight rows against one activation row, two or four rows per 512-bit vector.
+ *
+ * Each row keeps the AVX2 one-row dot's eight lanes (lane k sums values 4k..4k+3 of a
+ * block), placed in the vectors in another order: Q8_0 holds two rows' eight lanes side
+ * by side; Q4_0 holds four rows' lanes 0-3 (low nibbles) in one vector and their lanes 4-7
+ * (high nibbles) in another. Every lane gets the same exact integer sum, the same product
+ * of scales and the same fused multiply-add per block, and the lanes are added in the
+ * AVX2 order at the end, so every output is bit-identical. dpbusd multiplies unsigned
+ * weight bytes (Q8_0 stored plus 128, Q4_0 nibbles 0..15) by signed activation bytes, each
+ * lane starting from minus 128 (or 8) times the sum of its four activation bytes. */
+#include "blocks.h"
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
+
+#include "avx2_blocks.h"
+
+enum { GROUP = SLM_PACKED_GROUP, PREFETCH = 16384 };
+
+/* The eight rows' scales times the activation's: lane r for row r. */
+static inline __m512 group_scales(const uint8_t *block, const block_q8_0 *y) {
+    const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)block));
+    return _mm512_castps256_ps512(_mm256_mul_ps(dx, _mm256_set1_ps(half_to_float(y->d))));
+}
+
+/* Minus `factor` times the sums of the activation block's values four by four. */
+static inline __m256i activation_offsets(const block_q8_0 *y, int factor) {
+    const __m256i sums = _mm256_dpbusd_epi32(_mm256_setzero_si256(), _mm256_set1_epi8((char)factor),
+                                             _mm256_loadu_si256((const __m256i *)y->qs));
+    return _mm256_sub_epi32(_mm256_setzero_si256(), sums);
+}
+
+static inline float lanes_sum(__m256 lanes) { return horizontal_sum(lanes); }
+
+static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
+    const block_q8_0 *y = activation;
+    enum { BLOCK = GROUP * (2 + SLM_QK) };
+    /* scale lanes for rows (2p, 2p+1): eight of each */
+    const __m512i pairs[4] = {
+        _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
+        _mm512_set_epi32(3, 3, 3, 3, 3, 3, 3, 3, 2, 2, 2, 2, 2, 2, 2, 2),
+        _mm512_set_epi32(5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4),
+        _mm512_set_epi32(7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6),
+    };
+    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *block = group + i * BLOCK;
+        for (int line = 0; line < BLOCK; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
+        const __m512 scales = group_scales(block, y + i);
+        const __m512i values = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y[i].qs));
+        const __m512i offsets = _mm512_broadcast_i64x4(activation_offsets(y + i, 128));
+        for (int p = 0; p < 4; p++) {
+            const __m512i weights = _mm512_loadu_si512((const void *)(block + 2 * GROUP + 64 * p));
+            const __m512i sums = _mm512_dpbusd_epi32(offsets, weights, values);
+            acc[p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pairs[p], scales), _mm512_cvtepi32_ps(sums), acc[p]);
+        }
+    }
+    for (int p = 0; p < 4; p++) {
+        out[2 * p] = lanes_sum(_mm512_castps512_ps256(acc[p]));
+        out[2 * p + 1] = lanes_sum(_mm256_castsi256_ps(_mm512_extracti64x4_epi64(_mm512_castps_si512(acc[p]), 1)));
+    }
+}
+
+static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
+    const block_q8_0 *y = activation;
+    enum { BLOCK = GROUP * (2 + SLM_QK / 2) };
+    /* scale lanes for rows 4h..4h+3: four of each */
+    const __m512i quads[2] = {
+        _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0),
+        _mm512_set_epi32(7, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4),
+    };
+    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    /* low[h]: rows 4h..4h+3, lanes 0-3 of each; high[h]: their lanes 4-7 */
+    __m512 low[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    __m512 high[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *block = group + i * BLOCK;
+        for (int line = 0; line < BLOCK; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
+        const __m512 scales = group_scales(block, y + i);
+        const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y[i].qs));
+        const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y[i].qs + 16)));
+        const __m256i offsets = activation_offsets(y + i, 8);
+        const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
+        const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
+        for (int h = 0; h < 2; h++) {
+            const __m512i packed = _mm512_loadu_si512((const void *)(block + 2 * GROUP + 64 * h));
+            const __m512i lo = _mm512_and_si512(packed, nibble);
+            const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
+            const __m512 scale = _mm512_permutexvar_ps(quads[h], scales);
+            low[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(first_offsets, lo, first)), low[h]);
+            high[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(second_offsets, hi, second)), high[h]);
+        }
+    }
+    for (int h = 0; h < 2; h++) {
+        float lo[16], hi[16];
+        _mm512_storeu_ps(lo, low[h]);
+        _mm512_storeu_ps(hi, high[h]);
+        for (int q = 0; q < 4; q++)
+            out[4 * h + q] = lanes_sum(_mm256_set_m128(_mm_loadu_ps(hi + 4 * q), _mm_loadu_ps(lo + 4 * q)));
+    }
+}
+
+SLM_TARGET_END
+
+slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
+    if (weight_type == SLM_TYPE_Q8_0) return group_q8_0;
+    if (weight_type == SLM_TYPE_Q4_0) return group_q4_0;
+    return NULL;
+}
+
+#else
+slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
+    (void)weight_type;
+    return NULL;
+}
+#endif

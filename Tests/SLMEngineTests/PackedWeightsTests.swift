@@ -1,0 +1,135 @@
+import SLMEngine
+import SLMKernels
+import SLMTestSupport
+import Testing
+
+/// Q4_0 and Q8_0 matrices packed at load (groups of eight rows): on every path, products
+/// over the packed copy are bit-identical to the AVX2 one-row dot over the file's layout,
+/// for generated tokens and batches, with rows after the last group left plain.
+@Suite("Packed weights")
+struct PackedWeightsTests {
+    /// Two full groups and three rows after them.
+    static let rows = 19, columns = 512, count = 5
+
+    /// Random blocks: any quant bytes, scales of very different sizes between rows.
+    static func matrix(_ type: QuantType, seed: UInt64) throws -> [UInt8] {
+        var generator = SplitMix64(seed: seed)
+        var bytes: [UInt8] = []
+        for _ in 0..<rows {
+            let spread = Float(generator.nextUnit() * 3 + 0.001)
+            for _ in 0..<columns / 32 {
+                let scale = slm_fp32_to_fp16(spread * Float(generator.nextUnit() * 0.1))
+                bytes += [UInt8(scale & 0xFF), UInt8(scale >> 8)]
+                bytes += (0..<(type == .q8_0 ? 32 : 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            }
+        }
+        return bytes
+    }
+
+    static func activations(count: Int) throws -> [UInt8] {
+        var generator = SplitMix64(seed: 99)
+        var bytes: [UInt8] = []
+        for _ in 0..<count {
+            bytes += try QuantKernels.quantize((0..<columns).map { _ in Float(generator.nextUnit() * 6 - 3) }, to: .q8_0)
+        }
+        return bytes
+    }
+
+    /// The packed copy: full groups packed, the rest copied as is.
+    static func packed(_ type: QuantType, _ plain: [UInt8]) -> [UInt8] {
+        let rowBytes = type.byteCount(elements: columns)!
+        let full = rows / 8 * 8
+        var packed = plain
+        plain.withUnsafeBytes { source in
+            packed.withUnsafeMutableBytes { target in
+                #expect(slm_pack_rows(Int32(type.rawValue), Int64(full), Int64(columns), source.baseAddress!,
+                                      target.baseAddress!) == 0)
+            }
+        }
+        #expect(packed[(full * rowBytes)...] == plain[(full * rowBytes)...])
+        return packed
+    }
+
+    static func product(_ weights: [UInt8], _ type: QuantType, path: KernelPath, packed: Bool, count: Int) throws
+        -> [Float]
+    {
+        let rowBytes = type.byteCount(elements: columns)!, activationBytes = QuantType.q8_0.byteCount(elements: columns)!
+        let activations = try Self.activations(count: count)
+        var out = [Float](repeating: .nan, count: rows * count)
+        weights.withUnsafeBytes { w in
+            activations.withUnsafeBytes { a in
+                out.withUnsafeMutableBufferPointer { o in
+                    if packed {
+                        slm_matmat_packed_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns),
+                                                  w.baseAddress!, rowBytes, a.baseAddress!, activationBytes,
+                                                  Int64(count), o.baseAddress!, Int64(rows))
+                    } else {
+                        slm_matmat_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns),
+                                           w.baseAddress!, rowBytes, a.baseAddress!, activationBytes, Int64(count),
+                                           o.baseAddress!, Int64(rows), 1, Int64(rows))
+                    }
+                }
+            }
+        }
+        return out
+    }
+
+    @Test("packed products equal the AVX2 dot bit for bit on every path", arguments: [QuantType.q4_0, .q8_0])
+    func bitIdentical(type: QuantType) throws {
+        let grouped = Self.rows / 8 * 8
+        for seed in UInt64(1)...3 {
+            let plain = try Self.matrix(type, seed: seed)
+            let packed = Self.packed(type, plain)
+            for count in [1, Self.count] {
+                // no AVX2 here: the scalar dot is the reference, within rounding of the lane order
+                let referencePath: KernelPath = KernelPath.avx2.isAvailable ? .avx2 : .scalar
+                let reference = try Self.product(plain, type, path: referencePath, packed: false, count: count)
+                for path in KernelPath.available {
+                    let found = try Self.product(packed, type, path: path, packed: true, count: count)
+                    // the rows after the last group are plain rows, taken by that path's plain kernels
+                    let tail = try Self.product(plain, type, path: path, packed: false, count: count)
+                    for t in 0..<count {
+                        let row = t * Self.rows
+                        let groups = Array(found[row..<row + grouped]), expected = Array(reference[row..<row + grouped])
+                        if KernelPath.avx2.isAvailable {
+                            #expect(groups == expected, "\(type.name) \(path) count \(count)")
+                        } else {
+                            let worst = zip(groups, expected).map { abs($0 - $1) / max(1, abs($1)) }.max()!
+                            #expect(worst < 1e-5, "\(type.name) \(path) count \(count): \(worst)")
+                        }
+                        #expect(found[row + grouped..<row + Self.rows] == tail[row + grouped..<row + Self.rows])
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("rows read back from a packed group equal the plain rows", arguments: [QuantType.q4_0, .q8_0])
+    func dequantizeRows(type: QuantType) throws {
+        let plain = try Self.matrix(type, seed: 5)
+        let packed = Self.packed(type, plain)
+        let rowBytes = type.byteCount(elements: Self.columns)!
+        for row in 0..<16 {
+            let expected = try plain.withUnsafeBytes { bytes in
+                try QuantKernels.dequantize(type, UnsafeRawBufferPointer(rebasing: bytes[row * rowBytes..<(row + 1) * rowBytes]),
+                                            count: Self.columns)
+            }
+            var found = [Float](repeating: .nan, count: Self.columns)
+            packed.withUnsafeBytes { bytes in
+                #expect(slm_packed_dequantize_row(Int32(type.rawValue), Int64(Self.columns),
+                                                  bytes.baseAddress! + row / 8 * 8 * rowBytes, Int64(row % 8),
+                                                  &found) == 0)
+            }
+            #expect(found == expected, "row \(row)")
+        }
+    }
+
+    @Test("other types and shapes are refused")
+    func refusals() {
+        var out = [UInt8](repeating: 0, count: 4096)
+        let source = [UInt8](repeating: 0, count: 4096)
+        #expect(slm_pack_rows(Int32(QuantType.q4K.rawValue), 8, 256, source, &out) == -1)
+        #expect(slm_pack_rows(Int32(QuantType.q8_0.rawValue), 7, 32, source, &out) == -1)
+        #expect(slm_pack_rows(Int32(QuantType.q8_0.rawValue), 8, 48, source, &out) == -1)
+    }
+}
