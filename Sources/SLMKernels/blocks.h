@@ -186,6 +186,8 @@ double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]);
 /* A 64-byte-aligned buffer of at least `bytes` owned by the calling thread, valid until its
  * next call there (kernels do not nest). Exits with a message if memory runs out. */
 void *slm_thread_scratch(size_t bytes);
+/* A second such buffer, for code that calls kernels (which use the first) while it holds it. */
+void *slm_thread_scratch_outer(size_t bytes);
 
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31

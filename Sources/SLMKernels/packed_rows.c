@@ -12,7 +12,8 @@
 #include <string.h>
 #include "dispatch.h"
 
-enum { GROUP = SLM_PACKED_GROUP };
+/* From this many activation rows on, products go through the plain tile kernels. */
+enum { GROUP = SLM_PACKED_GROUP, BATCH_UNPACK = 8 };
 
 /* Bytes of one packed block of a group: eight scales, then eight rows' quants. */
 static int64_t group_block_bytes(int type) {
@@ -48,6 +49,26 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
         }
     }
     return 0;
+}
+
+/* Writes the group's eight rows back in their plain format (row_bytes apart). */
+static void unpack_group(int type, int64_t cols, const uint8_t *group, uint8_t *rows, size_t row_bytes) {
+    const int64_t block_bytes = group_block_bytes(type);
+    for (int64_t i = 0; i < cols / SLM_QK; i++) {
+        const uint8_t *block = group + i * block_bytes;
+        for (int r = 0; r < GROUP; r++) {
+            uint8_t *row = rows + r * row_bytes;
+            if (type == SLM_TYPE_Q8_0) {
+                block_q8_0 *x = (block_q8_0 *)row + i;
+                memcpy(&x->d, block + 2 * r, 2);
+                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(block[2 * GROUP + SLM_QK * r + j] ^ 0x80);
+            } else {
+                block_q4_0 *x = (block_q4_0 *)row + i;
+                memcpy(&x->d, block + 2 * r, 2);
+                memcpy(x->qs, block + 2 * GROUP + SLM_QK / 2 * r, SLM_QK / 2);
+            }
+        }
+    }
 }
 
 /* The quant j (0..31) of row r in packed block `block`, as the signed value it stands for. */
@@ -100,7 +121,18 @@ void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t 
     const int64_t full = rows - rows % GROUP;
     slm_group_fn fast = path == SLM_PATH_AVX512_VNNI && slm_path_available(path)
                             ? slm_avx512vnni_packed_group(weight_type) : NULL;
-    for (int64_t r = 0; r < full; r += GROUP) {
+    const int unpack = fast && count >= BATCH_UNPACK;
+    if (unpack) {
+        /* a batch: each group back in plain rows once, for the tile kernels that reuse
+         * them across the activation rows (the same outputs: they equal the one-row dot) */
+        uint8_t *plain = slm_thread_scratch_outer(GROUP * row_bytes);
+        for (int64_t r = 0; r < full; r += GROUP) {
+            unpack_group(weight_type, cols, (const uint8_t *)weights + r * row_bytes, plain, row_bytes);
+            slm_matmat_on_path(path, weight_type, GROUP, cols, plain, row_bytes, activations, activation_bytes, count,
+                               out + r, out_stride, 1, rows);
+        }
+    }
+    for (int64_t r = unpack ? full : 0; r < full; r += GROUP) {
         const uint8_t *group = (const uint8_t *)weights + r * row_bytes;
         const uint8_t *activation = activations;
         for (int64_t t = 0; t < count; t++, activation += activation_bytes) {
