@@ -1,8 +1,11 @@
-/* Q4_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight rows,
- * block by block: the eight rows' scales side by side, then their quants, so one pass over
- * memory feeds eight rows and their scales convert in one step. Q8_0 quants are stored
- * plus 128 (as unsigned bytes), Q4_0 nibbles as they are; the products subtract the
- * activation's block sums times 128 or 8, so every integer sum is exact.
+/* Q4_0, Q5_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight
+ * rows, block by block: the eight rows' scales side by side, then their quants, so one pass
+ * over memory feeds eight rows and their scales convert in one step. Q8_0 quants are
+ * stored plus 128 (as unsigned bytes), Q4_0 nibbles as they are, Q5_0 nibbles with their
+ * fifth bits gathered into four 64-bit masks (values 0-15 of rows 0-3, values 16-31 of
+ * rows 0-3, the same for rows 4-7: one bit per byte of the 512-bit vectors the kernel
+ * builds); the products subtract the activation's block sums times 128, 16 or 8, so every
+ * integer sum is exact.
  *
  * Every output equals what the AVX2 one-row dot product gives for the same row
  * (dot_q4_0 / dot_q8_0: eight lanes, each a fused multiply-add per block in block order,
@@ -15,18 +18,31 @@
 /* From this many activation rows on, products go through the plain tile kernels. */
 enum { GROUP = SLM_PACKED_GROUP, BATCH_UNPACK = 8 };
 
-/* Bytes of one packed block of a group: eight scales, then eight rows' quants. */
-static int64_t group_block_bytes(int type) {
-    return type == SLM_TYPE_Q8_0 ? GROUP * (2 + SLM_QK) : GROUP * (2 + SLM_QK / 2);
+static int packable(int type) {
+    return type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0;
+}
+
+/* Bytes of one packed block of a group: eight scales, then eight rows' quants (as many
+ * bytes as the plain blocks). */
+static int64_t group_block_bytes(int type) { return GROUP * slm_block_bytes(type); }
+
+/* Where a packed block's parts start. */
+enum { QUANTS = 2 * GROUP, Q5_MASKS = 2 * GROUP, Q5_QUANTS = Q5_MASKS + 4 * 8 };
+
+/* The fifth bit of value j (0..31) of row r in a packed Q5_0 block. */
+static inline int q5_high_bit(const uint8_t *block, int r, int j) {
+    uint64_t mask;
+    memcpy(&mask, block + Q5_MASKS + 8 * (2 * (r / 4) + (j >= 16)), 8);
+    return (int)(mask >> (16 * (r % 4) + (j & 15))) & 1;
 }
 
 int slm_packs_type(int weight_type) {
-    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return 0;
+    if (!packable(weight_type)) return 0;
     return slm_path_available(SLM_PATH_AVX512_VNNI) && slm_active_path() == SLM_PATH_AVX512_VNNI;
 }
 
 int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst) {
-    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return -1;
+    if (!packable(weight_type)) return -1;
     if (rows % GROUP != 0 || cols % SLM_QK != 0) return -1;
     const int64_t nb = cols / SLM_QK;
     const int64_t block_bytes = group_block_bytes(weight_type);
@@ -39,11 +55,23 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
                 if (weight_type == SLM_TYPE_Q8_0) {
                     const block_q8_0 *x = (const block_q8_0 *)row + i;
                     memcpy(out + 2 * r, &x->d, 2);
-                    for (int j = 0; j < SLM_QK; j++) out[2 * GROUP + SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
+                    for (int j = 0; j < SLM_QK; j++) out[QUANTS + SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
+                } else if (weight_type == SLM_TYPE_Q5_0) {
+                    const block_q5_0 *x = (const block_q5_0 *)row + i;
+                    memcpy(out + 2 * r, &x->d, 2);
+                    memcpy(out + Q5_QUANTS + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
+                    const uint32_t qh = slm_load_u32(x->qh);
+                    for (int half = 0; half < 2; half++) {
+                        uint64_t mask = 0;
+                        uint8_t *at = out + Q5_MASKS + 8 * (2 * (r / 4) + half);
+                        if (r % 4 != 0) memcpy(&mask, at, 8);
+                        mask |= (uint64_t)((qh >> (16 * half)) & 0xFFFF) << (16 * (r % 4));
+                        memcpy(at, &mask, 8);
+                    }
                 } else {
                     const block_q4_0 *x = (const block_q4_0 *)row + i;
                     memcpy(out + 2 * r, &x->d, 2);
-                    memcpy(out + 2 * GROUP + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
+                    memcpy(out + QUANTS + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
                 }
             }
         }
@@ -61,11 +89,18 @@ static void unpack_group(int type, int64_t cols, const uint8_t *group, uint8_t *
             if (type == SLM_TYPE_Q8_0) {
                 block_q8_0 *x = (block_q8_0 *)row + i;
                 memcpy(&x->d, block + 2 * r, 2);
-                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(block[2 * GROUP + SLM_QK * r + j] ^ 0x80);
+                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(block[QUANTS + SLM_QK * r + j] ^ 0x80);
+            } else if (type == SLM_TYPE_Q5_0) {
+                block_q5_0 *x = (block_q5_0 *)row + i;
+                memcpy(&x->d, block + 2 * r, 2);
+                memcpy(x->qs, block + Q5_QUANTS + SLM_QK / 2 * r, SLM_QK / 2);
+                uint32_t qh = 0;
+                for (int j = 0; j < SLM_QK; j++) qh |= (uint32_t)q5_high_bit(block, r, j) << j;
+                memcpy(x->qh, &qh, 4);
             } else {
                 block_q4_0 *x = (block_q4_0 *)row + i;
                 memcpy(&x->d, block + 2 * r, 2);
-                memcpy(x->qs, block + 2 * GROUP + SLM_QK / 2 * r, SLM_QK / 2);
+                memcpy(x->qs, block + QUANTS + SLM_QK / 2 * r, SLM_QK / 2);
             }
         }
     }
@@ -73,8 +108,12 @@ static void unpack_group(int type, int64_t cols, const uint8_t *group, uint8_t *
 
 /* The quant j (0..31) of row r in packed block `block`, as the signed value it stands for. */
 static inline int packed_quant(int type, const uint8_t *block, int r, int j) {
-    if (type == SLM_TYPE_Q8_0) return (int)block[2 * GROUP + SLM_QK * r + j] - 128;
-    const uint8_t byte = block[2 * GROUP + SLM_QK / 2 * r + (j & 15)];
+    if (type == SLM_TYPE_Q8_0) return (int)block[QUANTS + SLM_QK * r + j] - 128;
+    if (type == SLM_TYPE_Q5_0) {
+        const uint8_t byte = block[Q5_QUANTS + SLM_QK / 2 * r + (j & 15)];
+        return ((j < 16 ? byte & 0x0F : byte >> 4) | q5_high_bit(block, r, j) << 4) - 16;
+    }
+    const uint8_t byte = block[QUANTS + SLM_QK / 2 * r + (j & 15)];
     return (j < 16 ? byte & 0x0F : byte >> 4) - 8;
 }
 
@@ -85,7 +124,7 @@ static inline float packed_scale(const uint8_t *block, int r) {
 }
 
 int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out) {
-    if (weight_type != SLM_TYPE_Q4_0 && weight_type != SLM_TYPE_Q8_0) return -1;
+    if (!packable(weight_type)) return -1;
     const int64_t block_bytes = group_block_bytes(weight_type);
     for (int64_t i = 0; i < cols / SLM_QK; i++) {
         const uint8_t *block = (const uint8_t *)group + i * block_bytes;

@@ -1,14 +1,16 @@
-/* AVX-512 VNNI kernels for packed Q8_0 and Q4_0 groups (layout in packed_rows.c): eight
+/* AVX-512 VNNI kernels for packed Q8_0, Q5_0 and Q4_0 groups (layout in packed_rows.c): eight
  * weight rows against one activation row, two or four rows per 512-bit vector.
  *
  * Each row keeps the AVX2 one-row dot's eight lanes (lane k sums values 4k..4k+3 of a
  * block), placed in the vectors in another order: Q8_0 holds two rows' eight lanes side
- * by side; Q4_0 holds four rows' lanes 0-3 (low nibbles) in one vector and their lanes 4-7
- * (high nibbles) in another. Every lane gets the same exact integer sum, the same product
+ * by side; Q4_0 and Q5_0 hold four rows' lanes 0-3 (low nibbles) in one vector and their
+ * lanes 4-7 (high nibbles) in another, Q5_0 adding 16 where a mask bit is set. Every lane gets the same exact integer sum, the same product
  * of scales and the same fused multiply-add per block, and the lanes are added in the
  * AVX2 order at the end, so every output is bit-identical. dpbusd multiplies unsigned
- * weight bytes (Q8_0 stored plus 128, Q4_0 nibbles 0..15) by signed activation bytes, each
- * lane starting from minus 128 (or 8) times the sum of its four activation bytes. */
+ * weight bytes (Q8_0 stored plus 128, Q4_0 nibbles 0..15, Q5_0 values 0..31) by signed
+ * activation bytes, each lane starting from minus 128 (16, 8) times the sum of its four
+ * activation bytes. */
+#include <string.h>
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -64,31 +66,38 @@ static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation,
     }
 }
 
-static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    const block_q8_0 *y = activation;
-    enum { BLOCK = GROUP * (2 + SLM_QK / 2) };
+/* Q4_0 (high_bits NULL) and Q5_0 groups: quants at `quants`, Q5_0's masks at high_bits. */
+static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, const uint8_t *group, int64_t block_bytes,
+                                                                int64_t quants, int64_t masks, int offset,
+                                                                const block_q8_0 *y, float out[GROUP]) {
     /* scale lanes for rows 4h..4h+3: four of each */
     const __m512i quads[2] = {
         _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0),
         _mm512_set_epi32(7, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4),
     };
-    const __m512i nibble = _mm512_set1_epi8(0x0F);
+    const __m512i nibble = _mm512_set1_epi8(0x0F), sixteen = _mm512_set1_epi8(0x10);
     /* low[h]: rows 4h..4h+3, lanes 0-3 of each; high[h]: their lanes 4-7 */
     __m512 low[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
     __m512 high[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
     for (int64_t i = 0; i < nb; i++) {
-        const uint8_t *block = group + i * BLOCK;
-        for (int line = 0; line < BLOCK; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
+        const uint8_t *block = group + i * block_bytes;
+        for (int line = 0; line < block_bytes; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
         const __m512 scales = group_scales(block, y + i);
         const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y[i].qs));
         const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y[i].qs + 16)));
-        const __m256i offsets = activation_offsets(y + i, 8);
+        const __m256i offsets = activation_offsets(y + i, offset);
         const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
         const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
         for (int h = 0; h < 2; h++) {
-            const __m512i packed = _mm512_loadu_si512((const void *)(block + 2 * GROUP + 64 * h));
-            const __m512i lo = _mm512_and_si512(packed, nibble);
-            const __m512i hi = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
+            const __m512i packed = _mm512_loadu_si512((const void *)(block + quants + 64 * h));
+            __m512i lo = _mm512_and_si512(packed, nibble);
+            __m512i hi = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
+            if (masks) {
+                uint64_t bits[2];
+                memcpy(bits, block + masks + 16 * h, 16);
+                lo = _mm512_mask_add_epi8(lo, (__mmask64)bits[0], lo, sixteen);
+                hi = _mm512_mask_add_epi8(hi, (__mmask64)bits[1], hi, sixteen);
+            }
             const __m512 scale = _mm512_permutexvar_ps(quads[h], scales);
             low[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(first_offsets, lo, first)), low[h]);
             high[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(second_offsets, hi, second)), high[h]);
@@ -103,11 +112,21 @@ static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation,
     }
 }
 
+static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
+    group_nibbles(nb, group, GROUP * 18, 2 * GROUP, 0, 8, activation, out);
+}
+
+/* Q5_0: masks after the scales (rows 0-3 low and high halves, then rows 4-7), then quants */
+static void group_q5_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
+    group_nibbles(nb, group, GROUP * 22, 2 * GROUP + 32, 2 * GROUP, 16, activation, out);
+}
+
 SLM_TARGET_END
 
 slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
     if (weight_type == SLM_TYPE_Q8_0) return group_q8_0;
     if (weight_type == SLM_TYPE_Q4_0) return group_q4_0;
+    if (weight_type == SLM_TYPE_Q5_0) return group_q5_0;
     return NULL;
 }
 

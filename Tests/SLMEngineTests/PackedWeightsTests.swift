@@ -3,7 +3,7 @@ import SLMKernels
 import SLMTestSupport
 import Testing
 
-/// Q4_0 and Q8_0 matrices packed at load (groups of eight rows): on every path, products
+/// Q4_0, Q5_0 and Q8_0 matrices packed at load (groups of eight rows): on every path, products
 /// over the packed copy are bit-identical to the AVX2 one-row dot over the file's layout,
 /// for generated tokens and batches, with rows after the last group left plain.
 @Suite("Packed weights")
@@ -21,7 +21,7 @@ struct PackedWeightsTests {
             for _ in 0..<columns / 32 {
                 let scale = slm_fp32_to_fp16(spread * Float(generator.nextUnit() * 0.1))
                 bytes += [UInt8(scale & 0xFF), UInt8(scale >> 8)]
-                bytes += (0..<(type == .q8_0 ? 32 : 16)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+                bytes += (0..<(type.bytesPerBlock - 2)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
             }
         }
         return bytes
@@ -75,7 +75,7 @@ struct PackedWeightsTests {
         return out
     }
 
-    @Test("packed products equal the AVX2 dot bit for bit on every path", arguments: [QuantType.q4_0, .q8_0])
+    @Test("packed products equal the AVX2 dot bit for bit on every path", arguments: [QuantType.q4_0, .q5_0, .q8_0])
     func bitIdentical(type: QuantType) throws {
         let grouped = Self.rows / 8 * 8
         for seed in UInt64(1)...3 {
@@ -105,7 +105,7 @@ struct PackedWeightsTests {
         }
     }
 
-    @Test("rows read back from a packed group equal the plain rows", arguments: [QuantType.q4_0, .q8_0])
+    @Test("rows read back from a packed group equal the plain rows", arguments: [QuantType.q4_0, .q5_0, .q8_0])
     func dequantizeRows(type: QuantType) throws {
         let plain = try Self.matrix(type, seed: 5)
         let packed = Self.packed(type, plain)

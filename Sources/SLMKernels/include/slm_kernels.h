@@ -94,7 +94,7 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
                         size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                         float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 
-/* Packed matrices: Q4_0 and Q8_0 weights rearranged once at load into groups of eight
+/* Packed matrices: Q4_0, Q5_0 and Q8_0 weights rearranged once at load into groups of eight
  * rows (each group where its first row was, the same bytes in all), so a product reads
  * eight rows' blocks and scales together. Outputs are bit-identical to slm_matmat's.
  * slm_packs_type: whether packing pays on the active path for this type (1) or not (0).
