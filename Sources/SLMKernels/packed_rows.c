@@ -1,16 +1,19 @@
 /* Q4_0, Q5_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight
- * rows, block by block: the eight rows' scales side by side, then their quants, so one pass
- * over memory feeds eight rows and their scales convert in one step. Q8_0 quants are
- * stored plus 128 (as unsigned bytes), Q4_0 nibbles as they are, Q5_0 nibbles with their
- * fifth bits gathered into four 64-bit masks (values 0-15 of rows 0-3, values 16-31 of
- * rows 0-3, the same for rows 4-7: one bit per byte of the 512-bit vectors the kernel
- * builds); the products subtract the activation's block sums times 128, 16 or 8, so every
- * integer sum is exact.
+ * rows, so one pass over memory feeds eight rows and their scales convert in one step. A
+ * group of nb blocks per row holds, in order: the scales (eight halves per block, the
+ * eight rows side by side), Q5_0's fifth bits (four 64-bit masks per block: values 0-15
+ * of rows 0-3, values 16-31 of rows 0-3, the same for rows 4-7, one bit per byte of the
+ * 512-bit vectors the kernel builds), then the quants (per block, the eight rows' bytes
+ * one row after another). Quants come last and in whole cache lines, so where a group
+ * starts on a line the kernel's 64-byte loads never straddle two. Q8_0 quants are stored
+ * plus 128 (as unsigned bytes), Q4_0 and Q5_0 nibbles as they are; the products subtract
+ * the activation's block sums times 128, 16 or 8, so every integer sum is exact.
  *
  * Every output equals what the AVX2 one-row dot product gives for the same row
- * (dot_q4_0 / dot_q8_0: eight lanes, each a fused multiply-add per block in block order,
- * then the same horizontal sum), on every path. Rows past the last full group stay in
- * their plain format at their usual place; a group starts where its first row did. */
+ * (dot_q4_0 / dot_q5_0 / dot_q8_0: eight lanes, each a fused multiply-add per block in
+ * block order, then the same horizontal sum), on every path. Rows past the last full
+ * group stay in their plain format at their usual place; a group starts where its first
+ * row did and takes the bytes its rows took. */
 #include <math.h>
 #include <string.h>
 #include "dispatch.h"
@@ -22,17 +25,24 @@ static int packable(int type) {
     return type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0;
 }
 
-/* Bytes of one packed block of a group: eight scales, then eight rows' quants (as many
- * bytes as the plain blocks). */
-static int64_t group_block_bytes(int type) { return GROUP * slm_block_bytes(type); }
+/* Where a group's parts start, and the bytes of one block's quants (eight rows). */
+typedef struct {
+    uint8_t *scales, *masks, *quants;
+    int64_t quant_bytes;
+} group_parts;
 
-/* Where a packed block's parts start. */
-enum { QUANTS = 2 * GROUP, Q5_MASKS = 2 * GROUP, Q5_QUANTS = Q5_MASKS + 4 * 8 };
+static group_parts parts_of(int type, const void *group, int64_t nb) {
+    uint8_t *base = (uint8_t *)group;
+    group_parts parts = {base, base + 2 * GROUP * nb, base + 2 * GROUP * nb, GROUP * SLM_QK / 2};
+    if (type == SLM_TYPE_Q5_0) parts.quants += 4 * 8 * nb;
+    if (type == SLM_TYPE_Q8_0) parts.quant_bytes = GROUP * SLM_QK;
+    return parts;
+}
 
-/* The fifth bit of value j (0..31) of row r in a packed Q5_0 block. */
-static inline int q5_high_bit(const uint8_t *block, int r, int j) {
+/* The fifth bit of value j (0..31) of row r in block i of a packed Q5_0 group. */
+static inline int q5_high_bit(const group_parts *parts, int64_t i, int r, int j) {
     uint64_t mask;
-    memcpy(&mask, block + Q5_MASKS + 8 * (2 * (r / 4) + (j >= 16)), 8);
+    memcpy(&mask, parts->masks + 32 * i + 8 * (2 * (r / 4) + (j >= 16)), 8);
     return (int)(mask >> (16 * (r % 4) + (j & 15))) & 1;
 }
 
@@ -45,33 +55,34 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
     if (!packable(weight_type)) return -1;
     if (rows % GROUP != 0 || cols % SLM_QK != 0) return -1;
     const int64_t nb = cols / SLM_QK;
-    const int64_t block_bytes = group_block_bytes(weight_type);
     const int64_t row_bytes = nb * slm_block_bytes(weight_type);
     for (int64_t g = 0; g < rows / GROUP; g++) {
-        uint8_t *out = (uint8_t *)dst + g * GROUP * row_bytes;
-        for (int64_t i = 0; i < nb; i++, out += block_bytes) {
+        const group_parts parts = parts_of(weight_type, (uint8_t *)dst + g * GROUP * row_bytes, nb);
+        if (weight_type == SLM_TYPE_Q5_0) memset(parts.masks, 0, 32 * nb);
+        for (int64_t i = 0; i < nb; i++) {
+            uint8_t *quants = parts.quants + i * parts.quant_bytes;
             for (int r = 0; r < GROUP; r++) {
                 const uint8_t *row = (const uint8_t *)src + (g * GROUP + r) * row_bytes;
                 if (weight_type == SLM_TYPE_Q8_0) {
                     const block_q8_0 *x = (const block_q8_0 *)row + i;
-                    memcpy(out + 2 * r, &x->d, 2);
-                    for (int j = 0; j < SLM_QK; j++) out[QUANTS + SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
+                    memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
+                    for (int j = 0; j < SLM_QK; j++) quants[SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
                 } else if (weight_type == SLM_TYPE_Q5_0) {
                     const block_q5_0 *x = (const block_q5_0 *)row + i;
-                    memcpy(out + 2 * r, &x->d, 2);
-                    memcpy(out + Q5_QUANTS + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
+                    memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
+                    memcpy(quants + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
                     const uint32_t qh = slm_load_u32(x->qh);
                     for (int half = 0; half < 2; half++) {
-                        uint64_t mask = 0;
-                        uint8_t *at = out + Q5_MASKS + 8 * (2 * (r / 4) + half);
-                        if (r % 4 != 0) memcpy(&mask, at, 8);
+                        uint8_t *at = parts.masks + 32 * i + 8 * (2 * (r / 4) + half);
+                        uint64_t mask;
+                        memcpy(&mask, at, 8);
                         mask |= (uint64_t)((qh >> (16 * half)) & 0xFFFF) << (16 * (r % 4));
                         memcpy(at, &mask, 8);
                     }
                 } else {
                     const block_q4_0 *x = (const block_q4_0 *)row + i;
-                    memcpy(out + 2 * r, &x->d, 2);
-                    memcpy(out + QUANTS + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
+                    memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
+                    memcpy(quants + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
                 }
             }
         }
@@ -79,73 +90,72 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
     return 0;
 }
 
+/* The quant j (0..31) of row r in block i, as the signed value it stands for. */
+static inline int packed_quant(int type, const group_parts *parts, int64_t i, int r, int j) {
+    const uint8_t *quants = parts->quants + i * parts->quant_bytes;
+    if (type == SLM_TYPE_Q8_0) return (int)quants[SLM_QK * r + j] - 128;
+    const uint8_t byte = quants[SLM_QK / 2 * r + (j & 15)];
+    const int nibble = j < 16 ? byte & 0x0F : byte >> 4;
+    if (type == SLM_TYPE_Q5_0) return (nibble | q5_high_bit(parts, i, r, j) << 4) - 16;
+    return nibble - 8;
+}
+
+static inline float packed_scale(const group_parts *parts, int64_t i, int r) {
+    uint16_t d;
+    memcpy(&d, parts->scales + 2 * (GROUP * i + r), 2);
+    return slm_fp16_to_fp32(d);
+}
+
 /* Writes the group's eight rows back in their plain format (row_bytes apart). */
 static void unpack_group(int type, int64_t cols, const uint8_t *group, uint8_t *rows, size_t row_bytes) {
-    const int64_t block_bytes = group_block_bytes(type);
-    for (int64_t i = 0; i < cols / SLM_QK; i++) {
-        const uint8_t *block = group + i * block_bytes;
+    const int64_t nb = cols / SLM_QK;
+    const group_parts parts = parts_of(type, group, nb);
+    for (int64_t i = 0; i < nb; i++) {
+        const uint8_t *quants = parts.quants + i * parts.quant_bytes;
         for (int r = 0; r < GROUP; r++) {
             uint8_t *row = rows + r * row_bytes;
             if (type == SLM_TYPE_Q8_0) {
                 block_q8_0 *x = (block_q8_0 *)row + i;
-                memcpy(&x->d, block + 2 * r, 2);
-                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(block[QUANTS + SLM_QK * r + j] ^ 0x80);
+                memcpy(&x->d, parts.scales + 2 * (GROUP * i + r), 2);
+                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(quants[SLM_QK * r + j] ^ 0x80);
             } else if (type == SLM_TYPE_Q5_0) {
                 block_q5_0 *x = (block_q5_0 *)row + i;
-                memcpy(&x->d, block + 2 * r, 2);
-                memcpy(x->qs, block + Q5_QUANTS + SLM_QK / 2 * r, SLM_QK / 2);
+                memcpy(&x->d, parts.scales + 2 * (GROUP * i + r), 2);
+                memcpy(x->qs, quants + SLM_QK / 2 * r, SLM_QK / 2);
                 uint32_t qh = 0;
-                for (int j = 0; j < SLM_QK; j++) qh |= (uint32_t)q5_high_bit(block, r, j) << j;
+                for (int j = 0; j < SLM_QK; j++) qh |= (uint32_t)q5_high_bit(&parts, i, r, j) << j;
                 memcpy(x->qh, &qh, 4);
             } else {
                 block_q4_0 *x = (block_q4_0 *)row + i;
-                memcpy(&x->d, block + 2 * r, 2);
-                memcpy(x->qs, block + QUANTS + SLM_QK / 2 * r, SLM_QK / 2);
+                memcpy(&x->d, parts.scales + 2 * (GROUP * i + r), 2);
+                memcpy(x->qs, quants + SLM_QK / 2 * r, SLM_QK / 2);
             }
         }
     }
 }
 
-/* The quant j (0..31) of row r in packed block `block`, as the signed value it stands for. */
-static inline int packed_quant(int type, const uint8_t *block, int r, int j) {
-    if (type == SLM_TYPE_Q8_0) return (int)block[QUANTS + SLM_QK * r + j] - 128;
-    if (type == SLM_TYPE_Q5_0) {
-        const uint8_t byte = block[Q5_QUANTS + SLM_QK / 2 * r + (j & 15)];
-        return ((j < 16 ? byte & 0x0F : byte >> 4) | q5_high_bit(block, r, j) << 4) - 16;
-    }
-    const uint8_t byte = block[QUANTS + SLM_QK / 2 * r + (j & 15)];
-    return (j < 16 ? byte & 0x0F : byte >> 4) - 8;
-}
-
-static inline float packed_scale(const uint8_t *block, int r) {
-    uint16_t d;
-    memcpy(&d, block + 2 * r, 2);
-    return slm_fp16_to_fp32(d);
-}
-
 int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out) {
     if (!packable(weight_type)) return -1;
-    const int64_t block_bytes = group_block_bytes(weight_type);
-    for (int64_t i = 0; i < cols / SLM_QK; i++) {
-        const uint8_t *block = (const uint8_t *)group + i * block_bytes;
-        const float d = packed_scale(block, (int)row_in_group);
+    const int64_t nb = cols / SLM_QK;
+    const group_parts parts = parts_of(weight_type, group, nb);
+    for (int64_t i = 0; i < nb; i++) {
+        const float d = packed_scale(&parts, i, (int)row_in_group);
         for (int j = 0; j < SLM_QK; j++)
-            out[i * SLM_QK + j] = (float)packed_quant(weight_type, block, (int)row_in_group, j) * d;
+            out[i * SLM_QK + j] = (float)packed_quant(weight_type, &parts, i, (int)row_in_group, j) * d;
     }
     return 0;
 }
 
 /* The eight-lane arithmetic of the AVX2 dot, one lane at a time. */
 static void group_portable(int type, int64_t nb, const uint8_t *group, const block_q8_0 *y, float out[GROUP]) {
-    const int64_t block_bytes = group_block_bytes(type);
+    const group_parts parts = parts_of(type, group, nb);
     for (int r = 0; r < GROUP; r++) {
         float lanes[8] = {0};
         for (int64_t i = 0; i < nb; i++) {
-            const uint8_t *block = group + i * block_bytes;
-            const float d = packed_scale(block, r) * slm_fp16_to_fp32(y[i].d);
+            const float d = packed_scale(&parts, i, r) * slm_fp16_to_fp32(y[i].d);
             for (int k = 0; k < 8; k++) {
                 int sum = 0;
-                for (int j = 4 * k; j < 4 * k + 4; j++) sum += packed_quant(type, block, r, j) * y[i].qs[j];
+                for (int j = 4 * k; j < 4 * k + 4; j++) sum += packed_quant(type, &parts, i, r, j) * y[i].qs[j];
                 lanes[k] = fmaf(d, (float)sum, lanes[k]);
             }
         }

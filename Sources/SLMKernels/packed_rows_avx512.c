@@ -20,11 +20,11 @@ SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 
 #include "avx2_blocks.h"
 
-enum { GROUP = SLM_PACKED_GROUP, PREFETCH = 16384 };
+enum { GROUP = SLM_PACKED_GROUP, PREFETCH = 8192 };
 
-/* The eight rows' scales times the activation's: lane r for row r. */
-static inline __m512 group_scales(const uint8_t *block, const block_q8_0 *y) {
-    const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)block));
+/* The eight rows' scales of a block times the activation's: lane r for row r. */
+static inline __m512 group_scales(const uint8_t *scales, const block_q8_0 *y) {
+    const __m256 dx = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)scales));
     return _mm512_castps256_ps512(_mm256_mul_ps(dx, _mm256_set1_ps(half_to_float(y->d))));
 }
 
@@ -39,7 +39,7 @@ static inline float lanes_sum(__m256 lanes) { return horizontal_sum(lanes); }
 
 static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
     const block_q8_0 *y = activation;
-    enum { BLOCK = GROUP * (2 + SLM_QK) };
+    const uint8_t *scale_part = group, *quant_part = group + 2 * GROUP * nb;
     /* scale lanes for rows (2p, 2p+1): eight of each */
     const __m512i pairs[4] = {
         _mm512_set_epi32(1, 1, 1, 1, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0),
@@ -49,13 +49,14 @@ static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation,
     };
     __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
     for (int64_t i = 0; i < nb; i++) {
-        const uint8_t *block = group + i * BLOCK;
-        for (int line = 0; line < BLOCK; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
-        const __m512 scales = group_scales(block, y + i);
+        const uint8_t *quants = quant_part + i * GROUP * SLM_QK;
+        for (int line = 0; line < GROUP * SLM_QK; line += 64) _mm_prefetch((const char *)quants + PREFETCH + line, _MM_HINT_T0);
+        _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 16, _MM_HINT_T0);
+        const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y + i);
         const __m512i values = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y[i].qs));
         const __m512i offsets = _mm512_broadcast_i64x4(activation_offsets(y + i, 128));
         for (int p = 0; p < 4; p++) {
-            const __m512i weights = _mm512_loadu_si512((const void *)(block + 2 * GROUP + 64 * p));
+            const __m512i weights = _mm512_loadu_si512((const void *)(quants + 64 * p));
             const __m512i sums = _mm512_dpbusd_epi32(offsets, weights, values);
             acc[p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pairs[p], scales), _mm512_cvtepi32_ps(sums), acc[p]);
         }
@@ -66,10 +67,13 @@ static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation,
     }
 }
 
-/* Q4_0 (high_bits NULL) and Q5_0 groups: quants at `quants`, Q5_0's masks at high_bits. */
-static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, const uint8_t *group, int64_t block_bytes,
-                                                                int64_t quants, int64_t masks, int offset,
+/* Q4_0 and Q5_0 groups: Q5_0 has its masks (32 bytes a block) between the scales and the
+ * quants, and values offset by 16 instead of 8. */
+static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, const uint8_t *group, int has_masks,
                                                                 const block_q8_0 *y, float out[GROUP]) {
+    const uint8_t *scale_part = group, *mask_part = group + 2 * GROUP * nb;
+    const uint8_t *quant_part = mask_part + (has_masks ? 32 * nb : 0);
+    enum { QUANT_BYTES = GROUP * SLM_QK / 2 };
     /* scale lanes for rows 4h..4h+3: four of each */
     const __m512i quads[2] = {
         _mm512_set_epi32(3, 3, 3, 3, 2, 2, 2, 2, 1, 1, 1, 1, 0, 0, 0, 0),
@@ -80,21 +84,23 @@ static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, cons
     __m512 low[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
     __m512 high[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
     for (int64_t i = 0; i < nb; i++) {
-        const uint8_t *block = group + i * block_bytes;
-        for (int line = 0; line < block_bytes; line += 64) _mm_prefetch((const char *)block + PREFETCH + line, _MM_HINT_T0);
-        const __m512 scales = group_scales(block, y + i);
+        const uint8_t *quants = quant_part + i * QUANT_BYTES;
+        for (int line = 0; line < QUANT_BYTES; line += 64) _mm_prefetch((const char *)quants + PREFETCH + line, _MM_HINT_T0);
+        _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 8, _MM_HINT_T0);
+        if (has_masks) _mm_prefetch((const char *)mask_part + 32 * i + PREFETCH / 4, _MM_HINT_T0);
+        const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y + i);
         const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y[i].qs));
         const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y[i].qs + 16)));
-        const __m256i offsets = activation_offsets(y + i, offset);
+        const __m256i offsets = activation_offsets(y + i, has_masks ? 16 : 8);
         const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
         const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
         for (int h = 0; h < 2; h++) {
-            const __m512i packed = _mm512_loadu_si512((const void *)(block + quants + 64 * h));
+            const __m512i packed = _mm512_loadu_si512((const void *)(quants + 64 * h));
             __m512i lo = _mm512_and_si512(packed, nibble);
             __m512i hi = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
-            if (masks) {
+            if (has_masks) {
                 uint64_t bits[2];
-                memcpy(bits, block + masks + 16 * h, 16);
+                memcpy(bits, mask_part + 32 * i + 16 * h, 16);
                 lo = _mm512_mask_add_epi8(lo, (__mmask64)bits[0], lo, sixteen);
                 hi = _mm512_mask_add_epi8(hi, (__mmask64)bits[1], hi, sixteen);
             }
@@ -113,12 +119,11 @@ static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, cons
 }
 
 static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    group_nibbles(nb, group, GROUP * 18, 2 * GROUP, 0, 8, activation, out);
+    group_nibbles(nb, group, 0, activation, out);
 }
 
-/* Q5_0: masks after the scales (rows 0-3 low and high halves, then rows 4-7), then quants */
 static void group_q5_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    group_nibbles(nb, group, GROUP * 22, 2 * GROUP + 32, 2 * GROUP, 16, activation, out);
+    group_nibbles(nb, group, 1, activation, out);
 }
 
 SLM_TARGET_END
