@@ -15,6 +15,7 @@ enum AgentChatCommand {
         var maxTokens: Int?
         var contextLength: Int
         var threads: Int
+        var cacheType: KVCacheType?
         var json: Bool
         var record: Bool
         var approveAll: Bool
@@ -25,7 +26,7 @@ enum AgentChatCommand {
     static func run(prompt: String, options: Options) throws -> Int32 {
         let store = try StoreAccess.open(options.database)
         let runtime = try AgentSetup.runtime(store: store, model: options.model, contextLength: options.contextLength,
-                                             threads: options.threads)
+                                             threads: options.threads, cacheType: options.cacheType)
         let turnOptions = TurnOptions(
             conversationID: options.conversation, agent: options.agent, sampling: options.sampling,
             maxTokens: options.maxTokens, record: options.record, systemPrompt: options.systemPrompt)

@@ -7,10 +7,12 @@ import SLMStore
 /// context and threads, the drafts folder, and the model selected.
 enum AgentSetup {
     static func runtime(store: Store, model name: String?, contextLength: Int, threads: Int,
+                        cacheType: KVCacheType? = nil,
                         configuration: RuntimeConfiguration = RuntimeConfiguration()) throws -> AgentRuntime {
         let reference = try ModelResolution.reference(for: name)
         let settings = SettingsFile.current
-        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads))
+        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads,
+                                                                                cacheType: cacheType))
         var configuration = configuration
         if settings.agentModels != nil {
             let library = ModelLibrary(directory: DataDirectory().models, catalog: try ModelCatalog.bundled())

@@ -6,7 +6,7 @@ import SLMTUI
 /// `slm-tui` with no command: the full-screen app.
 enum AppCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, options: ["--model", "--db", "--ctx", "--threads"])
+        let arguments = try Arguments(words, options: ["--model", "--db", "--ctx", "--threads", "--cache-type"])
         guard arguments.positionals.isEmpty else { throw UsageError("unknown command \(arguments.positionals[0])") }
         guard isatty(STDIN_FILENO) == 1, isatty(STDOUT_FILENO) == 1 else {
             throw CommandError("the full-screen app needs a terminal; in scripts use `slm-tui chat` (see --help)")
@@ -21,7 +21,9 @@ enum AppCommand {
         }
         let store = try StoreAccess.open(arguments.options["--db"])
         let data = DataDirectory(environment: environment)
-        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: context, threads: threads))
+        let cacheType = arguments.options["--cache-type"] == nil ? nil : try arguments.cacheType()
+        let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: context, threads: threads,
+                                                                                cacheType: cacheType))
         let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled())
         let home = URL(fileURLWithPath: environment["HOME"] ?? NSHomeDirectory())
         let discovery = ModelDiscovery(library: library, home: home,

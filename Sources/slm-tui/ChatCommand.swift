@@ -9,7 +9,7 @@ enum ChatCommand {
         let arguments = try Arguments(
             words, flags: ["--raw", "--json", "--no-save", "--yes"],
             options: ["--model", "--system", "--temp", "--top-k", "--top-p", "--seed", "--max-tokens", "--ctx",
-                      "--threads", "--db", "--agent", "--conversation"])
+                      "--threads", "--db", "--agent", "--conversation", "--cache-type"])
         guard arguments.positionals.count <= 1 else {
             throw UsageError("chat takes one prompt (quote it), or reads it from standard input")
         }
@@ -25,6 +25,7 @@ enum ChatCommand {
         let maxTokens = try arguments.integer("--max-tokens", default: 256, range: 1...1_000_000)
         let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let requestedContext = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
+        let cacheType = arguments.options["--cache-type"] == nil ? nil : try arguments.cacheType()
 
         if arguments.positionals.isEmpty, isatty(STDIN_FILENO) == 1, !arguments.has("--json"), !arguments.has("--raw"),
             arguments.options["--agent"] == nil
@@ -48,7 +49,7 @@ enum ChatCommand {
                 sampling: sampled ? SamplingChoice(temperature: sampling.temperature, topK: sampling.topK, topP: sampling.topP,
                                                    seed: sampling.seed) : nil,
                 maxTokens: arguments.options["--max-tokens"] == nil ? nil : maxTokens,
-                contextLength: requestedContext, threads: threads, json: arguments.has("--json"),
+                contextLength: requestedContext, threads: threads, cacheType: cacheType, json: arguments.has("--json"),
                 record: !arguments.has("--no-save"), approveAll: arguments.has("--yes"), database: arguments.options["--db"],
                 systemPrompt: arguments.options["--system"]))
         }
@@ -57,7 +58,8 @@ enum ChatCommand {
         }
         // open the history first: a damaged database is reported before any work is done
         let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
-        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: requestedContext, threads: threads)
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: requestedContext, threads: threads,
+                                              cacheType: cacheType)
         let model = loaded.model, tokenizer = loaded.tokenizer
         let promptTokens: [Int]
         if arguments.has("--raw") {
@@ -74,7 +76,7 @@ enum ChatCommand {
             promptTokens = renderer.builtIn.tokens(for: pieces, tokenizer: tokenizer)
         }
         let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: loaded.estimate.contextLength,
-                                          threads: threads)
+                                          cacheType: loaded.cacheType, threads: threads)
         let request = GenerationRequest(prompt: promptTokens, maxTokens: maxTokens, sampling: sampling)
         let modelName = arguments.options["--model"].map { URL(fileURLWithPath: $0).lastPathComponent } ?? "gemma3-270m"
         let system = arguments.options["--system"]
@@ -93,11 +95,14 @@ enum ChatCommand {
     private static func repl(_ arguments: Arguments, sampling: SamplingParameters, maxTokens: Int, contextLength: Int,
                              threads: Int) throws -> Int32 {
         let store = arguments.has("--no-save") ? nil : try StoreAccess.open(arguments.options["--db"])
-        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: contextLength, threads: threads)
+        let cacheType = arguments.options["--cache-type"] == nil ? nil : try arguments.cacheType()
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: contextLength, threads: threads,
+                                              cacheType: cacheType)
         let renderer = PromptRenderer(chatTemplate: loaded.model.file["tokenizer.chat_template"]?.stringValue,
                                       architecture: loaded.model.architecture.name, vocabulary: loaded.tokenizer.vocabulary)
         let generator = try TextGenerator(model: loaded.model, tokenizer: loaded.tokenizer,
-                                          contextLength: loaded.estimate.contextLength, threads: threads)
+                                          contextLength: loaded.estimate.contextLength, cacheType: loaded.cacheType,
+                                          threads: threads)
         var repl = ChatREPL(
             generator: generator, tokenizer: loaded.tokenizer, renderer: renderer, sampling: sampling,
             maxTokens: arguments.options["--max-tokens"] == nil ? 1024 : maxTokens, systemPrompt: arguments.options["--system"],

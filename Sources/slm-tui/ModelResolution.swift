@@ -40,21 +40,27 @@ enum ModelResolution {
         let model: TransformerModel
         let tokenizer: Tokenizer
         let estimate: MemoryEstimate
+        /// The KV cache's precision: `--cache-type`, else config.json's `cache_type`, else F16.
+        let cacheType: KVCacheType
     }
 
     /// The model and its tokenizer, loaded after the same memory-budget check the app and
     /// the agent make (`memory_budget_mb` in config.json, else 75% of available memory).
-    static func load(_ name: String?, contextLength: Int, threads: Int) throws -> Loaded {
-        try load(path: path(for: name), name: name, contextLength: contextLength, threads: threads)
+    static func load(_ name: String?, contextLength: Int, threads: Int, cacheType: KVCacheType? = nil) throws -> Loaded {
+        try load(path: path(for: name), name: name, contextLength: contextLength, threads: threads, cacheType: cacheType)
     }
 
     /// As `load(_:contextLength:threads:)` for a path already resolved.
-    static func load(path: String, name: String?, contextLength: Int, threads: Int) throws -> Loaded {
+    static func load(path: String, name: String?, contextLength: Int, threads: Int, cacheType: KVCacheType? = nil)
+        throws -> Loaded
+    {
         let file = try GGUFFile(path: path)
-        let configuration = SettingsFile.current.managerConfiguration(contextLength: contextLength, threads: threads)
+        let configuration = SettingsFile.current.managerConfiguration(contextLength: contextLength, threads: threads,
+                                                                      cacheType: cacheType)
         let reference = name.map { ModelReference(name: $0, path: URL(fileURLWithPath: path)) }
             ?? ModelReference(path: URL(fileURLWithPath: path))
         let estimate = try ModelManager.admit(reference, file: file, configuration: configuration)
-        return Loaded(model: try TransformerModel(file: file), tokenizer: try Tokenizer(file: file), estimate: estimate)
+        return Loaded(model: try TransformerModel(file: file), tokenizer: try Tokenizer(file: file), estimate: estimate,
+                      cacheType: configuration.cacheType)
     }
 }

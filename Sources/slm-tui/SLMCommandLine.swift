@@ -12,12 +12,13 @@ enum SLMCommandLine {
         slm-tui \(version): an offline terminal assistant for small language models
 
         Usage:
-          slm-tui [--model NAME|PATH] [--db PATH] [--ctx N] [--threads N]
+          slm-tui [--model NAME|PATH] [--db PATH] [--ctx N] [--threads N] [--cache-type f16|q8_0|f32]
                                                   the full-screen app (F1 there lists every key)
           slm-tui --help | --version
           slm-tui chat [--model NAME|PATH] [--system S] [--temp T] [--top-k K] [--top-p P] [--seed N]
-                       [--max-tokens N] [--ctx N] [--threads N] [--raw] [--json] [--db PATH] [--no-save]
-                       [PROMPT]                   stream an answer (prompt from stdin when not given) and
+                       [--max-tokens N] [--ctx N] [--threads N] [--cache-type T] [--raw] [--json]
+                       [--db PATH] [--no-save] [PROMPT]
+                                                  stream an answer (prompt from stdin when not given) and
                                                   save the exchange in the history
           slm-tui chat --agent NAME|auto [--conversation ID] [--yes] [same options] [PROMPT]
                                                   the agent loop: routing (auto, or assistant, planner,
@@ -46,8 +47,10 @@ enum SLMCommandLine {
           slm-tui models pull [NAME]              fetch a catalog model (default: gemma3-270m); resumes
           slm-tui models rm NAME [--yes]          remove a model slm-tui downloaded (asks first)
           slm-tui models path                     print the models directory
-          slm-tui bench [--model NAME|PATH] [-p 512] [-n 128] [-t N] [-r 5] [--ctx N] [--json]
+          slm-tui bench [--model NAME|PATH] [-p 512] [-n 128] [-t N] [-r 5] [-d DEPTH] [--ctx N]
+                        [--cache-type T] [--json]
                                                   prompt (pp) and generation (tg) tokens/s, as llama-bench
+                                                  (-d: tokens already in the KV cache)
           slm-tui bench --kernels [--path P] [--json]
                                                   weight GB/s of each quant kernel (4096x4096)
           slm-tui bench --store [--json]          store append / list / search times
@@ -132,7 +135,7 @@ enum SLMCommandLine {
             return try ToolStateCommands.notes(rest)
         case "eval":
             return try EvalCommand.run(rest)
-        case "--model", "--db", "--ctx", "--threads":
+        case "--model", "--db", "--ctx", "--threads", "--cache-type":
             return try AppCommand.run(words)
         default:
             throw UsageError(first.hasPrefix("-") ? "unknown option \(first)" : "unknown command \(first)")

@@ -1,5 +1,6 @@
 import Foundation
 import SLMAgent
+import SLMEngine
 import SLMTestSupport
 import Testing
 
@@ -26,6 +27,7 @@ struct UserSettingsTests {
         (#"{"idle_unload_minutes": 0}"#, "idle_unload_minutes must be 1 to 525600 minutes, not 0"),
         (#"{"memory_budget_mb": "lots"}"#, "memory_budget_mb must be a whole number"),
         (#"{"memory_budget_mb": 1e30}"#, "not a valid settings file"),
+        (#"{"cache_type": "q4"}"#, "cache_type must be one of f16, f32, q8_0, not q4"),
         ("{ not json", "not a valid settings file"),
     ])
     func ranges(json: String, problem: String) throws {
@@ -34,7 +36,7 @@ struct UserSettingsTests {
         let (settings, problems) = UserSettings.read(from: file)
         #expect(problems.count == 1)
         #expect(problems.first?.contains(problem) == true, "\(problems)")
-        #expect(settings.memoryBudgetMB == nil && settings.idleUnloadMinutes == nil)
+        #expect(settings.memoryBudgetMB == nil && settings.idleUnloadMinutes == nil && settings.cacheType == nil)
         // whatever the file says, the manager's figures stay finite and positive
         let configuration = settings.managerConfiguration(contextLength: 4096, threads: 2)
         #expect(configuration.budgetBytes > 0 && configuration.idleTimeout > .zero)
@@ -73,5 +75,13 @@ struct UserSettingsTests {
         #expect(models[.light]?.name == "tiny")
         #expect(models[.capable]?.name == "qwen2-f16.gguf")
         #expect(models.count == 2)
+    }
+
+    @Test("the KV cache's precision: config.json's cache_type, unless the command line names one")
+    func cacheType() {
+        #expect(UserSettings().managerConfiguration(contextLength: 512, threads: 1).cacheType == .f16)
+        let settings = UserSettings(cacheType: "q8_0")
+        #expect(settings.managerConfiguration(contextLength: 512, threads: 1).cacheType == .q8_0)
+        #expect(settings.managerConfiguration(contextLength: 512, threads: 1, cacheType: .f32).cacheType == .f32)
     }
 }

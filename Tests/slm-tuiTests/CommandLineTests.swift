@@ -205,6 +205,23 @@ struct CommandLineTests {
         }
     }
 
+    @Test("bench -d fills the cache first; --cache-type q8_0 is reported, refused for heads it cannot hold")
+    func benchDepthAndCacheType() throws {
+        let gemma = Fixtures.url("synthetic/gemma3-f16.gguf").path
+        let result = try Self.run(["bench", "--model", gemma, "-p", "8", "-n", "4", "-r", "1", "-t", "1", "-d", "32",
+                                   "--cache-type", "q8_0", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]])
+        #expect(rows.map { $0["test"] as? String } == ["pp8 @ d32", "tg4 @ d32"])
+        #expect(rows.allSatisfy { $0["depth"] as? Int == 32 && $0["cache_type"] as? String == "q8_0" })
+        // the tiny llama's heads are 16 values: not a whole Q8_0 block
+        let refused = try Self.run(["bench", "--model", Self.tinyModel, "-p", "8", "-n", "0", "-r", "1",
+                                    "--cache-type", "q8_0"])
+        #expect(refused.status != 0 && refused.stderr.contains("multiples of 32"), "\(refused.stderr)")
+        let unknown = try Self.run(["chat", "--model", Self.tinyModel, "--cache-type", "q4", "hi"])
+        #expect(unknown.status == 2 && unknown.stderr.contains("--cache-type needs one of f16, f32, q8_0"))
+    }
+
     @Test("chat saves the exchange; history, export and search read it back")
     func history() throws {
         let directory = try Fixtures.temporaryDirectory("history")

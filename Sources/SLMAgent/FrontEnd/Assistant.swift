@@ -195,7 +195,7 @@ public struct Assistant: Sendable {
 /// A loaded model as a screen shows it.
 public struct ModelState: Sendable, Equatable {
     public let reference: ModelReference
-    /// `gemma3 · Q4_K_M · 268M`
+    /// `gemma3 · Q4_K_M · 268M · KV f16 62 MB`
     public let detail: String
     /// Tokens the context holds.
     public let contextLength: Int

@@ -10,7 +10,8 @@ public final class LoadedModel: Sendable {
     let template: ChatTemplate
     let generator: any ModelGenerator
     public let estimate: MemoryEstimate
-    /// Family, quant and size, e.g. `gemma3 · Q4_K_M · 268M`.
+    /// Family, quant, size and the KV cache's precision and size at the full context, e.g.
+    /// `gemma3 · Q4_K_M · 268M · KV q8_0 31 MB`.
     public let detail: String
     /// Whether the model was tuned for chat (its file carries a chat template). Only such a
     /// model is left to start tool calls on its own; a base model imitates the tool-call
@@ -40,6 +41,7 @@ public final class LoadedModel: Sendable {
         self.estimate = estimate
         detail = "\(summary.architecture) · \(DiscoveredModel.quant(of: file) ?? "?") · "
             + DiscoveredModel.parameterText(summary.parameterCount)
+            + " · KV \(cacheType.rawValue) \(estimate.kvCacheBytes / 1_000_000) MB"
         isChatTuned = summary.hasChatTemplate
         thinks = file["tokenizer.chat_template"]?.stringValue?.contains(ThinkingSplitter.open) ?? false
         renderer = PromptRenderer(chatTemplate: file["tokenizer.chat_template"]?.stringValue,

@@ -1,8 +1,9 @@
 import Foundation
+import SLMEngine
 
 /// What the user chose and slm-tui remembers, in `config.json`: the theme, the model, extra
-/// folders to look for models in, the memory budget, when idle models are unloaded, and
-/// the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
+/// folders to look for models in, the memory budget, when idle models are unloaded, the
+/// KV cache's precision (`"cache_type": "q8_0"`), and the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
 /// is set (so a test or a second setup stays apart), else in `$XDG_CONFIG_HOME/slm-tui/`,
 /// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure;
 /// `read` says what was wrong with it.
@@ -17,6 +18,8 @@ public struct UserSettings: Codable, Sendable, Equatable {
     public var idleUnloadMinutes: Int?
     /// Model names (or paths) by the class agents prefer: `light`, `capable`.
     public var agentModels: [String: String]?
+    /// The KV cache's precision: `f16` (the default), `q8_0` (about half the memory) or `f32`.
+    public var cacheType: String?
 
     enum CodingKeys: String, CodingKey {
         case theme, model
@@ -24,21 +27,27 @@ public struct UserSettings: Codable, Sendable, Equatable {
         case memoryBudgetMB = "memory_budget_mb"
         case idleUnloadMinutes = "idle_unload_minutes"
         case agentModels = "agent_models"
+        case cacheType = "cache_type"
     }
 
     public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil,
-                idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil) {
+                idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil, cacheType: String? = nil) {
         self.theme = theme
         self.model = model
         self.modelDirectories = modelDirectories
         self.memoryBudgetMB = memoryBudgetMB
         self.idleUnloadMinutes = idleUnloadMinutes
         self.agentModels = agentModels
+        self.cacheType = cacheType
     }
 
-    /// The model manager's settings from these choices, at a context and thread count.
-    public func managerConfiguration(contextLength: Int, threads: Int) -> ModelManager.Configuration {
+    /// The model manager's settings from these choices, at a context and thread count;
+    /// `cacheType` (from the command line) wins over the file's `cache_type`.
+    public func managerConfiguration(contextLength: Int, threads: Int, cacheType: KVCacheType? = nil)
+        -> ModelManager.Configuration
+    {
         var configuration = ModelManager.Configuration(contextLength: contextLength, threads: threads)
+        if let type = cacheType ?? self.cacheType.flatMap(KVCacheType.init(rawValue:)) { configuration.cacheType = type }
         // out-of-range values never get here from `read`; the clamps keep the arithmetic safe anyway
         if let budget = memoryBudgetMB { configuration.budgetBytes = budget.clamped(to: Range.memoryBudgetMB) * 1_000_000 }
         if let minutes = idleUnloadMinutes {
@@ -105,6 +114,11 @@ public struct UserSettings: Codable, Sendable, Equatable {
         }
         check(&settings.memoryBudgetMB, key: "memory_budget_mb", range: Range.memoryBudgetMB, unit: "MB")
         check(&settings.idleUnloadMinutes, key: "idle_unload_minutes", range: Range.idleUnloadMinutes, unit: "minutes")
+        if let type = settings.cacheType, KVCacheType(rawValue: type) == nil {
+            let names = KVCacheType.allCases.map(\.rawValue).joined(separator: ", ")
+            problems.append("\(file.lastPathComponent): cache_type must be one of \(names), not \(type); using f16")
+            settings.cacheType = nil
+        }
         return (settings, problems)
     }
 
