@@ -146,6 +146,11 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
                         int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                         float scale, float softcap, float *out);
 
+/* The grouped form (slm_attend_f16_heads) on AVX2; -1 when it cannot run. */
+int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                              const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
+                              int64_t last, float scale, float softcap, float *out, int64_t out_stride);
+
 /* AVX2 versions of the Q8_0 and Q8_K conversions (same bytes as the portable ones). */
 void slm_quantize_q8_0_avx2(const float *x, void *out, int64_t nb);
 void slm_quantize_q8_K_avx2(const float *x, void *out, int64_t nb);

@@ -154,6 +154,19 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
     slm_attend_f16_portable(query, keys, values, row_stride, head_dim, first, last, scale, softcap, scratch, out);
 }
 
+void slm_attend_f16_heads(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                          const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                          float scale, float softcap, float *scratch, float *out, int64_t out_stride) {
+    int path = slm_active_path();
+    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+        slm_attend_f16_heads_avx2(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale,
+                                  softcap, out, out_stride) == 0)
+        return;
+    for (int64_t h = 0; h < heads; h++)
+        slm_attend_f16(queries + h * query_stride, keys, values, row_stride, head_dim, first, last, scale, softcap,
+                       scratch, out + h * out_stride);
+}
+
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
                              int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                              float scale, float softcap, float *scratch, float *out) {

@@ -326,8 +326,10 @@ public final class InferenceSession {
             headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
             keyLength: h.keyLength, valueLength: h.valueLength, scale: scoreScale,
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
-            window: layer.isSlidingWindow ? h.slidingWindow : 0)
-        let tasks = rows * h.headCount
+            window: layer.isSlidingWindow ? h.slidingWindow : 0,
+            splits: min(h.headCount / h.headCountKV, max(1, (s.threads + rows * h.headCountKV - 1) / (rows * h.headCountKV))),
+            rows: rows)
+        let tasks = job.taskCount
         let workers = min(s.threads, tasks)
         WorkerPool.run(workers) { worker in
             for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
@@ -426,29 +428,44 @@ private struct AttentionJob: @unchecked Sendable {
     /// Positions a sliding-window layer sees, 0 for a global layer.
     let window: Int
 
+    /// Parts each key/value head's group of query heads is split into (so a generated
+    /// token's few groups still reach every thread); tasks are (row, key/value head, part).
+    let splits: Int
+
+    var taskCount: Int { rows * (headCount / groupSize) * splits }
+    let rows: Int
+
     func run(_ task: Int, worker: Int) {
-        let row = task / headCount, head = task % headCount
+        let kvHeads = headCount / groupSize
+        let row = task / (kvHeads * splits), kvHead = task % (kvHeads * splits) / splits, part = task % splits
         let position = startPosition + row
         let first = window > 0 ? max(0, position - window + 1) : 0
-        let kvHead = head / groupSize
-        let q = query + row * headCount * keyLength + head * keyLength
-        let out = attention + row * headCount * valueLength + head * valueLength
+        let firstHead = kvHead * groupSize + groupSize * part / splits
+        let heads = kvHead * groupSize + groupSize * (part + 1) / splits - firstHead
+        let q = query + row * headCount * keyLength + firstHead * keyLength
+        let out = attention + row * headCount * valueLength + firstHead * valueLength
         let scratch = scores + worker * scoreStride
         switch cacheType {
         case .f16:
+            // the group's heads read each cached row once
             let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * keyLength
             let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * valueLength
-            slm_attend_f16(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
-                           scale, softcap, scratch, out)
+            slm_attend_f16_heads(q, Int64(keyLength), Int64(heads), k, v, Int64(rowStride), Int64(keyLength),
+                                 Int64(first), Int64(position + 1), scale, softcap, scratch, out, Int64(valueLength))
         case .f32:
             let k = keys.assumingMemoryBound(to: Float.self) + kvHead * keyLength
             let v = values.assumingMemoryBound(to: Float.self) + kvHead * valueLength
-            slm_attend_f32(q, k, v, Int64(rowStride), Int64(keyLength), Int64(first), Int64(position + 1),
-                           scale, softcap, scratch, out)
+            for head in 0..<heads {
+                slm_attend_f32(q + head * keyLength, k, v, Int64(rowStride), Int64(keyLength), Int64(first),
+                               Int64(position + 1), scale, softcap, scratch, out + head * valueLength)
+            }
         case .q8_0:
             let headBytes = KVCacheType.q8_0.bytes(values: keyLength)
-            slm_attend_q8_0(q, keys + kvHead * headBytes, values + kvHead * headBytes, rowBytes, Int64(keyLength), Int64(first), Int64(position + 1), scale,
-                            softcap, out)
+            for head in 0..<heads {
+                slm_attend_q8_0(q + head * keyLength, keys + kvHead * headBytes, values + kvHead * headBytes, rowBytes,
+                                Int64(keyLength), Int64(first), Int64(position + 1), scale, softcap,
+                                out + head * valueLength)
+            }
         }
     }
 }

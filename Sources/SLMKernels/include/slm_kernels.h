@@ -160,6 +160,13 @@ void slm_rope_apply_portable(float *head, int64_t rotary_dims, const float *tabl
 void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
+/* slm_attend_f16 for `heads` query heads (query_stride floats apart) that share one
+ * key/value head, outputs out_stride floats apart: each output exactly as slm_attend_f16
+ * gives it, with each cached row read once for all the heads (a generated token's
+ * grouped-query attention over a long context). */
+void slm_attend_f16_heads(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                          const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                          float scale, float softcap, float *scratch, float *out, int64_t out_stride);
 /* The portable definition of slm_attend_f16, which SIMD versions must match exactly. */
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
                              int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
