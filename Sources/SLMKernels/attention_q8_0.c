@@ -49,9 +49,8 @@ void slm_attend_q8_0_on_path(int path, const float *query, const void *keys, con
         for (int64_t i = 0; i < head_dim; i++) out[i] = NAN;
         return;
     }
-    int vector = 0;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    vector = (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) && slm_path_available(path);
+    const int vector = (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) && slm_path_available(path);
 #endif
     block_q8_0 query_q8[MAX_HEAD / SLM_QK];
     float accumulator[MAX_HEAD];
