@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 import SLMKernels
 
 /// The precision keys and values are cached in.
@@ -35,6 +40,9 @@ public enum KVCacheType: String, Sendable, CaseIterable {
 
 /// Keys and values of every evaluated position, per layer, plus the tokens they came
 /// from, so a later request that starts with the same tokens reuses them.
+///
+/// The storage is one anonymous mapping: its pages read as zeros and take memory only once
+/// written, so a long context costs memory as it fills, not when the session opens.
 final class KVCache {
     let type: KVCacheType
     let contextLength: Int
@@ -44,6 +52,8 @@ final class KVCache {
     let valueRowBytes: Int
     private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowBytes)
     private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowBytes)
+    private let storage: UnsafeMutableRawPointer
+    private let storageBytes: Int
     /// The tokens whose keys and values are stored, in position order.
     private(set) var tokens: [Int] = []
 
@@ -56,20 +66,19 @@ final class KVCache {
         valueRowLength = valueRow
         keyRowBytes = type.bytes(values: keyRow)
         valueRowBytes = type.bytes(values: valueRow)
-        func allocate(_ rowLength: Int) -> UnsafeMutableRawPointer {
-            let bytes = contextLength * type.bytes(values: rowLength)
-            let buffer = UnsafeMutableRawPointer.allocate(byteCount: bytes, alignment: 64)
-            buffer.initializeMemory(as: UInt8.self, repeating: 0, count: bytes)
-            return buffer
-        }
-        keys = (0..<hyper.layerCount).map { _ in allocate(keyRow) }
-        values = (0..<hyper.layerCount).map { _ in allocate(valueRow) }
+        // each layer's keys, then its values, every part starting on a 64-byte boundary
+        func rounded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
+        let keyBytes = rounded(contextLength * keyRowBytes), valueBytes = rounded(contextLength * valueRowBytes)
+        storageBytes = max(1, hyper.layerCount * (keyBytes + valueBytes))
+        guard let address = mmap(nil, storageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
+              address != MAP_FAILED
+        else { fatalError("out of memory for a \(storageBytes)-byte KV cache") }
+        storage = address
+        keys = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) }
+        values = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) + keyBytes }
     }
 
-    deinit {
-        keys.forEach { $0.deallocate() }
-        values.forEach { $0.deallocate() }
-    }
+    deinit { munmap(storage, storageBytes) }
 
     var count: Int { tokens.count }
 
