@@ -50,9 +50,9 @@ struct QuantizedCacheAttentionTests {
         let headBytes = headDim / 32 * blockBytes
         inputs.keys.withUnsafeBytes { keys in
             inputs.values.withUnsafeBytes { values in
-                slm_attend_q8_0_on_path(path.rawValue, inputs.query, keys.baseAddress! + head * headBytes,
+                slm_attend_q8_0_on_path(path.rawValue, inputs.query, Int64(headDim), 1, keys.baseAddress! + head * headBytes,
                                         values.baseAddress! + head * headBytes, rowBytes, Int64(headDim), Int64(first),
-                                        Int64(last), 0.125, softcap, &out)
+                                        Int64(last), 0.125, softcap, &out, Int64(headDim))
             }
         }
         return out
@@ -105,6 +105,30 @@ struct QuantizedCacheAttentionTests {
                     #expect(Self.attend(path, inputs, head: head, first: first, last: last, softcap: softcap)
                             == Self.definition(path, inputs, head: head, first: first, last: last, softcap: softcap),
                             "\(path) head \(head)")
+                }
+            }
+        }
+    }
+
+    @Test("query heads sharing a cached head: each output equals the one-head call's", arguments: [3, 8, 11])
+    func groupedHeads(heads: Int) {
+        let inputs = Self.inputs(seed: 11)
+        var generator = SplitMix64(seed: UInt64(heads))
+        let stride = Self.headDim + 4
+        let queries = (0..<heads * stride).map { _ in Float(generator.nextUnit() * 2 - 1) }
+        var grouped = [Float](repeating: .nan, count: heads * Self.headDim)
+        inputs.keys.withUnsafeBytes { keys in
+            inputs.values.withUnsafeBytes { values in
+                slm_attend_q8_0(queries, Int64(stride), Int64(heads), keys.baseAddress!, values.baseAddress!, Self.rowBytes,
+                                Int64(Self.headDim), 3, 47, 0.125, 0, &grouped, Int64(Self.headDim))
+                for head in 0..<heads {
+                    var single = [Float](repeating: .nan, count: Self.headDim)
+                    queries.withUnsafeBufferPointer { q in
+                        slm_attend_q8_0(q.baseAddress! + head * stride, Int64(stride), 1, keys.baseAddress!,
+                                        values.baseAddress!, Self.rowBytes, Int64(Self.headDim), 3, 47, 0.125, 0, &single,
+                                        Int64(Self.headDim))
+                    }
+                    #expect(Array(grouped[head * Self.headDim..<(head + 1) * Self.headDim]) == single, "head \(head)")
                 }
             }
         }

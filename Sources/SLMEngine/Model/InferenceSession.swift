@@ -461,11 +461,9 @@ private struct AttentionJob: @unchecked Sendable {
             }
         case .q8_0:
             let headBytes = KVCacheType.q8_0.bytes(values: keyLength)
-            for head in 0..<heads {
-                slm_attend_q8_0(q + head * keyLength, keys + kvHead * headBytes, values + kvHead * headBytes, rowBytes,
-                                Int64(keyLength), Int64(first), Int64(position + 1), scale, softcap,
-                                out + head * valueLength)
-            }
+            slm_attend_q8_0(q, Int64(keyLength), Int64(heads), keys + kvHead * headBytes, values + kvHead * headBytes,
+                            rowBytes, Int64(keyLength), Int64(first), Int64(position + 1), scale, softcap, out,
+                            Int64(valueLength))
         }
     }
 }

@@ -192,14 +192,18 @@ void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const
                                int64_t out_stride);
 size_t slm_attend_tiled_workspace(int64_t head_dim, int64_t count, int64_t group);
 /* The same over a Q8_0 cache (rows `row_bytes` apart, head_dim a multiple of 32 and at
- * most 1024), in the arithmetic of llama.cpp's flash attention for a quantized cache:
- * the query converted to Q8_0, keys dotted by the Q8_0 dot product, values dequantized
- * and accumulated in single precision. softcap > 0 gives softcap * tanh(dot * scale /
- * softcap). The _on_path form (for tests) uses that path's dot and accumulation. */
-void slm_attend_q8_0(const float *query, const void *keys, const void *values, size_t row_bytes, int64_t head_dim,
-                     int64_t first, int64_t last, float scale, float softcap, float *out);
-void slm_attend_q8_0_on_path(int path, const float *query, const void *keys, const void *values, size_t row_bytes,
-                             int64_t head_dim, int64_t first, int64_t last, float scale, float softcap, float *out);
+ * most 1024), for `heads` query heads (query_stride floats apart) that share the cached
+ * head, outputs out_stride floats apart; in the arithmetic of llama.cpp's flash attention
+ * for a quantized cache: each query converted to Q8_0, keys dotted by the Q8_0 dot
+ * product, values dequantized and accumulated in single precision. softcap > 0 gives
+ * softcap * tanh(dot * scale / softcap). Each head's output is the same whatever `heads`
+ * is. The _on_path form (for tests) uses that path's dot and accumulation. */
+void slm_attend_q8_0(const float *queries, int64_t query_stride, int64_t heads, const void *keys, const void *values,
+                     size_t row_bytes, int64_t head_dim, int64_t first, int64_t last, float scale, float softcap,
+                     float *out, int64_t out_stride);
+void slm_attend_q8_0_on_path(int path, const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                             const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                             float scale, float softcap, float *out, int64_t out_stride);
 void slm_attend_f32(const float *query, const float *keys, const float *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
