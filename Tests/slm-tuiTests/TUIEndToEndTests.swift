@@ -72,6 +72,13 @@ struct TUIEndToEndTests {
             try await wait("the model to load", seconds: 180) { $0.contains(" gemma-3-270m-q4_k_m.gguf · auto") }
         }
 
+        /// Waits for the shell's first prompt. A bash started while the rest of the suite
+        /// loads models on both cores once took over 60 s to draw it (CI, 2026-12-01), so
+        /// this waits as long as a model load may.
+        func waitForShell() async throws {
+            try await wait("the shell", seconds: 180) { $0.contains("e2e$") }
+        }
+
         func resize(_ width: Int, _ height: Int) throws {
             try tmux(["resize-window", "-t", "e2e", "-x", String(width), "-y", String(height)])
         }
@@ -118,7 +125,7 @@ struct TUIEndToEndTests {
         let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
         // the tmux server outlives this process unless told to stop
         defer { _ = try? terminal.tmux(["kill-server"]) }
-        try await terminal.wait("the shell") { $0.contains("e2e$") }
+        try await terminal.waitForShell()
         try terminal.type("stty -g > \(home.path)/modes-before")
         try terminal.keys("Enter")
         try await terminal.launchApp(model: model)
@@ -208,7 +215,7 @@ struct TUIEndToEndTests {
         let binary = BuiltProducts.executable("slm-tui").path
         let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
         defer { _ = try? terminal.tmux(["kill-server"]) }
-        try await terminal.wait("the shell") { $0.contains("e2e$") }
+        try await terminal.waitForShell()
         // everything the app writes, escape sequences included, to read the clipboard's
         let output = home.appendingPathComponent("pane-output").path
         try terminal.tmux(["pipe-pane", "-t", "e2e", "-o", "cat >> \(output)"])
