@@ -12,6 +12,17 @@ static inline __m256 round_to_half(__m256 v) {
     return _mm256_cvtph_ps(_mm256_cvtps_ph(v, _MM_FROUND_TO_NEAREST_INT));
 }
 
+/* The reference's F16 dot ends by adding its four accumulators of eight lanes so. */
+static inline float sum_dot_lanes(__m256 acc[4]) {
+    acc[0] = _mm256_add_ps(acc[0], acc[2]);
+    acc[1] = _mm256_add_ps(acc[1], acc[3]);
+    acc[0] = _mm256_add_ps(acc[0], acc[1]);
+    __m128 t = _mm_add_ps(_mm256_castps256_ps128(acc[0]), _mm256_extractf128_ps(acc[0], 1));
+    t = _mm_hadd_ps(t, t);
+    t = _mm_hadd_ps(t, t);
+    return _mm_cvtss_f32(t);
+}
+
 /* The reference's F16 dot: four accumulators of eight lanes per 32 values. */
 static inline float dot_half_avx2(const uint16_t *key, const float *query, int64_t n) {
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
@@ -20,13 +31,7 @@ static inline float dot_half_avx2(const uint16_t *key, const float *query, int64
         for (int j = 0; j < 4; j++)
             acc[j] = _mm256_fmadd_ps(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i + 8 * j))),
                                      _mm256_loadu_ps(query + i + 8 * j), acc[j]);
-    acc[0] = _mm256_add_ps(acc[0], acc[2]);
-    acc[1] = _mm256_add_ps(acc[1], acc[3]);
-    acc[0] = _mm256_add_ps(acc[0], acc[1]);
-    __m128 t = _mm_add_ps(_mm256_castps256_ps128(acc[0]), _mm256_extractf128_ps(acc[0], 1));
-    t = _mm_hadd_ps(t, t);
-    t = _mm_hadd_ps(t, t);
-    double sum = (double)_mm_cvtss_f32(t);
+    double sum = (double)sum_dot_lanes(acc);
     for (; i < n; i++) sum += (double)(_cvtsh_ss(key[i]) * query[i]);
     return (float)sum;
 }
@@ -98,26 +103,13 @@ int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_
                 for (int j = 0; j < 4; j++)
                     acc[j] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * j), _mm256_loadu_ps(query_half[h] + i + 8 * j),
                                              acc[j]);
-            acc[0] = _mm256_add_ps(acc[0], acc[2]);
-            acc[1] = _mm256_add_ps(acc[1], acc[3]);
-            acc[0] = _mm256_add_ps(acc[0], acc[1]);
-            __m128 sum = _mm_add_ps(_mm256_castps256_ps128(acc[0]), _mm256_extractf128_ps(acc[0], 1));
-            sum = _mm_hadd_ps(sum, sum);
-            sum = _mm_hadd_ps(sum, sum);
-            float score = (float)(double)_mm_cvtss_f32(sum) * scale;
+            float score = sum_dot_lanes(acc) * scale;
             if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
-            old_scales[h] = 1.0f;
-            weights[h] = 1.0f;
-            if (score > running_max[h]) {
-                const float previous = running_max[h];
-                running_max[h] = score;
-                old_scales[h] = expf(previous - running_max[h]);
+            if (slm_softmax_step(score, &running_max[h], &old_scales[h], &weights[h])) {
                 const __m256 factor = _mm256_set1_ps(old_scales[h]);
                 for (int64_t i = 0; i < head_dim; i += 8)
                     _mm256_storeu_ps(accumulator[h] + i,
                                      round_to_half(_mm256_mul_ps(_mm256_loadu_ps(accumulator[h] + i), factor)));
-            } else {
-                weights[h] = expf(score - running_max[h]);
             }
         }
         const uint16_t *value = values + t * row_stride;

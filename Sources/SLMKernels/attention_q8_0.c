@@ -73,19 +73,12 @@ static void attend_group(int path, int vector, const float *queries, int64_t que
         for (int64_t h = 0; h < heads; h++) {
             float score = slm_vec_dot_on_path(path, SLM_TYPE_Q8_0, head_dim, key, query_q8[h]) * dot_scale;
             if (softcap > 0.0f) score = softcap * tanhf(score);
-            old_scales[h] = 1.0f;
-            weights[h] = 1.0f;
-            if (score > running_max[h]) {
-                const float previous = running_max[h];
-                running_max[h] = score;
-                old_scales[h] = expf(previous - running_max[h]);
+            if (slm_softmax_step(score, &running_max[h], &old_scales[h], &weights[h])) {
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
                 if (vector) scale_avx2(accumulator[h], head_dim, old_scales[h]);
                 else
 #endif
                     scale_portable(accumulator[h], head_dim, old_scales[h]);
-            } else {
-                weights[h] = expf(score - running_max[h]);
             }
         }
         const block_q8_0 *value = (const block_q8_0 *)((const uint8_t *)values + t * row_bytes);

@@ -1,6 +1,7 @@
 #ifndef SLM_BLOCKS_H
 #define SLM_BLOCKS_H
 /* Block layouts of the ggml quant formats, byte for byte as GGUF stores them. */
+#include <math.h>
 #include <stdint.h>
 #include <string.h>
 #include "slm_kernels.h"
@@ -145,6 +146,23 @@ typedef float (*slm_dot_fn)(int64_t n, const void *weights, const void *activati
 int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t *values,
                         int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                         float scale, float softcap, float *out);
+
+/* One step of the online softmax of the attention kernels: a score above the running
+ * maximum becomes it (returns 1: the accumulator must be scaled by *old_scale = exp(old
+ * maximum - score), and the score's weight is 1); otherwise the weight is exp(score -
+ * maximum) and nothing is rescaled (returns 0, *old_scale = 1). */
+static inline int slm_softmax_step(float score, float *running_max, float *old_scale, float *weight) {
+    if (score > *running_max) {
+        const float previous = *running_max;
+        *running_max = score;
+        *old_scale = expf(previous - score);
+        *weight = 1.0f;
+        return 1;
+    }
+    *old_scale = 1.0f;
+    *weight = expf(score - *running_max);
+    return 0;
+}
 
 /* The grouped form (slm_attend_f16_heads) on AVX2; -1 when it cannot run. */
 int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,

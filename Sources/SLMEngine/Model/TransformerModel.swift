@@ -1,5 +1,7 @@
 /// A decoder-only transformer loaded from a GGUF file: hyperparameters, the family's
-/// `Architecture` and weights that stay in the file's read-only mapping.
+/// `Architecture` and weights that stay in the file's read-only mapping — except matrices
+/// the active kernels read faster packed (`PackedWeights`), whose copies replace their
+/// mapped pages.
 ///
 /// ```swift
 /// let model = try TransformerModel(file: GGUFFile(path: path))
