@@ -27,6 +27,7 @@ struct ViewTests {
         state.resources.cachedTokens = 1200
         state.resources.contextLength = 8192
         state.resources.modelName = "gemma3-270m"
+        state.resources.modelDetail = "gemma3 · Q4_K_M · 268M · KV q8_0 26 MB"
         return state
     }
 
@@ -42,6 +43,8 @@ struct ViewTests {
         #expect(grid.text.contains("decode  52.3 t/s"))
         #expect(grid.text.contains("RSS     412/2048 MB"))
         #expect(grid.text.contains("KV      1.2k/8.2k"))
+        // the model's detail wraps in the narrow pane, so the cache's precision is seen
+        #expect(grid.text.contains("gemma3 · Q4_K_M") && grid.text.contains("q8_0 26 MB"))
         #expect(grid.row(39).hasPrefix(" gemma3-270m · planner · \"Invoices\""))
         #expect(grid.row(39).hasSuffix("Ctrl-Q quit "))
         #expect(grid.row(37).contains("› Message"))

@@ -13,9 +13,11 @@ public enum ResourceView {
         guard rect.width > 12, rect.height > 0 else { return }
         let labelWidth = 8
         let valueWidth = rect.width - labelWidth - 2
-        var rows: [[Span]] = []
-        func row(_ label: String, _ spans: [Span]) {
-            rows.append([Span(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0), Style(.muted))] + spans)
+        var rows: [(spans: [Span], lines: Int)] = []
+        /// A labelled row, wrapped onto at most `lines` screen lines.
+        func row(_ label: String, _ spans: [Span], lines: Int = 1) {
+            rows.append(([Span(label.padding(toLength: labelWidth, withPad: " ", startingAt: 0), Style(.muted))] + spans,
+                         lines))
         }
         func number(_ value: Double?, _ unit: String, decimals: Int = 1) -> Span {
             guard let value else { return Span("–", Style(.muted)) }
@@ -37,11 +39,14 @@ public enum ResourceView {
         row("", Gauge.bar(fraction(figures.cachedTokens, figures.contextLength), width: valueWidth))
         row("CPU", [number(figures.cpuPercent, "%", decimals: 0)])
         row("model", [Span(figures.modelName ?? "none loaded", Style(figures.modelName == nil ? .warning : .accent))])
-        if let detail = figures.modelDetail { row("", [Span(detail, Style(.muted))]) }
+        // family, quant, size and the KV cache's precision: wrapped, as a narrow pane cuts it
+        if let detail = figures.modelDetail { row("", [Span(detail, Style(.muted))], lines: 2) }
         if figures.modelName != nil, let context = figures.contextLength { row("context", [Span("\(context) tokens", Style(.muted))]) }
-        for (offset, spans) in rows.prefix(rect.height).enumerated() {
-            for (index, line) in TextLayout.wrap(spans, width: rect.width - 1).prefix(1).enumerated() {
-                TextLayout.draw(line, into: &grid, x: rect.x + 1, y: rect.y + offset + index, limit: rect.maxX)
+        var y = rect.y
+        for row in rows {
+            for line in TextLayout.wrap(row.spans, width: rect.width - 1).prefix(row.lines) where y < rect.maxY {
+                TextLayout.draw(line, into: &grid, x: rect.x + 1, y: y, limit: rect.maxX)
+                y += 1
             }
         }
     }
