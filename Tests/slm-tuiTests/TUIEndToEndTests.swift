@@ -273,9 +273,19 @@ struct TUIEndToEndTests {
         // search finds the first branch's question and opens the conversation there
         try terminal.keys("C-f")
         try terminal.type("hello")
-        try await terminal.wait("a search result") { $0.contains("┌ Search all conversations") && $0.contains("hello") }
+        // (the answer may say hello too and rank first: the chosen result's snippet, three rows
+        // under the query, says which message the conversation must open at)
+        func chosenSnippet(_ screen: String) -> String? {
+            let lines = screen.split(separator: "\n", omittingEmptySubsequences: false)
+            guard let query = lines.firstIndex(where: { $0.contains("Find: hello") }), lines.indices.contains(query + 3) else { return nil }
+            return String(lines[query + 3])
+        }
+        let results = try await terminal.wait("a search result") { screen in
+            screen.contains("┌ Search all conversations") && chosenSnippet(screen)?.lowercased().contains("hello") == true
+        }
+        let focus = chosenSnippet(results)?.contains("@assistant") == true ? "▶ you" : "▶ assistant"
         try terminal.keys("Enter")
-        try await terminal.wait("the conversation at the result") { $0.contains("▶ you") && $0.contains("Say hello.") }
+        try await terminal.wait("the conversation at the result (\(focus))") { $0.contains(focus) && $0.contains("Say hello.") }
         try terminal.keys("Escape")
 
         // help: the key column fits its widest key
