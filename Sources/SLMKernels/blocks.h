@@ -209,8 +209,6 @@ double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]);
 /* A 64-byte-aligned buffer of at least `bytes` owned by the calling thread, valid until its
  * next call there (kernels do not nest). Exits with a message if memory runs out. */
 void *slm_thread_scratch(size_t bytes);
-/* A second such buffer, for code that calls kernels (which use the first) while it holds it. */
-void *slm_thread_scratch_outer(size_t bytes);
 
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31
@@ -250,10 +248,13 @@ slm_rows_fn slm_avx2_tiled_q6_K(void);
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void);
 slm_rows_fn slm_neon_tiled_q6_K(void);
 slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
-/* A kernel for one group of a packed matrix (packed_rows.c) against one Q8_0 activation
- * row: out[r] for the group's eight rows, each exactly as the AVX2 one-row dot gives.
- * NULL where the build has none. */
-typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void *activation, float out[8]);
+/* A kernel for one group of a packed matrix (packed_rows.c) against `count` (1 to
+ * SLM_GROUP_ACTIVATIONS) Q8_0 activation rows `activation_bytes` apart, the group read once:
+ * out[t * 8 + r] for activation t and the group's row r, each exactly as the AVX2 one-row
+ * dot gives. NULL where the build has none. */
+enum { SLM_GROUP_ACTIVATIONS = 4 };
+typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void *activations, size_t activation_bytes,
+                             int count, float *out);
 slm_group_fn slm_avx512vnni_packed_group(int weight_type);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);

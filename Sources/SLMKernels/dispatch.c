@@ -178,8 +178,10 @@ slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_
     plan.dot = plan.first_rows = plan.last_rows = t->dot;
     /* The reference repacks Q4_K matrices whose row count is a multiple of 8 (on x86),
      * then handles batch rows in groups of four; other K-quant batches of eight or more
-     * rows go through its tiled kernel. */
-    int repacked = weight_type == SLM_TYPE_Q4_K && matrix_rows % 8 == 0;
+     * rows go through its tiled kernel. A batch of generated tokens (batch_rows below 4:
+     * a token and the drafts checked with it) takes every row through the one-row kernel,
+     * so each row is exactly what it would be if evaluated alone. */
+    int repacked = weight_type == SLM_TYPE_Q4_K && matrix_rows % 8 == 0 && batch_rows >= 4;
     if (repacked) {
         plan.first_rows = t->grouped;
         plan.first_count = count - count % 4;

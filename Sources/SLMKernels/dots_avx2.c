@@ -286,6 +286,37 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
+/* dot_q4_K against four activation rows, each weight block decoded once: integer sums are
+ * exact and every float step is dot_q4_K's, so each output equals its dot_q4_K. */
+static void dot4_q4_K(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q4_K *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    float acc[4] = {0}, acc_min[4] = {0};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        __m256i sumi[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (int j = 0; j < 4; j++) {
+            __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
+            __m256i low = _mm256_and_si256(q4, mask4);
+            __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
+            __m256i s_low = _mm256_set1_epi16(scales[2 * j]), s_high = _mm256_set1_epi16(scales[2 * j + 1]);
+            for (int t = 0; t < 4; t++) {
+                __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[t][i].qs + 64 * j));
+                __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[t][i].qs + 64 * j + 32));
+                sumi[t] = _mm256_add_epi32(sumi[t], dot_unsigned_weighted(low, y0, s_low));
+                sumi[t] = _mm256_add_epi32(sumi[t], dot_unsigned_weighted(high, y1, s_high));
+            }
+        }
+        for (int t = 0; t < 4; t++) {
+            acc[t] = fmaf((float)horizontal_sum_i32(sumi[t]), half_to_float(x[i].d) * y[t][i].d, acc[t]);
+            acc_min[t] = fmaf((float)slm_k4_min_sum(mins, y[t][i].bsums), half_to_float(x[i].dmin) * y[t][i].d, acc_min[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = acc[t] - acc_min[t];
+}
+
 /* Batched rows of a repacked Q4_K matrix (always four at a time): one fused multiply-add
  * per 64 values. */
 static void dot4_q4_K_grouped(int64_t n, const void *w, const void *const a[4], float out[4]) {
@@ -390,6 +421,43 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_block_lanes(&x[i], &y[i])), acc);
     }
     return horizontal_sum(acc);
+}
+
+/* dot_q6_K against four activation rows, each weight block decoded once (each output
+ * equals its dot_q6_K: exact integer lanes, then dot_q6_K's float steps). */
+static void dot4_q6_K(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q6_K *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
+        const int8_t *sc = x[i].scales;
+        __m256i quarter[8], weights[8];
+        for (int half = 0; half < 2; half++) {
+            __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
+            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
+            __m256i hb = _mm256_loadu_si256((const __m256i *)(qh + 32 * half));
+            quarter[4 * half + 0] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
+            quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
+            quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
+            quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
+            for (int k = 0; k < 4; k++) weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
+        }
+        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        for (int t = 0; t < 4; t++) {
+            const block_q8_K *yt = &y[t][i];
+            __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)yt->bsums), scales16), 5);
+            __m256i sumi = _mm256_setzero_si256();
+            for (int k = 0; k < 8; k++) {
+                __m256i qy = _mm256_loadu_si256((const __m256i *)(yt->qs + 32 * k));
+                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, weights[k]));
+            }
+            const float d = yt->d * half_to_float(x[i].d);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, bias)), acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
 }
 
 static void dot4_q6_K_tiled(int64_t n, const void *w, const void *const a[4], float out[4]) {
@@ -508,6 +576,8 @@ void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
 
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q4_K] = dot4_q4_K;
+    table[SLM_TYPE_Q6_K] = dot4_q6_K;
     table[SLM_TYPE_Q5_0] = dot4_q5_0;
     table[SLM_TYPE_Q8_0] = dot4_q8_0;
 }

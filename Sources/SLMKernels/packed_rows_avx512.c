@@ -1,5 +1,5 @@
 /* AVX-512 VNNI kernels for packed Q8_0, Q5_0 and Q4_0 groups (layout in packed_rows.c): eight
- * weight rows against one activation row, two or four rows per 512-bit vector.
+ * weight rows against up to four activation rows, two or four weight rows per 512-bit vector.
  *
  * Each row keeps the AVX2 one-row dot's eight lanes (lane k sums values 4k..4k+3 of a
  * block), placed in the vectors in another order: Q8_0 holds two rows' eight lanes side
@@ -37,8 +37,11 @@ static inline __m256i activation_offsets(const block_q8_0 *y, int factor) {
 
 static inline float lanes_sum(__m256 lanes) { return horizontal_sum(lanes); }
 
-static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    const block_q8_0 *y = activation;
+/* Q8_0: rows (2p, 2p+1) share a vector; each activation row has its own four
+ * accumulators, the weights are loaded once for all of them. */
+static inline __attribute__((always_inline)) void group_q8_0_rows(int64_t nb, const uint8_t *group,
+                                                                  const uint8_t *activations, size_t activation_bytes,
+                                                                  const int count, float *out) {
     const uint8_t *scale_part = group, *quant_part = group + 2 * GROUP * nb;
     /* scale lanes for rows (2p, 2p+1): eight of each */
     const __m512i pairs[4] = {
@@ -47,30 +50,41 @@ static void group_q8_0(int64_t nb, const uint8_t *group, const void *activation,
         _mm512_set_epi32(5, 5, 5, 5, 5, 5, 5, 5, 4, 4, 4, 4, 4, 4, 4, 4),
         _mm512_set_epi32(7, 7, 7, 7, 7, 7, 7, 7, 6, 6, 6, 6, 6, 6, 6, 6),
     };
-    __m512 acc[4] = {_mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps(), _mm512_setzero_ps()};
+    __m512 acc[SLM_GROUP_ACTIVATIONS][4];
+    for (int t = 0; t < count; t++)
+        for (int p = 0; p < 4; p++) acc[t][p] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *quants = quant_part + i * GROUP * SLM_QK;
         for (int line = 0; line < GROUP * SLM_QK; line += 64) _mm_prefetch((const char *)quants + PREFETCH + line, _MM_HINT_T0);
         _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 16, _MM_HINT_T0);
-        const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y + i);
-        const __m512i values = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y[i].qs));
-        const __m512i offsets = _mm512_broadcast_i64x4(activation_offsets(y + i, 128));
-        for (int p = 0; p < 4; p++) {
-            const __m512i weights = _mm512_loadu_si512((const void *)(quants + 64 * p));
-            const __m512i sums = _mm512_dpbusd_epi32(offsets, weights, values);
-            acc[p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pairs[p], scales), _mm512_cvtepi32_ps(sums), acc[p]);
+        __m512i weights[4];
+        for (int p = 0; p < 4; p++) weights[p] = _mm512_loadu_si512((const void *)(quants + 64 * p));
+        for (int t = 0; t < count; t++) {
+            const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes) + i;
+            const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y);
+            const __m512i values = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y->qs));
+            const __m512i offsets = _mm512_broadcast_i64x4(activation_offsets(y, 128));
+            for (int p = 0; p < 4; p++) {
+                const __m512i sums = _mm512_dpbusd_epi32(offsets, weights[p], values);
+                acc[t][p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pairs[p], scales), _mm512_cvtepi32_ps(sums), acc[t][p]);
+            }
         }
     }
-    for (int p = 0; p < 4; p++) {
-        out[2 * p] = lanes_sum(_mm512_castps512_ps256(acc[p]));
-        out[2 * p + 1] = lanes_sum(_mm256_castsi256_ps(_mm512_extracti64x4_epi64(_mm512_castps_si512(acc[p]), 1)));
-    }
+    for (int t = 0; t < count; t++)
+        for (int p = 0; p < 4; p++) {
+            out[t * GROUP + 2 * p] = lanes_sum(_mm512_castps512_ps256(acc[t][p]));
+            out[t * GROUP + 2 * p + 1] =
+                lanes_sum(_mm256_castsi256_ps(_mm512_extracti64x4_epi64(_mm512_castps_si512(acc[t][p]), 1)));
+        }
 }
 
 /* Q4_0 and Q5_0 groups: Q5_0 has its masks (32 bytes a block) between the scales and the
- * quants, and values offset by 16 instead of 8. */
-static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, const uint8_t *group, int has_masks,
-                                                                const block_q8_0 *y, float out[GROUP]) {
+ * quants, and values offset by 16 instead of 8. The weights' nibbles are unpacked once a
+ * block for all the activation rows. */
+static inline __attribute__((always_inline)) void group_nibbles_rows(int64_t nb, const uint8_t *group, int has_masks,
+                                                                     const uint8_t *activations,
+                                                                     size_t activation_bytes, const int count,
+                                                                     float *out) {
     const uint8_t *scale_part = group, *mask_part = group + 2 * GROUP * nb;
     const uint8_t *quant_part = mask_part + (has_masks ? 32 * nb : 0);
     enum { QUANT_BYTES = GROUP * SLM_QK / 2 };
@@ -80,51 +94,73 @@ static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, cons
         _mm512_set_epi32(7, 7, 7, 7, 6, 6, 6, 6, 5, 5, 5, 5, 4, 4, 4, 4),
     };
     const __m512i nibble = _mm512_set1_epi8(0x0F), sixteen = _mm512_set1_epi8(0x10);
-    /* low[h]: rows 4h..4h+3, lanes 0-3 of each; high[h]: their lanes 4-7 */
-    __m512 low[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
-    __m512 high[2] = {_mm512_setzero_ps(), _mm512_setzero_ps()};
+    /* low[t][h]: rows 4h..4h+3, lanes 0-3 of each, for activation t; high[t][h]: lanes 4-7 */
+    __m512 low[SLM_GROUP_ACTIVATIONS][2], high[SLM_GROUP_ACTIVATIONS][2];
+    for (int t = 0; t < count; t++)
+        for (int h = 0; h < 2; h++) low[t][h] = high[t][h] = _mm512_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *quants = quant_part + i * QUANT_BYTES;
         for (int line = 0; line < QUANT_BYTES; line += 64) _mm_prefetch((const char *)quants + PREFETCH + line, _MM_HINT_T0);
         _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 8, _MM_HINT_T0);
         if (has_masks) _mm_prefetch((const char *)mask_part + 32 * i + PREFETCH / 4, _MM_HINT_T0);
-        const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y + i);
-        const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y[i].qs));
-        const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y[i].qs + 16)));
-        const __m256i offsets = activation_offsets(y + i, has_masks ? 16 : 8);
-        const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
-        const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
+        __m512i lo[2], hi[2];
         for (int h = 0; h < 2; h++) {
             const __m512i packed = _mm512_loadu_si512((const void *)(quants + 64 * h));
-            __m512i lo = _mm512_and_si512(packed, nibble);
-            __m512i hi = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
+            lo[h] = _mm512_and_si512(packed, nibble);
+            hi[h] = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
             if (has_masks) {
                 uint64_t bits[2];
                 memcpy(bits, mask_part + 32 * i + 16 * h, 16);
-                lo = _mm512_mask_add_epi8(lo, (__mmask64)bits[0], lo, sixteen);
-                hi = _mm512_mask_add_epi8(hi, (__mmask64)bits[1], hi, sixteen);
+                lo[h] = _mm512_mask_add_epi8(lo[h], (__mmask64)bits[0], lo[h], sixteen);
+                hi[h] = _mm512_mask_add_epi8(hi[h], (__mmask64)bits[1], hi[h], sixteen);
             }
-            const __m512 scale = _mm512_permutexvar_ps(quads[h], scales);
-            low[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(first_offsets, lo, first)), low[h]);
-            high[h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(second_offsets, hi, second)), high[h]);
+        }
+        for (int t = 0; t < count; t++) {
+            const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes) + i;
+            const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y);
+            const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y->qs));
+            const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y->qs + 16)));
+            const __m256i offsets = activation_offsets(y, has_masks ? 16 : 8);
+            const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
+            const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
+            for (int h = 0; h < 2; h++) {
+                const __m512 scale = _mm512_permutexvar_ps(quads[h], scales);
+                low[t][h] = _mm512_fmadd_ps(scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(first_offsets, lo[h], first)),
+                                            low[t][h]);
+                high[t][h] = _mm512_fmadd_ps(
+                    scale, _mm512_cvtepi32_ps(_mm512_dpbusd_epi32(second_offsets, hi[h], second)), high[t][h]);
+            }
         }
     }
-    for (int h = 0; h < 2; h++) {
-        float lo[16], hi[16];
-        _mm512_storeu_ps(lo, low[h]);
-        _mm512_storeu_ps(hi, high[h]);
-        for (int q = 0; q < 4; q++)
-            out[4 * h + q] = lanes_sum(_mm256_set_m128(_mm_loadu_ps(hi + 4 * q), _mm_loadu_ps(lo + 4 * q)));
+    for (int t = 0; t < count; t++)
+        for (int h = 0; h < 2; h++) {
+            float lo[16], hi[16];
+            _mm512_storeu_ps(lo, low[t][h]);
+            _mm512_storeu_ps(hi, high[t][h]);
+            for (int q = 0; q < 4; q++)
+                out[t * GROUP + 4 * h + q] = lanes_sum(_mm256_set_m128(_mm_loadu_ps(hi + 4 * q), _mm_loadu_ps(lo + 4 * q)));
+        }
+}
+
+/* Each count its own copy, so the loops over activation rows unroll and the accumulators
+ * stay in registers. */
+#define GROUP_KERNEL(name, body)                                                                                     \
+    static void name(int64_t nb, const uint8_t *group, const void *activations, size_t activation_bytes, int count, \
+                     float *out) {                                                                                  \
+        const uint8_t *a = activations;                                                                             \
+        switch (count) {                                                                                            \
+        case 1: body(1); break;                                                                                     \
+        case 2: body(2); break;                                                                                     \
+        case 3: body(3); break;                                                                                     \
+        default: body(4); break;                                                                                    \
+        }                                                                                                           \
     }
-}
-
-static void group_q4_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    group_nibbles(nb, group, 0, activation, out);
-}
-
-static void group_q5_0(int64_t nb, const uint8_t *group, const void *activation, float out[GROUP]) {
-    group_nibbles(nb, group, 1, activation, out);
-}
+#define Q8_0_BODY(n) group_q8_0_rows(nb, group, a, activation_bytes, n, out)
+#define Q4_0_BODY(n) group_nibbles_rows(nb, group, 0, a, activation_bytes, n, out)
+#define Q5_0_BODY(n) group_nibbles_rows(nb, group, 1, a, activation_bytes, n, out)
+GROUP_KERNEL(group_q8_0, Q8_0_BODY)
+GROUP_KERNEL(group_q4_0, Q4_0_BODY)
+GROUP_KERNEL(group_q5_0, Q5_0_BODY)
 
 SLM_TARGET_END
 

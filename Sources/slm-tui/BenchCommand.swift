@@ -8,11 +8,12 @@ import SLMStore
 enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
-            words, flags: ["--kernels", "--store", "--grammar", "--json"],
-            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx", "-d", "--cache-type"])
+            words, flags: ["--kernels", "--store", "--grammar", "--lookup", "--json"],
+            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx", "-d", "--cache-type", "--prompt"])
         guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
         if arguments.has("--store") { return try store(arguments) }
         if arguments.has("--grammar") { return try grammar(arguments) }
+        if arguments.has("--lookup") { return try lookup(arguments) }
         if !arguments.has("--kernels") { return try model(arguments) }
         if let name = arguments.options["--path"] {
             guard let path = KernelPath.allCases.first(where: { $0.description == name }) else {
@@ -76,6 +77,74 @@ extension BenchCommand {
             constrained_tps_mean = constrained.mean
             constrained_tps_sd = constrained.standardDeviation
             overhead_percent = overhead
+        }
+    }
+
+    /// Greedy decoding of a rewrite (or `--prompt`'s message) with and without prompt lookup.
+    static func lookup(_ arguments: Arguments) throws -> Int32 {
+        let generate = try arguments.integer("-n", default: 128, range: 8...4096)
+        let threads = try arguments.integer("-t", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
+        let repetitions = try arguments.integer("-r", default: 3, range: 1...1000)
+        let cacheType = try arguments.cacheType()
+        let context = generate + 1024
+        let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: context, threads: threads,
+                                              cacheType: cacheType)
+        let model = loaded.model, tokenizer = loaded.tokenizer
+        let renderer = PromptRenderer(chatTemplate: model.file["tokenizer.chat_template"]?.stringValue,
+                                      architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
+        let message = arguments.options["--prompt"] ?? LookupBenchmark.rewriteMessage
+        let (pieces, _) = renderer.render(ChatConversation([.user(message)]))
+        let prompt = renderer.builtIn.tokens(for: pieces, tokenizer: tokenizer)
+        let generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: context,
+                                          cacheType: cacheType, threads: threads)
+        let result = try wait {
+            try await LookupBenchmark(generator: generator).run(prompt: prompt, tokens: generate, repetitions: repetitions)
+        }
+        // what a failed guess costs: passes with 1, 3 and 7 guesses against lone tokens
+        let steps = ModelBenchmark(model: model, threads: threads, contextLength: context, repetitions: repetitions,
+                                   cacheType: cacheType)
+        let lone = try steps.textGeneration(32)
+        let checks = try [1, 3, 7].map { try steps.draftChecks($0, steps: 32) }
+        let plain = ModelBenchmark.Result(test: "tg\(generate)", threads: threads, samples: result.plain)
+        let guessed = ModelBenchmark.Result(test: "tg\(generate)+lookup", threads: threads, samples: result.lookup)
+        if arguments.has("--json") {
+            try Console.printJSON(LookupJSON(plain: plain, lookup: guessed, result: result,
+                                             checkCost: checks.map { lone.mean / max($0.mean, 1e-9) }))
+        } else {
+            let what = arguments.options["--prompt"] == nil ? "a rewrite" : "the message"
+            Console.print("\(what): \(prompt.count) prompt tokens, answers of \(result.answerTokens) tokens, greedy")
+            for row in [plain, guessed] {
+                Console.print(String(format: "%-16@ %8.2f ± %5.2f t/s", row.test, row.mean, row.standardDeviation))
+            }
+            Console.print(String(format: "speed-up ×%.2f; %d of %d guessed tokens taken (%.0f%%); same answer: %@",
+                                 result.speedUp, result.accepted, result.drafted, result.acceptancePercent,
+                                 result.sameAnswer ? "yes" : "NO"))
+            let costs = zip([1, 3, 7], checks).map { String(format: "%d: ×%.2f", $0, lone.mean / max($1.mean, 1e-9)) }
+            Console.print("a pass checking guesses, in lone tokens' passes (guesses \(costs.joined(separator: ", ")))")
+        }
+        return result.sameAnswer ? 0 : 1
+    }
+
+    struct LookupJSON: Encodable {
+        let plain_tps_mean: Double, plain_tps_sd: Double, lookup_tps_mean: Double, lookup_tps_sd: Double
+        let speed_up: Double, drafted: Int, accepted: Int, acceptance_percent: Double, answer_tokens: Int
+        let same_answer: Bool
+        /// A pass checking 1, 3 and 7 guesses, in passes over a lone token.
+        let check_cost: [Double]
+
+        init(plain: ModelBenchmark.Result, lookup: ModelBenchmark.Result, result: LookupBenchmark.Result,
+             checkCost: [Double]) {
+            check_cost = checkCost
+            plain_tps_mean = plain.mean
+            plain_tps_sd = plain.standardDeviation
+            lookup_tps_mean = lookup.mean
+            lookup_tps_sd = lookup.standardDeviation
+            speed_up = result.speedUp
+            drafted = result.drafted
+            accepted = result.accepted
+            acceptance_percent = result.acceptancePercent
+            answer_tokens = result.answerTokens
+            same_answer = result.sameAnswer
         }
     }
 

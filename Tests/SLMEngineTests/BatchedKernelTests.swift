@@ -80,6 +80,34 @@ struct BatchedKernelTests {
         }
     }
 
+    /// Prompt lookup checks guessed tokens together and must get what each would get alone.
+    @Test("generated tokens checked together (batch rows 1) get exactly the one-row dot, every type and path",
+          arguments: QuantType.allCases.filter(\.hasKernels))
+    func generatedRows(type: QuantType) throws {
+        let (weights, activations, rowBytes, activationBytes) = try Self.inputs(type)
+        for path in KernelPath.available {
+            var dots: [Float] = []
+            for t in 0..<9 {
+                for r in 0..<Self.rows {
+                    dots.append(weights.withUnsafeBytes { w in
+                        activations.withUnsafeBytes { a in
+                            slm_vec_dot_on_path(path.rawValue, Int32(type.rawValue), Int64(Self.columns),
+                                                w.baseAddress! + r * rowBytes, a.baseAddress! + t * activationBytes)
+                        }
+                    })
+                }
+            }
+            // a matrix whose rows the reference would repack (a multiple of 8), and one it would not
+            for matrixRows in [Self.rows, Self.rows + 1] {
+                for count in 1...9 {
+                    let checked = try Self.product(type, path: path, count: count, batchRows: 1, matrixRows: matrixRows)
+                    #expect(checked == Array(dots.prefix(count * Self.rows)),
+                            "\(type.name) on \(path), \(count) rows of \(matrixRows)")
+                }
+            }
+        }
+    }
+
     @Test("the 4×4 tiles of the AVX-512 VNNI path give exactly what the AVX2 kernels give",
           .enabled(if: KernelPath.avx512Vnni.isAvailable, "this CPU has no AVX-512 VNNI"),
           arguments: [QuantType.q4_0, .q5_0, .q8_0])

@@ -8,14 +8,19 @@ public struct GenerationRequest: Sendable, Equatable {
     public var stopStrings: [String]
     /// A grammar the answer (or part of it) must follow; generation ends when it is complete.
     public var constraint: GrammarConstraint?
+    /// How tokens are guessed ahead from the prompt and answer so far and checked in one
+    /// pass (nil: one token per pass). The answer is the same either way.
+    public var lookup: PromptLookup?
 
     public init(prompt: [Int], maxTokens: Int = 256, sampling: SamplingParameters = SamplingParameters(),
-                stopStrings: [String] = [], constraint: GrammarConstraint? = nil) {
+                stopStrings: [String] = [], constraint: GrammarConstraint? = nil,
+                lookup: PromptLookup? = PromptLookup()) {
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
         self.stopStrings = stopStrings
         self.constraint = constraint
+        self.lookup = lookup
     }
 }
 
@@ -51,9 +56,16 @@ public struct GenerationStats: Sendable, Equatable, Codable {
     /// From the request to the first generated token.
     public var timeToFirstTokenMilliseconds: Double
     public var stopReason: StopReason
+    /// Tokens guessed by prompt lookup and checked by the model.
+    public var draftedTokens: Int
+    /// Guessed tokens the model agreed with: tokens that cost no pass of their own.
+    public var acceptedDraftTokens: Int
 
     public init(promptTokens: Int, reusedPromptTokens: Int, generatedTokens: Int, prefillTokensPerSecond: Double,
-                decodeTokensPerSecond: Double, timeToFirstTokenMilliseconds: Double, stopReason: StopReason) {
+                decodeTokensPerSecond: Double, timeToFirstTokenMilliseconds: Double, stopReason: StopReason,
+                draftedTokens: Int = 0, acceptedDraftTokens: Int = 0) {
+        self.draftedTokens = draftedTokens
+        self.acceptedDraftTokens = acceptedDraftTokens
         self.promptTokens = promptTokens
         self.reusedPromptTokens = reusedPromptTokens
         self.generatedTokens = generatedTokens

@@ -185,6 +185,32 @@ public final class InferenceSession {
         try evaluate(cache.tokens + [token], isCancelled: isCancelled)
     }
 
+    /// Evaluates `tokens` after the cached ones as generated tokens are evaluated, all in
+    /// one pass over the weights, and returns the logits after each: entry `i` is exactly
+    /// (bit for bit) what `append` would give after `tokens[...i]` one at a time. This is
+    /// how draft tokens are checked: the caller keeps the longest prefix it agrees with and
+    /// cuts the rest with `truncate(to:)`. At most `batchSize` tokens.
+    public func appendAll(_ tokens: [Int], isCancelled: () -> Bool = { false }) throws(EngineError) -> [[Float]] {
+        guard !tokens.isEmpty else { throw .emptyPrompt }
+        precondition(tokens.count <= Self.batchSize, "more tokens than a batch holds")
+        guard cache.count + tokens.count <= contextLength else {
+            throw .promptTooLong(tokens: cache.count + tokens.count, context: contextLength)
+        }
+        let vocabulary = model.hyperparameters.vocabularySize
+        if let bad = tokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
+            throw .tokenOutOfRange(bad, vocabulary: vocabulary)
+        }
+        if isCancelled() { throw .cancelled }
+        // a batch of one-token steps: every product and attention row as a lone token's
+        logicalBatchRows = 1
+        forward(tokens[...], startPosition: cache.count)
+        tokens.forEach(cache.append)
+        return computeLogits(rows: tokens.count)
+    }
+
+    /// Forgets every cached position from `length` on (drafts that were not kept).
+    public func truncate(to length: Int) { cache.truncate(to: length) }
+
     /// Forgets the cache.
     public func reset() { cache.truncate(to: 0) }
 
@@ -392,7 +418,30 @@ public final class InferenceSession {
                      h.rmsEpsilon)
         s.input.load(s.normed, count: 1, width: h.embeddingLength, stride: h.embeddingLength)
         s.input.multiply(model.output, into: s.logits, outputStride: h.vocabularySize, batchRows: 1)
-        var logits = Array(UnsafeBufferPointer(start: s.logits, count: h.vocabularySize))
+        return finishedLogits(UnsafeBufferPointer(start: s.logits, count: h.vocabularySize))
+    }
+
+    /// Logits after each of the batch's first `rows` rows, the output matrix read once for
+    /// all of them; each row's are exactly `computeLogits(row:)`'s.
+    private func computeLogits(rows: Int) -> [[Float]] {
+        let h = model.hyperparameters
+        let s = scratch
+        let embedding = h.embeddingLength, vocabulary = h.vocabularySize
+        forEachRow(rows) { row in
+            slm_rms_norm(s.hidden + row * embedding, model.outputNorm, s.normed + row * embedding, Int64(embedding),
+                         h.rmsEpsilon)
+        }
+        s.input.load(s.normed, count: rows, width: embedding, stride: embedding)
+        let logits = UnsafeMutablePointer<Float>.allocate(capacity: rows * vocabulary)
+        defer { logits.deallocate() }
+        s.input.multiply(model.output, into: logits, outputStride: vocabulary, batchRows: 1)
+        return (0..<rows).map { finishedLogits(UnsafeBufferPointer(start: logits + $0 * vocabulary, count: vocabulary)) }
+    }
+
+    /// The output layer's products with the family's final scale and soft cap applied.
+    private func finishedLogits(_ raw: UnsafeBufferPointer<Float>) -> [Float] {
+        let h = model.hyperparameters
+        var logits = Array(raw)
         if let scale = h.logitScale {
             // as the reference: times the reciprocal
             let factor = 1 / scale

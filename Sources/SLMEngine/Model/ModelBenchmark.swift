@@ -64,6 +64,21 @@ public struct ModelBenchmark: Sendable {
         }
     }
 
+    /// Checks of `drafts` guessed tokens (prompt lookup's cost when every guess fails):
+    /// `steps` passes over one token and `drafts` more, the guesses cut from the cache after
+    /// each, so it grows by one token a pass. Reported in passes per second, comparable with
+    /// `textGeneration`'s tokens per second.
+    public func draftChecks(_ drafts: Int, steps: Int) throws(EngineError) -> Result {
+        let tokens = randomTokens(steps * (drafts + 1), seed: 4)
+        return try measure(name("tg\(steps)+check\(drafts)"), tokens: steps) { session, _ throws(EngineError) in
+            for step in 0..<steps {
+                let batch = Array(tokens[step * (drafts + 1)..<(step + 1) * (drafts + 1)])
+                _ = try session.appendAll(batch)
+                session.truncate(to: session.cachedTokens.count - drafts)
+            }
+        }
+    }
+
     /// Runs `body` once to warm up, then `repetitions` times, each time on a session
     /// holding exactly the `depth` context tokens (passed to `body`). The context is
     /// evaluated once; later runs cut the cache back to it.

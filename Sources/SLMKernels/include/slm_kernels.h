@@ -85,7 +85,9 @@ void slm_matvec(int weight_type, int64_t rows, int64_t cols, const void *weights
  * weight row is read once for the whole block. `batch_rows` is the size of the batch the
  * block belongs to and `matrix_rows` the weight's full row count: together they select
  * the arithmetic the reference uses for such a product (repacked Q4_K in groups of four
- * rows, tiled K-quant kernels for batches of eight or more), so results match it exactly. */
+ * rows, tiled K-quant kernels for batches of eight or more), so results match it exactly.
+ * With `batch_rows` 1, every activation row is exactly what slm_matvec gives it alone
+ * (generated tokens checked together). */
 void slm_matmat(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                 const void *activations, size_t activation_bytes, int64_t count, float *out,
                 int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
