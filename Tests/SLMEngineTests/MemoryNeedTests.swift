@@ -6,7 +6,7 @@ import Testing
 /// The memory estimate made before loading is what a session then allocates.
 @Suite("Memory need")
 struct MemoryNeedTests {
-    @Test("a session's buffers are the estimate's (less the sampler's arrays), for every family, context and thread count",
+    @Test("a session's buffers are the estimate's (less the sampler's and prompt lookup's logits), for every family, context and thread count",
           arguments: ["llama-mixed", "qwen2-mixed", "phi3-f16", "gemma3-mixed"])
     func estimateMatchesAllocation(name: String) throws {
         let model = try TransformerModel(file: GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path))
@@ -15,7 +15,8 @@ struct MemoryNeedTests {
             let session = try InferenceSession(model: model, contextLength: context, cacheType: .f32, threads: threads)
             let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: context, cacheType: .f32,
                                                        threads: threads)
-            #expect(session.scratchBytes + 2 * h.vocabularySize * 4 == need.scratchBytes, "\(name) \(context) \(threads)")
+            let logitRows = 2 + 2 * (PromptLookup.defaultDraftLength + 1)
+            #expect(session.scratchBytes + logitRows * h.vocabularySize * 4 == need.scratchBytes, "\(name) \(context) \(threads)")
             #expect(need.kvCacheBytes == h.layerCount * context * h.headCountKV * (h.keyLength + h.valueLength) * 4)
         }
     }

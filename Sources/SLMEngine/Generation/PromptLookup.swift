@@ -10,7 +10,10 @@ public struct PromptLookup: Sendable, Equatable {
     /// Most tokens guessed at once.
     public var draftLength: Int
 
-    public init(longestMatch: Int = 4, shortestMatch: Int = 2, draftLength: Int = 8) {
+    /// The draft length the engine's memory estimate allows for.
+    public static let defaultDraftLength = 8
+
+    public init(longestMatch: Int = 4, shortestMatch: Int = 2, draftLength: Int = defaultDraftLength) {
         precondition(shortestMatch >= 1 && longestMatch >= shortestMatch && draftLength >= 1)
         self.longestMatch = longestMatch
         self.shortestMatch = shortestMatch

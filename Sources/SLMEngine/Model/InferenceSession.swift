@@ -136,8 +136,10 @@ public final class InferenceSession {
             + cacheType.bytes(values: h.headCountKV * h.valueLength)
         let kvCache = size.product(h.layerCount, contextLength, positionBytes)
         let layout = try ScratchLayout(hyperparameters: h, context: contextLength, threads: threads, rows: batchSize)
-        // the sampler's working arrays: two more rows of logits per token drawn
-        let scratchBytes = size.sum(layout.bytes, size.product(2, h.vocabularySize, 4))
+        // the sampler's working arrays: two more rows of logits per token drawn; a prompt-lookup
+        // check's logits: its rows twice (the product's buffer and the rows kept)
+        let logitRows = 2 + 2 * (PromptLookup.defaultDraftLength + 1)
+        let scratchBytes = size.sum(layout.bytes, size.product(logitRows, h.vocabularySize, 4))
         guard !size.overflowed else {
             throw .tooLarge("the memory this model needs at \(contextLength) tokens of context")
         }
