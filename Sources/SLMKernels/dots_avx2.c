@@ -380,45 +380,53 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
 /* One Q6_K block against Q8_K activations in eight int32 lanes, as the reference lays
  * them out: unsigned 6-bit values times activations, scaled per 16, minus
  * 32 * (block sums x scales) lane by lane. */
-static inline __m256i q6_K_block_lanes(const block_q6_K *x, const block_q8_K *y) {
+/* A Q6_K block decoded for the products: its 256 six-bit values as eight vectors of 32
+ * unsigned bytes (values 32k .. 32k + 31), each with its two sub-blocks' scales. */
+typedef struct {
+    __m256i quarter[8];
+    __m256i weights[8];
+    __m256i scales16;
+} q6_K_decoded;
+
+static inline q6_K_decoded q6_K_decode(const block_q6_K *x) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     const uint8_t *ql = x->ql, *qh = x->qh;
-    const int8_t *sc = x->scales, *q8 = y->qs;
-    __m256i block_sums = _mm256_loadu_si256((const __m256i *)y->bsums);
-    __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
-    __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(block_sums, scales16), 5);
+    const int8_t *sc = x->scales;
+    q6_K_decoded b;
+    for (int half = 0; half < 2; half++) {
+        __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
+        __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
+        __m256i hb = _mm256_loadu_si256((const __m256i *)(qh + 32 * half));
+        b.quarter[4 * half + 0] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
+        b.quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
+        b.quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
+        b.quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
+        for (int k = 0; k < 4; k++) b.weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
+    }
+    b.scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+    return b;
+}
+
+/* The block's exact integer lanes against one activation block: the products with the
+ * unsigned values, less 32 times the scaled block sums (the values' offset). */
+static inline __m256i q6_K_lanes(const q6_K_decoded *b, const block_q8_K *y) {
+    __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), b->scales16), 5);
     __m256i sumi = _mm256_setzero_si256();
-    for (int half = 0; half < 2; half++, ql += 64, qh += 32, q8 += 128) {
-        __m256i l0 = _mm256_loadu_si256((const __m256i *)ql);
-        __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 32));
-        __m256i hb = _mm256_loadu_si256((const __m256i *)qh);
-        __m256i quarter[4] = {
-            _mm256_or_si256(_mm256_and_si256(l0, mask4),
-                            _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4)),
-            _mm256_or_si256(_mm256_and_si256(l1, mask4),
-                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4)),
-            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4),
-                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4)),
-            _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4),
-                            _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4)),
-        };
-        for (int k = 0; k < 4; k++) {
-            __m256i qy = _mm256_loadu_si256((const __m256i *)(q8 + 32 * k));
-            int group = 8 * half + 2 * k;
-            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, split_weights(sc[group], sc[group + 1])));
-        }
+    for (int k = 0; k < 8; k++) {
+        __m256i qy = _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k));
+        sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(b->quarter[k], qy, b->weights[k]));
     }
     return _mm256_sub_epi32(sumi, bias);
 }
 
-/* Then one fused multiply-add per block per lane. */
 static float dot_q6_K(int64_t n, const void *w, const void *a) {
     const block_q6_K *x = w;
     const block_q8_K *y = a;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         const float d = y[i].d * half_to_float(x[i].d);
-        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_block_lanes(&x[i], &y[i])), acc);
+        const q6_K_decoded b = q6_K_decode(&x[i]);
+        acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_lanes(&b, &y[i])), acc);
     }
     return horizontal_sum(acc);
 }
@@ -428,33 +436,12 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
 static void dot4_q6_K(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_q6_K *x = w;
     const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
-    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
-        const int8_t *sc = x[i].scales;
-        __m256i quarter[8], weights[8];
-        for (int half = 0; half < 2; half++) {
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
-            __m256i hb = _mm256_loadu_si256((const __m256i *)(qh + 32 * half));
-            quarter[4 * half + 0] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
-            quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
-            quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
-            quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
-            for (int k = 0; k < 4; k++) weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
-        }
-        const __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const q6_K_decoded b = q6_K_decode(&x[i]);
         for (int t = 0; t < 4; t++) {
-            const block_q8_K *yt = &y[t][i];
-            __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)yt->bsums), scales16), 5);
-            __m256i sumi = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++) {
-                __m256i qy = _mm256_loadu_si256((const __m256i *)(yt->qs + 32 * k));
-                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, weights[k]));
-            }
-            const float d = yt->d * half_to_float(x[i].d);
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(_mm256_sub_epi32(sumi, bias)), acc[t]);
+            const float d = y[t][i].d * half_to_float(x[i].d);
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_lanes(&b, &y[t][i])), acc[t]);
         }
     }
     for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
@@ -463,34 +450,13 @@ static void dot4_q6_K(int64_t n, const void *w, const void *const a[4], float ou
 static void dot4_q6_K_tiled(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_q6_K *x = w;
     const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
-    const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     float acc[4] = {0};
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        const uint8_t *ql = x[i].ql, *qh = x[i].qh;
-        const int8_t *sc = x[i].scales;
-        __m256i quarter[8], weights[8];
-        for (int half = 0; half < 2; half++) {
-            __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
-            __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
-            __m256i hb = _mm256_loadu_si256((const __m256i *)(qh + 32 * half));
-            quarter[4 * half + 0] = _mm256_or_si256(_mm256_and_si256(l0, mask4), _mm256_slli_epi16(_mm256_and_si256(hb, mask2), 4));
-            quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
-            quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
-            quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
-            for (int k = 0; k < 4; k++) weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
-        }
-        __m256i scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+        const q6_K_decoded b = q6_K_decode(&x[i]);
         const float dx = half_to_float(x[i].d);
         for (int t = 0; t < 4; t++) {
-            const block_q8_K *yt = &y[t][i];
-            __m256i bias = _mm256_slli_epi32(_mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)yt->bsums), scales16), 5);
-            __m256i sumi = _mm256_setzero_si256();
-            for (int k = 0; k < 8; k++) {
-                __m256i qy = _mm256_loadu_si256((const __m256i *)(yt->qs + 32 * k));
-                sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(quarter[k], qy, weights[k]));
-            }
-            int s1 = horizontal_sum_i32(_mm256_sub_epi32(sumi, bias));
-            acc[t] = fmaf(dx * (float)s1, yt->d, acc[t]);
+            int s1 = horizontal_sum_i32(q6_K_lanes(&b, &y[t][i]));
+            acc[t] = fmaf(dx * (float)s1, y[t][i].d, acc[t]);
         }
     }
     for (int t = 0; t < 4; t++) out[t] = acc[t];
@@ -503,7 +469,8 @@ static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
     const block_q8_K *y = a;
     float out = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        int s1 = horizontal_sum_i32(q6_K_block_lanes(&x[i], &y[i]));
+        const q6_K_decoded b = q6_K_decode(&x[i]);
+        int s1 = horizontal_sum_i32(q6_K_lanes(&b, &y[i]));
         out = fmaf(half_to_float(x[i].d) * (float)s1, y[i].d, out);
     }
     return out;
