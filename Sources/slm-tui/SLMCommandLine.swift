@@ -56,6 +56,10 @@ enum SLMCommandLine {
           slm-tui bench --store [--json]          store append / list / search times
           slm-tui bench --grammar [--model NAME|PATH] [-n 128] [-t N] [-r 5] [--json]
                                                   decode t/s with and without a JSON grammar
+          slm-tui bench --lookup [--model NAME|PATH] [--prompt TEXT] [-n 128] [-t N] [-r 3]
+                        [--cache-type T] [--json]
+                                                  greedy decode t/s of a rewrite (or TEXT) with and
+                                                  without prompt lookup; exit 1 if the answers differ
 
         Environment:
           SLM_TUI_HOME   data folder (default $XDG_DATA_HOME/slm-tui or ~/.local/share/slm-tui),

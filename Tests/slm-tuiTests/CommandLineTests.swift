@@ -222,6 +222,23 @@ struct CommandLineTests {
         #expect(unknown.status == 2 && unknown.stderr.contains("--cache-type needs one of f16, f32, q8_0"))
     }
 
+    @Test("bench --lookup reports both speeds, the guesses and the same answer as JSON; bad options are usage errors")
+    func benchLookup() throws {
+        let gemma = Fixtures.url("synthetic/gemma3-f16.gguf").path
+        // a prompt that repeats itself, so the tiny model's answer has runs to guess from
+        let result = try Self.run(["bench", "--lookup", "--model", gemma, "-n", "16", "-r", "1", "-t", "1",
+                                   "--prompt", "one two three one two three one two three", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let row = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(row["same_answer"] as? Bool == true)
+        #expect((row["plain_tps_mean"] as? Double ?? 0) > 0 && (row["lookup_tps_mean"] as? Double ?? 0) > 0)
+        let drafted = row["drafted"] as? Int ?? 0, accepted = row["accepted"] as? Int ?? -1
+        #expect(drafted > 0 && (0...drafted).contains(accepted), "drafted \(drafted), accepted \(accepted)")
+        #expect((row["check_cost"] as? [Double])?.count == 3)
+        let tooShort = try Self.run(["bench", "--lookup", "--model", gemma, "-n", "3"])
+        #expect(tooShort.status == 2 && tooShort.stderr.contains("-n needs a whole number from 8 to 4096"))
+    }
+
     @Test("chat saves the exchange; history, export and search read it back")
     func history() throws {
         let directory = try Fixtures.temporaryDirectory("history")
