@@ -103,6 +103,9 @@ public final class GGUFFile: Sendable {
         region.bytes(dataOffset + tensor.offset..<dataOffset + tensor.offset + tensor.byteCount)
     }
 
+    /// The file's bytes `range`, which must lie inside the file.
+    func bytes(_ range: Range<Int>) -> UnsafeRawBufferPointer { region.bytes(range) }
+
     /// The value of a metadata key, if present.
     public subscript(key: String) -> GGUFValue? { metadata[key] }
 

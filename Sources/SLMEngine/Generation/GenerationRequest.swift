@@ -11,10 +11,16 @@ public struct GenerationRequest: Sendable, Equatable {
     /// How tokens are guessed ahead from the prompt and answer so far and checked in one
     /// pass (nil: one token per pass). The answer is the same either way.
     public var lookup: PromptLookup?
+    /// The file this conversation's context is kept in between requests (nil: none). When
+    /// the generator's cache holds another conversation's context, that one is saved to its
+    /// own file first; then a saved context here that holds more of the prompt than the
+    /// cache is loaded, so earlier turns are not evaluated again — after a restart too.
+    public var contextFile: String?
 
     public init(prompt: [Int], maxTokens: Int = 256, sampling: SamplingParameters = SamplingParameters(),
                 stopStrings: [String] = [], constraint: GrammarConstraint? = nil,
-                lookup: PromptLookup? = PromptLookup()) {
+                lookup: PromptLookup? = PromptLookup(), contextFile: String? = nil) {
+        self.contextFile = contextFile
         self.prompt = prompt
         self.maxTokens = maxTokens
         self.sampling = sampling
@@ -48,8 +54,11 @@ public struct GenerationStats: Sendable, Equatable, Codable {
     }
 
     public var promptTokens: Int
-    /// Prompt tokens found in the cache from an earlier request and not evaluated again.
+    /// Prompt tokens found in the cache from an earlier request (or in the saved context
+    /// loaded for this one) and not evaluated again.
     public var reusedPromptTokens: Int
+    /// Positions loaded from the request's saved context (0 when none was loaded).
+    public var restoredTokens: Int
     public var generatedTokens: Int
     public var prefillTokensPerSecond: Double
     public var decodeTokensPerSecond: Double
@@ -63,7 +72,8 @@ public struct GenerationStats: Sendable, Equatable, Codable {
 
     public init(promptTokens: Int, reusedPromptTokens: Int, generatedTokens: Int, prefillTokensPerSecond: Double,
                 decodeTokensPerSecond: Double, timeToFirstTokenMilliseconds: Double, stopReason: StopReason,
-                draftedTokens: Int = 0, acceptedDraftTokens: Int = 0) {
+                draftedTokens: Int = 0, acceptedDraftTokens: Int = 0, restoredTokens: Int = 0) {
+        self.restoredTokens = restoredTokens
         self.draftedTokens = draftedTokens
         self.acceptedDraftTokens = acceptedDraftTokens
         self.promptTokens = promptTokens

@@ -23,6 +23,10 @@ public final class TextGenerator: @unchecked Sendable {
     private let cachedCount = Locked(0)
     /// Each token's bytes, built by the first constrained request.
     private let byteTable = Locked<TokenByteTable?>(nil)
+    /// Used only on `queue`: the file of the conversation whose context the cache holds,
+    /// and the tokens it held when last saved there or loaded from there.
+    private var contextFile: String?
+    private var contextFileTokens: [Int]?
 
     public init(model: TransformerModel, tokenizer: Tokenizer, contextLength: Int,
                 cacheType: KVCacheType = .f16, threads: Int = ProcessInfo.processInfo.activeProcessorCount)
@@ -62,6 +66,7 @@ public final class TextGenerator: @unchecked Sendable {
         }
         let clock = ContinuousClock()
         let start = clock.now
+        let restored = switchContext(to: request.contextFile, prompt: request.prompt)
         var sampler = Sampler(request.sampling)
         var decoder = TokenTextDecoder(tokenizer: tokenizer)
         var filter = StopStringFilter(stopStrings: request.stopStrings)
@@ -70,7 +75,7 @@ public final class TextGenerator: @unchecked Sendable {
         var stats = GenerationStats(
             promptTokens: request.prompt.count, reusedPromptTokens: 0, generatedTokens: 0,
             prefillTokensPerSecond: 0, decodeTokensPerSecond: 0, timeToFirstTokenMilliseconds: 0,
-            stopReason: .maxTokens)
+            stopReason: .maxTokens, restoredTokens: restored)
         do {
             let reused = session.cachedPrefixLength(of: request.prompt)
             var logits = try session.evaluate(request.prompt, isCancelled: { stop.isRaised })
@@ -149,6 +154,70 @@ public final class TextGenerator: @unchecked Sendable {
             continuation.finish(throwing: error)
         }
     }
+
+    // MARK: - Saved contexts
+
+    /// Saves the cache to the file of the conversation it holds, when it changed since it
+    /// was last saved there or loaded from there: call when the app leaves a conversation
+    /// or quits. Generations queued before this call finish first.
+    public func saveContext() async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, Error>) in
+            queue.async {
+                do {
+                    try self.saveCurrentContext()
+                    continuation.resume()
+                } catch {
+                    continuation.resume(throwing: error)
+                }
+            }
+        }
+    }
+
+    /// Stops keeping the cache in `file` (its conversation was deleted): the cache is never
+    /// saved there again, and forgotten if it holds that conversation.
+    public func forgetContext(in file: String) async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if self.contextFile == file {
+                    self.session.reset()
+                    self.contextFile = nil
+                    self.contextFileTokens = nil
+                    self.cachedCount.withLock { $0 = 0 }
+                }
+                continuation.resume()
+            }
+        }
+    }
+
+    /// Makes the cache serve the conversation kept in `file`: saves the context of the one
+    /// it held if that was another, then loads the saved context in `file` when it holds more
+    /// of `prompt` than the cache. Returns the positions loaded. A saved context that cannot
+    /// be written or does not fit is passed over: the prompt is then evaluated as usual.
+    private func switchContext(to file: String?, prompt: [Int]) -> Int {
+        guard file != contextFile else { return 0 }
+        try? saveCurrentContext()
+        contextFile = file
+        contextFileTokens = nil
+        guard let file, let saved = try? session.savedContextTokens(at: file) else { return 0 }
+        var shared = 0
+        while shared < saved.count, shared < prompt.count, saved[shared] == prompt[shared] { shared += 1 }
+        guard shared > session.cachedPrefixLength(of: prompt), (try? session.restoreContext(from: file)) != nil else {
+            return 0
+        }
+        contextFileTokens = saved
+        cachedCount.withLock { $0 = saved.count }
+        return saved.count
+    }
+
+    private func saveCurrentContext() throws {
+        guard let contextFile else { return }
+        let tokens = session.cachedTokens
+        guard !tokens.isEmpty, tokens != contextFileTokens else { return }
+        try session.saveContext(to: contextFile)
+        contextFileTokens = tokens
+    }
+
+    // MARK: - Steps
 
     /// The logits after `token`, the history's last: those a checked guess already gave, or
     /// from a pass over the token (and, with prompt lookup, the next tokens guessed, whose

@@ -216,6 +216,40 @@ public final class InferenceSession {
     /// Forgets the cache.
     public func reset() { cache.truncate(to: 0) }
 
+    // MARK: - Saved contexts
+
+    /// Writes the cached positions to `path` (under a temporary name renamed into place), so
+    /// a later session of the same model can continue from them. Nothing is written when
+    /// the cache is empty.
+    public func saveContext(to path: String) throws(SavedContextError) {
+        guard cache.count > 0 else { return }
+        try SavedContext.write(cache, layout: contextLayout, to: path)
+    }
+
+    /// The tokens the saved context at `path` holds, once its header shows it fits this
+    /// session (the same model file, kernels and cache layout, no longer than the context).
+    public func savedContextTokens(at path: String) throws(SavedContextError) -> [Int] {
+        try openContext(path).tokens
+    }
+
+    /// Replaces the cache with the saved context at `path`, checked whole first (header,
+    /// size, digest); returns the positions it holds. On any problem the cache is unchanged.
+    @discardableResult
+    public func restoreContext(from path: String) throws(SavedContextError) -> Int {
+        let opened = try openContext(path)
+        try SavedContext.restore(opened, into: cache)
+        return opened.tokens.count
+    }
+
+    private var contextLayout: SavedContext.Layout {
+        SavedContext.Layout(cache: cache, fingerprint: model.fingerprint)
+    }
+
+    private func openContext(_ path: String) throws(SavedContextError) -> SavedContext.Opened {
+        try SavedContext.opened(path, layout: contextLayout, contextLength: contextLength,
+                              vocabularySize: model.hyperparameters.vocabularySize)
+    }
+
     // MARK: - Forward pass
     private func forward(_ tokens: ArraySlice<Int>, startPosition: Int) {
         let h = model.hyperparameters

@@ -103,6 +103,25 @@ final class KVCache {
         }
     }
 
+    /// The stored bytes of the first `count` positions' keys of `layer`: what a saved
+    /// context holds, and where a restored one is copied.
+    func keyBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: keys[layer], count: count * keyRowBytes)
+    }
+
+    /// The stored bytes of the first `count` positions' values of `layer`.
+    func valueBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
+        UnsafeMutableRawBufferPointer(start: values[layer], count: count * valueRowBytes)
+    }
+
+    var layerCount: Int { keys.count }
+
+    /// Says which tokens the positions hold after their rows were copied in whole.
+    func replaceTokens(with tokens: [Int]) {
+        precondition(tokens.count <= contextLength, "more tokens than the cache holds")
+        self.tokens = tokens
+    }
+
     /// Records that `token` now occupies the next position.
     func append(_ token: Int) { tokens.append(token) }
 

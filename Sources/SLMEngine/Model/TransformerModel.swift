@@ -25,11 +25,14 @@ public final class TransformerModel: Sendable {
     let ropeFactorsLong: [Float]?
     /// Rearranged copies of matrices the kernels read faster packed (empty on most CPUs).
     let packedWeights: PackedWeights
+    /// Tells this model's file from any other: what a saved context is checked against.
+    public let fingerprint: ModelFingerprint
 
     public init(file: GGUFFile) throws(EngineError) {
         let name = file["general.architecture"]?.stringValue ?? "(none)"
         guard let architecture = Architecture.named(name) else { throw .unsupportedArchitecture(name) }
         let hyper = try Hyperparameters(file: file, architecture: architecture)
+        fingerprint = ModelFingerprint(file)
         let packedWeights = PackedWeights(file: file)
         let loader = TensorLoader(file: file, packing: packedWeights)
         self.packedWeights = packedWeights

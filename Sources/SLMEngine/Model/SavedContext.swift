@@ -1,0 +1,225 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Why a saved context was not written or not used. A context that does not fit the
+/// session exactly is never loaded: the cache then stays as it was.
+public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertible {
+    case cannotRead(path: String, reason: String)
+    case cannotWrite(path: String, reason: String)
+    /// Not a saved context of this version: another file, or one from another release.
+    case unknownFormat(path: String)
+    /// Saved with another model file, other kernels, or another cache precision or shape.
+    case stale(path: String, reason: String)
+    /// The file is damaged: its size or its digest does not match what its header says.
+    case corrupt(path: String, reason: String)
+
+    public var description: String {
+        switch self {
+        case .cannotRead(let path, let reason): "cannot read the saved context \(path): \(reason)"
+        case .cannotWrite(let path, let reason): "cannot save the context to \(path): \(reason)"
+        case .unknownFormat(let path): "\(path) is not a saved context of this version"
+        case .stale(let path, let reason): "the saved context \(path) does not fit: \(reason)"
+        case .corrupt(let path, let reason): "the saved context \(path) is damaged: \(reason)"
+        }
+    }
+}
+
+/// The file a session's cached positions are saved in, so a conversation opened again (after
+/// a restart too) continues without evaluating its earlier tokens again.
+///
+/// Layout, little-endian: a 64-byte header (magic `SLMCTX01`, format version, kernel path,
+/// model fingerprint, cache type, layer count, key and value bytes per position, token
+/// count), the tokens as 32-bit ids, each layer's key rows then value rows for those
+/// positions as the cache stores them, and a `Digest64` of everything before it. A file is
+/// written under a temporary name and renamed into place, so a reader never sees half of
+/// one; a crash between the two leaves a temporary file, never a damaged context.
+enum SavedContext {
+    static let magic = Array("SLMCTX01".utf8)
+    static let version: UInt32 = 1
+    static let headerBytes = 64
+
+    /// What a file must say to fit a session: the same model, kernels and cache layout.
+    struct Layout: Equatable {
+        let fingerprint: ModelFingerprint
+        let kernelPath: Int32
+        let cacheType: KVCacheType
+        let layerCount: Int
+        let keyRowBytes: Int
+        let valueRowBytes: Int
+
+        init(cache: KVCache, fingerprint: ModelFingerprint, kernelPath: KernelPath = .active) {
+            self.fingerprint = fingerprint
+            self.kernelPath = kernelPath.rawValue
+            cacheType = cache.type
+            layerCount = cache.layerCount
+            keyRowBytes = cache.keyRowBytes
+            valueRowBytes = cache.valueRowBytes
+        }
+
+        var positionBytes: Int { layerCount * (keyRowBytes + valueRowBytes) }
+
+        func header(tokenCount: Int) -> [UInt8] {
+            var bytes = magic
+            append(version, to: &bytes)
+            append(UInt32(bitPattern: kernelPath), to: &bytes)
+            append(fingerprint.value, to: &bytes)
+            append(UInt32(KVCacheType.allCases.firstIndex(of: cacheType)!), to: &bytes)
+            append(UInt32(layerCount), to: &bytes)
+            append(UInt64(keyRowBytes), to: &bytes)
+            append(UInt64(valueRowBytes), to: &bytes)
+            append(UInt64(tokenCount), to: &bytes)
+            append(UInt64(0), to: &bytes)
+            return bytes
+        }
+    }
+
+    // MARK: - Writing
+
+    /// Writes the cache's positions to `path`, replacing any file there.
+    static func write(_ cache: KVCache, layout: Layout, to path: String) throws(SavedContextError) {
+        let temporary = path + ".partial-\(getpid())"
+        // the file holds the conversation in another form: only its owner may read it
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard descriptor >= 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        var closed = false
+        defer {
+            if !closed { close(descriptor) }
+            unlink(temporary)
+        }
+        let count = cache.count
+        let header = layout.header(tokenCount: count)
+        let tokens = cache.tokens.map { UInt32(truncatingIfNeeded: $0) }
+        var digest = Digest64.of(header)
+        digest = Digest64.of(tokens, seed: digest)
+        try writeArray(header, descriptor, path)
+        try writeArray(tokens, descriptor, path)
+        for layer in 0..<cache.layerCount {
+            for rows in [cache.keyBytes(layer: layer, count: count), cache.valueBytes(layer: layer, count: count)] {
+                digest = Digest64.of(UnsafeRawBufferPointer(rows), seed: digest)
+                try writeBytes(UnsafeRawBufferPointer(rows), descriptor, path)
+            }
+        }
+        var trailer: [UInt8] = []
+        append(digest, to: &trailer)
+        try writeArray(trailer, descriptor, path)
+        closed = true
+        guard close(descriptor) == 0 else { throw .cannotWrite(path: path, reason: String(cString: strerror(errno))) }
+        guard rename(temporary, path) == 0 else {
+            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+    }
+
+    // MARK: - Reading
+
+    /// A saved context opened and checked against `layout`, its header and size only.
+    struct Opened {
+        let region: MappedRegion
+        let tokens: [Int]
+        let path: String
+    }
+
+    /// Maps the file at `path` and checks that it fits `layout`, a cache of
+    /// `contextLength` positions and a vocabulary of `vocabularySize`.
+    static func opened(_ path: String, layout: Layout, contextLength: Int, vocabularySize: Int)
+        throws(SavedContextError) -> Opened
+    {
+        let region: MappedRegion
+        do {
+            region = try MappedRegion(mapping: path)
+        } catch {
+            throw .cannotRead(path: path, reason: error.description)
+        }
+        guard region.count >= headerBytes + 8, Array(region.bytes(0..<8)) == magic else {
+            throw .unknownFormat(path: path)
+        }
+        func field<T: FixedWidthInteger>(_ offset: Int, _: T.Type) -> T {
+            T(littleEndian: region.base.loadUnaligned(fromByteOffset: offset, as: T.self))
+        }
+        guard field(8, UInt32.self) == version else { throw .unknownFormat(path: path) }
+        let header = Array(region.bytes(0..<headerBytes))
+        let tokenCount = field(48, UInt64.self)
+        guard tokenCount >= 1, tokenCount <= UInt64(contextLength) else {
+            throw .stale(path: path, reason: "it holds \(tokenCount) positions and this context \(contextLength)")
+        }
+        let count = Int(tokenCount)
+        guard header == layout.header(tokenCount: count) else {
+            let reason = field(16, UInt64.self) != layout.fingerprint.value ? "it was saved with another model file"
+                : field(12, UInt32.self) != UInt32(bitPattern: layout.kernelPath) ? "it was saved with other kernels"
+                : "it was saved with another cache precision or shape"
+            throw .stale(path: path, reason: reason)
+        }
+        let expected = headerBytes + count * 4 + count * layout.positionBytes + 8
+        guard region.count == expected else {
+            throw .corrupt(path: path, reason: "it is \(region.count) bytes; its header says \(expected)")
+        }
+        var tokens: [Int] = []
+        tokens.reserveCapacity(count)
+        for index in 0..<count {
+            let token = Int(field(headerBytes + index * 4, UInt32.self))
+            guard token < vocabularySize else {
+                throw .corrupt(path: path, reason: "token \(token) is outside the vocabulary")
+            }
+            tokens.append(token)
+        }
+        return Opened(region: region, tokens: tokens, path: path)
+    }
+
+    /// Checks the whole file's digest, then copies its positions into `cache`. On any
+    /// problem the cache is left as it was.
+    static func restore(_ opened: Opened, into cache: KVCache) throws(SavedContextError) {
+        let region = opened.region
+        let count = opened.tokens.count
+        let body = region.count - 8
+        let stored = UInt64(littleEndian: region.base.loadUnaligned(fromByteOffset: body, as: UInt64.self))
+        // digested in the pieces it was written in, so the chained digests agree
+        var digest = Digest64.of(region.bytes(0..<headerBytes))
+        var offset = headerBytes
+        var pieces: [(range: Range<Int>, target: UnsafeMutableRawBufferPointer?)] = [(offset..<offset + count * 4, nil)]
+        offset += count * 4
+        for layer in 0..<cache.layerCount {
+            for target in [cache.keyBytes(layer: layer, count: count), cache.valueBytes(layer: layer, count: count)] {
+                pieces.append((offset..<offset + target.count, target))
+                offset += target.count
+            }
+        }
+        for piece in pieces { digest = Digest64.of(region.bytes(piece.range), seed: digest) }
+        guard digest == stored else { throw .corrupt(path: opened.path, reason: "its digest does not match its contents") }
+        for piece in pieces {
+            guard let target = piece.target?.baseAddress, let source = region.bytes(piece.range).baseAddress else { continue }
+            target.copyMemory(from: source, byteCount: piece.range.count)
+        }
+        cache.replaceTokens(with: opened.tokens)
+    }
+
+    private static func append<T: FixedWidthInteger>(_ value: T, to bytes: inout [UInt8]) {
+        withUnsafeBytes(of: value.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+}
+
+/// Writes an array's bytes to `descriptor`.
+private func writeArray<Element>(_ values: [Element], _ descriptor: Int32, _ path: String) throws(SavedContextError) {
+    let result = values.withUnsafeBytes { bytes in
+        Result { () throws(SavedContextError) in try writeBytes(bytes, descriptor, path) }
+    }
+    try result.get()
+}
+
+/// Writes all of `bytes` to `descriptor` (a write may take only part of them).
+private func writeBytes(_ bytes: UnsafeRawBufferPointer, _ descriptor: Int32, _ path: String)
+    throws(SavedContextError)
+{
+    guard var next = bytes.baseAddress else { return }
+    var left = bytes.count
+    while left > 0 {
+        let written = write(descriptor, next, left)
+        if written < 0 {
+            if errno == EINTR { continue }
+            throw .cannotWrite(path: path, reason: String(cString: strerror(errno)))
+        }
+        next += written
+        left -= written
+    }
+}
