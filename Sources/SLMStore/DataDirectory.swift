@@ -29,6 +29,10 @@ public struct DataDirectory: Sendable, Equatable {
     /// Where exported email drafts (`.eml`) go.
     public var drafts: URL { url.appendingPathComponent("drafts", isDirectory: true) }
 
+    /// Where conversations' contexts are saved between runs (a cache: deleting it loses
+    /// nothing but the time to evaluate them again).
+    public var contexts: URL { url.appendingPathComponent("contexts", isDirectory: true) }
+
     /// Where conversations exported from the app go.
     public var exports: URL { url.appendingPathComponent("exports", isDirectory: true) }
 }

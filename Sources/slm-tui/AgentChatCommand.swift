@@ -32,7 +32,11 @@ enum AgentChatCommand {
             maxTokens: options.maxTokens, record: options.record, systemPrompt: options.systemPrompt)
         let json = options.json, approveAll = options.approveAll
         let status = try wait {
-            await stream(runtime.send(prompt, options: turnOptions), runtime: runtime, json: json, approveAll: approveAll)
+            let status = await stream(runtime.send(prompt, options: turnOptions), runtime: runtime, json: json,
+                                      approveAll: approveAll)
+            // the next `chat --conversation` continues from here without evaluating it again
+            await runtime.saveContexts()
+            return status
         }
         return status
     }
@@ -111,8 +115,10 @@ enum EventLine {
             String(format: "[tool] %@ %@ %.0f ms: ", result.name, result.status.rawValue, result.durationMilliseconds)
                 + Console.safe(result.result.text)
         case .stats(let stats):
-            String(format: "[stats] %d prompt tokens (%d reused), %d generated, prefill %.1f t/s, decode %.1f t/s, first token %.0f ms, stop: %@",
-                   stats.promptTokens, stats.reusedPromptTokens, stats.generatedTokens, stats.prefillTokensPerSecond,
+            String(format: "[stats] %d prompt tokens (%d reused%@), %d generated, prefill %.1f t/s, decode %.1f t/s, first token %.0f ms, stop: %@",
+                   stats.promptTokens, stats.reusedPromptTokens,
+                   stats.restoredTokens > 0 ? ", \(stats.restoredTokens) from the saved context" : "",
+                   stats.generatedTokens, stats.prefillTokensPerSecond,
                    stats.decodeTokensPerSecond, stats.timeToFirstTokenMilliseconds, stats.stopReason)
         case .started, .token, .thinking, .needsApproval, .finished, .failed:
             // (a thinking model's thought is saved with the answer and shown by the app)
@@ -153,6 +159,7 @@ enum EventLine {
         case .stats(let stats):
             return .object(["type": .string("stats"), "prompt_tokens": .number(Double(stats.promptTokens)),
                             "reused_prompt_tokens": .number(Double(stats.reusedPromptTokens)),
+                            "restored_tokens": .number(Double(stats.restoredTokens)),
                             "generated_tokens": .number(Double(stats.generatedTokens)),
                             "prefill_tps": number(stats.prefillTokensPerSecond), "decode_tps": number(stats.decodeTokensPerSecond),
                             "ttft_ms": number(stats.timeToFirstTokenMilliseconds), "stop": .string(stats.stopReason)])

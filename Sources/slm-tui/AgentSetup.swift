@@ -14,6 +14,7 @@ enum AgentSetup {
         let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads,
                                                                                 cacheType: cacheType))
         var configuration = configuration
+        configuration.savedContexts = settings.savedContexts(in: DataDirectory().contexts)
         if settings.agentModels != nil {
             let library = ModelLibrary(directory: DataDirectory().models, catalog: try ModelCatalog.bundled())
             let home = URL(fileURLWithPath: ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory())

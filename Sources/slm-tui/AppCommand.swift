@@ -30,6 +30,7 @@ enum AppCommand {
                                        extraFolders: (settings.modelDirectories ?? []).map { URL(fileURLWithPath: $0) },
                                        contextLength: context, threads: threads)
         var configuration = RuntimeConfiguration()
+        configuration.savedContexts = settings.savedContexts(in: data.contexts)
         if settings.agentModels != nil { configuration.models = settings.preferredModels(in: discovery.discover()) }
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts),
                                    configuration: configuration)

@@ -28,6 +28,7 @@ struct UserSettingsTests {
         (#"{"memory_budget_mb": "lots"}"#, "memory_budget_mb must be a whole number"),
         (#"{"memory_budget_mb": 1e30}"#, "not a valid settings file"),
         (#"{"cache_type": "q4"}"#, "cache_type must be one of f16, f32, q8_0, not q4"),
+        (#"{"saved_contexts_mb": -1}"#, "saved_contexts_mb must be 0 to 16777216 MB, not -1"),
         ("{ not json", "not a valid settings file"),
     ])
     func ranges(json: String, problem: String) throws {

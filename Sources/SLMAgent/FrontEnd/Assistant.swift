@@ -121,8 +121,9 @@ public struct Assistant: Sendable {
         try await store.renameConversation(id, to: title)
     }
 
+    /// Deletes conversation `id`: its messages and its saved contexts.
     public func delete(_ id: Int) async throws {
-        try await store.deleteConversation(id)
+        try await runtime.deleteConversation(id)
     }
 
     /// Sets (or with nil, clears) a conversation's system prompt.
@@ -182,6 +183,10 @@ public struct Assistant: Sendable {
     public func modelState(_ reference: ModelReference) async -> ModelState? {
         await runtime.models.loadedModel(reference).map(ModelState.init)
     }
+
+    /// Saves each loaded model's context for the conversation it holds, so reopening that
+    /// conversation after a restart continues at once: call when quitting.
+    public func saveContexts() async { await runtime.saveContexts() }
 
     /// Bytes all loaded models may take together.
     public var memoryBudget: Int { runtime.models.configuration.budgetBytes }

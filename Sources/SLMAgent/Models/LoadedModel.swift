@@ -23,6 +23,9 @@ public final class LoadedModel: Sendable {
     public let renderer: PromptRenderer
     /// Milliseconds from opening the file to ready.
     public let loadMilliseconds: Double
+    /// Tells the model file from others: saved contexts are kept per fingerprint (nil: a
+    /// scripted model that keeps none).
+    let fingerprint: ModelFingerprint?
 
     init(reference: ModelReference, file: GGUFFile, estimate: MemoryEstimate, cacheType: KVCacheType, threads: Int)
         throws
@@ -38,6 +41,7 @@ public final class LoadedModel: Sendable {
             vocabulary: tokenizer.vocabulary)
         generator = try TextGenerator(model: model, tokenizer: tokenizer, contextLength: estimate.contextLength,
                                       cacheType: cacheType, threads: threads)
+        fingerprint = model.fingerprint
         self.estimate = estimate
         detail = "\(summary.architecture) · \(DiscoveredModel.quant(of: file) ?? "?") · "
             + DiscoveredModel.parameterText(summary.parameterCount)
@@ -51,7 +55,9 @@ public final class LoadedModel: Sendable {
 
     /// A model around any generator: for tests, which script what the model says.
     package init(reference: ModelReference, tokenizer: Tokenizer, template: ChatTemplate, generator: any ModelGenerator,
-                 contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil) {
+                 contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil,
+                 fingerprint: ModelFingerprint? = nil) {
+        self.fingerprint = fingerprint
         self.thinks = thinks
         renderer = PromptRenderer(chatTemplate: chatTemplate, architecture: "", vocabulary: tokenizer.vocabulary)
         self.reference = reference

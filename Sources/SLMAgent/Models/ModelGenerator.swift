@@ -8,6 +8,16 @@ public protocol ModelGenerator: Sendable {
     func generate(_ request: GenerationRequest) -> AsyncThrowingStream<GenerationEvent, Error>
     /// Tokens the cache holds after the last generation.
     var cachedTokenCount: Int { get }
+    /// Saves the cache to the context file of the conversation it holds, if it changed.
+    func saveContext() async throws
+    /// Never saves to `file` again, and forgets the cache if it came from there.
+    func forgetContext(in file: String) async
+}
+
+extension ModelGenerator {
+    /// A generator without a cache of its own (a scripted one) has nothing to save.
+    public func saveContext() async throws {}
+    public func forgetContext(in file: String) async {}
 }
 
 extension TextGenerator: ModelGenerator {}

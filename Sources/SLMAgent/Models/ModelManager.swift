@@ -104,7 +104,7 @@ public actor ModelManager {
     }
 
     public func unload(_ reference: ModelReference) {
-        loaded[reference] = nil
+        drop(reference)
     }
 
     /// Loaded models, most recently used first.
@@ -120,7 +120,7 @@ public actor ModelManager {
     @discardableResult
     public func unloadIdle(now: ContinuousClock.Instant = .now) -> [String] {
         let idle = loaded.filter { now - $0.value.lastUsed > configuration.idleTimeout }.map(\.key)
-        for reference in idle { loaded[reference] = nil }
+        for reference in idle { drop(reference) }
         return idle.map(\.name)
     }
 
@@ -140,7 +140,14 @@ public actor ModelManager {
 
     private func unloadLeastRecentlyUsed() {
         guard let oldest = loaded.min(by: { $0.value.lastUsed < $1.value.lastUsed })?.key else { return }
-        loaded[oldest] = nil
+        drop(oldest)
+    }
+
+    /// Unloads `reference`: its memory goes once its context is saved for the conversation
+    /// it holds (in the background, so a model being loaded does not wait for the disk).
+    private func drop(_ reference: ModelReference) {
+        guard let model = loaded.removeValue(forKey: reference)?.model else { return }
+        Task { try? await model.generator.saveContext() }
     }
 
     private func open(_ reference: ModelReference) throws(ModelManagerError) -> GGUFFile {

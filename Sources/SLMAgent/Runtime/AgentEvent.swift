@@ -85,8 +85,11 @@ public enum ToolCallStatus: String, Sendable, Equatable, Codable {
 /// Counts and speeds of one generation step, and the cache after it.
 public struct TurnStats: Sendable, Equatable {
     public let promptTokens: Int
-    /// Prompt tokens found in the cache from an earlier step and not evaluated again.
+    /// Prompt tokens found in the cache from an earlier step (or in the conversation's saved
+    /// context) and not evaluated again.
     public let reusedPromptTokens: Int
+    /// Positions loaded from the conversation's saved context for this step (0: none).
+    public let restoredTokens: Int
     public let generatedTokens: Int
     public let prefillTokensPerSecond: Double
     public let decodeTokensPerSecond: Double
@@ -101,6 +104,7 @@ public struct TurnStats: Sendable, Equatable {
     init(_ stats: GenerationStats, cachedTokens: Int, contextLength: Int) {
         promptTokens = stats.promptTokens
         reusedPromptTokens = stats.reusedPromptTokens
+        restoredTokens = stats.restoredTokens
         generatedTokens = stats.generatedTokens
         prefillTokensPerSecond = stats.prefillTokensPerSecond
         decodeTokensPerSecond = stats.decodeTokensPerSecond

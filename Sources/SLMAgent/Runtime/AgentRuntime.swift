@@ -51,14 +51,39 @@ public actor AgentRuntime {
         let journal = TurnJournal(store: store, records: options.record, saveInterval: configuration.saveInterval)
         let runner = TurnRunner(runtime: self, text: text, options: options, emit: continuation, journal: journal,
                                 pacer: pacer)
+        let contexts = configuration.savedContexts
         let task = Task {
             await runner.run()
             continuation.finish()
+            contexts?.evict()
         }
         continuation.onTermination = { reason in
             if case .cancelled = reason { task.cancel() }
         }
         return AgentTurn(events: TurnEvents(stream: events, pacer: pacer), task: task)
+    }
+
+    /// Saves each loaded model's cache to the context file of the conversation it holds (when
+    /// it changed), then trims the folder to its limit: call when the front end quits.
+    public func saveContexts() async {
+        for status in await models.status() {
+            guard let model = await models.loadedModel(status.reference) else { continue }
+            try? await model.generator.saveContext()
+        }
+        configuration.savedContexts?.evict()
+    }
+
+    /// Deletes conversation `id` with everything kept of it: its messages, and its saved
+    /// contexts (which no loaded model writes again).
+    public func deleteConversation(_ id: Int) async throws {
+        try await store.deleteConversation(id)
+        guard let contexts = configuration.savedContexts else { return }
+        for status in await models.status() {
+            guard let model = await models.loadedModel(status.reference), let fingerprint = model.fingerprint,
+                  let file = contexts.file(conversation: id, fingerprint: fingerprint) else { continue }
+            await model.generator.forgetContext(in: file)
+        }
+        contexts.remove(conversation: id)
     }
 
     /// Answers a `needsApproval` event.

@@ -20,6 +20,9 @@ public struct RuntimeConfiguration: Sendable {
     public var now: @Sendable () -> Date = { Date() }
     /// How often a streaming answer is saved while it grows.
     public var saveInterval = Duration.seconds(1)
+    /// Where conversations' contexts are kept between turns and runs (nil: not kept, so a
+    /// conversation opened again is evaluated from its start).
+    public var savedContexts: SavedContexts?
 
     public init() {}
 }

@@ -80,6 +80,9 @@ struct TurnRunner: Sendable {
         let system = try await systemText(agent: agent, conversation: progress.conversationID)
         let toolSection = model.toolCallStyle.toolSection(agentTools)
         let builder = PromptBuilder(model: model)
+        let contextFile = progress.conversationID.flatMap { id in
+            model.fingerprint.flatMap { configuration.savedContexts?.file(conversation: id, fingerprint: $0) }
+        }
         // a request that names what it wants ("delete task 2", "what time is it") gets a call
         // to the tools it names: small models choose poorly among many
         let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
@@ -119,7 +122,7 @@ struct TurnRunner: Sendable {
             let request = GenerationRequest(
                 prompt: prompt.tokens, maxTokens: plan.maxTokens,
                 sampling: plan.calls.isRequired ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling,
-                stopStrings: stops, constraint: constraint)
+                stopStrings: stops, constraint: constraint, contextFile: contextFile)
             let step = try await generate(request, model: model, agent: agent, showText: plan.showsText, progress: &progress)
             if let call = step.call {
                 try await perform(call, tools: stepTools, model: model, progress: &progress)

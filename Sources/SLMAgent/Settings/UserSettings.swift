@@ -3,7 +3,8 @@ import SLMEngine
 
 /// What the user chose and slm-tui remembers, in `config.json`: the theme, the model, extra
 /// folders to look for models in, the memory budget, when idle models are unloaded, the
-/// KV cache's precision (`"cache_type": "q8_0"`), and the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
+/// KV cache's precision (`"cache_type": "q8_0"`), the disk saved contexts may take
+/// (`"saved_contexts_mb": 1000`), and the models agents prefer (`"agent_models": {"light": NAME, "capable": NAME}`). Kept in `$SLM_TUI_HOME` when that
 /// is set (so a test or a second setup stays apart), else in `$XDG_CONFIG_HOME/slm-tui/`,
 /// else `~/.config/slm-tui/`. A missing or unreadable file means defaults, never a failure;
 /// `read` says what was wrong with it.
@@ -20,6 +21,8 @@ public struct UserSettings: Codable, Sendable, Equatable {
     public var agentModels: [String: String]?
     /// The KV cache's precision: `f16` (the default), `q8_0` (about half the memory) or `f32`.
     public var cacheType: String?
+    /// Megabytes of disk the saved conversation contexts may take (0: none are kept).
+    public var savedContextsMB: Int?
 
     enum CodingKeys: String, CodingKey {
         case theme, model
@@ -28,10 +31,13 @@ public struct UserSettings: Codable, Sendable, Equatable {
         case idleUnloadMinutes = "idle_unload_minutes"
         case agentModels = "agent_models"
         case cacheType = "cache_type"
+        case savedContextsMB = "saved_contexts_mb"
     }
 
     public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil,
-                idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil, cacheType: String? = nil) {
+                idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil, cacheType: String? = nil,
+                savedContextsMB: Int? = nil) {
+        self.savedContextsMB = savedContextsMB
         self.theme = theme
         self.model = model
         self.modelDirectories = modelDirectories
@@ -54,6 +60,14 @@ public struct UserSettings: Codable, Sendable, Equatable {
             configuration.idleTimeout = .seconds(minutes.clamped(to: Range.idleUnloadMinutes) * 60)
         }
         return configuration
+    }
+
+    /// Where conversations' contexts are kept in `folder`, within `saved_contexts_mb`
+    /// (default one gigabyte); nil when it is 0.
+    public func savedContexts(in folder: URL) -> SavedContexts? {
+        let megabytes = savedContextsMB.map { $0.clamped(to: Range.savedContextsMB) }
+        if megabytes == 0 { return nil }
+        return SavedContexts(folder: folder, limitBytes: megabytes.map { $0 * 1_000_000 } ?? SavedContexts.defaultLimitBytes)
     }
 
     /// The preferred models that `discovery` finds, by class; names it cannot find are left out.
@@ -88,6 +102,8 @@ public struct UserSettings: Codable, Sendable, Equatable {
         public static let memoryBudgetMB = 1...16_777_216
         /// One minute up to a year.
         public static let idleUnloadMinutes = 1...525_600
+        /// None up to 16 TB.
+        public static let savedContextsMB = 0...16_777_216
     }
 
     /// The settings in `file`, or defaults when it is missing or unreadable.
@@ -114,6 +130,7 @@ public struct UserSettings: Codable, Sendable, Equatable {
         }
         check(&settings.memoryBudgetMB, key: "memory_budget_mb", range: Range.memoryBudgetMB, unit: "MB")
         check(&settings.idleUnloadMinutes, key: "idle_unload_minutes", range: Range.idleUnloadMinutes, unit: "minutes")
+        check(&settings.savedContextsMB, key: "saved_contexts_mb", range: Range.savedContextsMB, unit: "MB")
         if let type = settings.cacheType, KVCacheType(rawValue: type) == nil {
             let names = KVCacheType.allCases.map(\.rawValue).joined(separator: ", ")
             problems.append("\(file.lastPathComponent): cache_type must be one of \(names), not \(type); using f16")

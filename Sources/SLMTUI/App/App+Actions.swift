@@ -90,6 +90,18 @@ extension App {
         }
     }
 
+    /// Saves each loaded model's context for its conversation, so that conversation goes on
+    /// at once after a restart; waits up to ten seconds (a slow memory card).
+    func saveContexts() {
+        let assistant = services.assistant
+        let done = DispatchSemaphore(value: 0)
+        Task.detached {
+            await assistant.saveContexts()
+            done.signal()
+        }
+        _ = done.wait(timeout: .now() + 10)
+    }
+
     /// Esc: the answer stops within a token and keeps what it has.
     func stopAnswer() {
         if let handle = turn?.handle { handle.cancel() } else { turn?.cancelRequested = true }

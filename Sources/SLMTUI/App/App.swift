@@ -106,8 +106,8 @@ public final class App {
         needsRender = false
     }
 
-    /// Stops a running answer (keeping what was written), saves the settings, and waits a
-    /// moment for the answer's last save.
+    /// Stops a running answer (keeping what was written), saves the settings and the models'
+    /// contexts, and waits a moment for the answer's last save.
     public func finish() {
         turn?.handle?.cancel()
         let deadline = ContinuousClock.now + .seconds(3)
@@ -117,6 +117,7 @@ public final class App {
         }
         saveUnsentInput(wait: true)
         saveSettings()
+        saveContexts()
     }
 
     func quit() {
