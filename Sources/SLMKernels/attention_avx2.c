@@ -47,6 +47,10 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
     }
     float running_max = -INFINITY, running_sum = 0.0f;
     for (int64_t t = first; t < last; t++) {
+        if (t + SLM_ATTEND_PREFETCH < last) {
+            slm_prefetch_span(keys + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
+            slm_prefetch_span(values + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
+        }
         float score = dot_half_avx2(keys + t * row_stride, query_half, head_dim) * scale;
         if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
         float old_scale = 1.0f, weight = 1.0f;
@@ -94,6 +98,10 @@ int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_
     float weights[MAX_HEADS], old_scales[MAX_HEADS];
     for (int64_t t = first; t < last; t++) {
         const uint16_t *key = keys + t * row_stride;
+        if (t + SLM_ATTEND_PREFETCH < last) {
+            slm_prefetch_span(key + SLM_ATTEND_PREFETCH * row_stride, head_dim * 2);
+            slm_prefetch_span(values + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
+        }
         for (int64_t i = 0; i < head_dim; i += 8)
             _mm256_storeu_ps(row + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i))));
         for (int64_t h = 0; h < heads; h++) {

@@ -68,8 +68,13 @@ static void attend_group(int path, int vector, const float *queries, int64_t que
     }
     /* the reference folds the soft cap into the scale: s = cap * tanh(dot * scale / cap) */
     const float dot_scale = softcap > 0.0f ? scale / softcap : scale;
+    const int64_t head_bytes = head_dim / SLM_QK * (int64_t)sizeof(block_q8_0);
     for (int64_t t = first; t < last; t++) {
         const block_q8_0 *key = (const block_q8_0 *)((const uint8_t *)keys + t * row_bytes);
+        if (t + SLM_ATTEND_PREFETCH < last) {
+            slm_prefetch_span((const uint8_t *)key + SLM_ATTEND_PREFETCH * row_bytes, head_bytes);
+            slm_prefetch_span((const uint8_t *)values + (t + SLM_ATTEND_PREFETCH) * row_bytes, head_bytes);
+        }
         for (int64_t h = 0; h < heads; h++) {
             float score = slm_vec_dot_on_path(path, SLM_TYPE_Q8_0, head_dim, key, query_q8[h]) * dot_scale;
             if (softcap > 0.0f) score = softcap * tanhf(score);

@@ -181,6 +181,10 @@ void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uin
     for (int64_t i = 0; i < head_dim; i++) accumulator[i] = 0.0f;
     float running_max = -INFINITY, running_sum = 0.0f;
     for (int64_t t = first; t < last; t++) {
+        if (t + SLM_ATTEND_PREFETCH < last) {
+            slm_prefetch_span(keys + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
+            slm_prefetch_span(values + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
+        }
         float score = dot_half_reference_order(keys + t * row_stride, query_half, dims) * scale;
         if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
         float old_scale = 1.0f, weight = 1.0f;
