@@ -73,9 +73,6 @@ final class KVCache {
         guard let address = mmap(nil, storageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               address != MAP_FAILED
         else { fatalError("out of memory for a \(storageBytes)-byte KV cache") }
-        // a head's rows lie a position apart: on 4 KiB pages a long context's attention
-        // misses the TLB at almost every row; 2 MiB pages (where the kernel has them) don't
-        madvise(address, storageBytes, MADV_HUGEPAGE)
         storage = address
         keys = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) }
         values = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) + keyBytes }
