@@ -175,6 +175,11 @@ static inline int slm_softmax_step(float score, float *running_max, float *old_s
     return 0;
 }
 
+/* The grouped form on AVX-512 (sixteen lanes); -1 when it cannot run. */
+int slm_attend_f16_heads_avx512(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                                const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
+                                int64_t last, float scale, float softcap, float *out, int64_t out_stride);
+
 /* The grouped form (slm_attend_f16_heads) on AVX2; -1 when it cannot run. */
 int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                               const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,

@@ -157,14 +157,31 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
 void slm_attend_f16_heads(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                           const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                           float scale, float softcap, float *scratch, float *out, int64_t out_stride) {
-    int path = slm_active_path();
+    slm_attend_f16_heads_on_path(slm_active_path(), queries, query_stride, heads, keys, values, row_stride, head_dim,
+                                 first, last, scale, softcap, scratch, out, out_stride);
+}
+
+void slm_attend_f16_heads_on_path(int32_t path, const float *queries, int64_t query_stride, int64_t heads,
+                                  const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                                  int64_t first, int64_t last, float scale, float softcap, float *scratch, float *out,
+                                  int64_t out_stride) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
+    if (path == SLM_PATH_AVX512_VNNI &&
+        slm_attend_f16_heads_avx512(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last,
+                                    scale, softcap, out, out_stride) == 0)
+        return;
     if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
         slm_attend_f16_heads_avx2(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale,
                                   softcap, out, out_stride) == 0)
         return;
-    for (int64_t h = 0; h < heads; h++)
-        slm_attend_f16(queries + h * query_stride, keys, values, row_stride, head_dim, first, last, scale, softcap,
-                       scratch, out + h * out_stride);
+    for (int64_t h = 0; h < heads; h++) {
+        if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+            slm_attend_f16_avx2(queries + h * query_stride, keys, values, row_stride, head_dim, first, last, scale,
+                                softcap, out + h * out_stride) == 0)
+            continue;
+        slm_attend_f16_portable(queries + h * query_stride, keys, values, row_stride, head_dim, first, last, scale,
+                                softcap, scratch, out + h * out_stride);
+    }
 }
 
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,

@@ -38,8 +38,9 @@ struct AttentionKernelTests {
         }
     }
 
-    @Test("grouped heads: each output equals the one-head kernel's bit for bit",
-          arguments: [(5, 128, 0, 40, Float(0)), (3, 64, 9, 31, 0), (2, 256, 0, 40, 30), (16, 64, 0, 1, 0)])
+    @Test("grouped heads: on every path each output equals the portable one-head definition bit for bit",
+          arguments: [(5, 128, 0, 40, Float(0)), (3, 64, 9, 31, 0), (2, 256, 0, 40, 30), (16, 64, 0, 1, 0),
+                      (7, 32, 2, 40, 0), (4, 96, 0, 40, 0), (17, 64, 0, 20, 0)])
     func groupedHeads(heads: Int, headDim: Int, first: Int, last: Int, softcap: Float) {
         var generator = SplitMix64(seed: UInt64(heads * 1000 + headDim))
         let queryStride = headDim + 8
@@ -47,16 +48,23 @@ struct AttentionKernelTests {
         let keys = (0..<Self.positions * Self.rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 6 - 3)) }
         let values = (0..<Self.positions * Self.rowStride).map { _ in slm_fp32_to_fp16(Float(generator.nextUnit() * 4 - 2)) }
         var scratch = [Float](repeating: 0, count: Self.headDim)
-        var grouped = [Float](repeating: .nan, count: heads * headDim)
-        slm_attend_f16_heads(queries, Int64(queryStride), Int64(heads), keys, values, Int64(Self.rowStride), Int64(headDim),
-                             Int64(first), Int64(last), 0.125, softcap, &scratch, &grouped, Int64(headDim))
+        var definition: [[Float]] = []
         for head in 0..<heads {
             var single = [Float](repeating: .nan, count: headDim)
             queries.withUnsafeBufferPointer { q in
-                slm_attend_f16(q.baseAddress! + head * queryStride, keys, values, Int64(Self.rowStride), Int64(headDim),
-                               Int64(first), Int64(last), 0.125, softcap, &scratch, &single)
+                slm_attend_f16_portable(q.baseAddress! + head * queryStride, keys, values, Int64(Self.rowStride),
+                                        Int64(headDim), Int64(first), Int64(last), 0.125, softcap, &scratch, &single)
             }
-            #expect(Array(grouped[head * headDim..<(head + 1) * headDim]) == single, "head \(head)")
+            definition.append(single)
+        }
+        for path in KernelPath.available {
+            var grouped = [Float](repeating: .nan, count: heads * headDim)
+            slm_attend_f16_heads_on_path(path.rawValue, queries, Int64(queryStride), Int64(heads), keys, values,
+                                         Int64(Self.rowStride), Int64(headDim), Int64(first), Int64(last), 0.125, softcap,
+                                         &scratch, &grouped, Int64(headDim))
+            for head in 0..<heads {
+                #expect(Array(grouped[head * headDim..<(head + 1) * headDim]) == definition[head], "\(path) head \(head)")
+            }
         }
     }
 

@@ -169,6 +169,11 @@ void slm_attend_f16(const float *query, const uint16_t *keys, const uint16_t *va
 void slm_attend_f16_heads(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                           const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                           float scale, float softcap, float *scratch, float *out, int64_t out_stride);
+/* slm_attend_f16_heads on kernel path `path` (for tests that compare every path). */
+void slm_attend_f16_heads_on_path(int32_t path, const float *queries, int64_t query_stride, int64_t heads,
+                                  const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                                  int64_t first, int64_t last, float scale, float softcap, float *scratch, float *out,
+                                  int64_t out_stride);
 /* The portable definition of slm_attend_f16, which SIMD versions must match exactly. */
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
                              int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
