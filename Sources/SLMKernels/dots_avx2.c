@@ -476,6 +476,69 @@ static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
     return out;
 }
 
+/* A Q5_K block's 256 five-bit values as eight vectors of 32 unsigned bytes (values 32k ..
+ * 32k + 31: the low and high nibbles of each 32 quant bytes with their fifth bits), and
+ * each vector's sub-block scale. */
+typedef struct {
+    __m256i values[8];
+    uint8_t scales[8], mins[8];
+} q5_K_decoded;
+
+static inline q5_K_decoded q5_K_decode(const block_q5_K *x) {
+    q5_K_decoded b;
+    slm_unpack_scale_min_k4(x->scales, b.scales, b.mins);
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    const __m256i qh = _mm256_loadu_si256((const __m256i *)x->qh);
+    for (int j = 0; j < 4; j++) {
+        const __m256i q5 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
+        const __m256i h0 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j), one), 4);
+        const __m256i h1 = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(qh, 2 * j + 1), one), 4);
+        b.values[2 * j] = _mm256_or_si256(_mm256_and_si256(q5, mask4), h0);
+        b.values[2 * j + 1] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q5, 4), mask4), h1);
+    }
+    return b;
+}
+
+/* The block's exact integer sum of scale x value x activation (q5_K_block_sum's s1). */
+static inline int q5_K_block_sum(const q5_K_decoded *b, const block_q8_K *y) {
+    __m256i sumi = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++)
+        sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(b->values[k], _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k)),
+                                                            _mm256_set1_epi16(b->scales[k])));
+    return horizontal_sum_i32(sumi);
+}
+
+/* The tiled batch arithmetic of Q5_K (see dots_scalar.c): exact block sums s1 and s2, then
+ * res = fma(-dmin, s2, d * s1) and a fused multiply-add with the activation scale. */
+static float dot_q5_K_tiled(int64_t n, const void *w, const void *a) {
+    const block_q5_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const q5_K_decoded b = q5_K_decode(&x[i]);
+        const int s1 = q5_K_block_sum(&b, &y[i]), s2 = slm_k4_min_sum(b.mins, y[i].bsums);
+        const float res = fmaf(-half_to_float(x[i].dmin), (float)s2, half_to_float(x[i].d) * (float)s1);
+        out = fmaf(res, y[i].d, out);
+    }
+    return out;
+}
+
+/* dot_q5_K_tiled against four activation rows, each weight block decoded once. */
+static void dot4_q5_K_tiled(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_q5_K *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    float acc[4] = {0};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const q5_K_decoded b = q5_K_decode(&x[i]);
+        const float dx = half_to_float(x[i].d), dminx = half_to_float(x[i].dmin);
+        for (int t = 0; t < 4; t++) {
+            const int s1 = q5_K_block_sum(&b, &y[t][i]), s2 = slm_k4_min_sum(b.mins, y[t][i].bsums);
+            acc[t] = fmaf(fmaf(-dminx, (float)s2, dx * (float)s1), y[t][i].d, acc[t]);
+        }
+    }
+    for (int t = 0; t < 4; t++) out[t] = acc[t];
+}
+
 static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
     const block_iq4_xs *x = w;
     const block_q8_K *y = a;
@@ -493,6 +556,32 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
     }
     return horizontal_sum(acc);
+}
+
+/* dot_iq4_xs against four activation rows, each weight group looked up in the levels once:
+ * the integer sums are exact and every float step is dot_iq4_xs's, so each output equals
+ * its dot_iq4_xs (a prompt's rows four at a time, as the reference's one-row kernel gives
+ * them). */
+static void dot4_iq4_xs(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_iq4_xs *x = w;
+    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
+    const __m256i levels = iq4_level_table();
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        __m256i sumi[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
+        for (int group = 0; group < 8; group++) {
+            const __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x[i].qs + 16 * group));
+            const __m256i scale = _mm256_set1_epi16((short)slm_iq4_xs_scale(&x[i], group));
+            for (int t = 0; t < 4; t++) {
+                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y[t][i].qs + 32 * group));
+                sumi[t] = _mm256_add_epi32(sumi[t], dot_signed_weighted(qx, qy, scale));
+            }
+        }
+        const float dx = half_to_float(x[i].d);
+        for (int t = 0; t < 4; t++)
+            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * y[t][i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
+    }
+    for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
 }
 
 /* Four weight rows against one activation row: the steps of dot_q4_0 / dot_q8_0 for each
@@ -540,16 +629,23 @@ void slm_avx2_dot_rows4s(slm_rows4_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q4_K] = dot4_q4_K_grouped; }
 
-void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled; }
+void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q5_K] = dot4_q5_K_tiled;
+    table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled;
+}
 
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q4_K] = dot4_q4_K;
     table[SLM_TYPE_Q6_K] = dot4_q6_K;
     table[SLM_TYPE_Q5_0] = dot4_q5_0;
     table[SLM_TYPE_Q8_0] = dot4_q8_0;
+    table[SLM_TYPE_IQ4_XS] = dot4_iq4_xs;
 }
 
-void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_TYPE_Q6_K] = dot_q6_K_tiled; }
+void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q5_K] = dot_q5_K_tiled;
+    table[SLM_TYPE_Q6_K] = dot_q6_K_tiled;
+}
 
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_F32] = dot_f32;
