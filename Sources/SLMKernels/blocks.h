@@ -277,6 +277,8 @@ void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_neon_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
+void slm_neon_dotprod_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_neon_dotprod_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);

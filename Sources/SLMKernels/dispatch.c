@@ -88,6 +88,8 @@ static void setup(void) {
     availability[SLM_PATH_NEON_DOTPROD] = cpu_has_dotprod();
     SLM_FILL(SLM_PATH_NEON, dot, slm_dot_fn, slm_neon_dots);
     SLM_FILL(SLM_PATH_NEON_DOTPROD, dot, slm_dot_fn, slm_neon_dotprod_dots);
+    SLM_FILL(SLM_PATH_NEON, tiled, slm_dot_fn, slm_neon_tiled_dots);
+    SLM_FILL(SLM_PATH_NEON_DOTPROD, tiled, slm_dot_fn, slm_neon_dotprod_tiled_dots);
     SLM_FILL(SLM_PATH_NEON, tile, slm_tile_fn, slm_neon_tiles);
     SLM_FILL(SLM_PATH_NEON_DOTPROD, tile, slm_tile_fn, slm_neon_dotprod_tiles);
     traits[SLM_PATH_NEON][SLM_TYPE_Q4_K].rows8 = slm_neon_repacked_q4_K();

@@ -29,12 +29,16 @@ SLM_DOTPROD_END
 
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill(table); }
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill(table); }
+void slm_neon_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill_tiled(table); }
+void slm_neon_dotprod_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill_tiled(table); }
 void slm_neon_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { plain_fill_tiles(table); }
 void slm_neon_dotprod_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { dotprod_fill_tiles(table); }
 
 #else
 void slm_neon_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_neon_dotprod_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_neon_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
+void slm_neon_dotprod_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_neon_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 void slm_neon_dotprod_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 #endif

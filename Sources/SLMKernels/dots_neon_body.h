@@ -242,36 +242,59 @@ static float NEON_NAME(dot_q4_K)(int64_t n, const void *w, const void *a) {
     return acc - acc_min;
 }
 
+/* A Q5_K block's exact integer sum of scale x value x activation. */
+static inline int NEON_NAME(q5_K_block_sum)(const block_q5_K *x, const int8_t *activations, const uint8_t scales[8]) {
+    const uint8x16_t one = vdupq_n_u8(1);
+    uint8x16_t qh0 = vld1q_u8(x->qh), qh1 = vld1q_u8(x->qh + 16);
+    int sumi = 0;
+    for (int j = 0; j < 4; j++) {
+        const uint8_t *q5 = x->qs + 32 * j;
+        const int8_t *q8 = activations + 64 * j;
+        int8x16_t s_low = vdupq_n_s8((int8_t)(-2 * j)), s_high = vdupq_n_s8((int8_t)(-2 * j - 1));
+        int8x16_t l0, h0, l1, h1;
+        NEON_NAME(nibbles)(q5, &l0, &h0);
+        NEON_NAME(nibbles)(q5 + 16, &l1, &h1);
+        l0 = vorrq_s8(l0, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh0, s_low), one), 4)));
+        l1 = vorrq_s8(l1, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh1, s_low), one), 4)));
+        h0 = vorrq_s8(h0, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh0, s_high), one), 4)));
+        h1 = vorrq_s8(h1, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh1, s_high), one), 4)));
+        int32x4_t low = NEON_DOT(NEON_DOT(vdupq_n_s32(0), l0, vld1q_s8(q8)), l1, vld1q_s8(q8 + 16));
+        int32x4_t high = NEON_DOT(NEON_DOT(vdupq_n_s32(0), h0, vld1q_s8(q8 + 32)), h1, vld1q_s8(q8 + 48));
+        sumi += scales[2 * j] * vaddvq_s32(low) + scales[2 * j + 1] * vaddvq_s32(high);
+    }
+    return sumi;
+}
+
 static float NEON_NAME(dot_q5_K)(int64_t n, const void *w, const void *a) {
     const block_q5_K *x = w;
     const block_q8_K *y = a;
-    const uint8x16_t one = vdupq_n_u8(1);
     float sum = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
         int min_sum = slm_k4_min_sum(mins, y[i].bsums);
-        uint8x16_t qh0 = vld1q_u8(x[i].qh), qh1 = vld1q_u8(x[i].qh + 16);
-        int sumi = 0;
-        for (int j = 0; j < 4; j++) {
-            const uint8_t *q5 = x[i].qs + 32 * j;
-            const int8_t *q8 = y[i].qs + 64 * j;
-            int8x16_t s_low = vdupq_n_s8((int8_t)(-2 * j)), s_high = vdupq_n_s8((int8_t)(-2 * j - 1));
-            int8x16_t l0, h0, l1, h1;
-            NEON_NAME(nibbles)(q5, &l0, &h0);
-            NEON_NAME(nibbles)(q5 + 16, &l1, &h1);
-            l0 = vorrq_s8(l0, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh0, s_low), one), 4)));
-            l1 = vorrq_s8(l1, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh1, s_low), one), 4)));
-            h0 = vorrq_s8(h0, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh0, s_high), one), 4)));
-            h1 = vorrq_s8(h1, vreinterpretq_s8_u8(vshlq_n_u8(vandq_u8(vshlq_u8(qh1, s_high), one), 4)));
-            int32x4_t low = NEON_DOT(NEON_DOT(vdupq_n_s32(0), l0, vld1q_s8(q8)), l1, vld1q_s8(q8 + 16));
-            int32x4_t high = NEON_DOT(NEON_DOT(vdupq_n_s32(0), h0, vld1q_s8(q8 + 32)), h1, vld1q_s8(q8 + 48));
-            sumi += scales[2 * j] * vaddvq_s32(low) + scales[2 * j + 1] * vaddvq_s32(high);
-        }
+        int sumi = NEON_NAME(q5_K_block_sum)(&x[i], y[i].qs, scales);
         sum += slm_fp16_to_fp32(x[i].d) * y[i].d * (float)sumi -
                slm_fp16_to_fp32(x[i].dmin) * y[i].d * (float)min_sum;
     }
     return sum;
+}
+
+/* The reference's tiled batch arithmetic for Q5_K (see dots_scalar.c): exact block sums s1
+ * and s2, res = fma(-dmin, s2, d * s1), then a fused multiply-add with the activation's
+ * scale. */
+static float NEON_NAME(dot_q5_K_tiled)(int64_t n, const void *w, const void *a) {
+    const block_q5_K *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        uint8_t scales[8], mins[8];
+        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        int s1 = NEON_NAME(q5_K_block_sum)(&x[i], y[i].qs, scales), s2 = slm_k4_min_sum(mins, y[i].bsums);
+        float res = fmaf(-slm_fp16_to_fp32(x[i].dmin), (float)s2, slm_fp16_to_fp32(x[i].d) * (float)s1);
+        out = fmaf(res, y[i].d, out);
+    }
+    return out;
 }
 
 static float NEON_NAME(dot_q6_K)(int64_t n, const void *w, const void *a) {
@@ -405,6 +428,10 @@ static void NEON_NAME(fill_tiles)(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q4_0] = NEON_NAME(tile_q4_0);
     table[SLM_TYPE_Q5_0] = NEON_NAME(tile_q5_0);
     table[SLM_TYPE_Q8_0] = NEON_NAME(tile_q8_0);
+}
+
+static void NEON_NAME(fill_tiled)(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
+    table[SLM_TYPE_Q5_K] = NEON_NAME(dot_q5_K_tiled);
 }
 
 static void NEON_NAME(fill)(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
