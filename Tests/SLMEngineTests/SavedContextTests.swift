@@ -232,6 +232,23 @@ struct SavedContextTests {
         #expect(stats?.reusedPromptTokens == 0)
     }
 
+    @Test("a conversation whose prompt never ran keeps nothing of the one before it in its file")
+    func noLeakAcrossConversations() async throws {
+        let model = try Self.model()
+        let folder = try Self.folder()
+        let first = folder.appendingPathComponent("first.ctx").path, second = folder.appendingPathComponent("second.ctx").path
+        let generator = try Self.generator(model)
+        let turn = GenerationRequest(prompt: Self.prompt, maxTokens: 2, sampling: .greedy, contextFile: first)
+        _ = try await GeneratorTests.collect(generator.generate(turn))
+        // the second conversation's request fails before its prompt is evaluated
+        let failing = GenerationRequest(prompt: [1, 300, 9_999_999], maxTokens: 2, sampling: .greedy, contextFile: second)
+        await #expect(throws: EngineError.self) { _ = try await GeneratorTests.collect(generator.generate(failing)) }
+        try await generator.saveContext()
+        let session = try InferenceSession(model: model, contextLength: 64, threads: 2)
+        #expect(try session.savedContextTokens(at: second) == [1, 300])
+        #expect(try session.savedContextTokens(at: first).starts(with: Self.prompt))
+    }
+
     @Test("a forgotten context file is never written again")
     func forget() async throws {
         let model = try Self.model()

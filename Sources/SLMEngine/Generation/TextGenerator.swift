@@ -196,6 +196,9 @@ public final class TextGenerator: @unchecked Sendable {
     private func switchContext(to file: String?, prompt: [Int]) -> Int {
         guard file != contextFile else { return 0 }
         try? saveCurrentContext()
+        // the cache keeps of the other conversation only what this prompt shares with it, so
+        // nothing of that one is ever saved under this one's name (a cancelled prefill)
+        session.truncate(to: session.cachedPrefixLength(of: prompt))
         contextFile = file
         contextFileTokens = nil
         guard let file, let saved = try? session.savedContextTokens(at: file) else { return 0 }

@@ -61,12 +61,21 @@ enum SavedContext {
 
         var positionBytes: Int { layerCount * (keyRowBytes + valueRowBytes) }
 
+        /// The cache type's number in a file (fixed, whatever order the cases are in).
+        static func code(of type: KVCacheType) -> UInt32 {
+            switch type {
+            case .f16: 0
+            case .f32: 1
+            case .q8_0: 2
+            }
+        }
+
         func header(tokenCount: Int) -> [UInt8] {
             var bytes = magic
             append(version, to: &bytes)
             append(UInt32(bitPattern: kernelPath), to: &bytes)
             append(fingerprint.value, to: &bytes)
-            append(UInt32(KVCacheType.allCases.firstIndex(of: cacheType)!), to: &bytes)
+            append(Self.code(of: cacheType), to: &bytes)
             append(UInt32(layerCount), to: &bytes)
             append(UInt64(keyRowBytes), to: &bytes)
             append(UInt64(valueRowBytes), to: &bytes)
