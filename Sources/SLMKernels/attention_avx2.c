@@ -77,64 +77,29 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
     return 0;
 }
 
-/* The same for `heads` query heads that share one key/value head (grouped-query
- * attention): each key and value row is loaded and converted once for all of them, and each
- * head takes exactly the steps slm_attend_f16_avx2 takes, so its output is bit-identical. */
-int slm_attend_f16_heads_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
-                              const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
-                              int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
-    enum { MAX_HEADS = 16, MAX_DIM = 256 };
-    if (heads > MAX_HEADS || head_dim > MAX_DIM || head_dim % 32 != 0) return -1;
-    float query_half[MAX_HEADS][MAX_DIM], accumulator[MAX_HEADS][MAX_DIM], row[MAX_DIM];
-    float running_max[MAX_HEADS], running_sum[MAX_HEADS];
-    for (int64_t h = 0; h < heads; h++) {
-        for (int64_t i = 0; i < head_dim; i += 8) {
-            _mm256_storeu_ps(query_half[h] + i, round_to_half(_mm256_loadu_ps(queries + h * query_stride + i)));
-            _mm256_storeu_ps(accumulator[h] + i, _mm256_setzero_ps());
-        }
-        running_max[h] = -INFINITY;
-        running_sum[h] = 0.0f;
-    }
-    float weights[MAX_HEADS], old_scales[MAX_HEADS];
-    for (int64_t t = first; t < last; t++) {
-        const uint16_t *key = keys + t * row_stride;
-        if (t + SLM_ATTEND_PREFETCH < last) {
-            slm_prefetch_span(key + SLM_ATTEND_PREFETCH * row_stride, head_dim * 2);
-            slm_prefetch_span(values + (t + SLM_ATTEND_PREFETCH) * row_stride, head_dim * 2);
-        }
-        for (int64_t i = 0; i < head_dim; i += 8)
-            _mm256_storeu_ps(row + i, _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(key + i))));
-        for (int64_t h = 0; h < heads; h++) {
-            /* dot_half_avx2's order: four accumulators of eight lanes per 32 values */
-            __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
-            for (int64_t i = 0; i < head_dim; i += 32)
-                for (int j = 0; j < 4; j++)
-                    acc[j] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * j), _mm256_loadu_ps(query_half[h] + i + 8 * j),
-                                             acc[j]);
-            float score = sum_dot_lanes(acc) * scale;
-            if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
-            if (slm_softmax_step(score, &running_max[h], &old_scales[h], &weights[h])) {
-                const __m256 factor = _mm256_set1_ps(old_scales[h]);
-                for (int64_t i = 0; i < head_dim; i += 8)
-                    _mm256_storeu_ps(accumulator[h] + i,
-                                     round_to_half(_mm256_mul_ps(_mm256_loadu_ps(accumulator[h] + i), factor)));
-            }
-        }
-        const uint16_t *value = values + t * row_stride;
-        for (int64_t i = 0; i < head_dim; i += 8) {
-            const __m256 v = _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(value + i)));
-            for (int64_t h = 0; h < heads; h++)
-                _mm256_storeu_ps(accumulator[h] + i, round_to_half(_mm256_fmadd_ps(v, _mm256_set1_ps(weights[h]),
-                                                                                   _mm256_loadu_ps(accumulator[h] + i))));
-        }
-        for (int64_t h = 0; h < heads; h++) running_sum[h] = fmaf(running_sum[h], old_scales[h], weights[h]);
-    }
-    for (int64_t h = 0; h < heads; h++) {
-        const float inverse = running_sum[h] > 0.0f ? 1.0f / running_sum[h] : 0.0f;
-        for (int64_t i = 0; i < head_dim; i++) out[h * out_stride + i] = accumulator[h][i] * inverse;
-    }
-    return 0;
+/* The grouped form (slm_attend_f16_heads): the body in attention_heads_body.h, eight lanes,
+ * the dot in dot_half_avx2's order. */
+static inline float heads_dot(const float *row, const float *query, int64_t head_dim) {
+    __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
+    for (int64_t i = 0; i < head_dim; i += 32)
+        for (int j = 0; j < 4; j++)
+            acc[j] = _mm256_fmadd_ps(_mm256_loadu_ps(row + i + 8 * j), _mm256_loadu_ps(query + i + 8 * j), acc[j]);
+    return sum_dot_lanes(acc);
 }
+
+#define LANES 8
+#define ATTEND_HEADS slm_attend_f16_heads_avx2
+typedef __m256 vf;
+static inline vf vf_zero(void) { return _mm256_setzero_ps(); }
+static inline vf vf_load(const float *p) { return _mm256_loadu_ps(p); }
+static inline void vf_store(float *p, vf v) { _mm256_storeu_ps(p, v); }
+static inline vf vf_set1(float x) { return _mm256_set1_ps(x); }
+static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
+static inline vf vf_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
+static inline vf vf_round_half(vf v) { return round_to_half(v); }
+static inline vf vf_from_half(const uint16_t *p) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
+
+#include "attention_heads_body.h"
 
 SLM_TARGET_END
 
