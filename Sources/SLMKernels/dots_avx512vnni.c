@@ -17,7 +17,7 @@
 SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 
 #include "avx2_blocks.h"
-#include "kquant_rearrange.h"
+#include "kquant_rearrange_avx512.h"
 
 static inline __m128 scales4(slm_half a, slm_half b, slm_half c, slm_half d) {
     return _mm_cvtph_ps(_mm_setr_epi16((short)a, (short)b, (short)c, (short)d, 0, 0, 0, 0));
@@ -166,59 +166,85 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
 }
 
 /* ---- K-quant batches, sixteen weight rows at a time ----
- * With the rows rearranged (kquant_rearrange.h), a 512-bit vector holds four consecutive
+ * With the rows rearranged (kquant_rows.h), a 512-bit vector holds four consecutive
  * weights of each of sixteen rows; one dpbusd against four activation bytes (broadcast)
  * then adds to every row's sum at once, with no horizontal sums. Lane r is row r
  * throughout, and each row takes the float steps of the kernel it stands in for. */
 
-/* Sixteen rows' sums over 4 * chunks activation values. */
-static inline __m512i row_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], int chunks, const uint8_t *y) {
-    __m512i sum = _mm512_setzero_si512();
-    for (int k = 0; k < chunks; k++)
-        sum = _mm512_dpbusd_epi32(sum, _mm512_loadu_si512(weights[k]), _mm512_set1_epi32((int)slm_load_u32(y + 4 * k)));
-    return sum;
+/* Four activation bytes (chunk k from y) broadcast to every lane. */
+static inline __m512i broadcast_chunk(const uint8_t *y, int k) { return _mm512_set1_epi32((int)slm_load_u32(y + 4 * k)); }
+
+/* Sums over one 32-value sub-block of four activation rows (at offset `at` of each),
+ * in the 16-bit halves of each row's lane: values 0-15 low, 16-31 high. Each weight
+ * vector is loaded once for the four rows, whose eight sums are independent chains. */
+static inline void sub_block_words(const uint8_t weights[8][KQ_MAX_ROWS * 4], const uint8_t *const y[4], int at,
+                                   __m512i words[4]) {
+    __m512i first[4], second[4];
+    for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
+    for (int k = 0; k < 4; k++) {
+        const __m512i low = _mm512_loadu_si512(weights[k]), high = _mm512_loadu_si512(weights[k + 4]);
+        for (int t = 0; t < 4; t++) {
+            first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(y[t] + at, k));
+            second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(y[t] + at + 16, k));
+        }
+    }
+    for (int t = 0; t < 4; t++) words[t] = _mm512_mask_blend_epi16(0xAAAAAAAA, first[t], _mm512_slli_epi32(second[t], 16));
+}
+
+/* kq_min_pair of the block's four 64-value parts at once: neighbouring 16-value sums
+ * added, then packed two to a 32-bit value (the sums are far inside 16 bits). */
+static inline void block_min_pairs(const block_q8_K *y, uint32_t pairs[4]) {
+    const __m256i sums32 = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), _mm256_set1_epi16(1));
+    const __m128i sums16 = _mm_packs_epi32(_mm256_castsi256_si128(sums32), _mm256_extracti128_si256(sums32, 1));
+    _mm_storeu_si128((__m128i *)pairs, sums16);
 }
 
 /* Repacked Q4_K (the grouped arithmetic): one fused multiply-add per 64 values, minimums
- * apart. */
+ * apart. Four activation rows go through each super-block together. */
 static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                                 size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
     q4_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
-    rearrange_q4_K(w, row_bytes, blocks, 16, packed);
+    rearrange16_q4_K(w, row_bytes, blocks, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4], acc_min[4];
         for (int t = 0; t < 4; t++) acc[t] = acc_min[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
             const q4_K_rows *x = &packed[i];
-            const __m512 dx = _mm512_loadu_ps(x->d), dminx = _mm512_loadu_ps(x->dmin);
-            /* each sub-block's scale in both 16-bit halves of its row's lane, for dpwssd */
-            __m512i scale_pairs[8];
-            for (int sb = 0; sb < 8; sb++) {
-                const __m512i scale = _mm512_loadu_si512(x->scales[sb]);
-                scale_pairs[sb] = _mm512_or_si512(scale, _mm512_slli_epi32(scale, 16));
-            }
+            const block_q8_K *y[4];
+            const uint8_t *q8[4];
             for (int t = 0; t < 4; t++) {
-                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                const __m512 dy = _mm512_set1_ps(y->d);
-                const __m512 d = _mm512_mul_ps(dx, dy), dmin = _mm512_mul_ps(dminx, dy);
-                for (int j = 0; j < 4; j++) {
-                    const uint8_t *q8 = (const uint8_t *)y->qs + 64 * j;
-                    /* the sum of each sub-block times its scale, exactly: the two halves' sums
-                     * (at most 16 * 15 * 128 = 30720 each) fit 16 bits, so dpwssd multiplies
-                     * and adds them in one step where a 32-bit multiply was slow */
-                    __m512i sums = _mm512_setzero_si512();
-                    for (int half = 0; half < 2; half++) {
-                        const int sb = 2 * j + half;
-                        const uint8_t *values = q8 + 32 * half;
-                        const __m512i first = row_sums(x->weights[sb], 4, values);
-                        const __m512i second = row_sums(x->weights[sb] + 4, 4, values + 16);
-                        const __m512i words = _mm512_mask_blend_epi16(0xAAAAAAAA, first, _mm512_slli_epi32(second, 16));
-                        sums = _mm512_dpwssd_epi32(sums, words, scale_pairs[sb]);
-                    }
-                    __m512i mins = _mm512_madd_epi16(_mm512_loadu_si512(x->min_pairs[j]), _mm512_set1_epi32((int)kq_min_pair(y, j)));
-                    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums), d, acc[t]);
-                    acc_min[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), dmin, acc_min[t]);
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                q8[t] = (const uint8_t *)y[t]->qs;
+            }
+            const __m512 dx = _mm512_loadu_ps(x->d), dminx = _mm512_loadu_ps(x->dmin);
+            __m512 d[4], dmin[4];
+            uint32_t min_pairs[4][4];
+            for (int t = 0; t < 4; t++) {
+                const __m512 dy = _mm512_set1_ps(y[t]->d);
+                d[t] = _mm512_mul_ps(dx, dy);
+                dmin[t] = _mm512_mul_ps(dminx, dy);
+                block_min_pairs(y[t], min_pairs[t]);
+            }
+            for (int j = 0; j < 4; j++) {
+                /* the sum of each sub-block times its scale, exactly: the two halves' sums
+                 * (at most 16 * 15 * 128 = 30720 each) fit 16 bits, so dpwssd multiplies
+                 * and adds them in one step where a 32-bit multiply was slow */
+                __m512i sums[4];
+                for (int t = 0; t < 4; t++) sums[t] = _mm512_setzero_si512();
+                for (int half = 0; half < 2; half++) {
+                    const int sb = 2 * j + half;
+                    const __m512i scale = _mm512_loadu_si512(x->scales[sb]);
+                    const __m512i scale_pair = _mm512_or_si512(scale, _mm512_slli_epi32(scale, 16));
+                    __m512i words[4];
+                    sub_block_words(x->weights[sb], q8, 32 * sb, words);
+                    for (int t = 0; t < 4; t++) sums[t] = _mm512_dpwssd_epi32(sums[t], words[t], scale_pair);
+                }
+                const __m512i min_pair = _mm512_loadu_si512(x->min_pairs[j]);
+                for (int t = 0; t < 4; t++) {
+                    const __m512i mins = _mm512_madd_epi16(min_pair, _mm512_set1_epi32((int)min_pairs[t][j]));
+                    acc[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums[t]), d[t], acc[t]);
+                    acc_min[t] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(mins), dmin[t], acc_min[t]);
                 }
             }
         }
@@ -228,31 +254,48 @@ static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, c
 
 /* Q6_K in the tiled arithmetic: per super-block the exact integer sum of (q - 32) * y *
  * scale, then one product with the row scale and a fused multiply-add with the
- * activation scale. */
+ * activation scale. Four activation rows go through each super-block together. */
 static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
     q6_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
-    rearrange_q6_K(w, row_bytes, blocks, 16, packed);
+    rearrange16_q6_K(w, row_bytes, blocks, packed);
     for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
         __m512 acc[4];
         for (int t = 0; t < 4; t++) acc[t] = _mm512_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
             const q6_K_rows *x = &packed[i];
+            const block_q8_K *y[4];
+            __m512i sums[4], bias[4];
+            for (int t = 0; t < 4; t++) {
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                sums[t] = bias[t] = _mm512_setzero_si512();
+            }
+            for (int k = 0; k < 8; k++) {
+                /* two 16-value groups per 32-value quarter, each with its own scale */
+                __m512i first[4], second[4];
+                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
+                for (int c = 0; c < 4; c++) {
+                    const __m512i low = _mm512_loadu_si512(x->weights[k][c]), high = _mm512_loadu_si512(x->weights[k][c + 4]);
+                    for (int t = 0; t < 4; t++) {
+                        const uint8_t *q8 = (const uint8_t *)y[t]->qs + 32 * k;
+                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8, c));
+                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8 + 16, c));
+                    }
+                }
+                const __m512i scale_first = _mm512_loadu_si512(x->scales[2 * k]);
+                const __m512i scale_second = _mm512_loadu_si512(x->scales[2 * k + 1]);
+                const __m512i scale_pair = _mm512_loadu_si512(x->scale_pairs[k]);
+                for (int t = 0; t < 4; t++) {
+                    sums[t] = _mm512_add_epi32(sums[t], _mm512_add_epi32(_mm512_mullo_epi32(first[t], scale_first),
+                                                                         _mm512_mullo_epi32(second[t], scale_second)));
+                    bias[t] = _mm512_add_epi32(bias[t], _mm512_madd_epi16(scale_pair, _mm512_set1_epi32((int)kq_bsum_pair(y[t], k))));
+                }
+            }
             const __m512 dx = _mm512_loadu_ps(x->d);
             for (int t = 0; t < 4; t++) {
-                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                __m512i sums = _mm512_setzero_si512(), bias = _mm512_setzero_si512();
-                for (int k = 0; k < 8; k++) {
-                    const uint8_t *q8 = (const uint8_t *)y->qs + 32 * k;
-                    sums = _mm512_add_epi32(sums, _mm512_add_epi32(
-                        _mm512_mullo_epi32(row_sums(x->weights[k], 4, q8), _mm512_loadu_si512(x->scales[2 * k])),
-                        _mm512_mullo_epi32(row_sums(x->weights[k] + 4, 4, q8 + 16), _mm512_loadu_si512(x->scales[2 * k + 1]))));
-                    bias = _mm512_add_epi32(bias, _mm512_madd_epi16(_mm512_loadu_si512(x->scale_pairs[k]),
-                                                                    _mm512_set1_epi32((int)kq_bsum_pair(y, k))));
-                }
-                const __m512i s1 = _mm512_sub_epi32(sums, _mm512_slli_epi32(bias, 5));
-                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dx, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y->d), acc[t]);
+                const __m512i s1 = _mm512_sub_epi32(sums[t], _mm512_slli_epi32(bias[t], 5));
+                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dx, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y[t]->d), acc[t]);
             }
         }
         for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, acc[t]);

@@ -9,7 +9,7 @@ enum BenchCommand {
     static func run(_ words: [String]) throws -> Int32 {
         let arguments = try Arguments(
             words, flags: ["--kernels", "--store", "--grammar", "--lookup", "--json"],
-            options: ["--path", "--model", "-p", "-n", "-t", "-r", "--ctx", "-d", "--cache-type", "--prompt"])
+            options: ["--path", "--batch", "--type", "--model", "-p", "-n", "-t", "-r", "--ctx", "-d", "--cache-type", "--prompt"])
         guard arguments.positionals.isEmpty else { throw UsageError("bench takes no positional arguments") }
         if arguments.has("--store") { return try store(arguments) }
         if arguments.has("--grammar") { return try grammar(arguments) }
@@ -23,11 +23,20 @@ enum BenchCommand {
                 throw BenchError("kernel path \(name) is not available on this machine")
             }
         }
-        let benchmark = KernelBenchmark()
-        let types = QuantType.allCases.filter(\.hasKernels)
+        let batch = try arguments.integer("--batch", default: 1, range: 1...InferenceSession.batchSize)
+        let benchmark = KernelBenchmark(rows: batch == 1 ? 4096 : 1024, batch: batch)
+        var types = QuantType.allCases.filter(\.hasKernels)
+        if let names = arguments.options["--type"] {
+            let wanted = names.split(separator: ",").map { $0.uppercased() }
+            for name in wanted where !types.contains(where: { $0.name == name }) {
+                throw UsageError("unknown quant type \(name); types: \(types.map(\.name).joined(separator: ", "))")
+            }
+            types = types.filter { wanted.contains($0.name) }
+        }
         if !arguments.has("--json") {
-            Console.print("kernel path \(KernelPath.active) (available: \(KernelPath.available.map(\.description).joined(separator: ", "))); \(benchmark.rows)x\(benchmark.columns) matrix x vector, 1 thread")
-            Console.print("type      MB      GB/s")
+            let shape = batch == 1 ? "matrix x vector" : "matrix x \(batch) rows"
+            Console.print("kernel path \(KernelPath.active) (available: \(KernelPath.available.map(\.description).joined(separator: ", "))); \(benchmark.rows)x\(benchmark.columns) \(shape), 1 thread")
+            Console.print(batch == 1 ? "type      MB      GB/s" : "type      MB     GMAC/s")
         }
         var results: [KernelResultJSON] = []
         for type in types {
@@ -35,7 +44,7 @@ enum BenchCommand {
             results.append(KernelResultJSON(result))
             if !arguments.has("--json") {
                 let megabytes = String(format: "%6.1f", Double(result.weightBytes) / 1e6)
-                let rate = String(format: "%7.2f", result.gigabytesPerSecond)
+                let rate = String(format: "%7.2f", batch == 1 ? result.gigabytesPerSecond : result.gigaMultiplyAddsPerSecond)
                 Console.print(type.name.padding(toLength: 8, withPad: " ", startingAt: 0) + megabytes + "  " + rate)
             }
         }
@@ -239,12 +248,16 @@ struct KernelResultJSON: Encodable {
     let type: String
     let path: String
     let weight_bytes: Int
+    let batch: Int
     let gb_per_s: Double
+    let gmac_per_s: Double
 
     init(_ result: KernelBenchmark.Result) {
         type = result.type.name
         path = result.path.description
         weight_bytes = result.weightBytes
+        batch = result.batch
         gb_per_s = result.gigabytesPerSecond
+        gmac_per_s = result.gigaMultiplyAddsPerSecond
     }
 }

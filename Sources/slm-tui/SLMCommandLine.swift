@@ -51,8 +51,9 @@ enum SLMCommandLine {
                         [--cache-type T] [--json]
                                                   prompt (pp) and generation (tg) tokens/s, as llama-bench
                                                   (-d: tokens already in the KV cache)
-          slm-tui bench --kernels [--path P] [--json]
-                                                  weight GB/s of each quant kernel (4096x4096)
+          slm-tui bench --kernels [--path P] [--type T,...] [--batch B] [--json]
+                                                  weight GB/s of each quant kernel (4096x4096),
+                                                  or with B activation rows multiply-adds/s (1024x4096)
           slm-tui bench --store [--json]          store append / list / search times
           slm-tui bench --grammar [--model NAME|PATH] [-n 128] [-t N] [-r 5] [--json]
                                                   decode t/s with and without a JSON grammar

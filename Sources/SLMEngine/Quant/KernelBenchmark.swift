@@ -1,6 +1,7 @@
 /// Measures how fast the active kernel path streams weights: one matrix × vector product
-/// of `rows × columns` repeated for at least `minimumDuration`. Figures only; nothing
-/// asserts them.
+/// of `rows × columns` (or, with `batch` above 1, one matrix × `batch` activation rows, as
+/// a prompt runs) repeated for at least `minimumDuration`. Figures only; nothing asserts
+/// them.
 public struct KernelBenchmark: Sendable {
     public struct Result: Sendable {
         public let type: QuantType
@@ -8,6 +9,12 @@ public struct KernelBenchmark: Sendable {
         public let weightBytes: Int
         public let seconds: Double
         public let repetitions: Int
+        /// Activation rows per product.
+        public let batch: Int
+        /// Multiply-adds per product.
+        public let multiplyAdds: Int
+        /// Billions of multiply-adds per second.
+        public var gigaMultiplyAddsPerSecond: Double { Double(multiplyAdds * repetitions) / seconds / 1e9 }
         /// Gigabytes (10^9 bytes) of weights read per second.
         public var gigabytesPerSecond: Double { Double(weightBytes * repetitions) / seconds / 1e9 }
     }
@@ -15,10 +22,13 @@ public struct KernelBenchmark: Sendable {
     public let rows: Int
     public let columns: Int
     public let minimumDuration: Duration
+    /// Activation rows per product: 1 is a generated token, more a prompt batch.
+    public let batch: Int
 
-    public init(rows: Int = 4096, columns: Int = 4096, minimumDuration: Duration = .milliseconds(500)) {
+    public init(rows: Int = 4096, columns: Int = 4096, batch: Int = 1, minimumDuration: Duration = .milliseconds(500)) {
         self.rows = rows
         self.columns = columns
+        self.batch = max(1, batch)
         self.minimumDuration = minimumDuration
     }
 
@@ -30,9 +40,13 @@ public struct KernelBenchmark: Sendable {
         }
         let weights = Self.plausibleBytes(count: weightBytes, type: type)
         var generator = SplitMix64(seed: 7)
-        let input = (0..<columns).map { _ in Float(generator.nextUnit() * 2 - 1) }
-        let activations = try QuantKernels.quantize(input, to: activationType)
-        var output = [Float](repeating: 0, count: rows)
+        var activations: [UInt8] = []
+        for _ in 0..<batch {
+            let input = (0..<columns).map { _ in Float(generator.nextUnit() * 2 - 1) }
+            activations += try QuantKernels.quantize(input, to: activationType)
+        }
+        let activationBytes = activations.count / batch
+        var output = [Float](repeating: 0, count: rows * batch)
         let clock = ContinuousClock()
         var repetitions = 0
         let start = clock.now
@@ -40,9 +54,15 @@ public struct KernelBenchmark: Sendable {
             weights.withUnsafeBytes { w in
                 activations.withUnsafeBytes { a in
                     output.withUnsafeMutableBufferPointer { out in
-                        QuantKernels.matrixVector(
-                            type, rows: rows, columns: columns, weights: w.baseAddress!,
-                            activations: a.baseAddress!, into: out.baseAddress!)
+                        if batch == 1 {
+                            QuantKernels.matrixVector(
+                                type, rows: rows, columns: columns, weights: w.baseAddress!,
+                                activations: a.baseAddress!, into: out.baseAddress!)
+                        } else {
+                            QuantKernels.matrixMatrix(
+                                type, rows: rows, columns: columns, weights: w.baseAddress!, activations: a.baseAddress!,
+                                activationBytes: activationBytes, count: batch, into: out.baseAddress!)
+                        }
                     }
                 }
             }
@@ -50,7 +70,8 @@ public struct KernelBenchmark: Sendable {
         } while clock.now - start < minimumDuration
         let elapsed = clock.now - start
         let seconds = elapsed / .seconds(1)
-        return Result(type: type, path: .active, weightBytes: weightBytes, seconds: seconds, repetitions: repetitions)
+        return Result(type: type, path: .active, weightBytes: weightBytes, seconds: seconds, repetitions: repetitions,
+                      batch: batch, multiplyAdds: rows * columns * batch)
     }
 
     /// Weight bytes whose every half-precision field is a modest normal number, so float

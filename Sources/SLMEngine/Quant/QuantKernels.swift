@@ -70,6 +70,18 @@ public enum QuantKernels {
         slm_matvec(Int32(type.rawValue), Int64(rows), Int64(columns), weights, rowBytes, activations, output)
     }
 
+    /// Dot products of `rows` consecutive weight rows with each of `count` activation rows
+    /// (consecutive, `activationBytes` apart): `output[t * rows + r]`. The batch kernels a
+    /// prompt takes.
+    public static func matrixMatrix(
+        _ type: QuantType, rows: Int, columns: Int, weights: UnsafeRawPointer,
+        activations: UnsafeRawPointer, activationBytes: Int, count: Int, into output: UnsafeMutablePointer<Float>
+    ) {
+        let rowBytes = type.byteCount(elements: columns) ?? 0
+        slm_matmat(Int32(type.rawValue), Int64(rows), Int64(columns), weights, rowBytes, activations, activationBytes,
+                   Int64(count), output, Int64(rows), Int64(count), Int64(rows))
+    }
+
     /// Converts `count` floats to IEEE half precision (round to nearest even).
     public static func convertToHalf(
         _ source: UnsafePointer<Float>, into destination: UnsafeMutablePointer<UInt16>, count: Int
