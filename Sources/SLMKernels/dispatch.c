@@ -82,6 +82,7 @@ static void setup(void) {
     SLM_FILL(SLM_PATH_AVX512_VNNI, tile, slm_tile_fn, slm_avx512vnni_tiles);
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q4_K].rows16 = slm_avx512vnni_repacked_q4_K();
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q6_K].rows16 = slm_avx512vnni_tiled_q6_K();
+    traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q5_K].rows16 = slm_avx512vnni_tiled_q5_K();
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -202,13 +203,14 @@ slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_
         plan.tile = t->tile;
         plan.dot_rows4 = t->dot_rows4;
     }
-    /* repacked Q4_K and tiled Q6_K: sixteen or eight rearranged weight rows at a time, for
-     * the activation rows those kernels cover */
+    /* repacked Q4_K and tiled Q5_K and Q6_K: sixteen or eight rearranged weight rows at a
+     * time, for the activation rows those kernels cover */
     if (repacked) {
         plan.rows16 = t->rows16;
         plan.rows8 = t->rows8;
         plan.covered = plan.first_count;
-    } else if (weight_type == SLM_TYPE_Q6_K && plan.first_rows && plan.first_rows == t->tiled) {
+    } else if ((weight_type == SLM_TYPE_Q5_K || weight_type == SLM_TYPE_Q6_K) && plan.first_rows &&
+               plan.first_rows == t->tiled) {
         plan.rows16 = t->rows16;
         plan.rows8 = t->rows8;
         plan.covered = count - count % 4;

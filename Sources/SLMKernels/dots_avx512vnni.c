@@ -7,7 +7,7 @@
  * multiply-add per block, the eight lanes added at the end), so every output is
  * bit-identical to them; dpbusd sums the byte products straight into the int32 lanes.
  *
- * Repacked Q4_K and tiled Q6_K: sixteen weight rows, rearranged so that one lane holds one
+ * Repacked Q4_K and tiled Q5_K and Q6_K: sixteen weight rows, rearranged so that one lane holds one
  * row (see below). */
 #include "blocks.h"
 
@@ -252,6 +252,59 @@ static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, c
     }
 }
 
+/* Q5_K in the tiled arithmetic: per super-block the exact integer sums s1 (values times
+ * scales) and s2 (minimums times activation sums), then res = d * s1 - dmin * s2 (fused)
+ * and a fused multiply-add with the activation scale. The rows are rearranged as Q4_K's,
+ * with values 0-31; a sub-block's sums (up to 32 * 31 * 128) need 32 bits, so each is
+ * multiplied by its scale in 32 bits. Four activation rows go through each super-block
+ * together. */
+static void rows16_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                              size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q4_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
+    rearrange16_q5_K(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m512 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm512_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q4_K_rows *x = &packed[i];
+            const block_q8_K *y[4];
+            const uint8_t *q8[4];
+            uint32_t min_pairs[4][4];
+            __m512i s1[4], s2[4];
+            for (int t = 0; t < 4; t++) {
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                q8[t] = (const uint8_t *)y[t]->qs;
+                block_min_pairs(y[t], min_pairs[t]);
+                s1[t] = s2[t] = _mm512_setzero_si512();
+            }
+            for (int sb = 0; sb < 8; sb++) {
+                __m512i first[4], second[4];
+                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
+                for (int k = 0; k < 4; k++) {
+                    const __m512i low = _mm512_loadu_si512(x->weights[sb][k]), high = _mm512_loadu_si512(x->weights[sb][k + 4]);
+                    for (int t = 0; t < 4; t++) {
+                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8[t] + 32 * sb, k));
+                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8[t] + 32 * sb + 16, k));
+                    }
+                }
+                const __m512i scale = _mm512_loadu_si512(x->scales[sb]);
+                for (int t = 0; t < 4; t++) s1[t] = _mm512_add_epi32(s1[t], _mm512_mullo_epi32(_mm512_add_epi32(first[t], second[t]), scale));
+            }
+            for (int j = 0; j < 4; j++) {
+                const __m512i min_pair = _mm512_loadu_si512(x->min_pairs[j]);
+                for (int t = 0; t < 4; t++) s2[t] = _mm512_add_epi32(s2[t], _mm512_madd_epi16(min_pair, _mm512_set1_epi32((int)min_pairs[t][j])));
+            }
+            const __m512 dx = _mm512_loadu_ps(x->d), dminx = _mm512_loadu_ps(x->dmin);
+            for (int t = 0; t < 4; t++) {
+                const __m512 res = _mm512_fnmadd_ps(dminx, _mm512_cvtepi32_ps(s2[t]), _mm512_mul_ps(dx, _mm512_cvtepi32_ps(s1[t])));
+                acc[t] = _mm512_fmadd_ps(res, _mm512_set1_ps(y[t]->d), acc[t]);
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
 /* Q6_K in the tiled arithmetic: per super-block the exact integer sum of (q - 32) * y *
  * scale, then one product with the row scale and a fused multiply-add with the
  * activation scale. Four activation rows go through each super-block together. */
@@ -314,8 +367,11 @@ slm_rows_fn slm_avx512vnni_repacked_q4_K(void) { return rows16_q4_K_grouped; }
 
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return rows16_q6_K_tiled; }
 
+slm_rows_fn slm_avx512vnni_tiled_q5_K(void) { return rows16_q5_K_tiled; }
+
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 slm_rows_fn slm_avx512vnni_repacked_q4_K(void) { return NULL; }
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return NULL; }
+slm_rows_fn slm_avx512vnni_tiled_q5_K(void) { return NULL; }
 #endif

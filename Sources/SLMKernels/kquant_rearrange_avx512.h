@@ -150,4 +150,33 @@ static void rearrange16_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks,
     }
 }
 
+/* Sixteen Q5_K rows: as Q4_K, with each value's fifth bit from qh (bit 2j for the first
+ * sub-block of part j, bit 2j + 1 for the second), transposed once per block. */
+static void rearrange16_q5_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_rows *out) {
+    const __m512i mask4 = _mm512_set1_epi8(0x0F), one = _mm512_set1_epi8(1);
+    for (int64_t i = 0; i < blocks; i++) {
+        const uint8_t *block[16], *high_bits[16];
+        for (int r = 0; r < 16; r++) {
+            block[r] = w + r * row_bytes + i * sizeof(block_q5_K);
+            high_bits[r] = ((const block_q5_K *)block[r])->qh;
+        }
+        kq_head16_q4_K(block, &out[i]);
+        __m512i fifth[8];
+        kq_transpose16x8(high_bits, fifth);
+        for (int j = 0; j < 4; j++) {
+            const uint8_t *packed[16];
+            for (int r = 0; r < 16; r++) packed[r] = ((const block_q5_K *)block[r])->qs + 32 * j;
+            __m512i chunks[8];
+            kq_transpose16x8(packed, chunks);
+            for (int k = 0; k < 8; k++) {
+                const __m512i low_top = _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(fifth[k], 2 * j), one), 4);
+                const __m512i high_top = _mm512_slli_epi16(_mm512_and_si512(_mm512_srli_epi16(fifth[k], 2 * j + 1), one), 4);
+                _mm512_storeu_si512(out[i].weights[2 * j][k], _mm512_or_si512(_mm512_and_si512(chunks[k], mask4), low_top));
+                _mm512_storeu_si512(out[i].weights[2 * j + 1][k],
+                                    _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi16(chunks[k], 4), mask4), high_top));
+            }
+        }
+    }
+}
+
 #endif
