@@ -83,6 +83,7 @@ static void setup(void) {
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q4_K].rows16 = slm_avx512vnni_repacked_q4_K();
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q6_K].rows16 = slm_avx512vnni_tiled_q6_K();
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q5_K].rows16 = slm_avx512vnni_tiled_q5_K();
+    traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_IQ4_XS].rows16 = slm_avx512vnni_tiled_iq4_xs();
 #endif
 #if defined(__aarch64__)
     availability[SLM_PATH_NEON] = 1;
@@ -203,14 +204,14 @@ slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_
         plan.tile = t->tile;
         plan.dot_rows4 = t->dot_rows4;
     }
-    /* repacked Q4_K and tiled Q5_K and Q6_K: sixteen or eight rearranged weight rows at a
-     * time, for the activation rows those kernels cover */
+    /* repacked Q4_K and tiled Q5_K, Q6_K and IQ4_XS: sixteen or eight rearranged weight rows
+     * at a time, for the activation rows those kernels cover */
     if (repacked) {
         plan.rows16 = t->rows16;
         plan.rows8 = t->rows8;
         plan.covered = plan.first_count;
-    } else if ((weight_type == SLM_TYPE_Q5_K || weight_type == SLM_TYPE_Q6_K) && plan.first_rows &&
-               plan.first_rows == t->tiled) {
+    } else if ((weight_type == SLM_TYPE_Q5_K || weight_type == SLM_TYPE_Q6_K || weight_type == SLM_TYPE_IQ4_XS) &&
+               plan.first_rows && plan.first_rows == t->tiled) {
         plan.rows16 = t->rows16;
         plan.rows8 = t->rows8;
         plan.covered = count - count % 4;

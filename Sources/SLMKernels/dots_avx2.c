@@ -539,49 +539,81 @@ static void dot4_q5_K_tiled(int64_t n, const void *w, const void *const a[4], fl
     for (int t = 0; t < 4; t++) out[t] = acc[t];
 }
 
+/* An IQ4_XS block against the blocks of T activation rows (each weight group looked up in
+ * the levels once): each row's exact scale * level * activation sums in eight lanes. */
+static inline __attribute__((always_inline)) void iq4_xs_block_lanes(int T, const block_iq4_xs *x, __m256i levels,
+                                                                     const block_q8_K *const y[], __m256i sumi[]) {
+    for (int t = 0; t < T; t++) sumi[t] = _mm256_setzero_si256();
+    for (int group = 0; group < 8; group++) {
+        const __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x->qs + 16 * group));
+        const __m256i scale = _mm256_set1_epi16((short)slm_iq4_xs_scale(x, group));
+        for (int t = 0; t < T; t++) {
+            const __m256i qy = _mm256_loadu_si256((const __m256i *)(y[t]->qs + 32 * group));
+            sumi[t] = _mm256_add_epi32(sumi[t], dot_signed_weighted(qx, qy, scale));
+        }
+    }
+}
+
 static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
     const block_iq4_xs *x = w;
-    const block_q8_K *y = a;
     const __m256i levels = iq4_level_table();
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        __m256i sumi = _mm256_setzero_si256();
-        for (int group = 0; group < 8; group++) {
-            __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x[i].qs + 16 * group));
-            __m256i qy = _mm256_loadu_si256((const __m256i *)(y[i].qs + 32 * group));
-            __m256i scale = _mm256_set1_epi16((short)slm_iq4_xs_scale(&x[i], group));
-            sumi = _mm256_add_epi32(sumi, dot_signed_weighted(qx, qy, scale));
-        }
-        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
-        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
+        const block_q8_K *y[1] = {(const block_q8_K *)a + i};
+        __m256i sumi[1];
+        iq4_xs_block_lanes(1, &x[i], levels, y, sumi);
+        __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[0]->d);
+        acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi[0]), acc);
     }
     return horizontal_sum(acc);
 }
 
-/* dot_iq4_xs against four activation rows, each weight group looked up in the levels once:
- * the integer sums are exact and every float step is dot_iq4_xs's, so each output equals
- * its dot_iq4_xs (a prompt's rows four at a time, as the reference's one-row kernel gives
- * them). */
+/* dot_iq4_xs against four activation rows: the integer sums are exact and every float
+ * step is dot_iq4_xs's, so each output equals its dot_iq4_xs (a prompt's rows four at a
+ * time, as the reference's one-row kernel gives them). */
 static void dot4_iq4_xs(int64_t n, const void *w, const void *const a[4], float out[4]) {
     const block_iq4_xs *x = w;
-    const block_q8_K *y[4] = {a[0], a[1], a[2], a[3]};
     const __m256i levels = iq4_level_table();
     __m256 acc[4] = {_mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps(), _mm256_setzero_ps()};
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        __m256i sumi[4] = {_mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256(), _mm256_setzero_si256()};
-        for (int group = 0; group < 8; group++) {
-            const __m256i qx = _mm256_shuffle_epi8(levels, unpack_nibbles(x[i].qs + 16 * group));
-            const __m256i scale = _mm256_set1_epi16((short)slm_iq4_xs_scale(&x[i], group));
-            for (int t = 0; t < 4; t++) {
-                const __m256i qy = _mm256_loadu_si256((const __m256i *)(y[t][i].qs + 32 * group));
-                sumi[t] = _mm256_add_epi32(sumi[t], dot_signed_weighted(qx, qy, scale));
-            }
-        }
+        const block_q8_K *y[4];
+        for (int t = 0; t < 4; t++) y[t] = (const block_q8_K *)a[t] + i;
+        __m256i sumi[4];
+        iq4_xs_block_lanes(4, &x[i], levels, y, sumi);
         const float dx = half_to_float(x[i].d);
-        for (int t = 0; t < 4; t++)
-            acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * y[t][i].d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
+        for (int t = 0; t < 4; t++) acc[t] = _mm256_fmadd_ps(_mm256_set1_ps(dx * y[t]->d), _mm256_cvtepi32_ps(sumi[t]), acc[t]);
     }
     for (int t = 0; t < 4; t++) out[t] = horizontal_sum(acc[t]);
+}
+
+/* The tiled batch arithmetic of IQ4_XS (see dots_scalar.c): a block's exact sum, times
+ * the row scale, then a fused multiply-add with the activation scale. */
+static float dot_iq4_xs_tiled(int64_t n, const void *w, const void *a) {
+    const block_iq4_xs *x = w;
+    const __m256i levels = iq4_level_table();
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const block_q8_K *y[1] = {(const block_q8_K *)a + i};
+        __m256i sumi[1];
+        iq4_xs_block_lanes(1, &x[i], levels, y, sumi);
+        out = fmaf(half_to_float(x[i].d) * (float)horizontal_sum_i32(sumi[0]), y[0]->d, out);
+    }
+    return out;
+}
+
+/* dot_iq4_xs_tiled against four activation rows, each weight group looked up once. */
+static void dot4_iq4_xs_tiled(int64_t n, const void *w, const void *const a[4], float out[4]) {
+    const block_iq4_xs *x = w;
+    const __m256i levels = iq4_level_table();
+    for (int t = 0; t < 4; t++) out[t] = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        const block_q8_K *y[4];
+        for (int t = 0; t < 4; t++) y[t] = (const block_q8_K *)a[t] + i;
+        __m256i sumi[4];
+        iq4_xs_block_lanes(4, &x[i], levels, y, sumi);
+        const float dx = half_to_float(x[i].d);
+        for (int t = 0; t < 4; t++) out[t] = fmaf(dx * (float)horizontal_sum_i32(sumi[t]), y[t]->d, out[t]);
+    }
 }
 
 /* Four weight rows against one activation row: the steps of dot_q4_0 / dot_q8_0 for each
@@ -632,6 +664,7 @@ void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) { table[SLM_
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q5_K] = dot4_q5_K_tiled;
     table[SLM_TYPE_Q6_K] = dot4_q6_K_tiled;
+    table[SLM_TYPE_IQ4_XS] = dot4_iq4_xs_tiled;
 }
 
 void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
@@ -645,6 +678,7 @@ void slm_avx2_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]) {
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q5_K] = dot_q5_K_tiled;
     table[SLM_TYPE_Q6_K] = dot_q6_K_tiled;
+    table[SLM_TYPE_IQ4_XS] = dot_iq4_xs_tiled;
 }
 
 void slm_avx2_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {

@@ -7,7 +7,7 @@
  * multiply-add per block, the eight lanes added at the end), so every output is
  * bit-identical to them; dpbusd sums the byte products straight into the int32 lanes.
  *
- * Repacked Q4_K and tiled Q5_K and Q6_K: sixteen weight rows, rearranged so that one lane holds one
+ * Repacked Q4_K and tiled Q5_K, Q6_K and IQ4_XS: sixteen weight rows, rearranged so that one lane holds one
  * row (see below). */
 #include "blocks.h"
 
@@ -199,6 +199,12 @@ static inline void block_min_pairs(const block_q8_K *y, uint32_t pairs[4]) {
     _mm_storeu_si128((__m128i *)pairs, sums16);
 }
 
+/* kq_bsum_pair(y, k) broadcast to every lane: the two 16-value sums are adjacent int16s,
+ * so one 32-bit load is the pair. */
+static inline __m512i bsum_pair(const block_q8_K *y, int k) {
+    return _mm512_set1_epi32((int)slm_load_u32((const uint8_t *)(y->bsums + 2 * k)));
+}
+
 /* Repacked Q4_K (the grouped arithmetic): one fused multiply-add per 64 values, minimums
  * apart. Four activation rows go through each super-block together. */
 static void rows16_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
@@ -305,6 +311,54 @@ static void rows16_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, con
     }
 }
 
+/* IQ4_XS in the tiled arithmetic (see dots_scalar.c): per super-block the exact sum of
+ * scale * level * activation, then as Q6_K. The weights are stored plus 128, so each
+ * group's product is less 128 times its activations' sum (two of q8_K's 16-value sums,
+ * which sit side by side as one 32-bit value). Four activation rows per pass. */
+static void rows16_iq4_xs_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                                size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    iq4_xs_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
+    rearrange16_iq4_xs(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m512 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm512_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const iq4_xs_rows *x = &packed[i];
+            const block_q8_K *y[4];
+            const uint8_t *q8[4];
+            __m512i sums[4], bias[4];
+            for (int t = 0; t < 4; t++) {
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                q8[t] = (const uint8_t *)y[t]->qs;
+                sums[t] = bias[t] = _mm512_setzero_si512();
+            }
+            for (int g = 0; g < 8; g++) {
+                __m512i first[4], second[4];
+                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
+                for (int k = 0; k < 4; k++) {
+                    const __m512i low = _mm512_loadu_si512(x->weights[g][k]), high = _mm512_loadu_si512(x->weights[g][k + 4]);
+                    for (int t = 0; t < 4; t++) {
+                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8[t] + 32 * g, k));
+                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8[t] + 32 * g + 16, k));
+                    }
+                }
+                const __m512i scale = _mm512_loadu_si512(x->scales[g]), scale_pair = _mm512_loadu_si512(x->scale_pairs[g]);
+                for (int t = 0; t < 4; t++) {
+                    sums[t] = _mm512_add_epi32(sums[t], _mm512_mullo_epi32(_mm512_add_epi32(first[t], second[t]), scale));
+                    bias[t] = _mm512_add_epi32(bias[t], _mm512_madd_epi16(scale_pair, bsum_pair(y[t], g)));
+                }
+            }
+            const __m512 dx = _mm512_loadu_ps(x->d);
+            for (int t = 0; t < 4; t++) {
+                const __m512i s1 = _mm512_sub_epi32(sums[t], _mm512_slli_epi32(bias[t], 7));
+                acc[t] = _mm512_fmadd_ps(_mm512_mul_ps(dx, _mm512_cvtepi32_ps(s1)), _mm512_set1_ps(y[t]->d), acc[t]);
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm512_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
 /* Q6_K in the tiled arithmetic: per super-block the exact integer sum of (q - 32) * y *
  * scale, then one product with the row scale and a fused multiply-add with the
  * activation scale. Four activation rows go through each super-block together. */
@@ -342,7 +396,7 @@ static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, con
                 for (int t = 0; t < 4; t++) {
                     sums[t] = _mm512_add_epi32(sums[t], _mm512_add_epi32(_mm512_mullo_epi32(first[t], scale_first),
                                                                          _mm512_mullo_epi32(second[t], scale_second)));
-                    bias[t] = _mm512_add_epi32(bias[t], _mm512_madd_epi16(scale_pair, _mm512_set1_epi32((int)kq_bsum_pair(y[t], k))));
+                    bias[t] = _mm512_add_epi32(bias[t], _mm512_madd_epi16(scale_pair, bsum_pair(y[t], k)));
                 }
             }
             const __m512 dx = _mm512_loadu_ps(x->d);
@@ -369,9 +423,12 @@ slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return rows16_q6_K_tiled; }
 
 slm_rows_fn slm_avx512vnni_tiled_q5_K(void) { return rows16_q5_K_tiled; }
 
+slm_rows_fn slm_avx512vnni_tiled_iq4_xs(void) { return rows16_iq4_xs_tiled; }
+
 #else
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) { (void)table; }
 slm_rows_fn slm_avx512vnni_repacked_q4_K(void) { return NULL; }
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void) { return NULL; }
 slm_rows_fn slm_avx512vnni_tiled_q5_K(void) { return NULL; }
+slm_rows_fn slm_avx512vnni_tiled_iq4_xs(void) { return NULL; }
 #endif

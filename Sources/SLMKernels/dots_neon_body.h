@@ -327,25 +327,39 @@ static float NEON_NAME(dot_q6_K)(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/* An IQ4_XS block's exact sum of scale * level * activation. */
+static int NEON_NAME(iq4_xs_block_sum)(const block_iq4_xs *x, int8x16_t levels, const int8_t *q8) {
+    int sumi = 0;
+    for (int group = 0; group < 8; group++, q8 += 32) {
+        int8x16_t low, high;
+        NEON_NAME(nibbles)(x->qs + 16 * group, &low, &high);
+        low = vqtbl1q_s8(levels, vreinterpretq_u8_s8(low));
+        high = vqtbl1q_s8(levels, vreinterpretq_u8_s8(high));
+        int32x4_t dot = NEON_DOT(NEON_DOT(vdupq_n_s32(0), low, vld1q_s8(q8)), high, vld1q_s8(q8 + 16));
+        sumi += slm_iq4_xs_scale(x, group) * vaddvq_s32(dot);
+    }
+    return sumi;
+}
+
 static float NEON_NAME(dot_iq4_xs)(int64_t n, const void *w, const void *a) {
     const block_iq4_xs *x = w;
     const block_q8_K *y = a;
     const int8x16_t levels = vld1q_s8(slm_iq4_levels);
     float sum = 0.0f;
-    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        int sumi = 0;
-        for (int group = 0; group < 8; group++) {
-            int8x16_t low, high;
-            NEON_NAME(nibbles)(x[i].qs + 16 * group, &low, &high);
-            low = vqtbl1q_s8(levels, vreinterpretq_u8_s8(low));
-            high = vqtbl1q_s8(levels, vreinterpretq_u8_s8(high));
-            const int8_t *q8 = y[i].qs + 32 * group;
-            int32x4_t dot = NEON_DOT(NEON_DOT(vdupq_n_s32(0), low, vld1q_s8(q8)), high, vld1q_s8(q8 + 16));
-            sumi += slm_iq4_xs_scale(&x[i], group) * vaddvq_s32(dot);
-        }
-        sum += slm_fp16_to_fp32(x[i].d) * y[i].d * (float)sumi;
-    }
+    for (int64_t i = 0; i < n / SLM_QK_K; i++)
+        sum += slm_fp16_to_fp32(x[i].d) * y[i].d * (float)NEON_NAME(iq4_xs_block_sum)(&x[i], levels, y[i].qs);
     return sum;
+}
+
+/* The tiled batch arithmetic of IQ4_XS (see dots_scalar.c). */
+static float NEON_NAME(dot_iq4_xs_tiled)(int64_t n, const void *w, const void *a) {
+    const block_iq4_xs *x = w;
+    const block_q8_K *y = a;
+    const int8x16_t levels = vld1q_s8(slm_iq4_levels);
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++)
+        out = fmaf(slm_fp16_to_fp32(x[i].d) * (float)NEON_NAME(iq4_xs_block_sum)(&x[i], levels, y[i].qs), y[i].d, out);
+    return out;
 }
 
 /* Q4_0, Q5_0 and Q8_0 batches: four weight rows decoded once per call, then every group
@@ -432,6 +446,7 @@ static void NEON_NAME(fill_tiles)(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]) {
 
 static void NEON_NAME(fill_tiled)(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q5_K] = NEON_NAME(dot_q5_K_tiled);
+    table[SLM_TYPE_IQ4_XS] = NEON_NAME(dot_iq4_xs_tiled);
 }
 
 static void NEON_NAME(fill)(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {

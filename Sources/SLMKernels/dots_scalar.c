@@ -286,24 +286,26 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
     return sum;
 }
 
+/* An IQ4_XS block's exact sum of scale * level * activation. */
+static int iq4_xs_block_sum(const block_iq4_xs *x, const int8_t *q8) {
+    const uint8_t *qs = x->qs;
+    int sumi = 0;
+    for (int group = 0; group < 8; group++, qs += 16, q8 += 32) {
+        int partial = 0;
+        for (int j = 0; j < 16; j++) {
+            partial += slm_iq4_levels[qs[j] & 0xF] * q8[j];
+            partial += slm_iq4_levels[qs[j] >> 4] * q8[j + 16];
+        }
+        sumi += slm_iq4_xs_scale(x, group) * partial;
+    }
+    return sumi;
+}
+
 static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
     const block_iq4_xs *x = w;
     const block_q8_K *y = a;
     float sum = 0.0f;
-    for (int64_t i = 0; i < n / SLM_QK_K; i++) {
-        const uint8_t *qs = x[i].qs;
-        const int8_t *q8 = y[i].qs;
-        int sumi = 0;
-        for (int group = 0; group < 8; group++, qs += 16, q8 += 32) {
-            int partial = 0;
-            for (int j = 0; j < 16; j++) {
-                partial += slm_iq4_levels[qs[j] & 0xF] * q8[j];
-                partial += slm_iq4_levels[qs[j] >> 4] * q8[j + 16];
-            }
-            sumi += slm_iq4_xs_scale(&x[i], group) * partial;
-        }
-        sum += H(x[i].d) * y[i].d * (float)sumi;
-    }
+    for (int64_t i = 0; i < n / SLM_QK_K; i++) sum += H(x[i].d) * y[i].d * (float)iq4_xs_block_sum(&x[i], y[i].qs);
     return sum;
 }
 
@@ -316,6 +318,16 @@ static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
     float out = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++)
         out = fmaf(H(x[i].d) * (float)q6_K_block_sum(&x[i], y[i].qs), y[i].d, out);
+    return out;
+}
+
+/* IQ4_XS batches in the same steps as tiled Q6_K. */
+static float dot_iq4_xs_tiled(int64_t n, const void *w, const void *a) {
+    const block_iq4_xs *x = w;
+    const block_q8_K *y = a;
+    float out = 0.0f;
+    for (int64_t i = 0; i < n / SLM_QK_K; i++)
+        out = fmaf(H(x[i].d) * (float)iq4_xs_block_sum(&x[i], y[i].qs), y[i].d, out);
     return out;
 }
 
@@ -358,6 +370,7 @@ void slm_scalar_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {
     table[SLM_TYPE_Q4_K] = dot_q4_K_tiled;
     table[SLM_TYPE_Q5_K] = dot_q5_K_tiled;
     table[SLM_TYPE_Q6_K] = dot_q6_K_tiled;
+    table[SLM_TYPE_IQ4_XS] = dot_iq4_xs_tiled;
 }
 
 void slm_scalar_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]) {

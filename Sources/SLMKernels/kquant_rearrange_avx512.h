@@ -179,4 +179,42 @@ static void rearrange16_q5_K(const uint8_t *w, size_t row_bytes, int64_t blocks,
     }
 }
 
+/* Sixteen IQ4_XS rows, each value looked up in the levels and stored plus 128 (so that
+ * dpbusd can take the weights as its unsigned bytes; the kernel takes 128 times the
+ * activation sums back off). Each 32-byte run of packed values is two groups: its first
+ * 16 bytes the low and high nibbles of group 2m, its last 16 those of group 2m + 1. */
+static void rearrange16_iq4_xs(const uint8_t *w, size_t row_bytes, int64_t blocks, iq4_xs_rows *out) {
+    const __m512i mask4 = _mm512_set1_epi8(0x0F);
+    const __m512i levels = _mm512_broadcast_i32x4(
+        _mm_xor_si128(_mm_loadu_si128((const __m128i *)slm_iq4_levels), _mm_set1_epi8((char)0x80)));
+    for (int64_t i = 0; i < blocks; i++) {
+        const uint8_t *block[16];
+        for (int r = 0; r < 16; r++) block[r] = w + r * row_bytes + i * sizeof(block_iq4_xs);
+        __m512i head[4];  /* d and the scales' high bits; their low nibbles; (values) */
+        kq_transpose16x4(block, head);
+        for (int g = 0; g < 8; g++) {
+            const __m512i scale = _mm512_sub_epi32(
+                _mm512_or_si512(_mm512_and_si512(_mm512_srli_epi32(head[1], 4 * g), _mm512_set1_epi32(15)),
+                                _mm512_slli_epi32(_mm512_and_si512(_mm512_srli_epi32(head[0], 16 + 2 * g), _mm512_set1_epi32(3)), 4)),
+                _mm512_set1_epi32(32));
+            _mm512_storeu_si512(out[i].scales[g], scale);
+            _mm512_storeu_si512(out[i].scale_pairs[g],
+                                _mm512_or_si512(_mm512_and_si512(scale, _mm512_set1_epi32(0xFFFF)), _mm512_slli_epi32(scale, 16)));
+        }
+        _mm512_storeu_ps(out[i].d, _mm512_cvtph_ps(_mm512_cvtepi32_epi16(head[0])));
+        for (int m = 0; m < 4; m++) {
+            const uint8_t *packed[16];
+            for (int r = 0; r < 16; r++) packed[r] = ((const block_iq4_xs *)block[r])->qs + 32 * m;
+            __m512i chunks[8];
+            kq_transpose16x8(packed, chunks);
+            for (int c = 0; c < 8; c++) {
+                const int group = 2 * m + c / 4, k = c % 4;
+                _mm512_storeu_si512(out[i].weights[group][k], _mm512_shuffle_epi8(levels, _mm512_and_si512(chunks[c], mask4)));
+                _mm512_storeu_si512(out[i].weights[group][k + 4],
+                                    _mm512_shuffle_epi8(levels, _mm512_and_si512(_mm512_srli_epi16(chunks[c], 4), mask4)));
+            }
+        }
+    }
+}
+
 #endif

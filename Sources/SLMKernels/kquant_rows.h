@@ -26,6 +26,13 @@ typedef struct {
     float d[KQ_MAX_ROWS];
 } q6_K_rows;
 
+typedef struct {
+    uint8_t weights[8][8][KQ_MAX_ROWS * 4];  /* [32-value group][chunk], level + 128 */
+    int32_t scales[8][KQ_MAX_ROWS];           /* signed scale per group */
+    int32_t scale_pairs[8][KQ_MAX_ROWS];      /* the same scale in both int16 halves */
+    float d[KQ_MAX_ROWS];
+} iq4_xs_rows;
+
 static inline uint32_t kq_pack16(int a, int b) { return (uint32_t)(uint16_t)(int16_t)a | ((uint32_t)(uint16_t)(int16_t)b << 16); }
 
 /* An activation block's sums over values 64j..64j+31 and 64j+32..64j+63 as int16 halves. */

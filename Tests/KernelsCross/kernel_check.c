@@ -7,9 +7,9 @@
  * relative; on every available path the dot product with quantized activations is within
  * 1e-4 (relative to sum |w*a|) of the float dot product of the dequantized rows, and each
  * SIMD path is within 1e-5 of the scalar path. Batch products of the types with batch
- * arithmetic of their own (repacked Q4_K, tiled Q5_K and Q6_K) are identical on every path, the
- * others' equal each path's one-row dot products, and tiled attention equals its portable
- * definition. Prints "N passed, N failed". */
+ * arithmetic of their own (repacked Q4_K, tiled Q5_K, Q6_K and IQ4_XS) are identical on
+ * every path, the others' equal each path's one-row dot products, and tiled attention
+ * equals its portable definition. Prints "N passed, N failed". */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -64,9 +64,9 @@ static void activation_row(float *x, int n, unsigned seed) {
 }
 
 /* 16 weight rows (the fixture's two, each varied a little) against 9 activation rows, as a
- * batch. Types with batch arithmetic of their own (repacked Q4_K, tiled Q5_K and Q6_K) must give
- * exactly the scalar path's numbers on every path; the others exactly each path's own
- * one-row dot products. */
+ * batch. Types with batch arithmetic of their own (repacked Q4_K, tiled Q5_K, Q6_K and
+ * IQ4_XS) must give exactly the scalar path's numbers on every path; the others exactly
+ * each path's own one-row dot products. */
 static void check_batch(const char *name, int type, const unsigned char *raw, size_t row_bytes) {
     enum { WEIGHT_ROWS = 16, BATCH = 9 };
     static unsigned char weights[WEIGHT_ROWS * 4096];
@@ -86,7 +86,8 @@ static void check_batch(const char *name, int type, const unsigned char *raw, si
     float scalar[BATCH * WEIGHT_ROWS], got[BATCH * WEIGHT_ROWS];
     slm_matmat_on_path(SLM_PATH_SCALAR, type, WEIGHT_ROWS, COLS, weights, row_bytes, acts, act_bytes, BATCH, scalar,
                        WEIGHT_ROWS, BATCH, WEIGHT_ROWS);
-    const int own_arithmetic = type == SLM_TYPE_Q4_K || type == SLM_TYPE_Q5_K || type == SLM_TYPE_Q6_K;
+    const int own_arithmetic =
+        type == SLM_TYPE_Q4_K || type == SLM_TYPE_Q5_K || type == SLM_TYPE_Q6_K || type == SLM_TYPE_IQ4_XS;
     for (int p = 1; p < SLM_PATH_COUNT; p++) {
         if (!slm_path_available(p)) continue;
         slm_matmat_on_path(p, type, WEIGHT_ROWS, COLS, weights, row_bytes, acts, act_bytes, BATCH, got, WEIGHT_ROWS,

@@ -123,8 +123,8 @@ struct BatchedKernelTests {
         }
     }
 
-    @Test("repacked Q4_K and tiled K-quant batches are identical on every path",
-          arguments: [(QuantType.q4K, 24), (.q4K, 25), (.q6K, 24), (.q5K, 25)])
+    @Test("repacked Q4_K and tiled K-quant and IQ4_XS batches are identical on every path",
+          arguments: [(QuantType.q4K, 24), (.q4K, 25), (.q6K, 24), (.q5K, 25), (.iq4XS, 24)])
     func batchArithmetic(type: QuantType, matrixRows: Int) throws {
         // 8192 columns: longer rows than Gemma's, as in 1-4B models
         for columns in [1024, 8192] {
@@ -140,7 +140,7 @@ struct BatchedKernelTests {
     }
 
     @Test("batch arithmetic stays within float rounding of the single-row result",
-          arguments: [QuantType.q4K, .q6K, .q5K])
+          arguments: [QuantType.q4K, .q6K, .q5K, .iq4XS])
     func closeToSingleRow(type: QuantType) throws {
         let batched = try Self.product(type, path: .scalar, count: Self.count, batchRows: Self.count, matrixRows: 8)
         let single = try Self.product(type, path: .scalar, count: Self.count, batchRows: 1, matrixRows: 7)
