@@ -100,7 +100,7 @@ static void softmax_step(const buffers *w, int64_t block, int64_t start, int64_t
         if (maxima[l] == -INFINITY || q >= count) continue;
         const float old_max = w->maxima[q], new_max = fmaxf(old_max, maxima[l]);
         if (new_max > old_max) {
-            const float shrink = expf(old_max - new_max);
+            const float shrink = slm_attention_exp(old_max - new_max);
             const vf s = vf_set1(shrink);
             float *row = output_row(w, q);
             for (int64_t d = 0; d < head_dim; d += LANES) vf_store(row + d, vf_mul(vf_load(row + d), s));
@@ -113,7 +113,7 @@ static void softmax_step(const buffers *w, int64_t block, int64_t start, int64_t
         float *row = w->weights + slot * lanes + LANES * block;
         const int64_t t = start + slot;
         for (int l = 0; l < LANES; l++)
-            row[l] = t < a || t >= b || row[l] == -INFINITY ? 0.0f : expf(row[l] - w->maxima[LANES * block + l]);
+            row[l] = t < a || t >= b || row[l] == -INFINITY ? 0.0f : slm_attention_exp(row[l] - w->maxima[LANES * block + l]);
     }
     /* the sum: per group of 8 slots, the tree of slm_attend_tiled_sum in each lane */
     double sums[LANES] = {0};
