@@ -1,35 +1,17 @@
 /* The body of slm_attend_f16_heads' SIMD versions, included by attention_avx2.c (eight
  * lanes) and attention_avx512.c (sixteen) after they define:
- *   LANES, vf, vf_load, vf_store, vf_zero, vf_set1, vf_add, vf_sub, vf_mul, vf_fma
- *   (a * b + c), vf_pow2 (2^n of integral n in -126..127), vf_select_gt (a > b ? x : y, lane
- *   by lane; false for NaN), vf_select_nan (isnan(a) ? x : y), vf_round_half (to half
- *   precision and back), vf_from_half (LANES halves as floats), heads_dot (a converted key
+ *   LANES, vf, vf_load, vf_store, vf_zero, vf_set1, vf_mul, vf_fma (a * b + c), the
+ *   operations attention_exp_body.h lists, vf_round_half (to half precision and back), vf_from_half (LANES halves as floats), heads_dot (a converted key
  *   row against a half-rounded query, in the reference's order) and ATTEND_HEADS (the
  *   function's name).
  * `heads` query heads share one key/value head (grouped-query attention): each key and value
  * row is loaded and converted once for all of them, every head's softmax step is taken in
- * one vector (with vf_exp, slm_attention_exp's steps lane by lane), and each head takes
+ * one vector (with vf_exp of attention_exp_body.h), and each head takes
  * exactly the steps of slm_attend_f16_portable, element by element, so its output is
  * bit-identical. Returns -1 when the shape does not fit (the caller then takes another
  * version). */
 
-/* slm_attention_exp of every lane: the same operations in the same order. */
-static inline vf vf_exp(vf x) {
-    const vf magic = vf_set1(12582912.0f);
-    const vf n = vf_sub(vf_add(vf_mul(x, vf_set1(1.44269504088896341f)), magic), magic);
-    vf r = vf_fma(n, vf_set1(-0.693359375f), x);
-    r = vf_fma(n, vf_set1(2.12194440e-4f), r);
-    vf p = vf_fma(vf_set1(1.9875691500e-4f), r, vf_set1(1.3981999507e-3f));
-    p = vf_fma(p, r, vf_set1(8.3334519073e-3f));
-    p = vf_fma(p, r, vf_set1(4.1665795894e-2f));
-    p = vf_fma(p, r, vf_set1(1.6666665459e-1f));
-    p = vf_fma(p, r, vf_set1(5.0000001201e-1f));
-    const vf y = vf_add(vf_fma(p, vf_mul(r, r), r), vf_set1(1.0f));
-    vf result = vf_mul(y, vf_pow2(n));
-    result = vf_select_gt(x, vf_set1(88.0f), vf_set1(INFINITY), result);
-    result = vf_select_gt(vf_set1(-87.0f), x, vf_zero(), result);
-    return vf_select_nan(x, x, result);
-}
+#include "attention_exp_body.h"
 
 /* slm_softmax_step for the heads h .. h + LANES - 1 at once. */
 static inline void heads_softmax_step(const float *scores, float *running_max, float *old_scales, float *weights) {
