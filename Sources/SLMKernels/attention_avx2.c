@@ -57,12 +57,12 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
         if (score > running_max) {
             float previous = running_max;
             running_max = score;
-            old_scale = slm_attention_exp(previous - running_max);
+            old_scale = expf(previous - running_max);
             const __m256 s = _mm256_set1_ps(old_scale);
             for (int64_t i = 0; i < head_dim; i += 8)
                 _mm256_storeu_ps(accumulator + i, round_to_half(_mm256_mul_ps(_mm256_loadu_ps(accumulator + i), s)));
         } else {
-            weight = slm_attention_exp(score - running_max);
+            weight = expf(score - running_max);
         }
         const uint16_t *value = values + t * row_stride;
         const __m256 w = _mm256_set1_ps(weight);
@@ -95,13 +95,6 @@ static inline vf vf_load(const float *p) { return _mm256_loadu_ps(p); }
 static inline void vf_store(float *p, vf v) { _mm256_storeu_ps(p, v); }
 static inline vf vf_set1(float x) { return _mm256_set1_ps(x); }
 static inline vf vf_mul(vf a, vf b) { return _mm256_mul_ps(a, b); }
-static inline vf vf_add(vf a, vf b) { return _mm256_add_ps(a, b); }
-static inline vf vf_sub(vf a, vf b) { return _mm256_sub_ps(a, b); }
-static inline vf vf_pow2(vf n) {
-    return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(_mm256_cvttps_epi32(n), _mm256_set1_epi32(127)), 23));
-}
-static inline vf vf_select_gt(vf a, vf b, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, b, _CMP_GT_OQ)); }
-static inline vf vf_select_nan(vf a, vf x, vf y) { return _mm256_blendv_ps(y, x, _mm256_cmp_ps(a, a, _CMP_UNORD_Q)); }
 static inline vf vf_fma(vf a, vf b, vf c) { return _mm256_fmadd_ps(a, b, c); }
 static inline vf vf_round_half(vf v) { return round_to_half(v); }
 static inline vf vf_from_half(const uint16_t *p) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }

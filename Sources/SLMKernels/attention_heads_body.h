@@ -1,43 +1,28 @@
 /* The body of slm_attend_f16_heads' SIMD versions, included by attention_avx2.c (eight
  * lanes) and attention_avx512.c (sixteen) after they define:
- *   LANES, vf, vf_load, vf_store, vf_zero, vf_set1, vf_mul, vf_fma (a * b + c), the
- *   operations attention_exp_body.h lists, vf_round_half (to half precision and back), vf_from_half (LANES halves as floats), heads_dot (a converted key
- *   row against a half-rounded query, in the reference's order) and ATTEND_HEADS (the
- *   function's name).
+ *   LANES, vf, vf_load, vf_store, vf_zero, vf_set1, vf_mul, vf_fma (a * b + c),
+ *   vf_round_half (to half precision and back), vf_from_half (LANES halves as floats),
+ *   heads_dot (a converted key row against a half-rounded query, in the reference's order)
+ *   and ATTEND_HEADS (the function's name).
  * `heads` query heads share one key/value head (grouped-query attention): each key and value
- * row is loaded and converted once for all of them, every head's softmax step is taken in
- * one vector (with vf_exp of attention_exp_body.h), and each head takes
- * exactly the steps of slm_attend_f16_portable, element by element, so its output is
- * bit-identical. Returns -1 when the shape does not fit (the caller then takes another
- * version). */
-
-#include "attention_exp_body.h"
-
-/* slm_softmax_step for the heads h .. h + LANES - 1 at once. */
-static inline void heads_softmax_step(const float *scores, float *running_max, float *old_scales, float *weights) {
-    const vf score = vf_load(scores), max = vf_load(running_max), one = vf_set1(1.0f);
-    vf_store(old_scales, vf_select_gt(score, max, vf_exp(vf_sub(max, score)), one));
-    vf_store(weights, vf_select_gt(score, max, one, vf_exp(vf_sub(score, max))));
-    vf_store(running_max, vf_select_gt(score, max, score, max));
-}
-
+ * row is loaded and converted once for all of them, and each head takes exactly the steps of
+ * slm_attend_f16_portable, element by element, so its output is bit-identical. Returns -1
+ * when the shape does not fit (the caller then takes another version). */
 int ATTEND_HEADS(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                  const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                  float scale, float softcap, float *out, int64_t out_stride) {
     enum { MAX_HEADS = 16, MAX_DIM = 256 };
     if (heads > MAX_HEADS || head_dim > MAX_DIM || head_dim % 32 != 0) return -1;
     float query_half[MAX_HEADS][MAX_DIM], accumulator[MAX_HEADS][MAX_DIM], row[MAX_DIM];
-    /* per head, padded to whole vectors (the padding's lanes are computed and unused) */
-    float running_max[MAX_HEADS], running_sum[MAX_HEADS], weights[MAX_HEADS], old_scales[MAX_HEADS], scores[MAX_HEADS];
-    for (int64_t h = 0; h < MAX_HEADS; h++) {
-        running_max[h] = -INFINITY;
-        running_sum[h] = scores[h] = 0.0f;
-    }
-    for (int64_t h = 0; h < heads; h++)
+    float running_max[MAX_HEADS], running_sum[MAX_HEADS], weights[MAX_HEADS], old_scales[MAX_HEADS];
+    for (int64_t h = 0; h < heads; h++) {
         for (int64_t i = 0; i < head_dim; i += LANES) {
             vf_store(query_half[h] + i, vf_round_half(vf_load(queries + h * query_stride + i)));
             vf_store(accumulator[h] + i, vf_zero());
         }
+        running_max[h] = -INFINITY;
+        running_sum[h] = 0.0f;
+    }
     for (int64_t t = first; t < last; t++) {
         const uint16_t *key = keys + t * row_stride;
         if (t + SLM_ATTEND_PREFETCH < last) {
@@ -48,13 +33,7 @@ int ATTEND_HEADS(const float *queries, int64_t query_stride, int64_t heads, cons
         for (int64_t h = 0; h < heads; h++) {
             float score = heads_dot(row, query_half[h], head_dim) * scale;
             if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
-            scores[h] = score;
-        }
-        for (int64_t h = 0; h < heads; h += LANES) heads_softmax_step(scores + h, running_max + h, old_scales + h, weights + h);
-        for (int64_t h = 0; h < heads; h++) {
-            /* a new maximum rescales; when its factor rounds to 1 the rescale would change
-             * nothing (the accumulator holds half-precision values already) */
-            if (old_scales[h] != 1.0f) {
+            if (slm_softmax_step(score, &running_max[h], &old_scales[h], &weights[h])) {
                 const vf factor = vf_set1(old_scales[h]);
                 for (int64_t i = 0; i < head_dim; i += LANES)
                     vf_store(accumulator[h] + i, vf_round_half(vf_mul(vf_load(accumulator[h] + i), factor)));
@@ -66,8 +45,7 @@ int ATTEND_HEADS(const float *queries, int64_t query_stride, int64_t heads, cons
             for (int64_t h = 0; h < heads; h++)
                 vf_store(accumulator[h] + i, vf_round_half(vf_fma(v, vf_set1(weights[h]), vf_load(accumulator[h] + i))));
         }
-        for (int64_t h = 0; h < heads; h += LANES)
-            vf_store(running_sum + h, vf_fma(vf_load(running_sum + h), vf_load(old_scales + h), vf_load(weights + h)));
+        for (int64_t h = 0; h < heads; h++) running_sum[h] = fmaf(running_sum[h], old_scales[h], weights[h]);
     }
     for (int64_t h = 0; h < heads; h++) {
         const float inverse = running_sum[h] > 0.0f ? 1.0f / running_sum[h] : 0.0f;

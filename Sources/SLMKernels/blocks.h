@@ -158,29 +158,6 @@ static inline void slm_prefetch_span(const void *start, int64_t bytes) {
     for (int64_t line = 0; line < bytes; line += 64) __builtin_prefetch((const char *)start + line, 0, 3);
 }
 
-/* e^x for the attention softmax (where x <= 0): x = n ln 2 + r with n rounded to nearest
- * (the 1.5 * 2^23 trick, two additions), a degree-6 polynomial in r (Cody-Waite's split
- * of ln 2, Cephes' coefficients) and n put into the exponent. Every step is one IEEE
- * operation or fused multiply-add, so a SIMD version taking the same steps lane by lane
- * (vf_exp in attention_heads_body.h) gives the same bits. Within about 1 ulp of expf; exp(0) is
- * exactly 1; below -87 it is 0 (expf would give at most 1.6e-38), above 88 infinity. */
-static inline float slm_attention_exp(float x) {
-    if (!(x >= -87.0f)) return x != x ? x : 0.0f;
-    if (x > 88.0f) return INFINITY;
-    const float magic = 12582912.0f;
-    const float n = (x * 1.44269504088896341f + magic) - magic;
-    float r = fmaf(n, -0.693359375f, x);
-    r = fmaf(n, 2.12194440e-4f, r);
-    float p = fmaf(1.9875691500e-4f, r, 1.3981999507e-3f);
-    p = fmaf(p, r, 8.3334519073e-3f);
-    p = fmaf(p, r, 4.1665795894e-2f);
-    p = fmaf(p, r, 1.6666665459e-1f);
-    p = fmaf(p, r, 5.0000001201e-1f);
-    const float y = fmaf(p, r * r, r) + 1.0f;
-    union { uint32_t bits; float value; } scale = {(uint32_t)((int32_t)n + 127) << 23};
-    return y * scale.value;
-}
-
 /* One step of the online softmax of the attention kernels: a score above the running
  * maximum becomes it (returns 1: the accumulator must be scaled by *old_scale = exp(old
  * maximum - score), and the score's weight is 1); otherwise the weight is exp(score -
@@ -189,12 +166,12 @@ static inline int slm_softmax_step(float score, float *running_max, float *old_s
     if (score > *running_max) {
         const float previous = *running_max;
         *running_max = score;
-        *old_scale = slm_attention_exp(previous - score);
+        *old_scale = expf(previous - score);
         *weight = 1.0f;
         return 1;
     }
     *old_scale = 1.0f;
-    *weight = slm_attention_exp(score - *running_max);
+    *weight = expf(score - *running_max);
     return 0;
 }
 

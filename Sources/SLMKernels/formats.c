@@ -15,8 +15,6 @@ static inline float bits_float(uint32_t u) {
     return f;
 }
 
-float slm_attention_exp_value(float x) { return slm_attention_exp(x); }
-
 float slm_fp16_to_fp32(uint16_t h) {
     uint32_t sign = (uint32_t)(h & 0x8000) << 16;
     uint32_t exponent = (h >> 10) & 0x1F;

@@ -208,11 +208,11 @@ void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uin
         if (score > running_max) {
             float previous = running_max;
             running_max = score;
-            old_scale = slm_attention_exp(previous - running_max);
+            old_scale = expf(previous - running_max);
             for (int64_t i = 0; i < head_dim; i++)
                 accumulator[i] = slm_fp16_to_fp32(slm_fp32_to_fp16(accumulator[i] * old_scale));
         } else {
-            weight = slm_attention_exp(score - running_max);
+            weight = expf(score - running_max);
         }
         const uint16_t *value = values + t * row_stride;
         for (int64_t i = 0; i < head_dim; i++)

@@ -1,4 +1,3 @@
-import Foundation
 import SLMEngine
 import SLMKernels
 import Testing
@@ -67,26 +66,6 @@ struct AttentionKernelTests {
                 #expect(Array(grouped[head * headDim..<(head + 1) * headDim]) == definition[head], "\(path) head \(head)")
             }
         }
-    }
-
-    @Test("the softmax's exponential is within 2 ulp of expf, exactly 1 at 0, 0 far below and NaN for NaN")
-    func attentionExponential() {
-        var generator = SplitMix64(seed: 11)
-        for _ in 0..<20_000 {
-            let x = Float(generator.nextUnit() * -87)
-            let got = slm_attention_exp_value(x), want = expf(x)
-            #expect(abs(got - want) <= 2 * want.ulp, "exp(\(x)) = \(got), expf \(want)")
-        }
-        for x: Float in [0, -0.5, -1, -10, -86.9, 1, 10, 80] {
-            let want = expf(x)
-            #expect(abs(slm_attention_exp_value(x) - want) <= 2 * want.ulp, "exp(\(x))")
-        }
-        #expect(slm_attention_exp_value(0) == 1)
-        #expect(slm_attention_exp_value(-0.0) == 1)
-        #expect(slm_attention_exp_value(-88) == 0)
-        #expect(slm_attention_exp_value(-.infinity) == 0)
-        #expect(slm_attention_exp_value(89) == .infinity)
-        #expect(slm_attention_exp_value(.nan).isNaN)
     }
 
     @Test("one visible position returns its value row")

@@ -77,11 +77,11 @@ struct QuantizedCacheAttentionTests {
             if softcap > 0 { score = softcap * tanhf(score) }
             var oldScale: Float = 1, weight: Float = 1
             if score > runningMax {
-                oldScale = slm_attention_exp_value(runningMax - score)
+                oldScale = expf(runningMax - score)
                 runningMax = score
                 for i in 0..<headDim { accumulator[i] *= oldScale }
             } else {
-                weight = slm_attention_exp_value(score - runningMax)
+                weight = expf(score - runningMax)
             }
             for i in 0..<headDim {
                 let block = offset + i / 32 * blockBytes

@@ -215,10 +215,6 @@ void slm_attend_f32(const float *query, const float *keys, const float *values,
                     int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                     float scale, float softcap, float *scratch, float *out);
 
-/* e^x as every attention kernel's softmax computes it (within about 1 ulp of expf, the
- * same bits on every path). */
-float slm_attention_exp_value(float x);
-
 /* IEEE half and bfloat16 conversions (round to nearest even). */
 float slm_fp16_to_fp32(uint16_t h);
 uint16_t slm_fp32_to_fp16(float f);
