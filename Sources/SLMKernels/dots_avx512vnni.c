@@ -174,12 +174,11 @@ static void tile_q8_0(int64_t n, const void *const w[4], const uint8_t *activati
 /* Four activation bytes (chunk k from y) broadcast to every lane. */
 static inline __m512i broadcast_chunk(const uint8_t *y, int k) { return _mm512_set1_epi32((int)slm_load_u32(y + 4 * k)); }
 
-/* Sums over one 32-value sub-block of four activation rows (at offset `at` of each),
- * in the 16-bit halves of each row's lane: values 0-15 low, 16-31 high. Each weight
- * vector is loaded once for the four rows, whose eight sums are independent chains. */
-static inline void sub_block_words(const uint8_t weights[8][KQ_MAX_ROWS * 4], const uint8_t *const y[4], int at,
-                                   __m512i words[4]) {
-    __m512i first[4], second[4];
+/* Sums over one 32-value sub-block of four activation rows (at offset `at` of each): values
+ * 0-15 into first[t], 16-31 into second[t]. Each weight vector is loaded once for the four
+ * rows, whose eight sums are independent chains. */
+static inline void sub_block_halves(const uint8_t weights[8][KQ_MAX_ROWS * 4], const uint8_t *const y[4], int at,
+                                    __m512i first[4], __m512i second[4]) {
     for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
     for (int k = 0; k < 4; k++) {
         const __m512i low = _mm512_loadu_si512(weights[k]), high = _mm512_loadu_si512(weights[k + 4]);
@@ -188,6 +187,13 @@ static inline void sub_block_words(const uint8_t weights[8][KQ_MAX_ROWS * 4], co
             second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(y[t] + at + 16, k));
         }
     }
+}
+
+/* The same sums in the 16-bit halves of each row's lane: values 0-15 low, 16-31 high. */
+static inline void sub_block_words(const uint8_t weights[8][KQ_MAX_ROWS * 4], const uint8_t *const y[4], int at,
+                                   __m512i words[4]) {
+    __m512i first[4], second[4];
+    sub_block_halves(weights, y, at, first, second);
     for (int t = 0; t < 4; t++) words[t] = _mm512_mask_blend_epi16(0xAAAAAAAA, first[t], _mm512_slli_epi32(second[t], 16));
 }
 
@@ -286,14 +292,7 @@ static void rows16_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, con
             }
             for (int sb = 0; sb < 8; sb++) {
                 __m512i first[4], second[4];
-                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
-                for (int k = 0; k < 4; k++) {
-                    const __m512i low = _mm512_loadu_si512(x->weights[sb][k]), high = _mm512_loadu_si512(x->weights[sb][k + 4]);
-                    for (int t = 0; t < 4; t++) {
-                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8[t] + 32 * sb, k));
-                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8[t] + 32 * sb + 16, k));
-                    }
-                }
+                sub_block_halves(x->weights[sb], q8, 32 * sb, first, second);
                 const __m512i scale = _mm512_loadu_si512(x->scales[sb]);
                 for (int t = 0; t < 4; t++) s1[t] = _mm512_add_epi32(s1[t], _mm512_mullo_epi32(_mm512_add_epi32(first[t], second[t]), scale));
             }
@@ -335,14 +334,7 @@ static void rows16_iq4_xs_tiled(int64_t n, const uint8_t *w, size_t row_bytes, c
             }
             for (int g = 0; g < 8; g++) {
                 __m512i first[4], second[4];
-                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
-                for (int k = 0; k < 4; k++) {
-                    const __m512i low = _mm512_loadu_si512(x->weights[g][k]), high = _mm512_loadu_si512(x->weights[g][k + 4]);
-                    for (int t = 0; t < 4; t++) {
-                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8[t] + 32 * g, k));
-                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8[t] + 32 * g + 16, k));
-                    }
-                }
+                sub_block_halves(x->weights[g], q8, 32 * g, first, second);
                 const __m512i scale = _mm512_loadu_si512(x->scales[g]), scale_pair = _mm512_loadu_si512(x->scale_pairs[g]);
                 for (int t = 0; t < 4; t++) {
                     sums[t] = _mm512_add_epi32(sums[t], _mm512_mullo_epi32(_mm512_add_epi32(first[t], second[t]), scale));
@@ -373,23 +365,17 @@ static void rows16_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, con
         for (int64_t i = 0; i < blocks; i++) {
             const q6_K_rows *x = &packed[i];
             const block_q8_K *y[4];
+            const uint8_t *q8[4];
             __m512i sums[4], bias[4];
             for (int t = 0; t < 4; t++) {
                 y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                q8[t] = (const uint8_t *)y[t]->qs;
                 sums[t] = bias[t] = _mm512_setzero_si512();
             }
             for (int k = 0; k < 8; k++) {
                 /* two 16-value groups per 32-value quarter, each with its own scale */
                 __m512i first[4], second[4];
-                for (int t = 0; t < 4; t++) first[t] = second[t] = _mm512_setzero_si512();
-                for (int c = 0; c < 4; c++) {
-                    const __m512i low = _mm512_loadu_si512(x->weights[k][c]), high = _mm512_loadu_si512(x->weights[k][c + 4]);
-                    for (int t = 0; t < 4; t++) {
-                        const uint8_t *q8 = (const uint8_t *)y[t]->qs + 32 * k;
-                        first[t] = _mm512_dpbusd_epi32(first[t], low, broadcast_chunk(q8, c));
-                        second[t] = _mm512_dpbusd_epi32(second[t], high, broadcast_chunk(q8 + 16, c));
-                    }
-                }
+                sub_block_halves(x->weights[k], q8, 32 * k, first, second);
                 const __m512i scale_first = _mm512_loadu_si512(x->scales[2 * k]);
                 const __m512i scale_second = _mm512_loadu_si512(x->scales[2 * k + 1]);
                 const __m512i scale_pair = _mm512_loadu_si512(x->scale_pairs[k]);
