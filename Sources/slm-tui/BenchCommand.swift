@@ -28,6 +28,7 @@ enum BenchCommand {
         var types = QuantType.allCases.filter(\.hasKernels)
         if let names = arguments.options["--type"] {
             let wanted = names.split(separator: ",").map { $0.uppercased() }
+            if wanted.isEmpty { throw UsageError("--type needs quant type names, e.g. --type Q4_K,Q6_K") }
             for name in wanted where !types.contains(where: { $0.name == name }) {
                 throw UsageError("unknown quant type \(name); types: \(types.map(\.name).joined(separator: ", "))")
             }
