@@ -59,11 +59,26 @@ struct CommandLineTests {
         #expect(result.stdout.contains("kernels \(path)"))
     }
 
+    @Test("bench --kernels --batch times the chosen types' batch products and reports multiply-adds")
+    func kernelBatchBench() throws {
+        let result = try Self.run(["bench", "--kernels", "--batch", "4", "--type", "q4_k,IQ4_XS", "--json"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let rows = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [[String: Any]] ?? []
+        #expect(rows.map { $0["type"] as? String } == ["Q4_K", "IQ4_XS"])
+        for row in rows {
+            #expect(row["batch"] as? Int == 4)
+            #expect((row["gmac_per_s"] as? Double ?? 0) > 0)
+        }
+    }
+
     @Test("a usage error is one line and where to read more, on stderr, with exit 2",
           arguments: [(["--frobnicate"], "slm-tui --help"), (["frobnicate"], "slm-tui --help"),
                       (["models", "info"], "slm-tui models --help"), (["models", "info", "a", "--bogus"], "slm-tui models --help"),
                       (["bench", "extra"], "slm-tui bench --help"), (["bench", "-p", "many"], "slm-tui bench --help"),
-                      (["models", "dance"], "slm-tui models --help")])
+                      (["models", "dance"], "slm-tui models --help"),
+                      (["bench", "--kernels", "--batch", "0"], "slm-tui bench --help"),
+                      (["bench", "--kernels", "--type", ","], "slm-tui bench --help"),
+                      (["bench", "--kernels", "--type", "Q9"], "slm-tui bench --help")])
     func usageErrors(arguments: [String], pointer: String) throws {
         let result = try Self.run(arguments)
         #expect(result.status == 2)
