@@ -8,21 +8,44 @@ public struct NoteRecord: Sendable, Equatable, Codable {
 }
 
 extension Store {
-    public func addNote(_ text: String) throws(StoreError) -> NoteRecord {
-        let now = Date()
-        let id = try write { () throws(SQLiteError) -> Int in
+    /// Keeps a note; journaled as made by `origin`.
+    public func addNote(_ text: String, origin: ChangeOrigin = .user) throws(StoreError) -> NoteRecord {
+        let now = Date().timeIntervalSince1970
+        let id = try journaled(.note, nil, action: .added, origin: origin) { () throws(SQLiteError) -> Int in
             try database.statement("INSERT INTO notes (text, created_at, updated_at) VALUES (?, ?, ?)")
-                .run([.text(text), .real(now.timeIntervalSince1970), .real(now.timeIntervalSince1970)])
+                .run([.text(text), .real(now), .real(now)])
             return database.lastInsertedID
         }
-        return NoteRecord(id: id, text: text, createdAt: now)
+        return try note(id)
     }
 
-    public func deleteNote(_ id: Int) throws(StoreError) {
-        try write { () throws(SQLiteError) in
-            try database.statement("DELETE FROM notes WHERE id = ?").run([.integer(Int64(id))])
+    public func note(_ id: Int) throws(StoreError) -> NoteRecord {
+        let rows = try read { () throws(SQLiteError) in
+            try database.statement("SELECT id, text, created_at FROM notes WHERE id = ?").rows([.integer(Int64(id))])
         }
-        guard database.changes > 0 else { throw .notFound("note \(id)") }
+        guard let row = rows.first else { throw .notFound("note \(id)") }
+        return NoteRecord(id: row.int(0) ?? 0, text: row.string(1) ?? "", createdAt: Store.date(row, 2))
+    }
+
+    /// Replaces a note's text; journaled as made by `origin`.
+    public func updateNote(_ id: Int, text: String, origin: ChangeOrigin = .user) throws(StoreError) -> NoteRecord {
+        try journaled(.note, id, action: .edited, origin: origin) { () throws(SQLiteError) -> Int in
+            try database.statement("UPDATE notes SET text = ?, updated_at = ? WHERE id = ?")
+                .run([.text(text), .real(Date().timeIntervalSince1970), .integer(Int64(id))])
+            return id
+        }
+        return try note(id)
+    }
+
+    /// Deletes a note (journaled as made by `origin`, so it can be undone) and returns it as it was.
+    @discardableResult
+    public func deleteNote(_ id: Int, origin: ChangeOrigin = .user) throws(StoreError) -> NoteRecord {
+        let deleted = try note(id)
+        try journaled(.note, id, action: .deleted, origin: origin) { () throws(SQLiteError) -> Int in
+            try database.statement("DELETE FROM notes WHERE id = ?").run([.integer(Int64(id))])
+            return id
+        }
+        return deleted
     }
 
     /// Notes containing every word of `text` (case-insensitive), newest first; all notes when empty.

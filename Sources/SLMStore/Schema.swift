@@ -137,6 +137,32 @@ enum Schema {
                 DELETE FROM unsent_inputs WHERE conversation_id = old.id;
             END;
             """),
+        // Tasks get a time of day apart from their date (a date-time kept in `due` is split);
+        // drafts can be marked sent; every change to a task, draft or note is journaled with
+        // the record before and after it, so it can be undone.
+        Migration(version: 3, name: "task times, sent drafts, change journal", sql: """
+            ALTER TABLE tasks ADD COLUMN due_time TEXT;
+            UPDATE tasks SET due_time = substr(due, 12, 5), due = substr(due, 1, 10)
+                WHERE length(due) >= 16 AND substr(due, 11, 1) IN ('T', ' ');
+            CREATE INDEX tasks_by_due ON tasks(status, due, due_time);
+            ALTER TABLE drafts ADD COLUMN sent_at REAL;
+
+            CREATE TABLE changes (
+                id INTEGER PRIMARY KEY,
+                kind TEXT NOT NULL CHECK (kind IN ('task', 'draft', 'note')),
+                record_id INTEGER NOT NULL,
+                action TEXT NOT NULL,
+                summary TEXT NOT NULL,
+                before TEXT,
+                after TEXT,
+                source TEXT NOT NULL CHECK (source IN ('agent', 'user')),
+                conversation_id INTEGER REFERENCES conversations(id) ON DELETE SET NULL,
+                tool_call_id INTEGER REFERENCES tool_calls(id) ON DELETE SET NULL,
+                created_at REAL NOT NULL,
+                undone_at REAL
+            );
+            CREATE INDEX changes_by_record ON changes(kind, record_id, id);
+            """),
     ]
 
     /// The newest schema this program knows.

@@ -14,6 +14,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
     /// must be opened for writing once to migrate.
     case needsMigration(path: String, found: Int, latest: Int)
     case notFound(String)
+    /// A change cannot be undone (said why: nothing to undo, changed again since).
+    case cannotUndo(String)
     case sqlite(SQLiteError)
 
     public var description: String {
@@ -30,6 +32,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "the database \(path) has schema \(found) and needs migrating to \(latest), which needs it writable"
         case .notFound(let what):
             "\(what) does not exist"
+        case .cannotUndo(let why):
+            why
         case .sqlite(let error):
             error.description
         }

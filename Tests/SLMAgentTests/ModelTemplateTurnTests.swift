@@ -12,7 +12,7 @@ struct ModelTemplateTurnTests {
     func qwenTemplate() async throws {
         let source = try String(contentsOf: Fixtures.url("templates/source/Qwen-Qwen2.5-7B-Instruct.jinja"), encoding: .utf8)
         let setup = try await ScriptedTurnTests.setup([
-            .call(#"{"name": "tasks_add", "arguments": {"title": "Renew passport", "due": "2026-12-04"}}"#),
+            .call(#"{"name": "tasks_add", "arguments": {"title": "Renew my passport", "due": "2026-12-04"}}"#),
             .text("Added it."),
         ], chatTemplate: source)
         let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
@@ -27,7 +27,7 @@ struct ModelTemplateTurnTests {
                 "the template's section, not slm-tui's as well")
         let second = BranchTurnTests.text(requests[1].prompt)
         // (the scripted vocabulary's specials are ids 0…6; <tool_call> is 5, written as the token)
-        #expect(requests[1].prompt.contains(5) && second.contains(#"{"name": "tasks_add", "arguments": {"title": "Renew passport""#))
+        #expect(requests[1].prompt.contains(5) && second.contains(#"{"name": "tasks_add", "arguments": {"title": "Renew my passport""#))
         #expect(second.contains("<tool_response>\n{\"added\":"), "the result as the template writes it")
         #expect(second.hasSuffix("assistant\n"))
     }
@@ -49,12 +49,12 @@ struct ToolCallTokenTurnTests {
     func granite() async throws {
         let source = try String(contentsOf: Fixtures.url("templates/source/ibm-granite-granite-3.3-2B-Instruct.jinja"), encoding: .utf8)
         let setup = try await ScriptedTurnTests.setup([
-            .call(#"[{"name": "tasks_add", "arguments": {"title": "Renew passport", "due": "2026-12-04"}}]"#),
+            .call(#"[{"name": "tasks_add", "arguments": {"title": "Renew my passport", "due": "2026-12-04"}}]"#),
             .text("Added it."),
         ], chatTemplate: source)
         let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
         #expect(ScriptedTurnTests.summary(events)?.text == "Added it.")
-        #expect(try await setup.store.tasks().map(\.title) == ["Renew passport"])
+        #expect(try await setup.store.tasks().map(\.title) == ["Renew my passport"])
         let first = try #require(setup.generator.requests.first)
         guard case .toolCallList? = first.constraint?.grammar else {
             Issue.record("not the list grammar: \(String(describing: first.constraint))")
@@ -63,6 +63,6 @@ struct ToolCallTokenTurnTests {
         #expect(BranchTurnTests.text(first.prompt).hasSuffix("<|tool_call|>"), "the required call opens with the token")
         #expect(BranchTurnTests.text(first.prompt).contains("tasks_add"), "the template declared the tools")
         let second = BranchTurnTests.text(try #require(setup.generator.requests.last).prompt)
-        #expect(second.contains("Renew passport") && second.contains("\"added\""), "the call and its result went back")
+        #expect(second.contains("Renew my passport") && second.contains("\"added\""), "the call and its result went back")
     }
 }

@@ -32,6 +32,10 @@ struct RouterTests {
         ("Draft an email to Ana about Friday", "writer", "email, draft"),
         ("Write a letter to my landlord", "writer", "letter"),
         ("What is 17.5 * 4?", "assistant", "arithmetic"),
+        ("Please summarize the following notes: call the bank about my task list, email Ana, draft the plan",
+         "assistant", "summarize"),
+        ("Translate this note into French", "assistant", "translate"),
+        ("Remind me: the email to Ana is due Friday", "planner", "remind"),
     ])
     func keywords(message: String, agent: String, detail: String) throws {
         let decision = try #require(try router.route(message))
@@ -42,6 +46,7 @@ struct RouterTests {
 
     @Test("nothing decides plain chat or a tie: the model classifies", arguments: [
         "Tell me a joke about penguins", "Why is the sky blue?", "email my task list",
+        "What do you think of this?\nRemember the task: email the draft note by Friday",
     ])
     func undecided(message: String) throws {
         #expect(try router.route(message) == nil)

@@ -26,6 +26,9 @@ struct ScriptedTurnTests {
                                                 chatTemplate: chatTemplate)
         await manager.register(model)
         var configuration = RuntimeConfiguration()
+        // Tuesday 24 November 2026, 10:00 UTC: "next Friday" is 2026-12-04
+        configuration.now = { Date(timeIntervalSince1970: 1_795_514_400) }
+        configuration.timeZone = TimeZone(identifier: "UTC")!
         configure(&configuration)
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: folder.appendingPathComponent("drafts")),
                                    agents: agents, configuration: configuration)
@@ -53,8 +56,8 @@ struct ScriptedTurnTests {
     @Test("a keyword routes to the planner; its required call is constrained from the first token, runs, and is answered")
     func plannerCall() async throws {
         let setup = try await Self.setup([
-            .call(#"{"name": "tasks_add", "arguments": {"title": "Renew passport", "due": "2026-12-04"}}"#),
-            .text("Added “Renew passport” for Friday."),
+            .call(#"{"name": "tasks_add", "arguments": {"title": "Renew my passport", "due": "2026-12-04"}}"#),
+            .text("Added “Renew my passport” for Friday."),
         ])
         let events = await Self.events(setup.runtime.send("Remind me to renew my passport next Friday"))
         let routed = events.compactMap { if case .routed(let decision) = $0 { decision } else { nil } }.first
@@ -65,8 +68,8 @@ struct ScriptedTurnTests {
         #expect(results.map(\.status) == [.succeeded])
         let summary = try #require(Self.summary(events))
         #expect(summary.status == .complete && summary.toolCalls == 1 && summary.conversationID == id)
-        #expect(summary.text == "Added “Renew passport” for Friday.")
-        #expect(try await setup.store.tasks().map(\.title) == ["Renew passport"])
+        #expect(summary.text == "Added “Renew my passport” for Friday.")
+        #expect(try await setup.store.tasks().map(\.title) == ["Renew my passport"])
         let requests = setup.generator.requests
         #expect(requests.count == 2)
         #expect(requests[0].constraint?.activation == .immediately, "the required call is constrained from the start")

@@ -18,10 +18,10 @@ struct StoreTests {
         let database = try Database(path: path)
         #expect(try database.statement("PRAGMA journal_mode").rows().first?.string(0) == "wal")
         #expect(try database.statement("PRAGMA foreign_keys").rows().first?.int(0) == 1)
-        #expect(try database.userVersion() == 2)
+        #expect(try database.userVersion() == 3)
         let tables = try database.statement("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
             .rows().compactMap { $0.string(0) }
-        for table in ["conversations", "messages", "tool_calls", "tasks", "drafts", "notes", "metrics", "messages_fts"] {
+        for table in ["conversations", "messages", "tool_calls", "tasks", "drafts", "notes", "metrics", "messages_fts", "changes"] {
             #expect(tables.contains(table), "missing table \(table)")
         }
     }
@@ -92,7 +92,7 @@ struct StoreTests {
         let path = try Self.temporaryPath()
         _ = try Store(path: path)
         try Database(path: path).execute("PRAGMA user_version = 99")
-        #expect(throws: StoreError.newerSchema(found: 99, known: 2)) { _ = try Store(path: path) }
+        #expect(throws: StoreError.newerSchema(found: 99, known: 3)) { _ = try Store(path: path) }
     }
 
     @Test("a corrupt or truncated file is a clear error and can be moved aside, never deleted")

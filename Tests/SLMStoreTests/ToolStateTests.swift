@@ -27,7 +27,7 @@ struct ToolStateTests {
         _ = try await store.addTask(title: "Someday")
         #expect(try await store.tasks().map(\.title) == ["Buy milk", "Send invoice", "Someday"])
         #expect(try await store.tasks(dueBefore: "2026-12-01").map(\.id) == [milk.id])
-        let updated = try await store.updateTask(invoice.id, notes: "to ACME")
+        let updated = try await store.updateTask(invoice.id, TaskEdit(notes: "to ACME"))
         #expect(updated.notes == "to ACME" && updated.title == "Send invoice")
         let done = try await store.completeTask(milk.id)
         #expect(done.status == .done && done.completedAt != nil)

@@ -34,10 +34,12 @@ public struct AgentProfile: Sendable {
         self.keywords = keywords
     }
 
-    /// Tool calls are written with little randomness: arguments should be what was asked.
-    public var toolSampling: SamplingParameters {
+    /// Tool calls are written with little randomness (arguments should be what was asked),
+    /// and no more than the user's: `--temp 0` makes them greedy, `--seed` repeatable.
+    public func toolSampling(choice: SamplingChoice? = nil) -> SamplingParameters {
         var sampling = sampling
-        sampling.temperature = min(sampling.temperature, 0.2)
+        sampling.temperature = min(sampling.temperature, choice?.temperature ?? 0.2, 0.2)
+        if let seed = choice?.seed { sampling.seed = seed }
         return sampling
     }
 

@@ -63,7 +63,14 @@ public struct Router: Sendable {
             return RouteDecision(agent: name.lowercased(), rule: .mention, detail: "@\(name.lowercased())", text: rest,
                                  wantsCalculator: wantsCalculator)
         }
-        let words = Self.words(trimmed)
+        // the request's intent is in its lead, not in a pasted text after it ("summarize
+        // the following notes: …" is the assistant's, whatever words the notes hold)
+        let lead = Self.lead(of: trimmed)
+        let words = Self.words(lead)
+        if let verb = words.first(where: { !Self.politeWords.contains($0) }), Self.assistantVerbs.contains(verb) {
+            return RouteDecision(agent: fallback, rule: .keywords, detail: verb, text: trimmed,
+                                 wantsCalculator: wantsCalculator)
+        }
         let scored = agents.map { agent in (agent.name, agent.keywords.filter { Self.contains(words, phrase: $0) }) }
             .filter { !$0.1.isEmpty }.sorted { $0.1.count > $1.1.count }
         if let (agent, hits) = scored.first, scored.count == 1 || scored[1].1.count < hits.count {
@@ -74,6 +81,21 @@ public struct Router: Sendable {
             return RouteDecision(agent: fallback, rule: .keywords, detail: "arithmetic", text: trimmed, wantsCalculator: true)
         }
         return nil
+    }
+
+    /// Requests that start with these ask for the assistant's own work on the text given.
+    static let assistantVerbs: Set<String> = [
+        "summarize", "summarise", "translate", "explain", "proofread", "define", "paraphrase", "simplify", "tldr",
+    ]
+    private static let politeWords: Set<String> = ["please", "can", "could", "would", "you", "kindly", "hey", "hi"]
+
+    /// The part of a message that says what is wanted: up to its first line break or colon,
+    /// and of a long first line its first sentence.
+    package static func lead(of message: String) -> String {
+        let end = message.firstIndex { $0.isNewline || $0 == ":" } ?? message.endIndex
+        let line = message[..<end]
+        guard line.count > 200, let stop = line.firstIndex(where: { ".!?".contains($0) }) else { return String(line) }
+        return String(line[..<stop])
     }
 
     /// The prompt for the model's one-word choice.

@@ -87,6 +87,7 @@ struct TurnRunner: Sendable {
         // to the tools it names: small models choose poorly among many
         let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
             ? runtime.tools.subset(["calculator"]) : ToolHints.best(agentTools, for: decision.text)
+        let reading = RequestReading(decision.text, resolver: runtime.toolContext.dates, now: configuration.now())
         while true {
             let plan = StepPlan(StepPlan.State(
                 steps: progress.steps, generated: progress.generated, mustAnswer: progress.mustAnswer,
@@ -98,7 +99,7 @@ struct TurnRunner: Sendable {
             let ownDeclaration = plan.describesTools && builder.declaresTools
             let prompt = try builder.build(
                 system: plan.describesTools && !ownDeclaration ? system + "\n\n" + toolSection : system, history: history,
-                turn: progress.messages, tools: ownDeclaration ? runtime.tools.subset(plan.calls.toolNames) : [],
+                turn: progress.messages, tools: ownDeclaration ? runtime.tools.subset(plan.calls.toolNames).map(reading.offering) : [],
                 opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
                     : progress.answerPrefix.isEmpty ? thinkingOpening(model, toolStep: plan.describesTools)
                     : [.text(progress.answerPrefix)],
@@ -111,7 +112,7 @@ struct TurnRunner: Sendable {
                 progress.dropped = prompt.droppedMessages
                 emit.yield(.contextTrimmed(droppedMessages: prompt.droppedMessages))
             }
-            let stepTools = runtime.tools.subset(plan.calls.toolNames)
+            let stepTools = runtime.tools.subset(plan.calls.toolNames).map(reading.offering)
             let constraint: GrammarConstraint? = switch plan.calls {
             case .required: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools))
             case .optional: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools), activation: model.toolCallStyle.activation)
@@ -121,11 +122,12 @@ struct TurnRunner: Sendable {
             let stops = constraint == nil ? model.toolCallStyle.opener.map { [$0] } ?? [] : []
             let request = GenerationRequest(
                 prompt: prompt.tokens, maxTokens: plan.maxTokens,
-                sampling: plan.calls.isRequired ? agent.toolSampling : options.sampling?.parameters ?? agent.sampling,
+                sampling: plan.calls.isRequired ? agent.toolSampling(choice: options.sampling)
+                    : options.sampling?.parameters ?? agent.sampling,
                 stopStrings: stops, constraint: constraint, contextFile: contextFile)
             let step = try await generate(request, model: model, agent: agent, showText: plan.showsText, progress: &progress)
             if let call = step.call {
-                try await perform(call, tools: stepTools, model: model, progress: &progress)
+                try await perform(call, tools: stepTools, reading: reading, model: model, progress: &progress)
                 progress.steps += 1
                 continue
             }
@@ -393,9 +395,12 @@ struct TurnRunner: Sendable {
 
     /// Checks a call, asks for approval when it needs it, runs it, records it and adds
     /// the call and its result to the turn for the next step.
-    private func perform(_ text: String, tools: [any Tool], model: LoadedModel, progress: inout Progress) async throws {
+    private func perform(
+        _ text: String, tools: [any Tool], reading: RequestReading, model: LoadedModel, progress: inout Progress
+    ) async throws {
         let style = model.toolCallStyle
-        let parsed = ToolCallParser(tools: tools, argumentsKey: style.argumentsKey).parse(text)
+        var parsed = ToolCallParser(tools: tools, argumentsKey: style.argumentsKey).parse(text)
+        if case .valid(let tool, let values) = parsed { parsed = .valid(tool: tool, arguments: reading.filling(values, for: tool)) }
         let name: String, arguments: JSONValue
         switch parsed {
         case .valid(let tool, let values): (name, arguments) = (tool.name, values)
@@ -417,22 +422,13 @@ struct TurnRunner: Sendable {
             progress.mustAnswer = true
         case .valid(let tool, let values):
             progress.made.insert(name + values.text)
-            var allowed = true
-            if let reason = await tool.approvalReason(for: values, context: runtime.toolContext) {
-                let request = ApprovalRequest(id: callID, tool: name, arguments: values, reason: reason)
-                let emit = self.emit
-                allowed = await runtime.waitForApproval(callID) { emit.yield(.needsApproval(request)) }
-                emit.yield(.approvalAnswered(id: callID, approved: allowed))
-            }
-            if !allowed {
-                (result, status) = (.object(["error": .string("the user did not allow \(name)")]), .denied)
-            } else {
-                do {
-                    (result, status) = (try await tool.call(values, context: runtime.toolContext), .succeeded)
-                    progress.summaries.append(tool.summary(of: result))
-                } catch {
-                    (result, status) = (.object(["error": .string(error.message)]), .failed)
-                }
+            let context = runtime.toolContext.forCall(callID, conversation: progress.conversationID)
+            do {
+                try await tool.precheck(values, context: context)
+                (result, status) = try await approvedCall(tool, values, id: callID, context: context)
+                if status == .succeeded { progress.summaries.append(tool.summary(of: result)) }
+            } catch {
+                (result, status) = (.object(["error": .string(error.message)]), .failed)
             }
         }
         let elapsed = ContinuousClock.now - start
@@ -451,6 +447,22 @@ struct TurnRunner: Sendable {
         progress.messages += [style.callMessage(name: name, arguments: arguments, id: id),
                               ChatMessage(role: .tool, content: result.text, toolCallID: id)]
         try Task.checkCancellation()
+    }
+}
+
+extension TurnRunner {
+    /// Asks the user when the call needs it, then runs it: its result, or the refusal.
+    fileprivate func approvedCall(_ tool: any Tool, _ values: JSONValue, id: Int, context: ToolContext)
+        async throws(ToolError) -> (JSONValue, ToolCallRecord.Status)
+    {
+        if let reason = await tool.approvalReason(for: values, context: context) {
+            let request = ApprovalRequest(id: id, tool: tool.name, arguments: values, reason: reason)
+            let emit = self.emit
+            let allowed = await runtime.waitForApproval(id) { emit.yield(.needsApproval(request)) }
+            emit.yield(.approvalAnswered(id: id, approved: allowed))
+            guard allowed else { return (.object(["error": .string("the user did not allow \(tool.name)")]), .denied) }
+        }
+        return (try await tool.call(values, context: context), .succeeded)
     }
 }
 

@@ -43,7 +43,7 @@ enum DraftTools {
             do {
                 let draft = try await context.store.createDraft(
                     recipients: arguments.string("to") ?? "", cc: arguments.string("cc") ?? "",
-                    subject: arguments.string("subject") ?? "", body: arguments.string("body") ?? "")
+                    subject: arguments.string("subject") ?? "", body: arguments.string("body") ?? "", origin: context.origin)
                 return .object(["created": DraftTools.json(draft)])
             } catch {
                 throw .store(error)
@@ -68,7 +68,8 @@ enum DraftTools {
             do {
                 let draft = try await context.store.reviseDraft(
                     arguments.int("id") ?? 0, recipients: arguments.string("to"), cc: arguments.string("cc"),
-                    subject: arguments.string("subject"), body: arguments.string("body"), status: .draft)
+                    subject: arguments.string("subject"), body: arguments.string("body"), status: .draft,
+                    origin: context.origin)
                 return .object(["revised": DraftTools.json(draft)])
             } catch {
                 throw .store(error)
@@ -145,7 +146,7 @@ enum DraftTools {
             let file = try context.drafts.write(
                 EmailMessage(draft: draft, date: context.now(), timeZone: context.timeZone).text, to: Self.fileName(arguments))
             do {
-                _ = try await context.store.reviseDraft(draft.id, status: .exported)
+                _ = try await context.store.reviseDraft(draft.id, status: .exported, origin: context.origin)
             } catch {
                 throw .store(error)
             }

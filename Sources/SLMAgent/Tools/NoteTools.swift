@@ -22,7 +22,8 @@ enum NoteTools {
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             do {
-                return .object(["added": NoteTools.json(try await context.store.addNote(arguments.string("text") ?? ""))])
+                return .object(["added": NoteTools.json(try await context.store.addNote(
+                    FreeText.withoutRepetition(arguments.string("text") ?? ""), origin: context.origin))])
             } catch {
                 throw .store(error)
             }

@@ -21,21 +21,40 @@ public protocol Tool: Sendable {
     /// required, tools whose hints match best are the only ones offered, which keeps a
     /// small model from picking a tool at random.
     var hints: [String] { get }
+    /// Checks what the call names before anything is asked or done (the record it acts on
+    /// exists), so a call on a missing record is answered as such, never put to the user.
+    func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError)
     /// Why this particular call needs the user's approval, or nil. By default every call
     /// of a destructive tool does; a tool can ask for it only sometimes (overwriting a file).
+    /// The reason names the record as the user knows it ("Delete task 3 “Pay rent”?").
     func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String?
+    /// Arguments code can read from the request itself, by name: a request that names a day
+    /// or states a task gets them narrowed to what it says (and filled when left out).
+    var requestArguments: [String: RequestField] { get }
     /// Does the work and returns the result the model reads.
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue
     /// The result in a sentence, shown when the model says nothing after the call.
     func summary(of result: JSONValue) -> String
 }
 
+/// Something a request says that code reads better than a small model.
+public enum RequestField: Sendable, Equatable {
+    /// The day and time it names ("tomorrow at 5pm").
+    case moment
+    /// The task it states ("Remind me to call mom …": "Call mom").
+    case taskTitle
+}
+
 extension Tool {
     public var hints: [String] { [] }
 
+    public var requestArguments: [String: RequestField] { [:] }
+
     public func summary(of result: JSONValue) -> String {
-     "\(name): \(result.text)"
- }
+        "\(name): \(result.text)"
+    }
+
+    public func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) {}
 
     public func approvalReason(for arguments: JSONValue, context: ToolContext) async -> String? {
         permission == .destructive ? "\(name) cannot be undone" : nil
@@ -56,21 +75,34 @@ public enum ToolHints {
     }
 }
 
-/// What tools work with: the store, the drafts folder and the clock.
+/// What tools work with: the store, the drafts folder, the clock, and who is changing
+/// things (the journal keeps it with every change).
 public struct ToolContext: Sendable {
     public let store: Store
     public let drafts: DraftsFolder
     public let timeZone: TimeZone
     /// The current moment (a fixed one in tests).
     public let now: @Sendable () -> Date
+    /// Whose changes the store journals: the user's, or the agent's in a turn's call.
+    public let origin: ChangeOrigin
 
     public init(store: Store, drafts: DraftsFolder, timeZone: TimeZone = .current,
-                now: @escaping @Sendable () -> Date = { Date() }) {
+                now: @escaping @Sendable () -> Date = { Date() }, origin: ChangeOrigin = .user) {
         self.store = store
         self.drafts = drafts
         self.timeZone = timeZone
         self.now = now
+        self.origin = origin
     }
+
+    /// The context for tool call `id` of a turn in conversation `conversation`.
+    func forCall(_ id: Int, conversation: Int?) -> ToolContext {
+        ToolContext(store: store, drafts: drafts, timeZone: timeZone, now: now,
+                    origin: ChangeOrigin(source: .agent, conversationID: conversation, toolCallID: id))
+    }
+
+    /// A resolver for the user's time zone.
+    var dates: DateResolver { DateResolver(timeZone: timeZone) }
 }
 
 /// A tool call that could not be done, said so the model (and the user) can act on it.

@@ -1,0 +1,58 @@
+import Foundation
+@testable import SLMAgent
+import SLMEngine
+import Testing
+
+@Suite("Request reading")
+struct RequestReadingTests {
+    @Test("the task a request states after its opening", arguments: [
+        ("Remind me to call mom", "Call mom"), ("Add a task: pick up the dry cleaning", "Pick up the dry cleaning"),
+        ("Please remind me to water the plants.", "Water the plants"), ("add task renew passport", "Renew passport"),
+        ("I need to book a haircut", "Book a haircut"), ("Todo: fix the bike", "Fix the bike"),
+        ("Don't forget to pay the gas bill please", "Pay the gas bill"),
+    ])
+    func task(text: String, expected: String) {
+        #expect(RequestReading.task(in: text) == expected)
+    }
+
+    @Test("other requests state no task", arguments: [
+        "What tasks do I have?", "Delete task 3", "Taskmaster is on tonight", "Remind me", "Mark task 1 as done",
+    ])
+    func noTask(text: String) {
+        #expect(RequestReading.task(in: text) == nil)
+    }
+
+    @Test("only the arguments a tool takes from the request are narrowed, and only those are filled")
+    func offeringAndFilling() throws {
+        let reading = RequestReading(moment: DueMoment(day: "2026-11-25", time: "17:00"), taskTitle: "Call mom")
+        let add = try #require(ToolRegistry.builtIn["tasks_add"])
+        guard case .object(let properties) = reading.offering(add).arguments else { Issue.record("not an object"); return }
+        #expect(properties.first { $0.name == "due" }?.schema == .oneOf(["2026-11-25 17:00"]))
+        #expect(properties.first { $0.name == "title" }?.schema == .oneOf(["Call mom"]))
+        #expect(properties.first { $0.name == "notes" }?.schema == TaskTools.notes)
+        let filled = reading.filling(.object(["title": .string("Call mom")]), for: add)
+        #expect(filled["due"] == .string("2026-11-25 17:00"))
+        let list = try #require(ToolRegistry.builtIn["tasks_list"])
+        #expect(reading.offering(list).arguments == list.arguments)
+        #expect(reading.filling(.object([:]), for: list) == .object([:]))
+        let nothing = RequestReading(moment: nil, taskTitle: nil)
+        #expect(nothing.offering(add).arguments == add.arguments)
+    }
+
+    @Test("titles that are a tool's name or its description are refused; real ones pass", arguments: [
+        ("task_add", false), ("tasks add", false), ("dry-cleaning task add", false), ("Add a task", false),
+        ("Pick up the dry cleaning", true), ("Add oil to the car", true), ("Call the list manager", true),
+    ])
+    func titles(title: String, accepted: Bool) {
+        #expect((FreeText.titleProblem(title, tools: ToolRegistry.builtIn.tools) == nil) == accepted, "\(title)")
+    }
+
+    @Test("repetition is cut after its first time; ordinary text is kept", arguments: [
+        ("in 3 days in 3 days in 3 days", "in 3 days"), ("buy milk", "buy milk"),
+        ("very very very long", "very"), ("call Ana then call Bob", "call Ana then call Bob"),
+        ("a b a b", "a b a b"),
+    ])
+    func repetition(text: String, expected: String) {
+        #expect(FreeText.withoutRepetition(text) == expected)
+    }
+}
