@@ -24,9 +24,21 @@ enum SLMCommandLine {
                                                   the agent loop: routing (auto, or assistant, planner,
                                                   writer), tool calls on stderr (--json: events on stdout);
                                                   --yes allows destructive calls without asking
-          slm-tui tasks [--all|--done] [--json]   the planner's tasks (open ones by default)
-          slm-tui drafts [--json]                 the writer's email drafts
+          slm-tui tasks [--all|--done|--due] [--json]
+                                                  tasks (open ones by default; --due: due now or overdue)
+          slm-tui tasks add TEXT [--due WHEN] [--priority 0-3] [--notes T] [--json]
+                                                  WHEN: tomorrow 5pm, friday, in 2 hours, on the 3rd, 2026-12-04
+          slm-tui tasks done|reopen|rm ID         complete, reopen or delete task ID
+          slm-tui tasks edit ID [--title T] [--due WHEN] [--priority N] [--notes T] [--json]
+                                                  change a task (--due "" clears the due day)
+          slm-tui drafts [--json]                 the email drafts
+          slm-tui drafts show ID [--json]         one draft in full
+          slm-tui drafts export ID [-o FILE]      as an RFC 5322 .eml file (default drafts/draft-ID.eml)
+          slm-tui drafts sent ID [--not] | rm ID  mark a draft sent (or not), or delete it
           slm-tui notes [TEXT] [--json]           notes, or those containing TEXT
+          slm-tui notes add TEXT | edit ID TEXT | rm ID
+          slm-tui changes [--limit N] [--json]    what the agent and you changed, newest first
+          slm-tui undo [ID]                       revert the newest change, or change ID
           slm-tui eval [--model NAME|PATH] [--json] [--limit N]
                                                   the committed requests through the agent loop, scored
           slm-tui history [--json] [--limit N] [--db PATH] [--move-aside]
@@ -88,7 +100,7 @@ enum SLMCommandLine {
     }
 
     /// The subcommands, as `usage` lists them.
-    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "prompt",
+    static let commands = ["chat", "tasks", "drafts", "notes", "changes", "undo", "eval", "history", "export", "search", "tokenize", "prompt",
                            "models", "bench"]
 
     /// The part of `usage` about `command`: its lines and their continuations.
@@ -138,6 +150,10 @@ enum SLMCommandLine {
             return try ToolStateCommands.drafts(rest)
         case "notes":
             return try ToolStateCommands.notes(rest)
+        case "changes":
+            return try ToolStateCommands.changes(rest)
+        case "undo":
+            return try ToolStateCommands.undo(rest)
         case "eval":
             return try EvalCommand.run(rest)
         case "--model", "--db", "--ctx", "--threads", "--cache-type":

@@ -22,6 +22,21 @@ struct RequestReadingTests {
         #expect(RequestReading.task(in: text) == nil)
     }
 
+    @Test("the one record number a request names", arguments: [
+        ("Delete task 1", 1), ("mark task #12 as done", 12), ("Show draft number 3", 3), ("export #4", 4),
+        ("Move task 2 to friday", 2),
+    ])
+    func recordNumber(text: String, expected: Int) {
+        #expect(RequestReading.recordNumber(in: text) == expected)
+    }
+
+    @Test("no number, or more than one, names no record", arguments: [
+        "Delete my task", "Buy 2 apples", "Merge task 1 and task 2", "Call me at 5",
+    ])
+    func noRecordNumber(text: String) {
+        #expect(RequestReading.recordNumber(in: text) == nil)
+    }
+
     @Test("only the arguments a tool takes from the request are narrowed, and only those are filled")
     func offeringAndFilling() throws {
         let reading = RequestReading(moment: DueMoment(day: "2026-11-25", time: "17:00"), taskTitle: "Call mom")
@@ -35,6 +50,11 @@ struct RequestReadingTests {
         let list = try #require(ToolRegistry.builtIn["tasks_list"])
         #expect(reading.offering(list).arguments == list.arguments)
         #expect(reading.filling(.object([:]), for: list) == .object([:]))
+        let numbered = RequestReading(moment: nil, taskTitle: nil, recordNumber: 3)
+        let delete = try #require(ToolRegistry.builtIn["tasks_delete"])
+        #expect(numbered.offering(delete).arguments == .object([.init("id", .integer(minimum: 3, maximum: 3),
+                                                                      description: "the task's number")]))
+        #expect(numbered.filling(.object([:]), for: delete) == .object(["id": .number(3)]))
         let nothing = RequestReading(moment: nil, taskTitle: nil)
         #expect(nothing.offering(add).arguments == add.arguments)
     }

@@ -435,7 +435,7 @@ struct CommandLineTests {
 
 /// The subcommands whose `--help` is checked.
 enum SLMUsageCases {
-    static let commands = ["chat", "tasks", "drafts", "notes", "eval", "history", "export", "search", "tokenize", "models",
+    static let commands = ["chat", "tasks", "drafts", "notes", "changes", "undo", "eval", "history", "export", "search", "tokenize", "models",
                            "bench"]
 }
 

@@ -152,23 +152,6 @@ public struct Assistant: Sendable {
         try await store.unsentInput(conversation: id ?? 0)
     }
 
-    // MARK: - What the tools stored
-
-    /// Tasks: open ones, done ones, or (nil) all.
-    public func tasks(done: Bool? = false) async throws -> [TaskItem] {
-        let status: TaskRecord.Status? = done.map { $0 ? .done : .open }
-        return try await store.tasks(status: status).map(TaskItem.init)
-    }
-
-    public func drafts() async throws -> [DraftItem] {
-        try await store.drafts().map(DraftItem.init)
-    }
-
-    /// Notes, or those containing `text`.
-    public func notes(matching text: String = "", limit: Int = 1000) async throws -> [NoteItem] {
-        try await store.notes(matching: text, limit: limit).map(NoteItem.init)
-    }
-
     // MARK: - Models
 
     /// Every model on disk and in the catalog.
@@ -194,7 +177,7 @@ public struct Assistant: Sendable {
     /// The context models are loaded with, in tokens.
     public var contextLength: Int { runtime.models.configuration.contextLength }
 
-    private var store: Store { runtime.store }
+    var store: Store { runtime.store }
 }
 
 /// A loaded model as a screen shows it.

@@ -9,22 +9,27 @@ import SLMEngine
 struct RequestReading: Sendable, Equatable {
     let moment: DueMoment?
     let taskTitle: String?
+    let recordNumber: Int?
 
     init(_ text: String, resolver: DateResolver, now: Date) {
         let found = resolver.find(in: text, now: now)
         moment = found?.moment
         taskTitle = Self.task(in: found?.remainder ?? text)
+        recordNumber = Self.recordNumber(in: text)
     }
 
-    init(moment: DueMoment?, taskTitle: String?) {
+    init(moment: DueMoment?, taskTitle: String?, recordNumber: Int? = nil) {
         self.moment = moment
         self.taskTitle = taskTitle
+        self.recordNumber = recordNumber
     }
 
-    func value(_ field: RequestField) -> String? {
+    /// The schema that allows only what the request gave for `field`, and that value.
+    private func offer(_ field: RequestField) -> (schema: JSONSchema, value: JSONValue)? {
         switch field {
-        case .moment: moment?.description
-        case .taskTitle: taskTitle
+        case .moment: moment.map { (.oneOf([$0.description]), .string($0.description)) }
+        case .taskTitle: taskTitle.map { (.oneOf([$0]), .string($0)) }
+        case .recordNumber: recordNumber.map { (.integer(minimum: $0, maximum: $0), .number(Double($0))) }
         }
     }
 
@@ -33,9 +38,9 @@ struct RequestReading: Sendable, Equatable {
         guard case .object(let properties) = tool.arguments else { return tool }
         var narrowed = false
         let offered = properties.map { property in
-            guard let field = tool.requestArguments[property.name], let value = value(field) else { return property }
+            guard let field = tool.requestArguments[property.name], let offer = offer(field) else { return property }
             narrowed = true
-            return JSONSchema.Property(property.name, .oneOf([value]), required: property.isRequired,
+            return JSONSchema.Property(property.name, offer.schema, required: property.isRequired,
                                        description: property.description)
         }
         return narrowed ? OfferedTool(base: tool, arguments: .object(offered)) : tool
@@ -46,11 +51,28 @@ struct RequestReading: Sendable, Equatable {
         guard case .object(var members) = arguments else { return arguments }
         for (name, field) in tool.requestArguments.sorted(by: { $0.key < $1.key })
         where arguments[name] == nil || arguments[name] == .null {
-            guard let value = value(field) else { continue }
+            guard let offer = offer(field) else { continue }
             members.removeAll { $0.key == name }
-            members.append(.init(name, .string(value)))
+            members.append(.init(name, offer.value))
         }
         return .object(members)
+    }
+
+    /// The one record number a request names: `task 3`, `draft #2`, `note no. 4`, `#5`;
+    /// nil when it names none or several.
+    static func recordNumber(in text: String) -> Int? {
+        let words = text.lowercased().split { $0.isWhitespace || ",.;:!?()".contains($0) }.map(String.init)
+        var numbers: Set<Int> = []
+        for (index, word) in words.enumerated() {
+            if word.hasPrefix("#"), let number = Int(word.dropFirst()), number > 0 { numbers.insert(number) }
+            guard index > 0, let number = Int(word.hasPrefix("#") ? String(word.dropFirst()) : word), number > 0 else {
+                continue
+            }
+            var before = words[index - 1]
+            if ["no", "number", "#"].contains(before), index > 1 { before = words[index - 2] }
+            if ["task", "draft", "note", "item", "email", "reminder", "number", "no"].contains(before) { numbers.insert(number) }
+        }
+        return numbers.count == 1 ? numbers.first : nil
     }
 
     /// The openings that state a task, longest first; what follows one is the task.

@@ -11,6 +11,15 @@ enum DraftTools {
     static let body = JSONSchema.text(1...2000)
     static let id = JSONSchema.Property("id", .integer(minimum: 1), description: "the draft's number")
 
+    /// Fails, as the model reads it, when the call names a draft that does not exist.
+    static func mustExist(_ arguments: JSONValue, _ context: ToolContext) async throws(ToolError) {
+        do {
+            _ = try await context.store.draft(arguments.int("id") ?? 0)
+        } catch {
+            throw .store(error)
+        }
+    }
+
     static func json(_ draft: DraftRecord, withBody: Bool = true) -> JSONValue {
         var members: [JSONValue.Member] = [
             .init("id", .number(Double(draft.id))), .init("to", .string(draft.recipients)),
@@ -54,6 +63,11 @@ enum DraftTools {
     struct Revise: Tool {
         let name = "drafts_revise"
         let description = "Change a draft's recipients, subject or text."
+        let requestArguments: [String: RequestField] = ["id": .recordNumber]
+
+        func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) {
+            try await DraftTools.mustExist(arguments, context)
+        }
         let hints = ["revise", "change", "edit", "update", "shorter", "longer", "fix"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([
@@ -98,6 +112,11 @@ enum DraftTools {
     struct Show: Tool {
         let name = "drafts_show"
         let description = "Show one draft in full."
+        let requestArguments: [String: RequestField] = ["id": .recordNumber]
+
+        func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) {
+            try await DraftTools.mustExist(arguments, context)
+        }
         let hints = ["show draft", "open", "read", "display"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([DraftTools.id])
@@ -114,6 +133,11 @@ enum DraftTools {
     struct Export: Tool {
         let name = "drafts_export"
         let description = "Save a draft as an .eml file in the drafts folder, ready for a mail program."
+        let requestArguments: [String: RequestField] = ["id": .recordNumber]
+
+        func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) {
+            try await DraftTools.mustExist(arguments, context)
+        }
         let hints = ["export", "export draft", "save", "file", "eml"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([

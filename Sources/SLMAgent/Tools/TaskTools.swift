@@ -134,7 +134,7 @@ enum TaskTools {
         let description = "Change a task's title, due day, priority or notes."
         let hints = ["change", "move", "update", "rename", "postpone", "reschedule", "due date"]
         let permission = ToolPermission.write
-        let requestArguments: [String: RequestField] = ["due": .moment]
+        let requestArguments: [String: RequestField] = ["id": .recordNumber, "due": .moment]
         let arguments = JSONSchema.object([
             TaskTools.id,
             .init("title", TaskTools.title, required: false),
@@ -171,6 +171,7 @@ enum TaskTools {
     struct Complete: Tool {
         let name = "tasks_complete"
         let description = "Mark a task as done."
+        let requestArguments: [String: RequestField] = ["id": .recordNumber]
         let hints = ["done", "complete", "finish", "mark", "finished"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([TaskTools.id])
@@ -196,6 +197,7 @@ enum TaskTools {
     struct Delete: Tool {
         let name = "tasks_delete"
         let description = "Delete a task for good."
+        let requestArguments: [String: RequestField] = ["id": .recordNumber]
         let hints = ["delete", "remove", "drop", "cancel"]
         let permission = ToolPermission.destructive
         let arguments = JSONSchema.object([TaskTools.id])

@@ -43,6 +43,8 @@ public enum RequestField: Sendable, Equatable {
     case moment
     /// The task it states ("Remind me to call mom …": "Call mom").
     case taskTitle
+    /// The record number it names ("delete task 3", "show draft #2").
+    case recordNumber
 }
 
 extension Tool {
