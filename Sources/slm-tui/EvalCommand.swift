@@ -40,6 +40,8 @@ enum EvalCommand {
                 tool-call validity  \(report.toolCallValidity)%
                 right tool          \(report.rightTool)%
                 arguments correct   \(report.argumentsCorrect)%
+                stored correct      \(report.storedCorrect)%
+                correct             \(report.correct)%
                 finished            \(report.finished)%
                 mean latency        \(Int(report.meanLatencyMilliseconds)) ms
                 """)
@@ -49,8 +51,10 @@ enum EvalCommand {
 
     private static func line(_ result: Evaluator.CaseResult, index: Int, of count: Int) -> String {
         let calls = result.calls.map { "\($0.name) \($0.arguments.text)" }.joined(separator: "; ")
-        let verdict = result.rightTool ? (result.argumentsCorrect == false ? "args wrong" : "ok") : "wrong tool"
+        let verdict = result.isCorrect ? "ok" : result.storedCorrect == false ? "stored wrong"
+            : result.rightTool ? "args wrong" : "wrong tool"
         return "[\(index)/\(count)] \(verdict) · \(result.agent ?? "?") · \(Int(result.milliseconds)) ms · "
             + "\(Console.safe(result.request)) → \(Console.safe(calls.isEmpty ? "no call" : calls))"
+            + (result.stored.map { " · store: " + Console.safe($0) } ?? "")
     }
 }

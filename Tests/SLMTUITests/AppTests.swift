@@ -35,10 +35,13 @@ struct AppTests {
         }
     }
 
-    static func harness(model: Bool = true, settings: UserSettings? = nil) async throws -> Harness {
+    /// The app over a fresh database (filled by `prepare` before it starts).
+    static func harness(model: Bool = true, settings: UserSettings? = nil,
+                        prepare: (Store) async throws -> Void = { _ in }) async throws -> Harness {
         let folder = try Fixtures.temporaryDirectory("app")
         let data = DataDirectory(url: folder)
         let store = try Store(path: data.database.path)
+        try await prepare(store)
         let manager = ModelManager(configuration: .init(contextLength: 2048, threads: 2))
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts))
         let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled(),

@@ -11,12 +11,25 @@ public struct EvalCase: Sendable, Decodable {
     public let tool: String?
     /// Checks on the first call's arguments, by argument name.
     public let arguments: [String: FieldCheck]?
+    /// What the store must hold after the turn; nil when the case only checks the call.
+    public let expect: StoreExpectation?
+
+    /// The store after the turn: for each kind given, exactly these records (each check
+    /// matching a different one, none left over); `unchanged` means no record changed.
+    public struct StoreExpectation: Sendable, Decodable {
+        public let tasks: [[String: FieldCheck]]?
+        public let notes: [[String: FieldCheck]]?
+        public let drafts: [[String: FieldCheck]]?
+        public let unchanged: Bool?
+    }
 
     /// Records in the scratch database before the request.
     public struct Setup: Sendable, Decodable {
         public struct Task: Sendable, Decodable {
             public let title: String
             public let due: String?
+            public let time: String?
+            public let done: Bool?
         }
 
         public struct Draft: Sendable, Decodable {
@@ -40,6 +53,10 @@ public struct EvalCase: Sendable, Decodable {
     public enum FieldCheck: Sendable, Decodable {
         /// A string containing this, ignoring case.
         case contains(String)
+        /// Exactly this string.
+        case text(String)
+        /// Absent or empty.
+        case absent
         /// Exactly this number.
         case equals(Double)
         /// The same day as this phrase, resolved against the clock.
@@ -48,7 +65,7 @@ public struct EvalCase: Sendable, Decodable {
         case evaluatesTo(Double)
 
         enum Keys: String, CodingKey {
-            case contains, equals, day
+            case contains, equals, day, text, absent
             case evaluatesTo = "evaluates_to"
         }
 
@@ -56,6 +73,10 @@ public struct EvalCase: Sendable, Decodable {
             let container = try decoder.container(keyedBy: Keys.self)
             if let text = try container.decodeIfPresent(String.self, forKey: .contains) {
                 self = .contains(text)
+            } else if let text = try container.decodeIfPresent(String.self, forKey: .text) {
+                self = .text(text)
+            } else if try container.decodeIfPresent(Bool.self, forKey: .absent) == true {
+                self = .absent
             } else if let number = try container.decodeIfPresent(Double.self, forKey: .equals) {
                 self = .equals(number)
             } else if let phrase = try container.decodeIfPresent(String.self, forKey: .day) {
@@ -64,14 +85,19 @@ public struct EvalCase: Sendable, Decodable {
                 self = .evaluatesTo(number)
             } else {
                 throw DecodingError.dataCorrupted(.init(codingPath: decoder.codingPath,
-                                                        debugDescription: "a check needs contains, equals, day or evaluates_to"))
+                                                        debugDescription: "a check needs contains, text, absent, equals, day or evaluates_to"))
             }
         }
 
         /// Whether `value` passes, with dates resolved by `resolver` at `now`.
         public func passes(_ value: JSONValue?, resolver: DateResolver, now: Date) -> Bool {
+            if case .absent = self { return value == nil || value == .null || value?.stringValue == "" }
             guard let value else { return false }
             switch self {
+            case .absent:
+                return false
+            case .text(let text):
+                return value.stringValue == text
             case .contains(let text):
                 return value.stringValue?.lowercased().contains(text.lowercased()) == true
             case .equals(let number):

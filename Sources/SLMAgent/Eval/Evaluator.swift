@@ -17,9 +17,17 @@ public struct Evaluator: Sendable {
         public let rightTool: Bool
         /// nil when the case checks no arguments.
         public let argumentsCorrect: Bool?
+        /// Whether the store held what it should after the turn; nil when the case does not say.
+        public let storedCorrect: Bool?
+        /// What the store held, when it was wrong (for the report's lines).
+        public let stored: String?
         public let finished: Bool
         public let milliseconds: Double
         public let answer: String
+
+        /// Right in the end: the store as expected where the case says, else the right tool
+        /// with right arguments.
+        public var isCorrect: Bool { storedCorrect ?? (rightTool && argumentsCorrect != false) }
     }
 
     /// The figures `slm-tui eval` reports; rates in percent.
@@ -28,6 +36,11 @@ public struct Evaluator: Sendable {
         public let toolCallValidity: Double
         public let rightTool: Double
         public let argumentsCorrect: Double
+        /// Cases whose store held the right records afterwards.
+        public let storedCorrect: Double
+        /// Cases that were right in the end: the store as expected where a case says, else
+        /// the right tool with right arguments.
+        public let correct: Double
         public let finished: Double
         public let meanLatencyMilliseconds: Double
 
@@ -36,6 +49,8 @@ public struct Evaluator: Sendable {
             case toolCallValidity = "tool_call_validity"
             case rightTool = "right_tool"
             case argumentsCorrect = "arguments_correct"
+            case storedCorrect = "stored_correct"
+            case correct
             case meanLatencyMilliseconds = "mean_latency_ms"
         }
 
@@ -47,6 +62,9 @@ public struct Evaluator: Sendable {
             toolCallValidity = percent(results.reduce(0) { $0 + $1.validCalls }, calls)
             rightTool = percent(results.filter(\.rightTool).count, results.count)
             argumentsCorrect = percent(checked.filter { $0 }.count, checked.count)
+            let stored = results.compactMap(\.storedCorrect)
+            storedCorrect = percent(stored.filter { $0 }.count, stored.count)
+            correct = percent(results.filter(\.isCorrect).count, results.count)
             finished = percent(results.filter(\.finished).count, results.count)
             meanLatencyMilliseconds = results.isEmpty ? 0
                 : (results.reduce(0) { $0 + $1.milliseconds } / Double(results.count)).rounded()
@@ -73,6 +91,7 @@ public struct Evaluator: Sendable {
         defer { try? FileManager.default.removeItem(at: folder) }
         let store = try Store(path: folder.appendingPathComponent("eval.sqlite3").path)
         try await prepare(evalCase.setup, in: store)
+        let changesBefore = try await store.changes(limit: 1).first?.id ?? 0
         let runtime = AgentRuntime(store: store, models: models, drafts: DraftsFolder(url: folder.appendingPathComponent("drafts")),
                                    configuration: configuration)
         try await runtime.selectModel(model)
@@ -100,6 +119,7 @@ public struct Evaluator: Sendable {
         }.count
         let first = calls.first
         let rightTool = first?.name == evalCase.tool
+        let (storedCorrect, stored) = try await check(evalCase.expect, in: store, since: changesBefore)
         var argumentsCorrect: Bool?
         if let checks = evalCase.arguments {
             let resolver = DateResolver(timeZone: configuration.timeZone)
@@ -110,14 +130,53 @@ public struct Evaluator: Sendable {
         }
         return CaseResult(
             request: evalCase.request, category: evalCase.category, expectedTool: evalCase.tool, agent: agent, calls: calls,
-            validCalls: valid, rightTool: rightTool, argumentsCorrect: argumentsCorrect, finished: finished,
+            validCalls: valid, rightTool: rightTool, argumentsCorrect: argumentsCorrect, storedCorrect: storedCorrect,
+            stored: storedCorrect == false ? stored : nil, finished: finished,
             milliseconds: elapsed / .milliseconds(1),
             answer: answer)
     }
 
+    /// Whether the store holds what `expect` says (and what it holds, in short).
+    private func check(_ expect: EvalCase.StoreExpectation?, in store: Store, since change: Int) async throws
+        -> (Bool?, String)
+    {
+        guard let expect else { return (nil, "") }
+        let resolver = DateResolver(timeZone: configuration.timeZone)
+        let now = configuration.now()
+        var correct = true
+        var held: [String] = []
+        if expect.unchanged == true {
+            let changed = try await store.changes(limit: 1).first.map { $0.id > change } ?? false
+            correct = correct && !changed
+            if changed { held.append("changed: " + (try await store.changes(limit: 1).first?.summary ?? "")) }
+        }
+        func compare(_ checks: [[String: EvalCase.FieldCheck]]?, _ records: [JSONValue], _ kind: String) {
+            guard let checks else { return }
+            held.append(kind + " " + JSONValue.array(records).text)
+            var left = records
+            for check in checks {
+                guard let index = left.firstIndex(where: { record in
+                    check.allSatisfy { name, field in field.passes(record[name], resolver: resolver, now: now) }
+                }) else {
+                    correct = false
+                    return
+                }
+                left.remove(at: index)
+            }
+            if !left.isEmpty { correct = false }
+        }
+        if expect.tasks != nil { compare(expect.tasks, try await store.tasks().map(TaskTools.json), "tasks") }
+        if expect.notes != nil { compare(expect.notes, try await store.notes(limit: 1000).map(NoteTools.json), "notes") }
+        if expect.drafts != nil { compare(expect.drafts, try await store.drafts().map { DraftTools.json($0) }, "drafts") }
+        return (correct, held.joined(separator: "; "))
+    }
+
     private func prepare(_ setup: EvalCase.Setup?, in store: Store) async throws {
         guard let setup else { return }
-        for task in setup.tasks ?? [] { _ = try await store.addTask(title: task.title, due: task.due) }
+        for task in setup.tasks ?? [] {
+            let added = try await store.addTask(title: task.title, due: task.due, dueTime: task.time)
+            if task.done == true { _ = try await store.completeTask(added.id) }
+        }
         for note in setup.notes ?? [] { _ = try await store.addNote(note) }
         for draft in setup.drafts ?? [] {
             _ = try await store.createDraft(recipients: draft.to, subject: draft.subject, body: draft.body)

@@ -109,23 +109,19 @@ extension App {
             state.modal = .listing(AppState.Listing(title: "Tool trace", lines: state.trace.flatMap { entry in
                 ["\(clock.string(from: entry.time)) \(entry.text)"]
             }))
-        case .tasks:
+        case .tasks: openRecords(.tasks)
+        case .drafts: openRecords(.drafts)
+        case .notes: openRecords(.notes)
+        case .undo(let id): undoLastChange(id)
+        case .changes:
             background { services, inbox in
-                let tasks = try await services.assistant.tasks(done: nil)
-                inbox.post(.listing(AppState.Listing(title: "Tasks", lines: tasks.map { task in
-                    "\(task.id). \(task.isDone ? "[x]" : "[ ]") \(task.title)" + (task.due.map { "  due \($0)" } ?? "")
+                let changes = try await services.assistant.changes(limit: 200)
+                let clock = DateFormatter()
+                clock.dateFormat = "MM-dd HH:mm"
+                inbox.post(.listing(AppState.Listing(title: "Changes — /undo N reverts one", lines: changes.map { change in
+                    "\(change.id). \(clock.string(from: change.createdAt)) \(change.byAgent ? "agent" : "you  ") "
+                        + change.summary + (change.isUndone ? "  (undone)" : "")
                 })))
-            }
-        case .drafts:
-            background { services, inbox in
-                let drafts = try await services.assistant.drafts()
-                inbox.post(.listing(AppState.Listing(
-                    title: "Drafts", lines: drafts.map { "\($0.id). \($0.subject) — to \($0.recipients) (\($0.status))" })))
-            }
-        case .notes:
-            background { services, inbox in
-                let notes = try await services.assistant.notes(limit: 50)
-                inbox.post(.listing(AppState.Listing(title: "Notes", lines: notes.map { "\($0.id). \($0.text)" })))
             }
         case .theme(let name):
             guard let name else { return setTheme(services.themes.next(after: theme.name)) }

@@ -81,6 +81,7 @@ extension App {
         case .control("f"): openSearch(query: "")
         case .control("y"): copyLastAnswer(block: nil)
         case .control("r"): regenerate()
+        case .control("z"): undoLastChange()
         case .pageUp, .wheelUp: scrollChat(by: pageSize, up: true, wheel: key == .wheelUp)
         case .pageDown, .wheelDown: scrollChat(by: pageSize, up: false, wheel: key == .wheelDown)
         case .function(1): state.modal = .help
@@ -215,6 +216,8 @@ extension App {
             handleConversations(&list, key)
         case .search(var panel):
             handleSearch(&panel, key)
+        case .records(var browser):
+            handleRecords(&browser, key)
         case .approval(let request):
             switch key {
             case .character("y"), .character("Y"): answer(request, approved: true)

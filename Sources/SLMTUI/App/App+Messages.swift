@@ -124,6 +124,11 @@ extension App {
         case .notice(let text, let isError):
             state.notice = AppState.Notice(text: text, isError: isError)
             if isError { state.trace.append(TraceEntry(kind: .error, text: text)) }
+        case .recordsLoaded(let contents, let now): showRecords(contents, now: now)
+        case .recordSaved(let kind, let text): recordSaved(kind, text)
+        case .formFailed(let reason): formFailed(reason)
+        case .changeUndone(let change): changeUndone(change)
+        case .dueTasks(let tasks): showDue(tasks)
         }
     }
 

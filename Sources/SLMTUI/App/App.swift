@@ -35,6 +35,9 @@ public final class App {
     var thinkingStarted: ContinuousClock.Instant?
     /// A system prompt set before the conversation exists.
     var pendingSystemPrompt: String?
+    /// Due tasks already announced in the status bar.
+    var announcedDue: Set<Int> = []
+    private var lastDueCheck: ContinuousClock.Instant?
     /// Background tasks not finished yet (tests wait for them).
     let running = RunningCount()
     private var needsRender = true
@@ -81,6 +84,7 @@ public final class App {
             }
         }
         chooseStartupModel()
+        refreshDue()
     }
 
     /// One turn of the loop: a key (waiting up to the timeout), then messages, the tick and
@@ -133,6 +137,10 @@ public final class App {
             lastInputSave = now
             saveUnsentInput()
         }
+        if lastDueCheck.map({ now - $0 >= .seconds(60) }) ?? true {
+            lastDueCheck = now
+            refreshDue()
+        }
         state.resources.residentBytes = ProcessUsage.residentBytes()
         let used = ProcessUsage.cpuTime()
         if let last = lastCPU {
@@ -174,10 +182,13 @@ public final class App {
     public func settle(timeout: Duration = .seconds(180)) async {
         let deadline = ContinuousClock.now + timeout
         repeat {
+            repeat {
+                step(timeoutMilliseconds: 0)
+                try? await Task.sleep(for: .milliseconds(10))
+            } while (running.value > 0 || turn != nil) && ContinuousClock.now < deadline
+            // the last messages may start more work (a save reloads its list)
             step(timeoutMilliseconds: 0)
-            try? await Task.sleep(for: .milliseconds(10))
-        } while (running.value > 0 || turn != nil) && ContinuousClock.now < deadline
-        step(timeoutMilliseconds: 0)
+        } while running.value > 0 && ContinuousClock.now < deadline
         render()
     }
 

@@ -31,6 +31,15 @@ public enum AppMessage: Sendable {
     case titleChanged(conversationID: Int, title: String)
     case listing(AppState.Listing)
     case notice(String, isError: Bool)
+    /// Records for the tasks, drafts or notes view, and the time they were read.
+    case recordsLoaded(RecordContents, now: DueMoment)
+    /// A form's save (or an action on a record) worked: what it did.
+    case recordSaved(RecordBrowser.Kind, String)
+    /// A form's save failed: why (the form stays open).
+    case formFailed(String)
+    case changeUndone(ChangeItem)
+    /// Open tasks that are due now or overdue.
+    case dueTasks([TaskItem])
 }
 
 /// A locked queue between background tasks and the UI loop.

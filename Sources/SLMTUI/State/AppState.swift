@@ -16,6 +16,7 @@ public struct AppState: Sendable {
         case prompt(Prompt)
         case listing(Listing)
         case search(SearchPanel)
+        case records(RecordBrowser)
     }
 
     /// Where keys go on the main screen: the message box, or the messages (↑↓ choose one,

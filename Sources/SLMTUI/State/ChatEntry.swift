@@ -97,6 +97,8 @@ public struct ResourceFigures: Sendable, Equatable {
     public var modelName: String?
     /// Architecture, quant, parameters, context, e.g. `gemma3 · Q4_K · 268M`.
     public var modelDetail: String?
+    /// Open tasks due now or overdue.
+    public var dueTasks = 0
 
     public init() {}
 }

@@ -13,6 +13,10 @@ public enum SlashCommand: Sendable, Equatable {
     case system(SystemAction)
     case set(SetAction)
     case tasks, drafts, notes
+    /// `/undo`: the newest change to a task, draft or note; `/undo N`: change N.
+    case undo(Int?)
+    /// `/changes`: the journal of changes, newest first, with their numbers.
+    case changes
     case theme(String?)
     /// `/copy`: the last answer; `/copy N`: its Nth code block.
     case copy(block: Int?)
@@ -45,7 +49,7 @@ public enum SlashCommand: Sendable, Equatable {
 
     public static let names = ["model", "agent", "new", "rename", "delete", "export", "system", "set", "copy", "regen",
                                "continue", "edit", "search", "stats", "mouse", "trace", "think", "tasks", "drafts", "notes",
-                               "theme", "help", "quit"]
+                               "undo", "changes", "theme", "help", "quit"]
 
     /// Other spellings, completed and understood too.
     static let aliases = ["models": "model", "regenerate": "regen", "retry": "regen", "exit": "quit", "q": "quit", "?": "help",
@@ -113,6 +117,11 @@ public enum SlashCommand: Sendable, Equatable {
         case "tasks": return .tasks
         case "drafts": return .drafts
         case "notes": return .notes
+        case "undo":
+            guard let argument else { return .undo(nil) }
+            guard let id = Int(argument), id >= 1 else { throw Problem("/undo takes a change's number (see /changes)") }
+            return .undo(id)
+        case "changes": return .changes
         case "theme": return .theme(argument)
         case "help": return .help
         case "quit": return .quit

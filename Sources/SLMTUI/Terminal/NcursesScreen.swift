@@ -55,6 +55,17 @@ public final class NcursesScreen: Screen {
         endwin()
     }
 
+    public func suspend(_ body: () -> Void) {
+        Self.send("\u{1B}[?2004l")
+        def_prog_mode()
+        endwin()
+        body()
+        reset_prog_mode()
+        Self.send("\u{1B}[?2004h")
+        previous = nil
+        refresh()
+    }
+
     /// The terminal's size, asked of the terminal itself each time, so a resize is never
     /// missed even when its signal is.
     public var size: (width: Int, height: Int) {

@@ -15,6 +15,9 @@ public protocol Screen: AnyObject {
     /// Takes the mouse (wheel events come as keys) or leaves it to the terminal, so its own
     /// selection works.
     func captureMouse(_ on: Bool)
+    /// Gives the terminal to `body` (an editor) as a normal terminal, then takes it back and
+    /// repaints everything.
+    func suspend(_ body: () -> Void)
 }
 
 /// A screen in memory: what was presented, and keys fed by a test.
@@ -47,4 +50,12 @@ public final class MemoryScreen: Screen {
     public func copyToClipboard(_ text: String) { clipboard.append(text) }
 
     public func captureMouse(_ on: Bool) { mouseCaptured = on }
+
+    /// How many times the terminal was given away.
+    public private(set) var suspensions = 0
+
+    public func suspend(_ body: () -> Void) {
+        suspensions += 1
+        body()
+    }
 }

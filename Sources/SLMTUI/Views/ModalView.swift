@@ -79,6 +79,8 @@ public enum ModalView {
             return nil
         case .search(let panel):
             return drawSearch(panel, into: &grid, width: width)
+        case .records(let browser):
+            return RecordView.draw(browser, into: &grid)
         }
     }
 
@@ -242,6 +244,8 @@ public enum ModalView {
         ("/set [NAME [VALUE]]", "list the sampling settings, show one, or set temp, top_p, top_k, max_tokens"),
         ("/stats /mouse /trace", "figures under answers on/off; mouse on/off; the whole tool trace"),
         ("/think on|off", "whether thinking models think first; t on a chosen answer shows its thinking"),
-        ("/tasks /drafts /notes", "what the tools stored"), ("/theme NAME, /help", "a theme by name; this help"),
+        ("/tasks /drafts /notes", "work with tasks (add, edit, tick off), drafts (edit, export .eml, copy) and notes"),
+        ("Ctrl-Z, /undo [N]", "revert the newest change to a task, draft or note (the agent's or yours), or change N"),
+        ("/changes", "every change the agent and you made, numbered"), ("/theme NAME, /help", "a theme by name; this help"),
     ]
 }

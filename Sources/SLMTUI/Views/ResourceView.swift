@@ -38,6 +38,7 @@ public enum ResourceView {
         row("KV", [Span(cache, Style(.text))])
         row("", Gauge.bar(fraction(figures.cachedTokens, figures.contextLength), width: valueWidth))
         row("CPU", [number(figures.cpuPercent, "%", decimals: 0)])
+        if figures.dueTasks > 0 { row("tasks", [Span("\(figures.dueTasks) due", Style(.warning, .bold))]) }
         row("model", [Span(figures.modelName ?? "none loaded", Style(figures.modelName == nil ? .warning : .accent))])
         // family, quant, size and the KV cache's precision: wrapped, as a narrow pane cuts it
         if let detail = figures.modelDetail { row("", [Span(detail, Style(.muted))], lines: 2) }
