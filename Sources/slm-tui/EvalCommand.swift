@@ -5,9 +5,14 @@ import SLMEngine
 /// `slm-tui eval`: the committed requests through the agent loop, scored.
 enum EvalCommand {
     static func run(_ words: [String]) throws -> Int32 {
-        let arguments = try Arguments(words, flags: ["--json"], options: ["--model", "--ctx", "--threads", "--limit"])
+        let arguments = try Arguments(words, flags: ["--json"],
+                                      options: ["--model", "--ctx", "--threads", "--limit", "--seed", "--category"])
         guard arguments.positionals.isEmpty else { throw UsageError("eval takes no positional arguments") }
-        let cases = try EvalCase.bundled()
+        let cases = try EvalCase.bundled().filter { evalCase in
+            arguments.options["--category"].map { $0.split(separator: ",").map(String.init).contains(evalCase.category) } ?? true
+        }
+        guard !cases.isEmpty else { throw UsageError("no case is in category \(arguments.options["--category"] ?? "")") }
+        let seed = try arguments.integer("--seed", default: 42, range: 0...Int(Int32.max))
         let limit = try arguments.integer("--limit", default: cases.count, range: 1...cases.count)
         let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let context = try arguments.integer("--ctx", default: 4096, range: 512...1_048_576)
@@ -19,7 +24,7 @@ enum EvalCommand {
         configuration.maxToolSteps = 2
         let evaluator = Evaluator(
             models: ModelManager(configuration: .init(contextLength: context, threads: threads)), model: reference,
-            configuration: configuration, scratch: scratch)
+            configuration: configuration, scratch: scratch, sampling: SamplingChoice(seed: UInt64(seed)))
         let selected = Array(cases.prefix(limit))
         let results = try wait {
             var results: [Evaluator.CaseResult] = []

@@ -39,8 +39,9 @@ enum SLMCommandLine {
           slm-tui notes add TEXT | edit ID TEXT | rm ID
           slm-tui changes [--limit N] [--json]    what the agent and you changed, newest first
           slm-tui undo [ID]                       revert the newest change, or change ID
-          slm-tui eval [--model NAME|PATH] [--json] [--limit N]
+          slm-tui eval [--model NAME|PATH] [--json] [--limit N] [--seed N] [--category C,...]
                                                   the committed requests through the agent loop, scored
+                                                  by what the store holds afterwards (seed 42 by default)
           slm-tui history [--json] [--limit N] [--db PATH] [--move-aside]
                                                   saved conversations, most recent first
           slm-tui export ID [--format md|json] [-o FILE] [--db PATH]

@@ -10,6 +10,8 @@ struct RequestReadingTests {
         ("Please remind me to water the plants.", "Water the plants"), ("add task renew passport", "Renew passport"),
         ("I need to book a haircut", "Book a haircut"), ("Todo: fix the bike", "Fix the bike"),
         ("Don't forget to pay the gas bill please", "Pay the gas bill"),
+        ("Put buying a birthday present for Ana on my to-do list", "Buying a birthday present for Ana"),
+        ("Add a task: buy stamps, then show my tasks", "Buy stamps"),
     ])
     func task(text: String, expected: String) {
         #expect(RequestReading.task(in: text) == expected)
@@ -37,26 +39,57 @@ struct RequestReadingTests {
         #expect(RequestReading.recordNumber(in: text) == nil)
     }
 
-    @Test("only the arguments a tool takes from the request are narrowed, and only those are filled")
+    @Test("arguments the request gives are narrowed to it; optional ones it says nothing of are not offered")
     func offeringAndFilling() throws {
         let reading = RequestReading(moment: DueMoment(day: "2026-11-25", time: "17:00"), taskTitle: "Call mom")
         let add = try #require(ToolRegistry.builtIn["tasks_add"])
         guard case .object(let properties) = reading.offering(add).arguments else { Issue.record("not an object"); return }
+        #expect(properties.map(\.name) == ["title", "due"], "no notes or priority unless the request speaks of them")
         #expect(properties.first { $0.name == "due" }?.schema == .oneOf(["2026-11-25 17:00"]))
         #expect(properties.first { $0.name == "title" }?.schema == .oneOf(["Call mom"]))
-        #expect(properties.first { $0.name == "notes" }?.schema == TaskTools.notes)
         let filled = reading.filling(.object(["title": .string("Call mom")]), for: add)
         #expect(filled["due"] == .string("2026-11-25 17:00"))
+        let urgent = RequestReading(words: ["urgent", "add", "notes"])
+        guard case .object(let offered) = urgent.offering(add).arguments else { Issue.record("not an object"); return }
+        #expect(offered.map(\.name) == ["title", "priority", "notes"], "no day named: no due")
+        #expect(offered.first { $0.name == "title" }?.schema == TaskTools.title, "no task stated: the title is free")
         let list = try #require(ToolRegistry.builtIn["tasks_list"])
-        #expect(reading.offering(list).arguments == list.arguments)
-        #expect(reading.filling(.object([:]), for: list) == .object([:]))
-        let numbered = RequestReading(moment: nil, taskTitle: nil, recordNumber: 3)
+        #expect(RequestReading(moment: DueMoment(day: "2026-11-27")).offering(list).arguments == .object([
+            .init("status", .oneOf(["open", "done", "all"]), required: false, description: "open by default"),
+            .init("due_before", .oneOf(["2026-11-27"]), required: false, description: "only tasks due before this day"),
+        ]))
+        let numbered = RequestReading(recordNumbers: [3])
         let delete = try #require(ToolRegistry.builtIn["tasks_delete"])
         #expect(numbered.offering(delete).arguments == .object([.init("id", .integer(minimum: 3, maximum: 3),
                                                                       description: "the task's number")]))
         #expect(numbered.filling(.object([:]), for: delete) == .object(["id": .number(3)]))
-        let nothing = RequestReading(moment: nil, taskTitle: nil)
-        #expect(nothing.offering(add).arguments == add.arguments)
+        let two = RequestReading(recordNumbers: [1, 2])
+        #expect(two.offering(delete).arguments == .object([.init("id", .integer(minimum: 1, maximum: 2),
+                                                                 description: "the task's number")]))
+        #expect(two.filling(.object([:]), for: delete) == .object([:]), "which of two is the model's to say")
+    }
+
+    @Test("the note a request states", arguments: [
+        ("Make a note that the wifi password is tulip42", "The wifi password is tulip42"),
+        ("Note: the spare key is under the blue pot", "The spare key is under the blue pot"),
+        ("Please write down that the plumber is Joe", "The plumber is Joe"),
+        ("Add a task to call the bank and make a note that the account is 1234", "The account is 1234"),
+    ])
+    func note(text: String, expected: String) {
+        #expect(RequestReading.note(in: text) == expected)
+    }
+
+    @Test("the arithmetic a request asks for, as the calculator reads it", arguments: [
+        ("What is 17.5 * 4?", "17.5 * 4"), ("Calculate 15% of 80", "15% * 80"), ("How much is (120 + 45) / 3?", "(120 + 45) / 3"),
+        ("what's 6 × 7", "6 * 7"),
+    ])
+    func arithmetic(text: String, expected: String) {
+        #expect(RequestReading.arithmetic(in: text) == expected)
+    }
+
+    @Test("no arithmetic in dates, ranges or plain numbers", arguments: ["Call me at 5", "Due 2026-12-04", "Buy 2 apples"])
+    func noArithmetic(text: String) {
+        #expect(RequestReading.arithmetic(in: text) == nil)
     }
 
     @Test("titles that are a tool's name or its description are refused; real ones pass", arguments: [

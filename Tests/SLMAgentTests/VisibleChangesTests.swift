@@ -84,7 +84,7 @@ struct VisibleChangesTests {
             .call(#"{"name": "tasks_add", "arguments": {"title": "Dry cleaning", "notes": "in 3 days in 3 days in 3 days in 3 days"}}"#),
             .text("Added."),
         ])
-        _ = await Scripted.events(setup.runtime.send("@planner dry cleaning"))
+        _ = await Scripted.events(setup.runtime.send("@planner add dry cleaning to my tasks, with a note"))
         #expect(try await setup.store.tasks().first?.notes == "in 3 days")
     }
 

@@ -66,7 +66,8 @@ public struct AgentProfile: Sendable {
         sampling: SamplingParameters(temperature: 0.3, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1),
         preferredModel: .light, startsWithTool: true,
         keywords: ["task", "todo", "to-do", "remind", "reminder", "deadline", "due", "schedule", "agenda",
-                   "note", "appointment", "plan", "calendar", "done with"])
+                   "note", "appointment", "plan", "calendar", "done with", "don't forget", "dont forget", "i need to",
+                   "i have to", "remember to", "write down", "jot down"])
 
     public static let writer = AgentProfile(
         name: "writer", summary: "email drafts and letters",

@@ -77,11 +77,16 @@ public struct Evaluator: Sendable {
     /// Where scratch databases and drafts go; removed afterwards.
     public let scratch: URL
 
-    public init(models: ModelManager, model: ModelReference, configuration: RuntimeConfiguration, scratch: URL) {
+    /// Sampling for every turn: a fixed seed makes a run repeatable.
+    public let sampling: SamplingChoice?
+
+    public init(models: ModelManager, model: ModelReference, configuration: RuntimeConfiguration, scratch: URL,
+                sampling: SamplingChoice? = nil) {
         self.models = models
         self.model = model
         self.configuration = configuration
         self.scratch = scratch
+        self.sampling = sampling
     }
 
     /// Runs one case.
@@ -101,7 +106,9 @@ public struct Evaluator: Sendable {
         var agent: String?
         var finished = false
         var answer = ""
-        for await event in runtime.send(evalCase.request).events {
+        var options = TurnOptions()
+        options.sampling = sampling
+        for await event in runtime.send(evalCase.request, options: options).events {
             switch event {
             case .routed(let decision): agent = decision.agent
             case .toolCall(let call): calls.append(call)

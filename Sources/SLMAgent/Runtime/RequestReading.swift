@@ -9,39 +9,72 @@ import SLMEngine
 struct RequestReading: Sendable, Equatable {
     let moment: DueMoment?
     let taskTitle: String?
-    let recordNumber: Int?
+    let noteText: String?
+    /// The record numbers it names, in order ("mark task 1 done and delete task 2": 1, 2).
+    let recordNumbers: [Int]
+    let arithmetic: String?
+    /// The request's words, for `mentioned` fields.
+    let words: [String]
 
     init(_ text: String, resolver: DateResolver, now: Date) {
         let found = resolver.find(in: text, now: now)
         moment = found?.moment
         taskTitle = Self.task(in: found?.remainder ?? text)
-        recordNumber = Self.recordNumber(in: text)
+        noteText = Self.note(in: text)
+        recordNumbers = Self.recordNumbers(in: text)
+        arithmetic = Self.arithmetic(in: text)
+        words = Router.words(text)
     }
 
-    init(moment: DueMoment?, taskTitle: String?, recordNumber: Int? = nil) {
+    init(moment: DueMoment? = nil, taskTitle: String? = nil, noteText: String? = nil, recordNumbers: [Int] = [],
+         arithmetic: String? = nil, words: [String] = []) {
         self.moment = moment
         self.taskTitle = taskTitle
-        self.recordNumber = recordNumber
+        self.noteText = noteText
+        self.recordNumbers = recordNumbers
+        self.arithmetic = arithmetic
+        self.words = words
     }
 
-    /// The schema that allows only what the request gave for `field`, and that value.
-    private func offer(_ field: RequestField) -> (schema: JSONSchema, value: JSONValue)? {
+    /// What the request gives for `field`: the schema allowing only that, and the value to
+    /// fill in (nil when several are allowed); `.absent` when it gives nothing for a field
+    /// that is offered only when given; nil when the field stays as the tool has it.
+    private enum Offer {
+        case value(JSONSchema, fill: JSONValue?)
+        case absent
+    }
+
+    private func offer(_ field: RequestField) -> Offer? {
         switch field {
-        case .moment: moment.map { (.oneOf([$0.description]), .string($0.description)) }
-        case .taskTitle: taskTitle.map { (.oneOf([$0]), .string($0)) }
-        case .recordNumber: recordNumber.map { (.integer(minimum: $0, maximum: $0), .number(Double($0))) }
+        case .moment: return moment.map { .value(.oneOf([$0.description]), fill: .string($0.description)) } ?? .absent
+        case .taskTitle: return taskTitle.map { .value(.oneOf([$0]), fill: .string($0)) }
+        case .noteText: return noteText.map { .value(.oneOf([$0]), fill: .string($0)) }
+        case .arithmetic: return arithmetic.map { .value(.oneOf([$0]), fill: .string($0)) }
+        case .recordNumber:
+            guard let low = recordNumbers.min(), let high = recordNumbers.max() else { return nil }
+            return .value(.integer(minimum: low, maximum: high), fill: low == high ? .number(Double(low)) : nil)
+        case .mentioned(let names):
+            return names.contains { Router.contains(words, phrase: $0) } ? nil : .absent
         }
     }
 
-    /// `tool`, with each argument the request gave allowing only that value.
+    /// `tool`, with each argument the request gave allowing only that value, and optional
+    /// arguments it gave nothing for left out.
     func offering(_ tool: any Tool) -> any Tool {
         guard case .object(let properties) = tool.arguments else { return tool }
         var narrowed = false
-        let offered = properties.map { property in
+        let offered = properties.compactMap { property -> JSONSchema.Property? in
             guard let field = tool.requestArguments[property.name], let offer = offer(field) else { return property }
-            narrowed = true
-            return JSONSchema.Property(property.name, offer.schema, required: property.isRequired,
-                                       description: property.description)
+            switch offer {
+            case .value(let schema, _):
+                narrowed = true
+                return JSONSchema.Property(property.name, schema, required: property.isRequired,
+                                           description: property.description)
+            case .absent:
+                guard !property.isRequired else { return property }
+                narrowed = true
+                return nil
+            }
         }
         return narrowed ? OfferedTool(base: tool, arguments: .object(offered)) : tool
     }
@@ -51,28 +84,107 @@ struct RequestReading: Sendable, Equatable {
         guard case .object(var members) = arguments else { return arguments }
         for (name, field) in tool.requestArguments.sorted(by: { $0.key < $1.key })
         where arguments[name] == nil || arguments[name] == .null {
-            guard let offer = offer(field) else { continue }
+            guard case .value(_, let fill?)? = offer(field) else { continue }
             members.removeAll { $0.key == name }
-            members.append(.init(name, offer.value))
+            members.append(.init(name, fill))
         }
         return .object(members)
     }
 
-    /// The one record number a request names: `task 3`, `draft #2`, `note no. 4`, `#5`;
-    /// nil when it names none or several.
-    static func recordNumber(in text: String) -> Int? {
+    /// The record numbers a request names: `task 3`, `draft #2`, `note no. 4`, `#5`, in order.
+    static func recordNumbers(in text: String) -> [Int] {
         let words = text.lowercased().split { $0.isWhitespace || ",.;:!?()".contains($0) }.map(String.init)
-        var numbers: Set<Int> = []
+        var numbers: [Int] = []
         for (index, word) in words.enumerated() {
-            if word.hasPrefix("#"), let number = Int(word.dropFirst()), number > 0 { numbers.insert(number) }
-            guard index > 0, let number = Int(word.hasPrefix("#") ? String(word.dropFirst()) : word), number > 0 else {
+            let digits = word.hasPrefix("#") ? String(word.dropFirst()) : word
+            guard let number = Int(digits), number > 0 else { continue }
+            var before = index > 0 ? words[index - 1] : ""
+            if ["no", "number", "#"].contains(before), index > 1 { before = words[index - 2] }
+            let named = word.hasPrefix("#")
+                || ["task", "tasks", "draft", "drafts", "note", "notes", "item", "email", "reminder", "number", "no", "and"]
+                    .contains(before) && (before != "and" || !numbers.isEmpty)
+            if named, !numbers.contains(number) { numbers.append(number) }
+        }
+        return numbers
+    }
+
+    /// The one record number a request names, or nil when it names none or several.
+    static func recordNumber(in text: String) -> Int? {
+        let numbers = recordNumbers(in: text)
+        return numbers.count == 1 ? numbers[0] : nil
+    }
+
+    /// The arithmetic in a request, as the calculator reads it: the longest run of numbers
+    /// and operators with an operator in it (`15% of 80` becomes `15% * 80`).
+    static func arithmetic(in text: String) -> String? {
+        let allowed = Set("0123456789.+-*/^()%×÷ ")
+        let normalised = text.replacingOccurrences(of: "% of ", with: "% * ").replacingOccurrences(of: " percent of ", with: "% * ")
+        var best = ""
+        var run = ""
+        for character in normalised + "\n" {
+            if allowed.contains(character) {
+                run.append(character)
                 continue
             }
-            var before = words[index - 1]
-            if ["no", "number", "#"].contains(before), index > 1 { before = words[index - 2] }
-            if ["task", "draft", "note", "item", "email", "reminder", "number", "no"].contains(before) { numbers.insert(number) }
+            let candidate = run.trimmingCharacters(in: .whitespaces)
+            if candidate.count > best.count, candidate.contains(where: \.isNumber),
+                candidate.contains(where: { "+-*/^×÷%".contains($0) }), Router.looksLikeArithmetic(candidate) || candidate.contains("%") {
+                best = candidate
+            }
+            run = ""
         }
-        return numbers.count == 1 ? numbers.first : nil
+        guard !best.isEmpty else { return nil }
+        let expression = best.replacingOccurrences(of: "×", with: "*").replacingOccurrences(of: "÷", with: "/")
+        return (try? Calculator().evaluate(expression)) == nil ? nil : expression
+    }
+
+    /// `Put X on my to-do list`, `Add X to my tasks`: X.
+    private static func wrapped(_ text: String) -> String? {
+        let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: " .!?\n"))
+        let lower = trimmed.lowercased()
+        for verb in ["put ", "add ", "please put ", "please add "] where lower.hasPrefix(verb) {
+            for place in [" on my to-do list", " on my todo list", " on my list", " on the list", " to my to-do list",
+                          " to my todo list", " to my list", " to my tasks", " to the list", " on my task list",
+                          " to my task list"] where lower.hasSuffix(place) && lower.count > verb.count + place.count {
+                return String(trimmed.dropFirst(verb.count).dropLast(place.count))
+            }
+        }
+        return nil
+    }
+
+    /// The openings that state a note; what follows one is the note.
+    private static let noteOpenings = [
+        "make a note that", "make a note of", "make a note:", "make a note", "take a note that", "take a note:",
+        "note that", "note down that", "note:", "write down in my notes that", "write down that", "write down",
+        "jot down that", "jot down", "remember that", "add a note that", "add a note:", "add a note", "save a note that",
+        "save a note:", "keep a note that", "keep a note:",
+    ]
+
+    /// The note a request states after an opening, capitalised, or nil when it opens otherwise.
+    static func note(in text: String) -> String? {
+        // a note asked for as a second step ("add a task …, and make a note that …")
+        let steps = [text] + [" and ", ", and ", ", then ", " then "].compactMap { step in
+            text.range(of: step, options: .caseInsensitive).map { String(text[$0.upperBound...]) }
+        }
+        guard let rest = steps.lazy.compactMap({ after(noteOpenings, in: $0) }).first else { return nil }
+        let note = rest.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))
+        guard !note.isEmpty, note.count <= 1000 else { return nil }
+        return note.prefix(1).uppercased() + note.dropFirst()
+    }
+
+    /// `text` after the first of `openings` it starts with (a polite word before it allowed).
+    private static func after(_ openings: [String], in text: String) -> String? {
+        var rest = text.trimmingCharacters(in: .whitespacesAndNewlines)
+        for polite in ["please ", "can you ", "could you ", "would you ", "hey, ", "hey "]
+        where rest.lowercased().hasPrefix(polite) {
+            rest = String(rest.dropFirst(polite.count))
+        }
+        let lower = rest.lowercased()
+        guard let opening = openings.first(where: { opening in
+            lower.hasPrefix(opening) && (lower.count == opening.count || opening.last == ":"
+                || !(lower[lower.index(lower.startIndex, offsetBy: opening.count)].isLetter))
+        }) else { return nil }
+        return String(rest.dropFirst(opening.count))
     }
 
     /// The openings that state a task, longest first; what follows one is the task.
@@ -85,19 +197,12 @@ struct RequestReading: Sendable, Equatable {
     ]
 
     /// The task a request states after an opening ("Add a task: pick up the dry cleaning"),
-    /// capitalised, or nil when it opens otherwise.
+    /// up to a next step (", then …"), capitalised, or nil when it opens otherwise.
     static func task(in text: String) -> String? {
-        var rest = text.trimmingCharacters(in: .whitespacesAndNewlines)
-        for polite in ["please ", "can you ", "could you ", "would you ", "hey, ", "hey "]
-        where rest.lowercased().hasPrefix(polite) {
-            rest = String(rest.dropFirst(polite.count))
+        guard var task = after(taskOpenings, in: text) ?? wrapped(text) else { return nil }
+        for step in [", then ", " and then ", "; ", ". then "] {
+            if let range = task.range(of: step, options: .caseInsensitive) { task = String(task[..<range.lowerBound]) }
         }
-        let lower = rest.lowercased()
-        guard let opening = taskOpenings.first(where: { opening in
-            lower.hasPrefix(opening) && (lower.count == opening.count
-                || !(lower[lower.index(lower.startIndex, offsetBy: opening.count)].isLetter))
-        }) else { return nil }
-        var task = String(rest.dropFirst(opening.count))
         task = task.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))
         task = task.trimmingCharacters(in: CharacterSet(charactersIn: ".!? "))
         for tail in [" please", " for me", " thanks", " thank you"] where task.lowercased().hasSuffix(tail) {

@@ -84,7 +84,9 @@ struct TurnRunner: Sendable {
             model.fingerprint.flatMap { configuration.savedContexts?.file(conversation: id, fingerprint: $0) }
         }
         // a request that names what it wants ("delete task 2", "what time is it") gets a call
-        // to the tools it names: small models choose poorly among many
+        // to the tools it names: small models choose poorly among many. An agent the model
+        // chose (no word of the request named it) is not made to call one: a request for
+        // something no tool does ("order a pizza") gets words, not a made-up record.
         let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
             ? runtime.tools.subset(["calculator"]) : ToolHints.best(agentTools, for: decision.text)
         let reading = RequestReading(decision.text, resolver: runtime.toolContext.dates, now: configuration.now())
@@ -92,7 +94,8 @@ struct TurnRunner: Sendable {
             let plan = StepPlan(StepPlan.State(
                 steps: progress.steps, generated: progress.generated, mustAnswer: progress.mustAnswer,
                 agentTools: agentTools.map(\.name), hintedTools: hinted?.map(\.name),
-                agentStartsWithTool: agent.startsWithTool, isChatTuned: model.isChatTuned, requestedTokens: options.maxTokens),
+                agentStartsWithTool: agent.startsWithTool && decision.rule != .classifier, isChatTuned: model.isChatTuned,
+                requestedTokens: options.maxTokens),
                 configuration: configuration)
             // tools are described only when the step may call one: shown them, a base model
             // writes calls instead of answering; a model's own template declares them itself

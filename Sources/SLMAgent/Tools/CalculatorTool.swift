@@ -4,8 +4,9 @@ import SLMEngine
 struct CalculatorTool: Tool {
     let name = "calculator"
     let description = "Work out arithmetic: + - * / ^ %, parentheses, sqrt, ln, log, sin, cos, min, max, pi, e."
-        let hints = ["calculate", "compute", "how much is", "percent of", "square root"]
+    let hints = ["calculate", "compute", "how much is", "percent of", "square root"]
     let permission = ToolPermission.read
+    let requestArguments: [String: RequestField] = ["expression": .arithmetic]
     let arguments = JSONSchema.object([.init("expression", .text(1...200), description: "for example (12 + 7) * 3")])
 
     func summary(of result: JSONValue) -> String {

@@ -36,6 +36,7 @@ enum DraftTools {
         let description = "Write a new email draft."
         let hints = ["draft", "write", "email", "compose", "letter", "ask", "tell", "thank"]
         let permission = ToolPermission.write
+        let requestArguments: [String: RequestField] = ["cc": .mentioned(["cc", "copy"])]
         let arguments = JSONSchema.object([
             .init("to", DraftTools.recipients, description: "recipient addresses or names"),
             .init("cc", DraftTools.recipients, required: false),

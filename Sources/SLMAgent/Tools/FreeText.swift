@@ -3,7 +3,8 @@
 /// phrase until the length limit.
 enum FreeText {
     /// Why `text` is not a title a person would give, or nil when it is: a tool's name
-    /// (`task_add`, `dry-cleaning task add`) or only words of the tools' names and descriptions.
+    /// (`task_add`, `dry-cleaning task add`), four words in a row of a tool's description,
+    /// or only words of the tools' names and descriptions.
     static func titleProblem(_ text: String, tools: [any Tool]) -> String? {
         let words = Router.words(text.replacingOccurrences(of: "_", with: " ")).map(singular)
         guard !words.isEmpty else { return "it is empty" }
@@ -12,6 +13,14 @@ enum FreeText {
             if words.count >= name.count,
                 (0...(words.count - name.count)).contains(where: { Array(words[$0..<$0 + name.count]) == name }) {
                 return "“\(text)” is the tool's name, not what the user wants"
+            }
+        }
+        for tool in tools {
+            let description = Router.words(tool.description).map(singular)
+            guard description.count >= 4, words.count >= 4 else { continue }
+            let phrases = Set((0...(description.count - 4)).map { description[$0..<$0 + 4].joined(separator: " ") })
+            if (0...(words.count - 4)).contains(where: { phrases.contains(words[$0..<$0 + 4].joined(separator: " ")) }) {
+                return "“\(text)” repeats the tool's description, not what the user wants"
             }
         }
         let vocabulary = Set(tools.flatMap { tool in

@@ -14,6 +14,7 @@ enum NoteTools {
         let description = "Keep a note for the user."
         let hints = ["note", "make a note", "remember", "write down", "jot"]
         let permission = ToolPermission.write
+        let requestArguments: [String: RequestField] = ["text": .noteText]
         let arguments = JSONSchema.object([.init("text", .text(1...1000), description: "the note")])
 
         func summary(of result: JSONValue) -> String {
@@ -33,7 +34,8 @@ enum NoteTools {
     struct Search: Tool {
         let name = "notes_search"
         let description = "Find the user's notes containing every given word (all notes when empty)."
-        let hints = ["notes", "my notes", "notes about", "notes do i have", "find note", "search notes", "what notes"]
+        let hints = ["notes", "my notes", "notes about", "notes do i have", "find note", "search notes", "what notes",
+                     "find my note", "my note about", "look up"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([.init("query", .text(0...100), description: "words to look for")])
 

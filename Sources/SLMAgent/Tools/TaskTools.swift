@@ -10,6 +10,8 @@ enum TaskTools {
     static let notes = JSONSchema.text(0...500)
     static let priority = JSONSchema.integer(minimum: 0, maximum: 3)
     static let id = JSONSchema.Property("id", .integer(minimum: 1), description: "the task's number")
+    static let priorityWords = RequestField.mentioned(["priority", "urgent", "important", "asap", "critical"])
+    static let notesWords = RequestField.mentioned(["note", "notes", "details", "detail", "comment"])
 
     /// A `due` argument as a day and maybe a time: phrases are resolved against the clock.
     static func moment(_ arguments: JSONValue, _ key: String, _ context: ToolContext) throws(ToolError) -> DueMoment? {
@@ -72,7 +74,9 @@ enum TaskTools {
         let description = "Add a task to the user's list."
         let hints = ["add", "remind", "schedule", "put", "todo", "to-do", "need to", "have to", "don't forget"]
         let permission = ToolPermission.write
-        let requestArguments: [String: RequestField] = ["due": .moment, "title": .taskTitle]
+        let requestArguments: [String: RequestField] = [
+            "due": .moment, "title": .taskTitle, "priority": TaskTools.priorityWords, "notes": TaskTools.notesWords,
+        ]
         let arguments = JSONSchema.object([
             .init("title", TaskTools.title, description: "what to do, short"),
             .init("due", .day, required: false, description: "the day it is due"),
@@ -101,8 +105,9 @@ enum TaskTools {
     struct List: Tool {
         let name = "tasks_list"
         let description = "List the user's tasks, earliest due first."
-        let hints = ["what", "which", "show", "have", "tasks", "agenda"]
+        let hints = ["what", "which", "show", "have", "tasks", "agenda", "to-do list", "todo list", "list"]
         let permission = ToolPermission.read
+        let requestArguments: [String: RequestField] = ["due_before": .moment]
         let arguments = JSONSchema.object([
             .init("status", .oneOf(["open", "done", "all"]), required: false, description: "open by default"),
             .init("due_before", .day, required: false, description: "only tasks due before this day"),
@@ -134,7 +139,10 @@ enum TaskTools {
         let description = "Change a task's title, due day, priority or notes."
         let hints = ["change", "move", "update", "rename", "postpone", "reschedule", "due date"]
         let permission = ToolPermission.write
-        let requestArguments: [String: RequestField] = ["id": .recordNumber, "due": .moment]
+        let requestArguments: [String: RequestField] = [
+            "id": .recordNumber, "due": .moment, "title": .mentioned(["rename", "title", "call it", "name it", "reword"]),
+            "priority": TaskTools.priorityWords, "notes": TaskTools.notesWords,
+        ]
         let arguments = JSONSchema.object([
             TaskTools.id,
             .init("title", TaskTools.title, required: false),

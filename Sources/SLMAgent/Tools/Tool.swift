@@ -37,14 +37,22 @@ public protocol Tool: Sendable {
     func summary(of result: JSONValue) -> String
 }
 
-/// Something a request says that code reads better than a small model.
+/// Something a request says that code reads better than a small model. An optional
+/// argument whose value the request does not give is not offered at all (a small model
+/// fills an offered field with words copied from the schema).
 public enum RequestField: Sendable, Equatable {
     /// The day and time it names ("tomorrow at 5pm").
     case moment
     /// The task it states ("Remind me to call mom …": "Call mom").
     case taskTitle
+    /// The note it states ("Make a note that the code is 1234": "The code is 1234").
+    case noteText
     /// The record number it names ("delete task 3", "show draft #2").
     case recordNumber
+    /// The arithmetic it asks for ("What is 17.5 * 4?": "17.5 * 4").
+    case arithmetic
+    /// Offered only when the request has one of these words ("priority", "urgent").
+    case mentioned([String])
 }
 
 extension Tool {
@@ -68,12 +76,42 @@ extension Tool {
 
 /// Picks the tools whose hints a request matches best.
 public enum ToolHints {
-    /// The best-matching tools, or nil when no hint matches.
+    /// The best-matching tools, or nil when no hint matches. Hints count in the request's
+    /// first step ("add a task: buy stamps, then show my tasks" is an add) when any match
+    /// there. Among the tools that match, a request naming a record ("draft 1") keeps those
+    /// that take its number, and a question ("what…", "show…") those that only read.
     public static func best(_ tools: [any Tool], for request: String) -> [any Tool]? {
-        let words = Router.words(request)
-        let scored = tools.map { tool in (tool, tool.hints.filter { Router.contains(words, phrase: $0) }.count) }
-        guard let best = scored.map(\.1).max(), best > 0 else { return nil }
-        return scored.filter { $0.1 == best }.map(\.0)
+        let all = Router.words(request)
+        let first = Router.words(firstStep(of: request))
+        func hits(_ tool: any Tool, _ words: [String]) -> Int { tool.hints.filter { Router.contains(words, phrase: $0) }.count }
+        let words = tools.contains { hits($0, first) > 0 } ? first : all
+        var matching = tools.map { ($0, hits($0, words)) }.filter { $0.1 > 0 }
+        guard !matching.isEmpty else { return nil }
+        /// Keeps the tools `test` picks, when it picks any.
+        func prefer(_ test: (any Tool) -> Bool) {
+            let kept = matching.filter { test($0.0) }
+            if !kept.isEmpty { matching = kept }
+        }
+        if !RequestReading.recordNumbers(in: request).isEmpty {
+            prefer { $0.requestArguments.values.contains(.recordNumber) }
+        }
+        if questionWords.contains(all.first { !["please", "can", "could", "you"].contains($0) } ?? "") {
+            prefer { $0.permission == .read }
+        }
+        let best = matching.map(\.1).max() ?? 0
+        return matching.filter { $0.1 == best }.map(\.0)
+    }
+
+    private static let questionWords: Set<String> = ["what", "which", "when", "show", "list", "do", "does", "any", "how",
+                                                     "find", "search", "where", "is", "are"]
+
+    /// The request up to a second step (", then", "and then").
+    static func firstStep(of request: String) -> String {
+        var text = request
+        for step in [", then ", " and then ", " then "] {
+            if let range = text.range(of: step, options: .caseInsensitive) { text = String(text[..<range.lowerBound]) }
+        }
+        return text
     }
 }
 

@@ -253,6 +253,13 @@ private struct StringState: Sendable {
     var opened = false
     var length = 0
     var escaping = false
+    /// The text's last words (hashes), to stop a string that loops: once a run of one to
+    /// eight words is said three times in a row ("in 3 days in 3 days in 3 days "), the
+    /// only byte left is the closing quote.
+    var recentWords: [UInt64] = []
+    var wordHash = StringState.emptyWord
+    var repeating = false
+    static let emptyWord: UInt64 = 0xcbf2_9ce4_8422_2325
     /// Continuation bytes still owed by a multi-byte character, and the range the next one
     /// must fall in (narrower after some lead bytes, to refuse overlong forms and surrogates).
     var owed = 0
@@ -283,7 +290,8 @@ private struct StringState: Sendable {
         case 0..<0x20:
             return .reject
         default:
-            guard length < maxLength else { return .reject }
+            guard length < maxLength, !repeating else { return .reject }
+            noteWord(byte)
             switch byte {
             case UInt8(ascii: "\\"): escaping = true
             case 0x20..<0x80: break
@@ -298,6 +306,27 @@ private struct StringState: Sendable {
             }
             length += 1
             return .consumed
+        }
+    }
+
+    /// Adds `byte` to the current word; a space ends it and checks for a loop.
+    private mutating func noteWord(_ byte: UInt8) {
+        guard byte == UInt8(ascii: " ") else {
+            wordHash = (wordHash ^ UInt64(byte)) &* 0x100_0000_01b3
+            return
+        }
+        guard wordHash != Self.emptyWord else { return }
+        recentWords.append(wordHash)
+        wordHash = Self.emptyWord
+        if recentWords.count > 24 { recentWords.removeFirst(recentWords.count - 24) }
+        let count = recentWords.count
+        for run in 1...8 where 3 * run <= count {
+            let last = recentWords[(count - run)...]
+            if last.elementsEqual(recentWords[(count - 2 * run)..<(count - run)])
+                && last.elementsEqual(recentWords[(count - 3 * run)..<(count - 2 * run)]) {
+                repeating = true
+                return
+            }
         }
     }
 }

@@ -69,6 +69,28 @@ struct GrammarMatcherTests {
         #expect(matcher.allows([0xF0, 0x9F, 0x98, 0x80]))
     }
 
+    @Test("a string that loops on a phrase can only close", arguments: [
+        "in 3 days in 3 days in 3 days ", "very very very ", "a b c d a b c d a b c d ",
+    ])
+    func loopingString(loop: String) {
+        let grammar = Grammar.json(.object([.init("notes", .text(0...500))]))
+        var matcher = GrammarMatcher(grammar)
+        let accepted = matcher.accept(Array(#"{"notes": "next week "#.utf8) + Array(loop.utf8))
+        #expect(accepted)
+        #expect(!matcher.allows(Array("in".utf8)) && !matcher.allows(Array(" ".utf8)))
+        #expect(matcher.allows(Array(#""}"#.utf8)))
+    }
+
+    @Test("words said twice, or a loop broken by other words, go on", arguments: [
+        "in 3 days in 3 days ", "call Ana and call Bob and call Carla and ", "no, no, yes, no, no, ",
+    ])
+    func notLooping(text: String) {
+        let grammar = Grammar.json(.object([.init("notes", .text(0...500))]))
+        var matcher = GrammarMatcher(grammar)
+        let accepted = matcher.accept(Array(#"{"notes": ""#.utf8) + Array(text.utf8))
+        #expect(accepted && matcher.allows(Array("more".utf8)))
+    }
+
     @Test("a rejected byte leaves the matcher as it was")
     func rejectionKeepsState() {
         var matcher = GrammarMatcher(.oneOf(["planner", "writer"]))
