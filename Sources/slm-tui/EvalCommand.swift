@@ -61,5 +61,6 @@ enum EvalCommand {
         return "[\(index)/\(count)] \(verdict) · \(result.agent ?? "?") · \(Int(result.milliseconds)) ms · "
             + "\(Console.safe(result.request)) → \(Console.safe(calls.isEmpty ? "no call" : calls))"
             + (result.stored.map { " · store: " + Console.safe($0) } ?? "")
+            + (result.isCorrect ? "" : " · answer: " + Console.safe(String(result.answer.prefix(200))))
     }
 }

@@ -87,6 +87,37 @@ struct RequestReadingTests {
         #expect(RequestReading.arithmetic(in: text) == expected)
     }
 
+    @Test("email addresses go to `to`, those after cc to `cc`")
+    func addresses() {
+        #expect(RequestReading.addresses(in: "Email bob@example.com asking about Monday") == (["bob@example.com"], []))
+        let both = RequestReading.addresses(in: "Draft a reply to tom@example.com and ann@example.org, cc jane@example.com.")
+        #expect(both.to == ["tom@example.com", "ann@example.org"] && both.cc == ["jane@example.com"])
+        #expect(RequestReading.addresses(in: "Write to my landlord at home") == ([], []))
+        #expect(RequestReading.addresses(in: "me@localhost or @example.com") == ([], []))
+    }
+
+    @Test("the new value a request gives a field")
+    func newValue() {
+        #expect(RequestReading.newValue(of: ["subject"], in: "Change the subject of draft 1 to Thank you so much.")
+            == "Thank you so much")
+        #expect(RequestReading.newValue(of: ["subject"], in: "Set the subject to “Invoice 42”") == "Invoice 42")
+        #expect(RequestReading.newValue(of: ["subject"], in: "Make draft 1 shorter") == nil)
+    }
+
+    @Test("a two-step request: its first step's tools, then the second's")
+    func twoSteps() throws {
+        let planner = ToolRegistry.builtIn.subset(AgentProfile.planner.toolNames)
+        let request = "Mark task 1 as done and delete task 2"
+        #expect(ToolHints.best(planner, for: request)?.map(\.name) == ["tasks_complete"])
+        #expect(ToolHints.followUp(planner, for: request)?.map(\.name) == ["tasks_delete"])
+        #expect(ToolHints.followUp(planner, for: "Remind me to call Ana and Bob") == nil)
+        #expect(ToolHints.best(planner, for: "Add a task: buy stamps, then show my tasks")?.map(\.name) == ["tasks_add"])
+        #expect(ToolHints.best(planner, for: "What's on my to-do list?")?.map(\.name) == ["tasks_list"])
+        let writer = ToolRegistry.builtIn.subset(AgentProfile.writer.toolNames)
+        #expect(ToolHints.best(writer, for: "Change the subject of draft 1 to Thanks")?.map(\.name) == ["drafts_revise"])
+        #expect(ToolHints.best(writer, for: "Show draft 1")?.map(\.name) == ["drafts_show"])
+    }
+
     @Test("no arithmetic in dates, ranges or plain numbers", arguments: ["Call me at 5", "Due 2026-12-04", "Buy 2 apples"])
     func noArithmetic(text: String) {
         #expect(RequestReading.arithmetic(in: text) == nil)

@@ -30,6 +30,14 @@ struct StepPlanTests {
         // an answer being continued: no call even where the first step would require one
         (State(mustAnswer: true, agentTools: tools, hintedTools: ["tasks_delete"], agentStartsWithTool: true),
          StepPlan(calls: .none, maxTokens: 512, showsText: true)),
+        // the second step of a two-step request must call the tools its second part names
+        (State(steps: 1, generated: 40, agentTools: tools, followUpTools: ["tasks_delete"], isChatTuned: false),
+         StepPlan(calls: .required(["tasks_delete"]), maxTokens: 1024, showsText: false)),
+        // ... but not a third, and not when told to answer
+        (State(steps: 2, generated: 80, agentTools: tools, followUpTools: ["tasks_delete"], isChatTuned: false),
+         StepPlan(calls: .none, maxTokens: 512, showsText: true)),
+        (State(steps: 1, mustAnswer: true, agentTools: tools, followUpTools: ["tasks_delete"]),
+         StepPlan(calls: .none, maxTokens: 512, showsText: true)),
         // a base model is never offered an optional call
         (State(agentTools: tools, isChatTuned: false), StepPlan(calls: .none, maxTokens: 512, showsText: true)),
         // ... but a required one still constrains it

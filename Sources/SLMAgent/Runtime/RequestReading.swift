@@ -15,6 +15,11 @@ struct RequestReading: Sendable, Equatable {
     let arithmetic: String?
     /// The request's words, for `mentioned` fields.
     let words: [String]
+    /// The email addresses it names: for `to`, and after "cc" for `cc`.
+    let recipients: [String]
+    let copied: [String]
+    /// The request as written, for `newValue` fields.
+    let text: String
 
     init(_ text: String, resolver: DateResolver, now: Date) {
         let found = resolver.find(in: text, now: now)
@@ -24,16 +29,21 @@ struct RequestReading: Sendable, Equatable {
         recordNumbers = Self.recordNumbers(in: text)
         arithmetic = Self.arithmetic(in: text)
         words = Router.words(text)
+        (recipients, copied) = Self.addresses(in: text)
+        self.text = text
     }
 
     init(moment: DueMoment? = nil, taskTitle: String? = nil, noteText: String? = nil, recordNumbers: [Int] = [],
-         arithmetic: String? = nil, words: [String] = []) {
+         arithmetic: String? = nil, words: [String] = [], recipients: [String] = [], copied: [String] = [], text: String = "") {
         self.moment = moment
         self.taskTitle = taskTitle
         self.noteText = noteText
         self.recordNumbers = recordNumbers
         self.arithmetic = arithmetic
         self.words = words
+        self.recipients = recipients
+        self.copied = copied
+        self.text = text
     }
 
     /// What the request gives for `field`: the schema allowing only that, and the value to
@@ -55,7 +65,53 @@ struct RequestReading: Sendable, Equatable {
             return .value(.integer(minimum: low, maximum: high), fill: low == high ? .number(Double(low)) : nil)
         case .mentioned(let names):
             return names.contains { Router.contains(words, phrase: $0) } ? nil : .absent
+        case .recipients:
+            let list = recipients.joined(separator: ", ")
+            return recipients.isEmpty ? .absent : .value(.oneOf([list]), fill: .string(list))
+        case .copied:
+            let list = copied.joined(separator: ", ")
+            return copied.isEmpty ? .absent : .value(.oneOf([list]), fill: .string(list))
+        case .newValue(let names):
+            return Self.newValue(of: names, in: text).map { .value(.oneOf([$0]), fill: .string($0)) } ?? .absent
         }
+    }
+
+    /// The addresses in `text` (`name@host.tld`), split into those after "cc"/"copy" and the rest.
+    static func addresses(in text: String) -> (to: [String], cc: [String]) {
+        var to: [String] = [], cc: [String] = []
+        var copying = false
+        for word in text.split(whereSeparator: { $0.isWhitespace || $0 == "," || $0 == ";" }) {
+            let lower = word.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: ":"))
+            if ["cc", "copy", "copying", "cc'ing", "ccing"].contains(lower) {
+                copying = true
+                continue
+            }
+            let address = word.trimmingCharacters(in: CharacterSet(charactersIn: "<>()\"'.!?:"))
+            let parts = address.split(separator: "@", omittingEmptySubsequences: false)
+            guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
+                !parts[1].hasSuffix("."), address.allSatisfy({ $0.isLetter || $0.isNumber || "@._+-".contains($0) })
+            else {
+                if !["and", "to", "also"].contains(lower) { copying = copying && lower.isEmpty }
+                continue
+            }
+            if copying { cc.append(address) } else { to.append(address) }
+        }
+        return (to, cc)
+    }
+
+    /// What follows "… `name` … to" in `text` ("change the subject of draft 1 to Thanks"),
+    /// without quotes or a final full stop; nil when the request does not say.
+    static func newValue(of names: [String], in text: String) -> String? {
+        let lower = text.lowercased()
+        for name in names {
+            guard let field = lower.range(of: " " + name + " "),
+                let to = lower.range(of: " to ", range: lower.index(before: field.upperBound)..<lower.endIndex)
+            else { continue }
+            let offset = lower.distance(from: lower.startIndex, to: to.upperBound)
+            let value = String(text.dropFirst(offset)).trimmingCharacters(in: CharacterSet(charactersIn: " \"'“”‘’.!"))
+            if !value.isEmpty, value.count <= 150 { return value }
+        }
+        return nil
     }
 
     /// `tool`, with each argument the request gave allowing only that value, and optional
@@ -138,6 +194,10 @@ struct RequestReading: Sendable, Equatable {
         return (try? Calculator().evaluate(expression)) == nil ? nil : expression
     }
 
+    /// Verbs that start a second request after "and" ("… and make a note that …").
+    static let nextSteps = ["make", "add", "delete", "remove", "mark", "remind", "note", "email", "draft", "show", "list",
+                            "send", "tell", "complete", "write"]
+
     /// `Put X on my to-do list`, `Add X to my tasks`: X.
     private static func wrapped(_ text: String) -> String? {
         let trimmed = text.trimmingCharacters(in: CharacterSet(charactersIn: " .!?\n"))
@@ -200,7 +260,7 @@ struct RequestReading: Sendable, Equatable {
     /// up to a next step (", then …"), capitalised, or nil when it opens otherwise.
     static func task(in text: String) -> String? {
         guard var task = after(taskOpenings, in: text) ?? wrapped(text) else { return nil }
-        for step in [", then ", " and then ", "; ", ". then "] {
+        for step in [", then ", " and then ", "; ", ". then "] + nextSteps.map({ " and " + $0 + " " }) {
             if let range = task.range(of: step, options: .caseInsensitive) { task = String(task[..<range.lowerBound]) }
         }
         task = task.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))

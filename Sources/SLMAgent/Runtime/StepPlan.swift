@@ -2,7 +2,8 @@
 /// value, so the loop's policy is tested as a table.
 ///
 /// The first step of an agent that starts with a tool, or of a request that names its
-/// tools ("delete task 2"), must call one of them and is constrained from its first token.
+/// tools ("delete task 2"), must call one of them and is constrained from its first token;
+/// so must the second step of a request whose second part names tools ("… and delete task 2").
 /// Later steps of a chat-tuned model may call a tool while calls and tokens are left;
 /// otherwise the step answers, and a base model is never shown the tools.
 package struct StepPlan: Equatable, Sendable {
@@ -36,19 +37,22 @@ package struct StepPlan: Equatable, Sendable {
         package var agentTools: [String] = []
         /// The tools the request names, when it names any.
         package var hintedTools: [String]?
+        /// The tools a second step of the request names ("… and delete task 2").
+        package var followUpTools: [String]?
         package var agentStartsWithTool = false
         package var isChatTuned = true
         /// The answer length the turn asked for, if any.
         package var requestedTokens: Int?
 
         package init(steps: Int = 0, generated: Int = 0, mustAnswer: Bool = false, agentTools: [String] = [],
-                     hintedTools: [String]? = nil, agentStartsWithTool: Bool = false, isChatTuned: Bool = true,
-                     requestedTokens: Int? = nil) {
+                     hintedTools: [String]? = nil, followUpTools: [String]? = nil, agentStartsWithTool: Bool = false,
+                     isChatTuned: Bool = true, requestedTokens: Int? = nil) {
             self.steps = steps
             self.generated = generated
             self.mustAnswer = mustAnswer
             self.agentTools = agentTools
             self.hintedTools = hintedTools
+            self.followUpTools = followUpTools
             self.agentStartsWithTool = agentStartsWithTool
             self.isChatTuned = isChatTuned
             self.requestedTokens = requestedTokens
@@ -65,12 +69,16 @@ package struct StepPlan: Equatable, Sendable {
     package init(_ state: State, configuration: RuntimeConfiguration) {
         let firstStep = state.steps == 0
         let hasTools = !state.agentTools.isEmpty
-        let mustCall = firstStep && hasTools && !state.mustAnswer && (state.agentStartsWithTool || state.hintedTools != nil)
         let tokensLeft = configuration.turnTokenBudget - state.generated
+        // a request of two steps gets its second call too (a small model answers after one)
+        let followUp = state.steps == 1 && !state.mustAnswer && tokensLeft > 64 && state.steps < configuration.maxToolSteps
+            ? state.followUpTools : nil
+        let mustCall = hasTools && !state.mustAnswer
+            && ((firstStep && (state.agentStartsWithTool || state.hintedTools != nil)) || followUp != nil)
         let mayCall = !mustCall && !state.mustAnswer && hasTools && state.isChatTuned
             && state.steps < configuration.maxToolSteps && tokensLeft > 64
         if mustCall {
-            calls = .required(state.hintedTools ?? state.agentTools)
+            calls = .required(followUp ?? state.hintedTools ?? state.agentTools)
         } else if mayCall {
             calls = .optional(state.agentTools)
         } else {

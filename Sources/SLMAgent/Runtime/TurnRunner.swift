@@ -89,11 +89,17 @@ struct TurnRunner: Sendable {
         // something no tool does ("order a pizza") gets words, not a made-up record.
         let hinted = decision.wantsCalculator && agent.toolNames.contains("calculator")
             ? runtime.tools.subset(["calculator"]) : ToolHints.best(agentTools, for: decision.text)
-        let reading = RequestReading(decision.text, resolver: runtime.toolContext.dates, now: configuration.now())
+        // each step of a two-step request ("mark task 1 done and delete task 2") is read on its own
+        let firstStep = ToolHints.firstStep(of: decision.text)
+        let readings = [firstStep, String(decision.text.dropFirst(firstStep.count))].map { text in
+            RequestReading(text, resolver: runtime.toolContext.dates, now: configuration.now())
+        }
+        let followUp = ToolHints.followUp(agentTools, for: decision.text)
         while true {
+            let reading = progress.steps >= 1 && followUp != nil ? readings[1] : readings[0]
             let plan = StepPlan(StepPlan.State(
                 steps: progress.steps, generated: progress.generated, mustAnswer: progress.mustAnswer,
-                agentTools: agentTools.map(\.name), hintedTools: hinted?.map(\.name),
+                agentTools: agentTools.map(\.name), hintedTools: hinted?.map(\.name), followUpTools: followUp?.map(\.name),
                 agentStartsWithTool: agent.startsWithTool && decision.rule != .classifier, isChatTuned: model.isChatTuned,
                 requestedTokens: options.maxTokens),
                 configuration: configuration)

@@ -36,7 +36,7 @@ enum DraftTools {
         let description = "Write a new email draft."
         let hints = ["draft", "write", "email", "compose", "letter", "ask", "tell", "thank"]
         let permission = ToolPermission.write
-        let requestArguments: [String: RequestField] = ["cc": .mentioned(["cc", "copy"])]
+        let requestArguments: [String: RequestField] = ["to": .recipients, "cc": .copied]
         let arguments = JSONSchema.object([
             .init("to", DraftTools.recipients, description: "recipient addresses or names"),
             .init("cc", DraftTools.recipients, required: false),
@@ -64,7 +64,9 @@ enum DraftTools {
     struct Revise: Tool {
         let name = "drafts_revise"
         let description = "Change a draft's recipients, subject or text."
-        let requestArguments: [String: RequestField] = ["id": .recordNumber]
+        let requestArguments: [String: RequestField] = [
+            "id": .recordNumber, "to": .recipients, "cc": .copied, "subject": .newValue(["subject", "title"]),
+        ]
 
         func precheck(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) {
             try await DraftTools.mustExist(arguments, context)

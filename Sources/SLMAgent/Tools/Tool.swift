@@ -53,6 +53,13 @@ public enum RequestField: Sendable, Equatable {
     case arithmetic
     /// Offered only when the request has one of these words ("priority", "urgent").
     case mentioned([String])
+    /// The email addresses it names, but those after "cc" ("email ana@example.com").
+    case recipients
+    /// The addresses it names after "cc" or "copy".
+    case copied
+    /// The new value it gives a field named by one of these words ("change the subject of
+    /// draft 1 to Thanks": "Thanks").
+    case newValue([String])
 }
 
 extension Tool {
@@ -105,10 +112,19 @@ public enum ToolHints {
     private static let questionWords: Set<String> = ["what", "which", "when", "show", "list", "do", "does", "any", "how",
                                                      "find", "search", "where", "is", "are"]
 
-    /// The request up to a second step (", then", "and then").
+    /// The tools a second step of the request names ("mark task 1 as done and delete task
+    /// 2": tasks_delete), or nil when it has none or names none.
+    public static func followUp(_ tools: [any Tool], for request: String) -> [any Tool]? {
+        let first = firstStep(of: request)
+        guard first.count < request.count else { return nil }
+        return best(tools, for: String(request.dropFirst(first.count)))
+    }
+
+    /// The request up to a second step (", then", "and then", "and" before a verb that
+    /// starts a request).
     static func firstStep(of request: String) -> String {
         var text = request
-        for step in [", then ", " and then ", " then "] {
+        for step in [", then ", " and then ", " then "] + RequestReading.nextSteps.map({ " and " + $0 + " " }) {
             if let range = text.range(of: step, options: .caseInsensitive) { text = String(text[..<range.lowerBound]) }
         }
         return text

@@ -254,11 +254,14 @@ private struct StringState: Sendable {
     var length = 0
     var escaping = false
     /// The text's last words (hashes), to stop a string that loops: once a run of one to
-    /// eight words is said three times in a row ("in 3 days in 3 days in 3 days "), the
-    /// only byte left is the closing quote.
+    /// eight words is said three times in a row ("in 3 days in 3 days in 3 days "), or a
+    /// word runs past `longestWord` bytes (a model writing digits without end), the only
+    /// byte left is the closing quote.
     var recentWords: [UInt64] = []
     var wordHash = StringState.emptyWord
+    var wordLength = 0
     var repeating = false
+    static let longestWord = 64
     static let emptyWord: UInt64 = 0xcbf2_9ce4_8422_2325
     /// Continuation bytes still owed by a multi-byte character, and the range the next one
     /// must fall in (narrower after some lead bytes, to refuse overlong forms and surrogates).
@@ -313,8 +316,11 @@ private struct StringState: Sendable {
     private mutating func noteWord(_ byte: UInt8) {
         guard byte == UInt8(ascii: " ") else {
             wordHash = (wordHash ^ UInt64(byte)) &* 0x100_0000_01b3
+            wordLength += 1
+            if wordLength >= Self.longestWord { repeating = true }
             return
         }
+        wordLength = 0
         guard wordHash != Self.emptyWord else { return }
         recentWords.append(wordHash)
         wordHash = Self.emptyWord

@@ -81,6 +81,16 @@ struct GrammarMatcherTests {
         #expect(matcher.allows(Array(#""}"#.utf8)))
     }
 
+    @Test("a word that never ends (digits without a space) ends the string at 64 bytes")
+    func endlessWord() {
+        let grammar = Grammar.json(.object([.init("body", .text(1...2000))]))
+        var matcher = GrammarMatcher(grammar)
+        let accepted = matcher.accept(Array(#"{"body": "Hi, 1234"#.utf8) + Array(repeating: UInt8(ascii: "7"), count: 59))
+        #expect(accepted && matcher.allows([UInt8(ascii: "7")]))
+        _ = matcher.accept([UInt8(ascii: "7")])
+        #expect(!matcher.allows([UInt8(ascii: "7")]) && !matcher.allows(Array(" ".utf8)) && matcher.allows(Array(#""}"#.utf8)))
+    }
+
     @Test("words said twice, or a loop broken by other words, go on", arguments: [
         "in 3 days in 3 days ", "call Ana and call Bob and call Carla and ", "no, no, yes, no, no, ",
     ])
