@@ -16,7 +16,7 @@ struct ModelTemplateTurnTests {
             .text("Added it."),
         ], chatTemplate: source)
         let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
-        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.")
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.\n\nAdded task 1 “Renew my passport”, due 2026-12-04.")
         #expect(!events.contains { if case .note = $0 { true } else { false } }, "the template wrote every prompt")
         let requests = setup.generator.requests
         #expect(requests.count == 2)
@@ -53,7 +53,7 @@ struct ToolCallTokenTurnTests {
             .text("Added it."),
         ], chatTemplate: source)
         let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to renew my passport next Friday"))
-        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.")
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added it.\n\nAdded task 1 “Renew my passport”, due 2026-12-04.")
         #expect(try await setup.store.tasks().map(\.title) == ["Renew my passport"])
         let first = try #require(setup.generator.requests.first)
         guard case .toolCallList? = first.constraint?.grammar else {

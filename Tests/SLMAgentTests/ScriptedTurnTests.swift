@@ -68,7 +68,8 @@ struct ScriptedTurnTests {
         #expect(results.map(\.status) == [.succeeded])
         let summary = try #require(Self.summary(events))
         #expect(summary.status == .complete && summary.toolCalls == 1 && summary.conversationID == id)
-        #expect(summary.text == "Added “Renew my passport” for Friday.")
+        // what the model said, and what was stored in the app's words, always
+        #expect(summary.text == "Added “Renew my passport” for Friday.\n\nAdded task 1 “Renew my passport”, due 2026-12-04.")
         #expect(try await setup.store.tasks().map(\.title) == ["Renew my passport"])
         let requests = setup.generator.requests
         #expect(requests.count == 2)
@@ -245,7 +246,7 @@ struct ScriptedTurnTests {
                                       home: URL(fileURLWithPath: "/nonexistent"))
         ).transcript(of: id)
         #expect(transcript.messages.map(\.text) == [
-            "@planner note the door code 4512", "Saved.", "@assistant what was the code?", "It is 4512.",
+            "@planner note the door code 4512", "Saved.\n\nNoted: “Door code 4512”.", "@assistant what was the code?", "It is 4512.",
         ])
         #expect(transcript.toolCalls.map(\.tool) == ["notes_add"])
     }

@@ -58,7 +58,8 @@ struct ThinkingTests {
             .text("<think>Done, say so.</think>\n\nAdded."),
         ], thinks: true)
         let events = await ScriptedTurnTests.events(setup.runtime.send("@planner Remind me to call Ana"))
-        #expect(ScriptedTurnTests.summary(events)?.text == "Added.")
+        // the model's words, then what was stored in the app's
+        #expect(ScriptedTurnTests.summary(events)?.text == "Added.\n\nAdded task 1 “Call Ana”.")
         let requests = setup.generator.requests
         #expect(requests.count == 2)
         // the required call opens with the call tag, not a thought; the optional step after it

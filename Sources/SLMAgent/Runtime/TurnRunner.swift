@@ -34,6 +34,8 @@ struct TurnRunner: Sendable {
         var mustAnswer = false
         /// Successful calls of this turn, in their own words.
         var summaries: [String] = []
+        /// The summaries of successful calls that changed something: the answer always says them.
+        var changes: [String] = []
         /// Calls of this turn that failed or were refused, in words.
         var failures: [String] = []
         /// Answer pieces shown so far.
@@ -355,7 +357,9 @@ struct TurnRunner: Sendable {
             // call markup the parser could not take as an answer
             let said = visible.shown.trimmingCharacters(in: .whitespacesAndNewlines)
             let unreadable = CallMarkup.looksLikeCall(said)
-            var words = said.isEmpty || unreadable ? progress.summaries : []
+            // what was stored is always said, in the app's words (a small model's "Done!" says
+            // nothing of which record, or may be wrong)
+            var words = said.isEmpty || unreadable ? progress.summaries : progress.changes.filter { !said.contains($0) }
             words += progress.failures
             if unreadable, words.isEmpty {
                 words = ["The model wrote a tool call that could not be read, so nothing was done. Ask again in other words."]
@@ -435,7 +439,10 @@ struct TurnRunner: Sendable {
             do {
                 try await tool.precheck(values, context: context)
                 (result, status) = try await approvedCall(tool, values, id: callID, context: context)
-                if status == .succeeded { progress.summaries.append(tool.summary(of: result)) }
+                if status == .succeeded {
+                    progress.summaries.append(tool.summary(of: result))
+                    if tool.permission != .read { progress.changes.append(tool.summary(of: result)) }
+                }
             } catch {
                 (result, status) = (.object(["error": .string(error.message)]), .failed)
             }

@@ -90,6 +90,9 @@ extension App {
         case .function(4): state.tab = .resources
         case .function(5): toggleFigures()
         case .function(6): toggleMouse()
+        case .function(7): openRecords(.tasks)
+        case .function(8): openRecords(.drafts)
+        case .function(9): openRecords(.notes)
         default: return false
         }
         return true

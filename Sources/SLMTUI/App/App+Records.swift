@@ -4,7 +4,7 @@ import SLMAgent
 /// The tasks, drafts and notes views: keys, the forms, and the store work they start (all
 /// through the assistant, in the background; results come back as messages).
 extension App {
-    /// Opens the view of `kind` and loads its records.
+    /// Opens the view of `kind` (F7, F8, F9 or its slash command) and loads its records.
     func openRecords(_ kind: RecordBrowser.Kind) {
         state.modal = .records(RecordBrowser(kind: kind, now: services.assistant.clock))
         reloadRecords(kind)

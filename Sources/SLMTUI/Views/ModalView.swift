@@ -244,7 +244,7 @@ public enum ModalView {
         ("/set [NAME [VALUE]]", "list the sampling settings, show one, or set temp, top_p, top_k, max_tokens"),
         ("/stats /mouse /trace", "figures under answers on/off; mouse on/off; the whole tool trace"),
         ("/think on|off", "whether thinking models think first; t on a chosen answer shows its thinking"),
-        ("/tasks /drafts /notes", "work with tasks (add, edit, tick off), drafts (edit, export .eml, copy) and notes"),
+        ("F7 F8 F9, /tasks /drafts /notes", "work with tasks (add, edit, tick off), drafts (edit, export .eml, copy) and notes"),
         ("Ctrl-Z, /undo [N]", "revert the newest change to a task, draft or note (the agent's or yours), or change N"),
         ("/changes", "every change the agent and you made, numbered"), ("/theme NAME, /help", "a theme by name; this help"),
     ]
