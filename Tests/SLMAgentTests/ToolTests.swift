@@ -198,7 +198,9 @@ struct ToolTests {
                                 "time_zone": .string("Europe/Lisbon")]))
         let resolved = try await Self.call("clock_resolve", #"{"phrase": "next friday"}"#, context)
         #expect(resolved["date"]?.stringValue == "2026-12-04")
-        #expect(resolved["weekday"]?.stringValue == "Friday")
+        #expect(resolved["weekday"]?.stringValue == "Friday" && resolved["time"] == nil)
+        let timed = try await Self.call("clock_resolve", #"{"phrase": "tomorrow at 5pm"}"#, context)
+        #expect(timed["date"]?.stringValue == "2026-11-26" && timed["time"]?.stringValue == "17:00")
         await #expect(throws: ToolError.self) { try await Self.call("clock_resolve", #"{"phrase": "someday"}"#, context) }
         let sum = try await Self.call("calculator", #"{"expression": "(12 + 7) * 3"}"#, context)
         #expect(sum["result"] == .number(57))

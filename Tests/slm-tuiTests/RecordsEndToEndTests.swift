@@ -4,18 +4,19 @@ import SLMTestSupport
 import Testing
 
 /// The tasks and drafts views and undo in the real binary, in tmux, with the default
-/// model: a task added by hand and ticked off, a draft written and exported as `.eml`, and
+/// model: a task added by hand and ticked off, a draft edited and exported as `.eml`, and
 /// the agent's delete undone with Ctrl-Z.
 @Suite("Records end to end", .serialized)
 struct RecordsEndToEndTests {
     typealias Terminal = TUIEndToEndTests.Terminal
 
-    @Test("add a task by hand and complete it, write and export a draft, undo the agent's delete")
+    @Test("add a task by hand and complete it, edit and export a draft, undo the agent's delete")
     func records() async throws {
         try #require(TUIEndToEndTests.hasTmux, "tmux is needed for this test (Debian: apt-get install tmux)")
         let home = try Fixtures.temporaryDirectory("e2e-records")
         let store = try Store(path: home.appendingPathComponent("slm-tui.sqlite3").path)
         _ = try await store.addTask(title: "Pay rent", due: "2026-12-01")
+        _ = try await store.createDraft(recipients: "ana@example.com", subject: "Thanks", body: "Hi Ana,")
         let terminal = try Terminal(width: 120, height: 40, environment: ["PS1": "e2e$ ", "SLM_TUI_HOME": home.path])
         defer { _ = try? terminal.tmux(["kill-server"]) }
         try await terminal.waitForShell()
@@ -50,16 +51,13 @@ struct RecordsEndToEndTests {
         #expect(try await store.task(2).status == .done)
         try terminal.keys("Escape")
 
-        // a draft written in the form and exported
-        try terminal.type("/drafts")
+        // the agent's draft edited in the form (its body carried on) and exported
+        try terminal.keys("F8")
+        try await terminal.wait("the drafts view") { $0.contains("Drafts · 1") && $0.contains("Thanks") }
         try terminal.keys("Enter")
-        try await terminal.wait("the drafts view") { $0.contains("Drafts · 0") }
-        try terminal.keys("C-n")
-        try terminal.type("ana@example.com")
-        try terminal.keys("Tab", "Tab")
-        try terminal.type("Thanks")
-        try terminal.keys("Tab")
-        try terminal.type("Hi Ana, thank you for the flowers.")
+        try await terminal.wait("the draft's form") { $0.contains("Draft 1") && $0.contains("Subject") }
+        try terminal.keys("Tab", "Tab", "Tab", "End")
+        try terminal.type(" thank you for the flowers.")
         try terminal.keys("C-e")
         let file = home.appendingPathComponent("drafts/draft-1.eml")
         try await terminal.wait("the export") { _ in FileManager.default.fileExists(atPath: file.path) }

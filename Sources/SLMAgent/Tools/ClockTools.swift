@@ -42,27 +42,31 @@ enum ClockTools {
 
     struct Resolve: Tool {
         let name = "clock_resolve"
-        let description = "The date a phrase names: today, tomorrow, friday, next friday, in 3 days, 2026-12-04."
+        let description = "The date (and time) a phrase names: tomorrow, friday 5pm, next friday, in 3 days, 2026-12-04."
         let hints = ["which date", "what date", "date is", "when is", "what day is"]
         let permission = ToolPermission.read
         let arguments = JSONSchema.object([.init("phrase", .text(1...40))])
 
         func summary(of result: JSONValue) -> String {
-            "\(result["phrase"]?.stringValue ?? "That") is \(result["weekday"]?.stringValue ?? "") \(result["date"]?.stringValue ?? "")."
+            "\(result["phrase"]?.stringValue ?? "That") is \(result["weekday"]?.stringValue ?? "") \(result["date"]?.stringValue ?? "")"
+                + (result["time"]?.stringValue.map { " at " + $0 } ?? "") + "."
         }
 
         func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
             let phrase = arguments.string("phrase") ?? ""
             let resolver = DateResolver(timeZone: context.timeZone)
-            guard let date = resolver.resolve(phrase, now: context.now()) else {
-                throw ToolError("cannot tell which day \"\(phrase)\" is; try today, tomorrow, a weekday, in N days or yyyy-mm-dd")
+            guard let moment = resolver.moment(phrase, now: context.now()) else {
+                throw ToolError("cannot tell when \"\(phrase)\" is; try today, tomorrow 5pm, a weekday, in N days or yyyy-mm-dd")
             }
+            let date = moment.day
             let day = resolver.calendar.date(from: DateComponents(
                 year: Int(date.prefix(4)), month: Int(date.dropFirst(5).prefix(2)), day: Int(date.suffix(2)), hour: 12))
-            return .object([
-                "phrase": .string(phrase), "date": .string(date),
-                "weekday": .string(day.map { ClockTools.weekday($0, context.timeZone) } ?? ""),
-            ])
+            var members: [JSONValue.Member] = [
+                .init("phrase", .string(phrase)), .init("date", .string(date)),
+                .init("weekday", .string(day.map { ClockTools.weekday($0, context.timeZone) } ?? "")),
+            ]
+            if let time = moment.time { members.append(.init("time", .string(time))) }
+            return .object(members)
         }
     }
 }
