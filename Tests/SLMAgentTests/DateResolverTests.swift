@@ -69,6 +69,8 @@ struct DateResolverTests {
         ("Add a task: pick up the dry cleaning on Saturday", "2026-11-28", "Add a task: pick up the dry cleaning"),
         ("Call the dentist at 9am on Friday.", "2026-11-27 09:00", "Call the dentist."),
         ("Pay rent by the 1st", "2026-12-01", "Pay rent"),
+        ("Please add 'renew car insurance' to my list for the 20th", "2026-12-20",
+         "Please add 'renew car insurance' to my list"),
         ("Submit the report in 2 hours", "2026-11-24 12:00", "Submit the report"),
         ("At 5pm remind me to stretch, tomorrow", "2026-11-25 17:00", "remind me to stretch,"),
         ("Meeting next Friday morning with Ana", "2026-12-04 09:00", "Meeting with Ana"),

@@ -30,7 +30,7 @@ struct ToolTests {
     func registry() {
         let names = ToolRegistry.builtIn.tools.map(\.name)
         #expect(Set(names).count == names.count)
-        #expect(names.count == 16)
+        #expect(names.count == 17)
         for tool in ToolRegistry.builtIn.tools {
             #expect(!tool.description.isEmpty)
             guard case .object = tool.arguments else { Issue.record("\(tool.name) arguments are not an object"); continue }

@@ -27,6 +27,27 @@ struct VisibleChangesTests {
         #expect(asked.map(\.reason) == ["Delete task 1 “Pay rent”, due Tue 1 Dec 17:00?"])
     }
 
+    @Test("a note is deleted by what it is about: the approval quotes it, and no match is answered without asking")
+    func noteDeletedByTopic() async throws {
+        let setup = try await Scripted.setup([
+            .call(#"{"name": "notes_delete", "arguments": {"about": "wifi"}}"#), .text("Deleted."),
+            .call(#"{"name": "notes_delete", "arguments": {"about": "boiler"}}"#), .text("Sorry."),
+        ])
+        _ = try await setup.store.addNote("The wifi password is tulip42")
+        var asked: [String] = []
+        let runtime = setup.runtime
+        _ = await Scripted.events(runtime.send("Delete the note about the wifi")) { request in
+            asked.append(request.reason)
+            await runtime.answerApproval(request.id, approved: true)
+        }
+        #expect(asked == ["Delete note 1 “The wifi password is tulip42”?"])
+        #expect(try await setup.store.notes().isEmpty)
+        let events = await Scripted.events(runtime.send("Delete the note about the boiler")) { _ in Issue.record("asked") }
+        #expect(Self.results(events).first?.result == .object(["error": .string("no note contains “boiler”")]))
+        try await setup.store.undoChange()
+        #expect(try await setup.store.notes().map(\.text) == ["The wifi password is tulip42"])
+    }
+
     @Test("a call on a record that does not exist is answered as such, never asked")
     func missingRecordNotAsked() async throws {
         let setup = try await Scripted.setup([.call(#"{"name": "tasks_delete", "arguments": {"id": 17}}"#), .text("Sorry.")])

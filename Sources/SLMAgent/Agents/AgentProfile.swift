@@ -62,12 +62,12 @@ public struct AgentProfile: Sendable {
             sentences what you did.
             """,
         toolNames: ["tasks_add", "tasks_list", "tasks_update", "tasks_complete", "tasks_delete", "notes_add",
-                    "notes_search", "clock_now", "clock_resolve"],
+                    "notes_search", "notes_delete", "clock_now", "clock_resolve"],
         sampling: SamplingParameters(temperature: 0.3, topK: 40, topP: 0.9, minP: 0.05, repetitionPenalty: 1.1),
         preferredModel: .light, startsWithTool: true,
         keywords: ["task", "todo", "to-do", "remind", "reminder", "deadline", "due", "schedule", "agenda",
                    "note", "appointment", "plan", "calendar", "done with", "don't forget", "dont forget", "i need to",
-                   "i have to", "remember to", "write down", "jot down"])
+                   "i have to", "remember to", "write down", "jot down", "my list", "noted", "set a reminder"])
 
     public static let writer = AgentProfile(
         name: "writer", summary: "email drafts and letters",

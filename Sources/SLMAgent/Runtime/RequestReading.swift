@@ -73,7 +73,39 @@ struct RequestReading: Sendable, Equatable {
             return copied.isEmpty ? .absent : .value(.oneOf([list]), fill: .string(list))
         case .newValue(let names):
             return Self.newValue(of: names, in: text).map { .value(.oneOf([$0]), fill: .string($0)) } ?? .absent
+        case .subject:
+            return Self.subject(in: text).map { .value(.oneOf([$0]), fill: .string($0)) }
+        case .topic:
+            return Self.topic(in: text).map { .value(.oneOf([$0]), fill: .string($0)) }
         }
+    }
+
+    /// The subject a request gives an email: after "subject:", "with the subject", "titled",
+    /// up to a comma or what the email says; nil when it gives none.
+    static func subject(in text: String) -> String? {
+        let lower = text.lowercased()
+        for marker in ["subject line:", "subject:", "with the subject line", "with the subject", "with subject", "titled",
+                       "subject is", "subject should be"] {
+            guard let range = lower.range(of: marker) else { continue }
+            var value = String(text[range.upperBound...])
+            for end in [", ", " saying ", " that says ", " telling ", " asking ", " about ", ". "] {
+                if let stop = value.range(of: end, options: .caseInsensitive) { value = String(value[..<stop.lowerBound]) }
+            }
+            value = value.trimmingCharacters(in: CharacterSet(charactersIn: " :\"'“”‘’.!?"))
+            if !value.isEmpty, value.count <= 150 { return value }
+        }
+        return nil
+    }
+
+    /// What a lookup is about: the words after "about" / "for" / "on", articles left out.
+    static func topic(in text: String) -> String? {
+        let lower = text.lowercased()
+        for marker in [" about ", " regarding ", " mentioning ", " for the ", " on the "] {
+            guard let range = lower.range(of: marker, options: .backwards) else { continue }
+            let words = Router.words(String(lower[range.upperBound...])).filter { !["the", "a", "an", "my"].contains($0) }
+            if !words.isEmpty, words.count <= 6 { return words.joined(separator: " ") }
+        }
+        return nil
     }
 
     /// The addresses in `text` (`name@host.tld`), split into those after "cc"/"copy" and the rest.
@@ -227,7 +259,11 @@ struct RequestReading: Sendable, Equatable {
             text.range(of: step, options: .caseInsensitive).map { String(text[$0.upperBound...]) }
         }
         guard let rest = steps.lazy.compactMap({ after(noteOpenings, in: $0) }).first else { return nil }
-        let note = rest.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))
+        var note = rest.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))
+        // "Could you jot down that the code is 7788?" asks; the note does not
+        if ["can ", "could ", "would ", "will "].contains(where: text.lowercased().hasPrefix), note.hasSuffix("?") {
+            note = String(note.dropLast())
+        }
         guard !note.isEmpty, note.count <= 1000 else { return nil }
         return note.prefix(1).uppercased() + note.dropFirst()
     }
@@ -250,7 +286,8 @@ struct RequestReading: Sendable, Equatable {
     /// The openings that state a task, longest first; what follows one is the task.
     private static let taskOpenings = [
         "remind me that i need to", "remind me that i have to", "remind me that i should", "remind me to",
-        "remind me about", "add a task to", "add a task for", "add a task", "add task", "add a to-do", "add a todo",
+        "remind me about", "set a reminder for", "set a reminder to", "create a reminder for", "create a reminder to",
+        "add a reminder for", "add a reminder to", "remind me of", "add a task to", "add a task for", "add a task", "add task", "add a to-do", "add a todo",
         "add to my list", "new task", "create a task to", "create a task", "make a task to", "put on my list",
         "todo:", "to-do:", "task:", "i need to", "i have to", "i must", "don't forget to", "dont forget to",
         "remember to",
@@ -264,7 +301,7 @@ struct RequestReading: Sendable, Equatable {
             if let range = task.range(of: step, options: .caseInsensitive) { task = String(task[..<range.lowerBound]) }
         }
         task = task.trimmingCharacters(in: CharacterSet(charactersIn: " :,-–—\t\n"))
-        task = task.trimmingCharacters(in: CharacterSet(charactersIn: ".!? "))
+        task = task.trimmingCharacters(in: CharacterSet(charactersIn: ".!? \"'“”‘’"))
         for tail in [" please", " for me", " thanks", " thank you"] where task.lowercased().hasSuffix(tail) {
             task = String(task.dropLast(tail.count))
         }

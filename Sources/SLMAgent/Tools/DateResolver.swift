@@ -111,7 +111,7 @@ public struct DateResolver: Sendable {
         let values = words.filter { !["on", "at", "by", "due", "for", "before", "around", "the", "of"].contains($0) }
         if values.count == 1, values[0].first?.isNumber == true, !values[0].contains(":"), !values[0].contains("-"),
             !["am", "pm"].contains(where: values[0].hasSuffix) {
-            return ["on", "by", "due", "before", "at"].contains(words[0])
+            return ["on", "by", "due", "before", "at", "for"].contains(words[0])
         }
         return true
     }

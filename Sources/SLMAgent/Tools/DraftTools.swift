@@ -36,7 +36,7 @@ enum DraftTools {
         let description = "Write a new email draft."
         let hints = ["draft", "write", "email", "compose", "letter", "ask", "tell", "thank"]
         let permission = ToolPermission.write
-        let requestArguments: [String: RequestField] = ["to": .recipients, "cc": .copied]
+        let requestArguments: [String: RequestField] = ["to": .recipients, "cc": .copied, "subject": .subject]
         let arguments = JSONSchema.object([
             .init("to", DraftTools.recipients, description: "recipient addresses or names"),
             .init("cc", DraftTools.recipients, required: false),

@@ -7,6 +7,7 @@ struct HistorySearchTool: Tool {
         let hints = ["past chats", "past conversations", "earlier conversation", "we talked", "search my chats", "previous chat", "chats for"]
     let permission = ToolPermission.read
     let arguments = JSONSchema.object([.init("query", .text(0...100), description: "words to look for")])
+    let requestArguments: [String: RequestField] = ["query": .topic]
 
     func call(_ arguments: JSONValue, context: ToolContext) async throws(ToolError) -> JSONValue {
         do {

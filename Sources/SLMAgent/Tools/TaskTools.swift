@@ -105,7 +105,7 @@ enum TaskTools {
     struct List: Tool {
         let name = "tasks_list"
         let description = "List the user's tasks, earliest due first."
-        let hints = ["what", "which", "show", "have", "tasks", "agenda", "to-do list", "todo list", "list"]
+        let hints = ["what", "which", "show", "have", "tasks", "agenda"]
         let permission = ToolPermission.read
         let requestArguments: [String: RequestField] = ["due_before": .moment]
         let arguments = JSONSchema.object([
@@ -180,7 +180,7 @@ enum TaskTools {
         let name = "tasks_complete"
         let description = "Mark a task as done."
         let requestArguments: [String: RequestField] = ["id": .recordNumber]
-        let hints = ["done", "complete", "finish", "mark", "finished"]
+        let hints = ["done", "complete", "finish", "mark", "finished", "tick off", "check off", "cross off"]
         let permission = ToolPermission.write
         let arguments = JSONSchema.object([TaskTools.id])
 
@@ -206,7 +206,7 @@ enum TaskTools {
         let name = "tasks_delete"
         let description = "Delete a task for good."
         let requestArguments: [String: RequestField] = ["id": .recordNumber]
-        let hints = ["delete", "remove", "drop", "cancel"]
+        let hints = ["delete", "remove", "drop", "cancel", "get rid of", "erase", "scrap", "throw away"]
         let permission = ToolPermission.destructive
         let arguments = JSONSchema.object([TaskTools.id])
 

@@ -60,6 +60,10 @@ public enum RequestField: Sendable, Equatable {
     /// The new value it gives a field named by one of these words ("change the subject of
     /// draft 1 to Thanks": "Thanks").
     case newValue([String])
+    /// The subject it gives an email ("with the subject Invoice 42", "subject: Hello").
+    case subject
+    /// What it asks to find ("notes about the wifi": "wifi").
+    case topic
 }
 
 extension Tool {
@@ -90,7 +94,10 @@ public enum ToolHints {
     public static func best(_ tools: [any Tool], for request: String) -> [any Tool]? {
         let all = Router.words(request)
         let first = Router.words(firstStep(of: request))
-        func hits(_ tool: any Tool, _ words: [String]) -> Int { tool.hints.filter { Router.contains(words, phrase: $0) }.count }
+        // a longer hint is a surer sign: "delete the note" outweighs "delete" and "note"
+        func hits(_ tool: any Tool, _ words: [String]) -> Int {
+            tool.hints.filter { Router.contains(words, phrase: $0) }.reduce(0) { $0 + Router.words($1).count }
+        }
         let words = tools.contains { hits($0, first) > 0 } ? first : all
         var matching = tools.map { ($0, hits($0, words)) }.filter { $0.1 > 0 }
         guard !matching.isEmpty else { return nil }
