@@ -78,6 +78,28 @@ struct ChangeJournalTests {
         #expect(try await store.task(newer.id).title == "Newer")
     }
 
+    @Test("on a full disk a change and its journal entry fail together, and an undo leaves the record as it was")
+    func fullDisk() async throws {
+        let store = try Store(path: try StoreTests.temporaryPath())
+        let kept = try await store.addTask(title: "Kept")
+        try await store.limitSize(toPages: 30)
+        var failure: StoreError?
+        for index in 0..<300 {
+            do {
+                _ = try await store.addNote(String(repeating: "n\(index) ", count: 3_000))
+            } catch {
+                failure = error
+                break
+            }
+        }
+        guard case .sqlite(let sqlite)? = failure else { Issue.record("expected a full disk, got \(String(describing: failure))"); return }
+        #expect(sqlite.primaryCode == 13)
+        let notes = try await store.notes(limit: 1000)
+        let journaledNotes = try await store.changes(limit: 1000).filter { $0.kind == .note }
+        #expect(notes.count == journaledNotes.count, "every stored note has its entry, and no entry lacks its note")
+        #expect(try await store.task(kept.id) == kept)
+    }
+
     @Test("a missing record is not found and journals nothing")
     func missing() async throws {
         let store = try Store(path: try StoreTests.temporaryPath())

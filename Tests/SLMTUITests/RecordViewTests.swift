@@ -1,7 +1,7 @@
 import Foundation
 import SLMAgent
 import SLMStore
-import SLMTUI
+@testable import SLMTUI
 import Testing
 
 /// The tasks, drafts and notes views, driven by keys on a memory screen.
@@ -172,5 +172,44 @@ struct RecordViewTests {
         #expect(try await harness.store.tasks().isEmpty)
         await Self.command(harness, "/undo")
         #expect(harness.app.state.notice?.text == "there is nothing to undo")
+    }
+
+    @Test("hostile titles never reach the terminal raw, and the views draw at any size")
+    func hostileAndTiny() async throws {
+        let harness = try await Self.harness()
+        let hostile = "pay \u{1B}[31mrent\u{07}\u{1B}]52;c;ZXZpbA==\u{07}"
+        _ = try await harness.store.addTask(title: hostile, notes: "a\u{1B}[2Jb", due: "2020-01-01")
+        _ = try await harness.store.createDraft(recipients: "x\u{1B}[1m@example.com", subject: hostile, body: "b\u{9B}c")
+        for command in ["/tasks", "/drafts", "/notes"] {
+            await Self.command(harness, command)
+            for (width, height) in [(120, 40), (20, 6), (8, 3), (1, 1)] {
+                harness.screen.size = (width, height)
+                harness.app.render()
+                #expect(!harness.screen.grid.text.contains("\u{1B}") && !harness.screen.grid.text.contains("\u{07}"))
+                harness.press(.enter)
+                harness.app.render()
+                #expect(!harness.screen.grid.text.contains("\u{1B}") && !harness.screen.grid.text.contains("\u{9B}"))
+                harness.press(.escape)
+            }
+            harness.screen.size = (120, 40)
+            harness.press(.escape)
+        }
+        await Self.command(harness, "/tasks")
+        harness.press(.delete)
+        harness.type("y")
+        await harness.app.settle()
+        harness.press(.control("z"))
+        await harness.app.settle()
+        #expect(!harness.screen.grid.text.contains("\u{1B}"), "the status bar and the undo note in the chat too")
+        #expect(harness.app.state.entries.last?.text.hasPrefix("Undone: deleted task 1") == true)
+    }
+
+    @Test("filter keys: typing and pastes add, Backspace takes one off, Ctrl-U clears, others are not theirs")
+    func filterKeys() {
+        var filter = ""
+        for key: Key in [.character("a"), .paste("b\nc"), .backspace] { #expect(FilterEditing.apply(key, to: &filter)) }
+        #expect(filter == "ab ")
+        #expect(FilterEditing.apply(.control("u"), to: &filter) && filter.isEmpty)
+        #expect(!FilterEditing.apply(.enter, to: &filter) && !FilterEditing.apply(.up, to: &filter))
     }
 }

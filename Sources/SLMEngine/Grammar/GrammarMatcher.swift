@@ -256,8 +256,14 @@ private struct StringState: Sendable {
     /// The text's last words (hashes), to stop a string that loops: once a run of one to
     /// eight words is said three times in a row ("in 3 days in 3 days in 3 days "), or a
     /// word runs past `longestWord` bytes (a model writing digits without end), the only
-    /// byte left is the closing quote.
-    var recentWords: [UInt64] = []
+    /// byte left is the closing quote. Kept in fixed-size vectors, not arrays: the matcher
+    /// is copied for every candidate token, and an array would be copied on each space.
+    /// The last eight words' hashes, a ring indexed by `words % 8`.
+    var lastWords = SIMD8<UInt64>(repeating: 0)
+    /// For a run length k (lane k-1): how many words in a row equalled the word k before.
+    /// A run of k words said three times in a row makes this 2k.
+    var echoes = SIMD8<UInt16>(repeating: 0)
+    var words = 0
     var wordHash = StringState.emptyWord
     var wordLength = 0
     var repeating = false
@@ -322,18 +328,14 @@ private struct StringState: Sendable {
         }
         wordLength = 0
         guard wordHash != Self.emptyWord else { return }
-        recentWords.append(wordHash)
-        wordHash = Self.emptyWord
-        if recentWords.count > 24 { recentWords.removeFirst(recentWords.count - 24) }
-        let count = recentWords.count
-        for run in 1...8 where 3 * run <= count {
-            let last = recentWords[(count - run)...]
-            if last.elementsEqual(recentWords[(count - 2 * run)..<(count - run)])
-                && last.elementsEqual(recentWords[(count - 3 * run)..<(count - 2 * run)]) {
-                repeating = true
-                return
-            }
+        for run in 1...8 {
+            let echoed = words >= run && lastWords[(words - run) & 7] == wordHash
+            echoes[run - 1] = echoed ? echoes[run - 1] &+ 1 : 0
+            if Int(echoes[run - 1]) >= 2 * run { repeating = true }
         }
+        lastWords[words & 7] = wordHash
+        words += 1
+        wordHash = Self.emptyWord
     }
 }
 

@@ -291,10 +291,6 @@ extension App {
         case .down: picker.selection = min(max(0, count - 1), picker.selection + 1)
         case .pageUp: picker.selection = max(0, picker.selection - 5)
         case .pageDown: picker.selection = min(max(0, count - 1), picker.selection + 5)
-        case .backspace: picker.filter = String(picker.filter.dropLast()); picker.selection = 0
-        case .control("u"): picker.filter = ""; picker.selection = 0
-        case .character(let character): picker.filter.append(character); picker.selection = 0
-        case .paste(let text): picker.filter += text; picker.selection = 0
         case .enter:
             let visible = picker.visible
             picker.error = nil
@@ -306,7 +302,8 @@ extension App {
                 openModelFile(picker.filter)
             }
             return
-        default: break
+        default:
+            if FilterEditing.apply(key, to: &picker.filter) { picker.selection = 0 }
         }
         state.modal = .models(picker)
     }
@@ -320,15 +317,6 @@ extension App {
         case .escape: state.modal = nil; return
         case .up: list.selection = max(0, list.selection - 1)
         case .down: list.selection = min(max(0, visible.count - 1), list.selection + 1)
-        case .character(let character):
-            list.filter.append(character)
-            list.selection = 0
-        case .paste(let text):
-            list.filter += text.replacingOccurrences(of: "\n", with: " ")
-            list.selection = 0
-        case .backspace:
-            if !list.filter.isEmpty { list.filter.removeLast() }
-            list.selection = 0
         case .enter:
             state.modal = nil
             if let selected { open(selected) }
@@ -351,7 +339,8 @@ extension App {
             state.modal = nil
             newConversation()
             return
-        default: break
+        default:
+            if FilterEditing.apply(key, to: &list.filter) { list.selection = 0 }
         }
         state.modal = .conversations(list)
     }

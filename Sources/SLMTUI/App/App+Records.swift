@@ -69,18 +69,8 @@ extension App {
             if let selected, let draft = browser.drafts.first(where: { $0.id == selected }) { copyBody(draft.body) }
         case .control("s") where browser.kind == .drafts:
             if let selected, let draft = browser.drafts.first(where: { $0.id == selected }) { setSent(draft) }
-        case .backspace:
-            if !browser.filter.isEmpty { browser.filter.removeLast() }
-            browser.selection = 0
-        case .control("u"):
-            browser.filter = ""
-        case .character(let character):
-            browser.filter.append(character)
-            browser.selection = 0
-        case .paste(let text):
-            browser.filter += text.replacingOccurrences(of: "\n", with: " ")
-            browser.selection = 0
-        default: break
+        default:
+            if FilterEditing.apply(key, to: &browser.filter) { browser.selection = 0 }
         }
     }
 
