@@ -155,6 +155,8 @@ struct RecordViewTests {
         }
         #expect(harness.app.state.resources.dueTasks == 1)
         #expect(harness.app.state.notice?.text == "Due: “Pay rent” (overdue) — /tasks")
+        // a reminder outlasts a slow start and a glance away: it stays for a minute
+        #expect(harness.app.state.notice.map { $0.expires - .now > .seconds(30) } == true)
         harness.press(.escape)
         harness.app.render()
         #expect(harness.screen.grid.text.contains("1 due"))

@@ -320,7 +320,8 @@ extension App {
             "“\(task.title)”" + (task.isOverdue(at: now) ? " (overdue)" : task.dueTime.map { " at \($0)" } ?? "")
         }
         let more = fresh.count > 3 ? " and \(fresh.count - 3) more" : ""
-        state.notice = AppState.Notice(text: "Due: " + names.joined(separator: ", ") + more + " — /tasks", isError: false)
+        state.notice = AppState.Notice(text: "Due: " + names.joined(separator: ", ") + more + " — /tasks", isError: false,
+                                       lasting: .seconds(60))
     }
 }
 

@@ -57,10 +57,12 @@ public struct AppState: Sendable {
         public var isError: Bool
         public var expires: ContinuousClock.Instant
 
-        public init(text: String, isError: Bool) {
+        /// `lasting` overrides the default stay (4 s, errors 8 s): a reminder stays a minute,
+        /// since it may come while the user is looking away.
+        public init(text: String, isError: Bool, lasting: Duration? = nil) {
             self.text = text
             self.isError = isError
-            expires = .now + .seconds(isError ? 8 : 4)
+            expires = .now + (lasting ?? .seconds(isError ? 8 : 4))
         }
     }
 
