@@ -4,13 +4,15 @@ import SLMEngine
 import SLMStore
 
 /// Builds the agent runtime a command uses: the store, a model manager at the chosen
-/// context and threads, the drafts folder, and the model selected.
+/// context and threads, the drafts folder, the servers of config.json, and the model
+/// selected: a file, a catalog model, or `model@server`.
 enum AgentSetup {
     static func runtime(store: Store, model name: String?, contextLength: Int, threads: Int,
                         cacheType: KVCacheType? = nil,
                         configuration: RuntimeConfiguration = RuntimeConfiguration()) throws -> AgentRuntime {
-        let reference = try ModelResolution.reference(for: name)
         let settings = SettingsFile.current
+        let remote = name.flatMap { RemoteModelName($0, servers: settings.servers ?? []) }
+        let reference = try remote.map(ModelReference.init(remote:)) ?? ModelResolution.reference(for: name)
         let manager = ModelManager(configuration: settings.managerConfiguration(contextLength: contextLength, threads: threads,
                                                                                 cacheType: cacheType))
         var configuration = configuration
@@ -23,8 +25,12 @@ enum AgentSetup {
             configuration.models = settings.preferredModels(in: found.discover())
         }
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: DataDirectory().drafts),
-                                   configuration: configuration)
-        _ = try wait { try await runtime.selectModel(reference) }
+                                   configuration: configuration, servers: settings.servers ?? [])
+        if let remote {
+            try wait { try await runtime.selectRemoteModel(remote) }
+        } else {
+            _ = try wait { try await runtime.selectModel(reference) }
+        }
         return runtime
     }
 }

@@ -27,7 +27,12 @@ enum ChatCommand {
         let requestedContext = try arguments.integer("--ctx", default: 4096, range: 16...1_048_576)
         let cacheType = arguments.options["--cache-type"] == nil ? nil : try arguments.cacheType()
 
-        if arguments.positionals.isEmpty, isatty(STDIN_FILENO) == 1, !arguments.has("--json"), !arguments.has("--raw"),
+        // a model on a server answers through the agent, as in the app
+        let remote = arguments.options["--model"].flatMap { RemoteModelName($0, servers: SettingsFile.current.servers ?? []) }
+        if remote != nil, arguments.has("--raw") {
+            throw UsageError("--raw sends tokens to a model here; a model on a server takes chat messages")
+        }
+        if arguments.positionals.isEmpty, isatty(STDIN_FILENO) == 1, remote == nil, !arguments.has("--json"), !arguments.has("--raw"),
             arguments.options["--agent"] == nil
         {
             return try repl(arguments, sampling: sampling, maxTokens: maxTokens, contextLength: requestedContext,
@@ -37,7 +42,7 @@ enum ChatCommand {
         guard !prompt.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
             throw UsageError("the prompt is empty")
         }
-        if let agent = arguments.options["--agent"] {
+        if let agent = arguments.options["--agent"] ?? remote.map({ _ in "auto" }) {
             guard !arguments.has("--raw") else { throw UsageError("--raw sends plain text to the model; it cannot go with --agent") }
             let conversation = try arguments.options["--conversation"].map { text throws(UsageError) -> Int in
                 guard let id = Int(text), id > 0 else { throw UsageError("--conversation needs a conversation id, not \(text)") }

@@ -8,6 +8,9 @@ import SLMStore
 enum ModelResolution {
     static func path(for name: String?) throws -> String {
         if let name, FileManager.default.fileExists(atPath: name) { return name }
+        if let name, let remote = RemoteModelName(name, servers: SettingsFile.current.servers ?? []) {
+            throw UsageError("\(name) runs on server \(remote.server); this command needs a model file here (chat and the app can use it)")
+        }
         let library = ModelLibrary(directory: DataDirectory().models, catalog: try ModelCatalog.bundled())
         guard let entryName = name ?? library.catalog.defaultEntry?.name else {
             throw ModelError.unknownModel("(default)", known: [])

@@ -42,8 +42,11 @@ enum ModelsCommand {
         let models = try discovery().discover()
         let budget = budget
         let memory = SystemMemory.totalBytes
+        let servers = SettingsFile.current.servers ?? []
+        let offered = servers.isEmpty ? [] : try wait { await ServerCatalog().models(on: servers) }
         if arguments.has("--json") {
-            try Console.printJSON(models.map { ModelListJSON($0, budget: budget, memory: memory) })
+            try Console.printJSON(models.map { ModelListJSON($0, budget: budget, memory: memory) }
+                + offered.flatMap(ModelListJSON.rows))
             return 0
         }
         Console.print("recommended quant for this machine: \(QuantAdvice.sentence(forMemory: memory))")
@@ -56,6 +59,18 @@ enum ModelsCommand {
                 model.path.map { Console.safe($0.path) } ?? "not downloaded (slm-tui models pull \(model.name))",
             ].joined(separator: "\t"))
             if let reason = model.unusable { Console.print("\t\(Console.safe(reason))") }
+        }
+        for server in offered {
+            guard let error = server.error else {
+                for name in server.models {
+                    let state = server.running.contains(name) ? "remote, loaded" : "remote"
+                    Console.print([Console.safe("\(name)@\(server.server.name)"), "server \(Console.safe(server.server.name))",
+                                   state, "-", Console.safe(server.server.url)].joined(separator: "\t"))
+                }
+                if server.models.isEmpty { Console.print("@\(Console.safe(server.server.name))\tserver\tlists no models") }
+                continue
+            }
+            Console.print("@\(Console.safe(server.server.name))\tserver\tunreachable\t-\t\(Console.safe(error.description))")
         }
         return 0
     }
@@ -235,6 +250,28 @@ struct ModelListJSON: Encodable {
     let fits: Bool?
     let recommended: Bool
     let unusable: String?
+
+    /// Set on a server's rows: its name, and whether it answered.
+    var server: String?
+    var reachable: Bool?
+
+    /// A server's models, or one row saying why it could not be asked.
+    static func rows(_ offered: ServerModels) -> [ModelListJSON] {
+        let names = offered.isReachable ? offered.models : [""]
+        return names.map { model in
+            ModelListJSON(name: model.isEmpty ? "@\(offered.server.name)" : "\(model)@\(offered.server.name)",
+                          server: offered.server.name, reachable: offered.isReachable, problem: offered.error?.description)
+        }
+    }
+
+    private init(name: String, server: String, reachable: Bool, problem: String?) {
+        self.name = name
+        self.server = server
+        self.reachable = reachable
+        unusable = problem
+        (path, source, architecture, parameters, quant, size, memory_need, fits) = (nil, "server", nil, nil, nil, nil, nil, nil)
+        recommended = false
+    }
 
     init(_ model: DiscoveredModel, budget: Int, memory: Int) {
         name = model.name

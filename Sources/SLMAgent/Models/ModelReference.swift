@@ -15,3 +15,23 @@ public struct ModelReference: Sendable, Hashable, Codable {
         self.init(name: path.lastPathComponent, path: path)
     }
 }
+
+extension ModelReference {
+    /// A model on a server, as the manager's callers pass models around: named
+    /// `model@server`, with an `slm-server:` address in place of a file path.
+    public init(remote: RemoteModelName) {
+        var components = URLComponents()
+        components.scheme = Self.remoteScheme
+        components.host = remote.server
+        components.path = "/" + remote.model
+        self.init(name: remote.description, path: components.url ?? URL(string: "\(Self.remoteScheme)://\(remote.server)/")!)
+    }
+
+    /// The server and model this names, when it names one on a server.
+    public var remote: RemoteModelName? {
+        guard path.scheme == Self.remoteScheme, let server = path.host, let at = name.lastIndex(of: "@") else { return nil }
+        return RemoteModelName(model: String(name[..<at]), server: server)
+    }
+
+    static let remoteScheme = "slm-server"
+}

@@ -21,12 +21,18 @@ public actor AgentRuntime {
     public nonisolated let toolContext: ToolContext
     /// The model the user selected; agents fall back to it.
     public private(set) var selectedModel: ModelReference?
+    /// The selected model when it runs on a server.
+    private var selectedRemote: RemoteModel?
+    /// Servers whose models can be picked (`model@server`).
+    public private(set) var servers: [ModelServer]
     private var approvals: [Int: CheckedContinuation<Bool, Never>] = [:]
 
     public init(
         store: Store, models: ModelManager, drafts: DraftsFolder, tools: ToolRegistry = .builtIn,
-        agents: [AgentProfile] = AgentProfile.builtIn, configuration: RuntimeConfiguration = RuntimeConfiguration()
+        agents: [AgentProfile] = AgentProfile.builtIn, configuration: RuntimeConfiguration = RuntimeConfiguration(),
+        servers: [ModelServer] = []
     ) {
+        self.servers = servers
         self.store = store
         self.models = models
         self.tools = tools
@@ -41,7 +47,37 @@ public actor AgentRuntime {
     public func selectModel(_ reference: ModelReference) async throws(ModelManagerError) -> LoadedModel {
         let model = try await models.load(reference)
         selectedModel = reference
+        selectedRemote = nil
         return model
+    }
+
+    /// Makes `name` on its server the model turns use, after asking the server for its
+    /// models: an unknown server, one that does not answer, or a model it does not have is
+    /// an error and the selection stays as it was.
+    public func selectRemoteModel(_ name: RemoteModelName) async throws(ServerError) {
+        guard let server = servers.first(where: { $0.name == name.server }) else { throw .notConfigured(name.server) }
+        let connection = try ServerConnection(server)
+        let offered = await ServerCatalog().models(on: server)
+        if let error = offered.error { throw error }
+        // a server that lists nothing (some proxies) is taken at its word when it answers
+        if !offered.models.isEmpty, !offered.models.contains(name.model) {
+            throw .failed(server: server.name, status: 404,
+                          message: "it has no model \(name.model); it has \(offered.models.prefix(8).joined(separator: ", "))")
+        }
+        selectedRemote = RemoteModel(name, connection: connection)
+        selectedModel = ModelReference(remote: name)
+    }
+
+    /// Adds a server (or replaces the one of the same name); a bad entry is refused.
+    public func addServer(_ server: ModelServer) throws(ServerError) {
+        if let problem = server.problem { throw .notConfigured(problem) }
+        servers.removeAll { $0.name == server.name }
+        servers.append(server)
+    }
+
+    /// Every server's models, or why it could not be asked.
+    public func serverModels() async -> [ServerModels] {
+        await ServerCatalog().models(on: servers)
     }
 
     /// Starts a turn. Its events end with `finished` or `failed`.
@@ -111,18 +147,19 @@ public actor AgentRuntime {
     }
 
     /// The agent's preferred model when one is configured and fits, else the selected one.
-    func model(for agent: AgentProfile) async -> (model: LoadedModel, preferred: String?)? {
+    func model(for agent: AgentProfile) async -> (model: any TurnModel, preferred: String?)? {
         let preferred = configuration.models[agent.preferredModel]
         if let preferred, preferred != selectedModel, let model = try? await models.load(preferred) {
             return (model, nil)
         }
+        if let selectedRemote { return (selectedRemote, preferred.map(\.name)) }
         guard let selectedModel, let model = try? await models.load(selectedModel) else { return nil }
         return (model, preferred.map(\.name))
     }
 
     /// The selected model, loaded.
     func selectedLoadedModel() async -> LoadedModel? {
-        guard let selectedModel else { return nil }
+        guard let selectedModel, selectedRemote == nil else { return nil }
         return try? await models.load(selectedModel)
     }
 }

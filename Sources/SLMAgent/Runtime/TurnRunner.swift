@@ -75,15 +75,13 @@ struct TurnRunner: Sendable {
         let history = try await startConversation(decision: decision, agent: agent, model: model, progress: &progress)
         emit.yield(.started(conversation: progress.conversationID, title: progress.title))
         emit.yield(.routed(decision))
-        emit.yield(.model(name: model.reference.name, preferred: preferred))
+        emit.yield(.model(name: model.name, preferred: preferred))
         progress.messages = [.user(decision.text)]
 
         let agentTools = runtime.tools.subset(agent.toolNames)
         let system = try await systemText(agent: agent, conversation: progress.conversationID)
-        let toolSection = model.toolCallStyle.toolSection(agentTools)
-        let builder = PromptBuilder(model: model)
         let contextFile = progress.conversationID.flatMap { id in
-            model.fingerprint.flatMap { configuration.savedContexts?.file(conversation: id, fingerprint: $0) }
+            (model as? LoadedModel)?.fingerprint.flatMap { configuration.savedContexts?.file(conversation: id, fingerprint: $0) }
         }
         // a request that names what it wants ("delete task 2", "what time is it") gets a call
         // to the tools it names: small models choose poorly among many. An agent the model
@@ -105,38 +103,23 @@ struct TurnRunner: Sendable {
                 agentStartsWithTool: agent.startsWithTool && decision.rule != .classifier, isChatTuned: model.isChatTuned,
                 requestedTokens: options.maxTokens),
                 configuration: configuration)
-            // tools are described only when the step may call one: shown them, a base model
-            // writes calls instead of answering; a model's own template declares them itself
-            let ownDeclaration = plan.describesTools && builder.declaresTools
-            let prompt = try builder.build(
-                system: plan.describesTools && !ownDeclaration ? system + "\n\n" + toolSection : system, history: history,
-                turn: progress.messages, tools: ownDeclaration ? runtime.tools.subset(plan.calls.toolNames).map(reading.offering) : [],
-                opening: plan.calls.isRequired ? model.toolCallStyle.requiredOpening
-                    : progress.answerPrefix.isEmpty ? thinkingOpening(model, toolStep: plan.describesTools)
-                    : [.text(progress.answerPrefix)],
-                reserve: plan.maxTokens, enableThinking: options.enableThinking)
-            if let notice = prompt.notice, !progress.noticed {
+            let stepTools = runtime.tools.subset(plan.calls.toolNames).map(reading.offering)
+            let stream = try model.step(StepInput(
+                system: system, history: history, turn: progress.messages, calls: plan.calls, tools: stepTools,
+                agentTools: agentTools, maxTokens: plan.maxTokens,
+                sampling: plan.calls.isRequired ? agent.toolSampling(choice: options.sampling)
+                    : options.sampling?.parameters ?? agent.sampling,
+                answerPrefix: progress.answerPrefix, enableThinking: options.enableThinking, contextFile: contextFile))
+            if let notice = stream.notice, !progress.noticed {
                 progress.noticed = true
                 emit.yield(.note(notice))
             }
-            if prompt.droppedMessages != progress.dropped {
-                progress.dropped = prompt.droppedMessages
-                emit.yield(.contextTrimmed(droppedMessages: prompt.droppedMessages))
+            if stream.droppedMessages != progress.dropped {
+                progress.dropped = stream.droppedMessages
+                emit.yield(.contextTrimmed(droppedMessages: stream.droppedMessages))
             }
-            let stepTools = runtime.tools.subset(plan.calls.toolNames).map(reading.offering)
-            let constraint: GrammarConstraint? = switch plan.calls {
-            case .required: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools))
-            case .optional: GrammarConstraint(model.toolCallStyle.grammar(for: stepTools), activation: model.toolCallStyle.activation)
-            case .none: nil
-            }
-            // with no calls allowed, an answer that starts writing one ends there
-            let stops = constraint == nil ? model.toolCallStyle.opener.map { [$0] } ?? [] : []
-            let request = GenerationRequest(
-                prompt: prompt.tokens, maxTokens: plan.maxTokens,
-                sampling: plan.calls.isRequired ? agent.toolSampling(choice: options.sampling)
-                    : options.sampling?.parameters ?? agent.sampling,
-                stopStrings: stops, constraint: constraint, contextFile: contextFile)
-            let step = try await generate(request, model: model, agent: agent, showText: plan.showsText, progress: &progress)
+            let step = try await generate(stream.events, callsPossible: plan.calls != .none, model: model, agent: agent,
+                                          showText: plan.showsText, progress: &progress)
             if let call = step.call {
                 try await perform(call, tools: stepTools, reading: reading, model: model, progress: &progress)
                 progress.steps += 1
@@ -150,18 +133,11 @@ struct TurnRunner: Sendable {
             }
             emit.yield(.finished(TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: step.messageID, agent: agent.name,
-                model: model.reference.name, text: progress.answerPrefix + step.text, status: step.status,
+                model: model.name, text: progress.answerPrefix + step.text, status: step.status,
                 toolCalls: progress.calls, generatedTokens: progress.generated, thinking: step.thinking,
                 stopReason: step.stopReason)))
             return
         }
-    }
-
-    /// With thinking off — and on steps that may call a tool, where a small model's long
-    /// thought only delays the call — a thinking model's answer opens with an empty thought.
-    private func thinkingOpening(_ model: LoadedModel, toolStep: Bool) -> [ChatTemplate.Piece] {
-        guard model.thinks, !options.enableThinking || toolStep else { return [] }
-        return [.markup("<think>\n\n</think>\n\n")]
     }
 
     // MARK: - Routing
@@ -187,6 +163,7 @@ struct TurnRunner: Sendable {
     /// Asks the selected model for one agent name, constrained to the names.
     private func classify() async -> RouteDecision {
         let fallback = RouteDecision(agent: runtime.router.fallback, rule: .fallback, detail: "no rule matched", text: text)
+        // a server's model is not asked: a round trip to pick an agent costs more than it helps
         guard let model = await runtime.selectedLoadedModel() else { return fallback }
         let names = runtime.agents.map(\.name)
         let prompt = model.template.tokens(
@@ -211,13 +188,13 @@ struct TurnRunner: Sendable {
     /// Opens or creates the conversation, saves the user's message where the turn's start
     /// says, and returns the earlier messages as the model should read them.
     private func startConversation(
-        decision: RouteDecision, agent: AgentProfile, model: LoadedModel, progress: inout Progress
+        decision: RouteDecision, agent: AgentProfile, model: any TurnModel, progress: inout Progress
     ) async throws -> [ChatMessage] {
         guard let id = options.conversationID else {
             guard options.start == .newMessage else { throw AgentError("there is no conversation to branch") }
             let opened = try await journal.open(
                 conversation: nil, userText: text, titleText: decision.text, agent: agent.name,
-                model: model.reference.name, systemPrompt: options.systemPrompt)
+                model: model.name, systemPrompt: options.systemPrompt)
             (progress.conversationID, progress.title) = (opened.id, opened.title)
             return []
         }
@@ -235,7 +212,7 @@ struct TurnRunner: Sendable {
         case .newMessage:
             // saved as typed; the model reads it without the @mention
             progress.title = try await journal.open(
-                conversation: id, userText: text, agent: agent.name, model: model.reference.name).title
+                conversation: id, userText: text, agent: agent.name, model: model.name).title
             return Self.history(of: transcript.messages[...], router: runtime.router)
         case .regenerate(let question):
             let earlier = try history(before: question)
@@ -245,7 +222,7 @@ struct TurnRunner: Sendable {
             let earlier = try history(before: question)
             let parent = path.first { $0.id == question }?.parentID
             progress.title = try await journal.open(
-                conversation: id, userText: text, agent: agent.name, model: model.reference.name,
+                conversation: id, userText: text, agent: agent.name, model: model.name,
                 placement: .after(parent)).title
             return earlier
         case .continueAnswer(let answerID):
@@ -308,10 +285,11 @@ struct TurnRunner: Sendable {
 
     /// Runs one generation, streaming visible text into a saved answer.
     private func generate(
-        _ request: GenerationRequest, model: LoadedModel, agent: AgentProfile, showText: Bool, progress: inout Progress
+        _ events: AsyncThrowingStream<GenerationEvent, Error>, callsPossible: Bool, model: any TurnModel,
+        agent: AgentProfile, showText: Bool, progress: inout Progress
     ) async throws -> StepOutcome {
         var outcome = StepOutcome()
-        var visible = VisibleAnswer(style: model.toolCallStyle, callsPossible: request.constraint != nil)
+        var visible = model.visibleAnswer(callsPossible: callsPossible)
         var thinking = ThinkingSplitter()
         var stats: GenerationStats?
         func show(_ piece: String) async throws {
@@ -322,7 +300,7 @@ struct TurnRunner: Sendable {
             try await journal.appendAnswer(piece, agent: agent.name)
         }
         do {
-            for try await event in model.generator.generate(request) {
+            for try await event in events {
                 // a token waits until the consumer took the previous piece, and stays
                 // unshown if the turn was cancelled meanwhile
                 if case .token = event, showText { await pacer.waitUntilTaken(progress.shownPieces) }
@@ -377,10 +355,9 @@ struct TurnRunner: Sendable {
         let cancelled = Task.isCancelled || stats?.stopReason == .cancelled
         if let stats {
             progress.generated += stats.generatedTokens
-            emit.yield(.stats(TurnStats(stats, cachedTokens: model.cachedTokenCount,
-                                        contextLength: model.estimate.contextLength)))
+            emit.yield(.stats(TurnStats(stats, cachedTokens: model.cachedTokenCount, contextLength: model.contextLength)))
             await journal.recordMetrics(
-                TurnMetrics(model: model.reference.name, promptTokens: stats.promptTokens,
+                TurnMetrics(model: model.name, promptTokens: stats.promptTokens,
                             generatedTokens: stats.generatedTokens, prefillTokensPerSecond: stats.prefillTokensPerSecond,
                             decodeTokensPerSecond: stats.decodeTokensPerSecond,
                             timeToFirstTokenMilliseconds: stats.timeToFirstTokenMilliseconds,
@@ -398,7 +375,7 @@ struct TurnRunner: Sendable {
         if cancelled {
             throw TurnStopped(summary: TurnSummary(
                 conversationID: progress.conversationID ?? 0, messageID: outcome.messageID, agent: agent.name,
-                model: model.reference.name, text: progress.answerPrefix + outcome.text, status: .cancelled,
+                model: model.name, text: progress.answerPrefix + outcome.text, status: .cancelled,
                 toolCalls: progress.calls, generatedTokens: progress.generated, stopReason: "cancelled"))
         }
         return outcome
@@ -409,10 +386,9 @@ struct TurnRunner: Sendable {
     /// Checks a call, asks for approval when it needs it, runs it, records it and adds
     /// the call and its result to the turn for the next step.
     private func perform(
-        _ text: String, tools: [any Tool], reading: RequestReading, model: LoadedModel, progress: inout Progress
+        _ text: String, tools: [any Tool], reading: RequestReading, model: any TurnModel, progress: inout Progress
     ) async throws {
-        let style = model.toolCallStyle
-        var parsed = ToolCallParser(tools: tools, argumentsKey: style.argumentsKey).parse(text)
+        var parsed = ToolCallParser(tools: tools, argumentsKey: model.argumentsKey).parse(text)
         if case .valid(let tool, let values) = parsed { parsed = .valid(tool: tool, arguments: reading.filling(values, for: tool)) }
         let name: String, arguments: JSONValue
         switch parsed {
@@ -460,7 +436,7 @@ struct TurnRunner: Sendable {
             id: callID, name: name, result: result, status: ToolCallStatus(status),
             durationMilliseconds: elapsed / .milliseconds(1))))
         let id = "call_\(callID)"
-        progress.messages += [style.callMessage(name: name, arguments: arguments, id: id),
+        progress.messages += [model.callMessage(name: name, arguments: arguments, id: id),
                               ChatMessage(role: .tool, content: result.text, toolCallID: id)]
         try Task.checkCancellation()
     }

@@ -23,6 +23,8 @@ public struct UserSettings: Codable, Sendable, Equatable {
     public var cacheType: String?
     /// Megabytes of disk the saved conversation contexts may take (0: none are kept).
     public var savedContextsMB: Int?
+    /// Servers whose models can be picked as `model@server`.
+    public var servers: [ModelServer]?
 
     enum CodingKeys: String, CodingKey {
         case theme, model
@@ -32,11 +34,13 @@ public struct UserSettings: Codable, Sendable, Equatable {
         case agentModels = "agent_models"
         case cacheType = "cache_type"
         case savedContextsMB = "saved_contexts_mb"
+        case servers
     }
 
     public init(theme: String? = nil, model: String? = nil, modelDirectories: [String]? = nil, memoryBudgetMB: Int? = nil,
                 idleUnloadMinutes: Int? = nil, agentModels: [String: String]? = nil, cacheType: String? = nil,
-                savedContextsMB: Int? = nil) {
+                savedContextsMB: Int? = nil, servers: [ModelServer]? = nil) {
+        self.servers = servers
         self.savedContextsMB = savedContextsMB
         self.theme = theme
         self.model = model
@@ -135,6 +139,19 @@ public struct UserSettings: Codable, Sendable, Equatable {
             let names = KVCacheType.allCases.map(\.rawValue).joined(separator: ", ")
             problems.append("\(file.lastPathComponent): cache_type must be one of \(names), not \(type); using f16")
             settings.cacheType = nil
+        }
+        if let servers = settings.servers {
+            var kept: [ModelServer] = []
+            for server in servers {
+                if let problem = server.problem {
+                    problems.append("\(file.lastPathComponent): \(problem); that server is left out")
+                } else if kept.contains(where: { $0.name == server.name }) {
+                    problems.append("\(file.lastPathComponent): two servers are named \(server.name); the second is left out")
+                } else {
+                    kept.append(server)
+                }
+            }
+            settings.servers = kept
         }
         return (settings, problems)
     }
