@@ -6,6 +6,7 @@ extension LoadedModel: TurnModel {
     var name: String { reference.name }
     var contextLength: Int { estimate.contextLength }
     var argumentsKey: String { toolCallStyle.argumentsKey }
+    var takesReadArguments: Bool { true }
 
     func visibleAnswer(callsPossible: Bool) -> VisibleAnswer {
         VisibleAnswer(style: toolCallStyle, callsPossible: callsPossible)

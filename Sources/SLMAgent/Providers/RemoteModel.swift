@@ -26,6 +26,7 @@ final class RemoteModel: TurnModel {
     var contextLength: Int { 0 }
     var cachedTokenCount: Int { 0 }
     var argumentsKey: String { "arguments" }
+    var takesReadArguments: Bool { false }
 
     /// Calls never reach the shown text: the server or `PlainCalls` takes them out first.
     func visibleAnswer(callsPossible: Bool) -> VisibleAnswer {

@@ -13,6 +13,10 @@ protocol TurnModel: Sendable {
     var contextLength: Int { get }
     /// Tokens whose keys and values are cached now (0 for a server).
     var cachedTokenCount: Int { get }
+    /// Whether the step's tools are narrowed to what the request says (a date already
+    /// resolved, the record numbers it names): help a small model in process needs, and
+    /// a bigger model on a server is better without.
+    var takesReadArguments: Bool { get }
     /// The key a call's arguments come under in the text `.constrained` carries.
     var argumentsKey: String { get }
     /// What hides call markup from the shown answer.

@@ -103,7 +103,7 @@ struct TurnRunner: Sendable {
                 agentStartsWithTool: agent.startsWithTool && decision.rule != .classifier, isChatTuned: model.isChatTuned,
                 requestedTokens: options.maxTokens),
                 configuration: configuration)
-            let stepTools = runtime.tools.subset(plan.calls.toolNames).map(reading.offering)
+            let stepTools = runtime.tools.subset(plan.calls.toolNames).map { model.takesReadArguments ? reading.offering($0) : $0 }
             let stream = try model.step(StepInput(
                 system: system, history: history, turn: progress.messages, calls: plan.calls, tools: stepTools,
                 agentTools: agentTools, maxTokens: plan.maxTokens,
