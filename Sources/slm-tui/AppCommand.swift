@@ -33,7 +33,7 @@ enum AppCommand {
         configuration.savedContexts = settings.savedContexts(in: data.contexts)
         if settings.agentModels != nil { configuration.models = settings.preferredModels(in: discovery.discover()) }
         let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts),
-                                   configuration: configuration)
+                                   configuration: configuration, servers: settings.servers ?? [])
         let services = AppServices(
             assistant: Assistant(runtime: runtime, library: library, discovery: discovery),
             themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), exportsFolder: data.exports,

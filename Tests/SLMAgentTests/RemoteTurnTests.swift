@@ -11,51 +11,6 @@ import Testing
 /// wrong port. The same against a real llama-server is in `LlamaServerTests`.
 @Suite("Turns on a server", .serialized)
 struct RemoteTurnTests {
-    /// The replay server for one script; it stops when its standard input closes.
-    final class ReplayServer {
-        let process = Process()
-        let port: Int
-        let log: URL
-        private let input = Pipe()
-
-        init(_ script: [String: Any]) throws {
-            let folder = try Fixtures.temporaryDirectory("replay")
-            let scriptFile = folder.appendingPathComponent("script.json")
-            try JSONSerialization.data(withJSONObject: script).write(to: scriptFile)
-            log = folder.appendingPathComponent("log.jsonl")
-            process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-            process.arguments = ["python3", Fixtures.url("http/replay_server.py").path, scriptFile.path, log.path]
-            let output = Pipe()
-            process.standardOutput = output
-            process.standardInput = input
-            try process.run()
-            var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                line += byte
-            }
-            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
-        }
-
-        /// What the server was sent (and saw closed), in order.
-        var requests: [[String: Any]] {
-            let text = (try? String(contentsOf: log, encoding: .utf8)) ?? ""
-            return text.split(separator: "\n").compactMap {
-                try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
-            }
-        }
-
-        /// The JSON bodies of the chat requests.
-        var chatBodies: [JSONValue] {
-            requests.filter { $0["path"] as? String == "/v1/chat/completions" }
-                .compactMap { ($0["body"] as? String).flatMap(JSONValue.init(parsing:)) }
-        }
-
-        deinit {
-            try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
-        }
-    }
-
     static func answer(_ file: String, delay: Double = 0, cutAfter: Int? = nil) -> [String: Any] {
         var answer: [String: Any] = ["type": "text/event-stream", "file": Fixtures.url("servers/" + file).path, "delay": delay]
         if let cutAfter { answer["cut_after"] = cutAfter }

@@ -43,11 +43,12 @@ struct AppTests {
         let store = try Store(path: data.database.path)
         try await prepare(store)
         let manager = ModelManager(configuration: .init(contextLength: 2048, threads: 2))
-        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts))
-        let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled(),
-                                   environment: ["SLM_TUI_PYTHON": "/nonexistent/python3"])
         let settingsFile = folder.appendingPathComponent("config.json")
         let chosen = try settings ?? UserSettings(model: model ? DefaultModel.path().path : nil)
+        let runtime = AgentRuntime(store: store, models: manager, drafts: DraftsFolder(url: data.drafts),
+                                   servers: chosen.servers ?? [])
+        let library = ModelLibrary(directory: data.models, catalog: try ModelCatalog.bundled(),
+                                   environment: ["SLM_TUI_PYTHON": "/nonexistent/python3"])
         let services = AppServices(
             assistant: Assistant(runtime: runtime, library: library, discovery: ModelDiscovery(library: library, home: folder)),
             themes: ThemeLibrary(folder: ResourceLocator.folder("themes")), exportsFolder: data.exports,

@@ -167,6 +167,29 @@ public struct Assistant: Sendable {
         await runtime.models.loadedModel(reference).map(ModelState.init)
     }
 
+    /// Makes `name` on its server the model turns use; an unknown server, one that does not
+    /// answer or lacks the model is an error and the model in use stays.
+    public func useRemoteModel(_ name: RemoteModelName) async throws(ServerError) -> ModelState {
+        try await runtime.selectRemoteModel(name)
+        return ModelState(remote: name)
+    }
+
+    /// The servers whose models can be picked.
+    public var servers: [ModelServer] { get async { await runtime.servers } }
+
+    /// Adds a server (replacing one of the same name); the front end saves it to config.json.
+    public func addServer(_ server: ModelServer) async throws(ServerError) {
+        try await runtime.addServer(server)
+    }
+
+    /// Forgets server `name`; false when there was none.
+    public func removeServer(_ name: String) async -> Bool {
+        await runtime.removeServer(name)
+    }
+
+    /// Every server's models, or why it could not be asked (within a few seconds each).
+    public func serverModels() async -> [ServerModels] { await runtime.serverModels() }
+
     /// Saves each loaded model's context for the conversation it holds, so reopening that
     /// conversation after a restart continues at once: call when quitting.
     public func saveContexts() async { await runtime.saveContexts() }
@@ -189,12 +212,23 @@ public struct ModelState: Sendable, Equatable {
     public let contextLength: Int
     /// Tokens whose keys and values are cached now.
     public let cachedTokens: Int
+    /// The server that runs the model; nil when it runs here.
+    public let server: String?
 
     init(_ model: LoadedModel) {
         reference = model.reference
         detail = model.detail
         contextLength = model.estimate.contextLength
         cachedTokens = model.cachedTokenCount
+        server = nil
+    }
+
+    init(remote: RemoteModelName) {
+        reference = ModelReference(remote: remote)
+        detail = "on server \(remote.server)"
+        contextLength = 0
+        cachedTokens = 0
+        server = remote.server
     }
 }
 

@@ -75,6 +75,13 @@ public actor AgentRuntime {
         servers.append(server)
     }
 
+    /// Forgets server `name` (a model in use there stays in use); false when there was none.
+    public func removeServer(_ name: String) -> Bool {
+        let count = servers.count
+        servers.removeAll { $0.name == name }
+        return servers.count < count
+    }
+
     /// Every server's models, or why it could not be asked.
     public func serverModels() async -> [ServerModels] {
         await ServerCatalog().models(on: servers)

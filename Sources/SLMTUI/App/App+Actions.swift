@@ -184,6 +184,12 @@ extension App {
     /// picker with the default offered.
     func chooseStartupModel() {
         let wanted = services.settings.model
+        if let wanted, let remote = RemoteModelName(wanted, servers: services.settings.servers ?? []) {
+            // a server's model: asked for as named; a server that is down says so, no other model is loaded
+            return background { services, inbox in
+                try await Self.load(ModelReference(remote: remote), services: services, inbox: inbox)
+            }
+        }
         background { services, inbox in
             let models = services.discovery.discover()
             inbox.post(.models(models))
@@ -221,6 +227,16 @@ extension App {
     }
 
     static func load(_ reference: ModelReference, services: AppServices, inbox: Inbox) async throws {
+        if let remote = reference.remote {
+            inbox.post(.progress(label: "asking \(remote.server) for \(remote.model)…", fraction: nil))
+            do {
+                let model = try await services.assistant.useRemoteModel(remote)
+                inbox.post(.modelLoaded(reference, detail: model.detail, contextLength: 0, server: remote.server))
+            } catch {
+                inbox.post(.modelFailed(error.description))
+            }
+            return
+        }
         inbox.post(.progress(label: "loading \(reference.name)…", fraction: nil))
         do {
             let model = try await services.assistant.loadModel(reference)
@@ -256,6 +272,33 @@ extension App {
         if case .models(let open)? = state.modal { picker.progress = open.progress }
         state.modal = .models(picker)
         background { services, inbox in inbox.post(.models(services.discovery.discover())) }
+        askServers()
+    }
+
+    /// Asks the configured servers for their models, in the background (a server that is
+    /// down takes a few seconds to say so; the app goes on meanwhile).
+    func askServers() {
+        guard !(services.settings.servers ?? []).isEmpty else { return }
+        background { services, inbox in inbox.post(.serverModels(await services.assistant.serverModels())) }
+    }
+
+    /// The picker's rows for servers: each model as `model@server`, or a row saying the
+    /// server cannot be reached.
+    func serverChoices() -> [ModelChoice] {
+        serverModels.flatMap { offered -> [ModelChoice] in
+            let server = offered.server.name
+            guard offered.isReachable else {
+                return [ModelChoice(name: "@" + server, detail: "server \(server) · \(offered.server.url) · unreachable",
+                                    isInstalled: false, isCurrent: false,
+                                    unusable: offered.error?.description ?? "it does not answer")]
+            }
+            return offered.models.map { model in
+                let name = RemoteModelName(model: model, server: server)
+                return ModelChoice(name: name.description,
+                                   detail: "server \(server)" + (offered.running.contains(model) ? " · loaded there" : "") + " · remote",
+                                   isInstalled: true, isCurrent: selectedModel?.remote == name)
+            }
+        }
     }
 
     func modelChoices() -> [ModelChoice] {
@@ -277,11 +320,18 @@ extension App {
             return ModelChoice(name: model.name, detail: detail, isInstalled: model.isInstalled,
                                isCurrent: model.reference != nil && model.reference == selectedModel, unusable: model.unusable,
                                isRecommended: QuantAdvice.isRecommended(model.quant, forMemory: SystemMemory.totalBytes))
-        }
+        } + serverChoices()
     }
 
     /// Enter in the picker: load a model on disk, or download one from the catalog first.
     func choose(_ name: String) {
+        if let choice = serverChoices().first(where: { $0.name == name }) {
+            if let unusable = choice.unusable { return setPickerError(unusable) }
+            guard let remote = RemoteModelName(name, servers: services.settings.servers ?? []) else { return }
+            return background { services, inbox in
+                try await Self.load(ModelReference(remote: remote), services: services, inbox: inbox)
+            }
+        }
         guard let model = (discovered + namedFiles).first(where: { $0.name == name }) else { return }
         if let unusable = model.unusable {
             setPickerError("\(name) cannot be used: \(unusable)")

@@ -123,6 +123,7 @@ extension App {
                         + change.summary + (change.isUndone ? "  (undone)" : "")
                 })))
             }
+        case .server(let action): runServerCommand(action)
         case .theme(let name):
             guard let name else { return setTheme(services.themes.next(after: theme.name)) }
             guard let theme = services.themes.named(name) else {

@@ -78,17 +78,26 @@ extension App {
                 picker.choices = modelChoices()
                 state.modal = .models(picker)
             }
+        case .serverModels(let offered):
+            serverModels = offered
+            if case .models(var picker)? = state.modal {
+                picker.choices = modelChoices()
+                state.modal = .models(picker)
+            }
         case .modelFile(let model):
             namedFiles.removeAll { $0.path == model.path }
             namedFiles.append(model)
-        case .modelLoaded(let reference, let detail, let contextLength):
+        case .modelLoaded(let reference, let detail, let contextLength, let server):
             selectedModel = reference
             state.modelName = reference.name
             state.resources.modelName = reference.name
             state.resources.modelDetail = detail
-            state.resources.contextLength = contextLength
-            state.trace.append(TraceEntry(kind: .model, text: "loaded \(reference.name)"))
-            services.settings.model = reference.path.path.hasPrefix(services.library.directory.path) ? reference.name : reference.path.path
+            state.resources.contextLength = server == nil ? contextLength : nil
+            state.resources.cachedTokens = server == nil ? state.resources.cachedTokens : nil
+            state.resources.server = server
+            state.trace.append(TraceEntry(kind: .model, text: (server == nil ? "loaded " : "using ") + reference.name))
+            services.settings.model = server != nil || reference.path.path.hasPrefix(services.library.directory.path)
+                ? reference.name : reference.path.path
             saveSettings()
             if case .models = state.modal { state.modal = nil }
             state.notice = AppState.Notice(text: "\(reference.name) ready", isError: false)

@@ -25,6 +25,8 @@ public final class App {
     var discovered: [DiscoveredModel] = []
     /// Models named by path (settings, `--model`) that no search finds; the picker lists them too.
     var namedFiles: [DiscoveredModel] = []
+    /// What the configured servers offer (asked at start and when the picker opens).
+    var serverModels: [ServerModels] = []
     /// The model turns use, once loaded.
     var selectedModel: ModelReference?
     /// The running answer's timing, for live figures before the exact ones arrive.
@@ -84,6 +86,7 @@ public final class App {
             }
         }
         chooseStartupModel()
+        askServers()
         refreshDue()
     }
 

@@ -22,7 +22,9 @@ public enum AppMessage: Sendable {
     case models([DiscoveredModel])
     /// A model named by its path, outside the folders searched.
     case modelFile(DiscoveredModel)
-    case modelLoaded(ModelReference, detail: String, contextLength: Int)
+    case modelLoaded(ModelReference, detail: String, contextLength: Int, server: String? = nil)
+    /// What the configured servers offer, or why they could not be asked.
+    case serverModels([ServerModels])
     case modelFailed(String)
     /// The model picker, filtered, with why it opened.
     case openPicker(filter: String, error: String?)

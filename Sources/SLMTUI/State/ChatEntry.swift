@@ -99,6 +99,8 @@ public struct ResourceFigures: Sendable, Equatable {
     public var modelDetail: String?
     /// Open tasks due now or overdue.
     public var dueTasks = 0
+    /// The server that runs the model, when it is not this machine: memory and cache are its.
+    public var server: String?
 
     public init() {}
 }

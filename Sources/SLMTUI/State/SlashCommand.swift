@@ -18,6 +18,8 @@ public enum SlashCommand: Sendable, Equatable {
     /// `/changes`: the journal of changes, newest first, with their numbers.
     case changes
     case theme(String?)
+    /// `/server`: list the servers; `/server add NAME URL [openai|ollama]`; `/server rm NAME`.
+    case server(ServerAction)
     /// `/copy`: the last answer; `/copy N`: its Nth code block.
     case copy(block: Int?)
     case regenerate
@@ -29,6 +31,9 @@ public enum SlashCommand: Sendable, Equatable {
     case think(Bool?)
     case help
     case quit
+
+    /// What `/server` does.
+    public enum ServerAction: Sendable, Equatable { case list, add(name: String, url: String, api: String?), remove(String) }
 
     /// What `/system` does.
     public enum SystemAction: Sendable, Equatable { case show, set(String), clear }
@@ -49,7 +54,7 @@ public enum SlashCommand: Sendable, Equatable {
 
     public static let names = ["model", "agent", "new", "rename", "delete", "export", "system", "set", "copy", "regen",
                                "continue", "edit", "search", "stats", "mouse", "trace", "think", "tasks", "drafts", "notes",
-                               "undo", "changes", "theme", "help", "quit"]
+                               "undo", "changes", "server", "theme", "help", "quit"]
 
     /// Other spellings, completed and understood too.
     static let aliases = ["models": "model", "regenerate": "regen", "retry": "regen", "exit": "quit", "q": "quit", "?": "help",
@@ -123,10 +128,22 @@ public enum SlashCommand: Sendable, Equatable {
             return .undo(id)
         case "changes": return .changes
         case "theme": return .theme(argument)
+        case "server": return .server(try serverAction(rest))
         case "help": return .help
         case "quit": return .quit
         default:
             throw Problem("unknown command /\(typed); Tab completes, /help lists them")
+        }
+    }
+
+    private static func serverAction(_ text: String) throws(Problem) -> ServerAction {
+        let words = text.split(whereSeparator: \.isWhitespace).map(String.init)
+        switch (words.first?.lowercased(), words.count) {
+        case (nil, _): return .list
+        case ("add", 3): return .add(name: words[1], url: words[2], api: nil)
+        case ("add", 4): return .add(name: words[1], url: words[2], api: words[3].lowercased())
+        case ("rm", 2), ("remove", 2): return .remove(words[1])
+        default: throw Problem("/server alone lists servers; /server add NAME URL [openai|ollama]; /server rm NAME")
         }
     }
 

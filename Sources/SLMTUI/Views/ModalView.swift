@@ -246,6 +246,7 @@ public enum ModalView {
         ("/think on|off", "whether thinking models think first; t on a chosen answer shows its thinking"),
         ("F7 F8 F9, /tasks /drafts /notes", "work with tasks (add, edit, tick off), drafts (edit, export .eml, copy) and notes"),
         ("Ctrl-Z, /undo [N]", "revert the newest change to a task, draft or note (the agent's or yours), or change N"),
-        ("/changes", "every change the agent and you made, numbered"), ("/theme NAME, /help", "a theme by name; this help"),
+        ("/changes", "every change the agent and you made, numbered"),
+        ("/server add NAME URL", "a server (Ollama, llama-server, vLLM…) whose models the picker lists as model@NAME; /server rm NAME"), ("/theme NAME, /help", "a theme by name; this help"),
     ]
 }

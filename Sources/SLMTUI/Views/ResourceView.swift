@@ -31,12 +31,18 @@ public enum ResourceView {
         if let reused = figures.reusedTokens, reused > 0 { prefill.append(Span(" · \(tokens(reused)) cached", Style(.muted))) }
         row("prefill", prefill)
         row("TTFT", [number(figures.firstTokenMilliseconds, "ms", decimals: 0)])
-        let memory = "\(megabytes(figures.residentBytes))/\(megabytes(figures.budgetBytes)) MB"
-        row("RSS", [Span(memory, Style(.text))])
-        row("", Gauge.bar(fraction(figures.residentBytes, figures.budgetBytes), width: valueWidth))
-        let cache = "\(tokens(figures.cachedTokens))/\(tokens(figures.contextLength))"
-        row("KV", [Span(cache, Style(.text))])
-        row("", Gauge.bar(fraction(figures.cachedTokens, figures.contextLength), width: valueWidth))
+        if let server = figures.server {
+            // the model's memory and cache are the server's: this machine holds neither
+            row("RSS", [Span("remote", Style(.text, .bold)), Span(" · here \(megabytes(figures.residentBytes)) MB", Style(.muted))])
+            row("KV", [Span("remote (\(server))", Style(.text))])
+        } else {
+            let memory = "\(megabytes(figures.residentBytes))/\(megabytes(figures.budgetBytes)) MB"
+            row("RSS", [Span(memory, Style(.text))])
+            row("", Gauge.bar(fraction(figures.residentBytes, figures.budgetBytes), width: valueWidth))
+            let cache = "\(tokens(figures.cachedTokens))/\(tokens(figures.contextLength))"
+            row("KV", [Span(cache, Style(.text))])
+            row("", Gauge.bar(fraction(figures.cachedTokens, figures.contextLength), width: valueWidth))
+        }
         row("CPU", [number(figures.cpuPercent, "%", decimals: 0)])
         if figures.dueTasks > 0 { row("tasks", [Span("\(figures.dueTasks) due", Style(.warning, .bold))]) }
         row("model", [Span(figures.modelName ?? "none loaded", Style(figures.modelName == nil ? .warning : .accent))])
