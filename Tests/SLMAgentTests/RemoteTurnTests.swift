@@ -156,7 +156,7 @@ struct RemoteTurnTests {
         }
 
         // a port nobody listens on: refused at once, in words
-        let closedPort = try await Self.setup(port: Self.freePort())
+        let closedPort = try await Self.setup(port: LoopbackPort.free())
         do {
             try await closedPort.runtime.selectRemoteModel(Self.modelName)
             Issue.record("a closed port was taken")
@@ -174,25 +174,7 @@ struct RemoteTurnTests {
         let catalog = ServerCatalog(timeout: 3)
         let box = await catalog.models(on: ModelServer(name: "box", url: "http://127.0.0.1:\(server.port)", api: "ollama"))
         #expect(box.isReachable && box.models == ["qwen3:30b", "llama3.2:3b"] && box.running == ["qwen3:30b"])
-        let down = await catalog.models(on: ModelServer(name: "down", url: "http://127.0.0.1:\(Self.freePort())"))
+        let down = await catalog.models(on: ModelServer(name: "down", url: "http://127.0.0.1:\(LoopbackPort.free())"))
         #expect(!down.isReachable && down.models.isEmpty)
-    }
-
-    /// A loopback port with nothing listening on it.
-    static func freePort() -> Int {
-        let socket = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(socket) }
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer in
-                bind(socket, pointer, length)
-                return getsockname(socket, pointer, &length)
-            }
-        }
-        return Int(UInt16(bigEndian: address.sin_port))
     }
 }

@@ -66,6 +66,16 @@ struct ServerStreamTests {
         #expect(reader.finishReason == "stop" && reader.completionTokens == 9 && reader.calls.isEmpty)
     }
 
+    @Test("llama-server (recorded): a null first content, a call's id and name first then its arguments in pieces, usage last")
+    func llamaServerRecorded() throws {
+        let (answer, pieces) = try Self.read("llama-server-answer.sse")
+        #expect(pieces.first == .content("Say") && answer.finishReason == "length" && answer.completionTokens == 8)
+        let (call, callPieces) = try Self.read("llama-server-tool-call.sse")
+        #expect(callPieces.isEmpty && call.calls.count == 1 && call.calls.first?.name == "tasks_add")
+        #expect(call.calls.first?.id?.isEmpty == false && call.calls.first?.arguments.hasPrefix(#"{"title": "Water the plants","#) == true)
+        #expect(call.promptTokens == 239 && call.done)
+    }
+
     @Test("an error streamed in place of a chunk, and a chunk that is not JSON, are errors in words")
     func streamedErrors() {
         var reader = ChatCompletionReader()
