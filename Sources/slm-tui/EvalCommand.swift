@@ -16,7 +16,9 @@ enum EvalCommand {
         let limit = try arguments.integer("--limit", default: cases.count, range: 1...cases.count)
         let threads = try arguments.integer("--threads", default: ProcessInfo.processInfo.activeProcessorCount, range: 1...256)
         let context = try arguments.integer("--ctx", default: 4096, range: 512...1_048_576)
-        let reference = try ModelResolution.reference(for: arguments.options["--model"])
+        let servers = SettingsFile.current.servers ?? []
+        let remote = arguments.options["--model"].flatMap { RemoteModelName($0, servers: servers) }
+        let reference = try remote.map(ModelReference.init(remote:)) ?? ModelResolution.reference(for: arguments.options["--model"])
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("slm-eval-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: scratch) }
         var configuration = RuntimeConfiguration()
@@ -24,7 +26,7 @@ enum EvalCommand {
         configuration.maxToolSteps = 2
         let evaluator = Evaluator(
             models: ModelManager(configuration: .init(contextLength: context, threads: threads)), model: reference,
-            configuration: configuration, scratch: scratch, sampling: SamplingChoice(seed: UInt64(seed)))
+            configuration: configuration, scratch: scratch, sampling: SamplingChoice(seed: UInt64(seed)), servers: servers)
         let selected = Array(cases.prefix(limit))
         let results = try wait {
             var results: [Evaluator.CaseResult] = []

@@ -28,6 +28,18 @@ struct LlamaServerTests {
         return options
     }
 
+    /// The events of a long answer, with `interrupt` done once three pieces have come.
+    static func longAnswer(_ runtime: AgentRuntime, interrupt: (AgentTurn) -> Void) async -> [AgentEvent] {
+        let turn = runtime.send("@assistant Write a long story about the sea.", options: Self.options(maxTokens: 1500))
+        var events: [AgentEvent] = []
+        var tokens = 0
+        for await event in turn.events {
+            events.append(event)
+            if case .token = event { tokens += 1; if tokens == 3 { interrupt(turn) } }
+        }
+        return events
+    }
+
     @Test("an answer streams from the server with its figures; the conversation records the server's model")
     func streamedAnswer() async throws {
         let server = try LlamaServer(model: try DefaultModel.path(), alias: "gemma3-270m")
@@ -87,13 +99,7 @@ struct LlamaServerTests {
         let server = try LlamaServer(model: try DefaultModel.path(), alias: "gemma3-270m")
         let (runtime, _) = try await Self.runtime(server)
         try await runtime.selectRemoteModel(Self.name)
-        let turn = runtime.send("@assistant Write a long story about the sea.", options: Self.options(maxTokens: 1500))
-        var events: [AgentEvent] = []
-        var tokens = 0
-        for await event in turn.events {
-            events.append(event)
-            if case .token = event { tokens += 1; if tokens == 3 { turn.cancel() } }
-        }
+        let events = await Self.longAnswer(runtime) { turn in turn.cancel() }
         let summary = try #require(ScriptedTurnTests.summary(events))
         #expect(summary.status == .cancelled && !summary.text.isEmpty)
         // the server's one slot was freed by the closed connection: a new turn gets it
@@ -106,13 +112,7 @@ struct LlamaServerTests {
         let server = try LlamaServer(model: try DefaultModel.path(), alias: "gemma3-270m")
         let (runtime, store) = try await Self.runtime(server)
         try await runtime.selectRemoteModel(Self.name)
-        let turn = runtime.send("@assistant Write a long story about the sea.", options: Self.options(maxTokens: 1500))
-        var events: [AgentEvent] = []
-        var tokens = 0
-        for await event in turn.events {
-            events.append(event)
-            if case .token = event { tokens += 1; if tokens == 3 { server.kill() } }
-        }
+        let events = await Self.longAnswer(runtime) { _ in server.kill() }
         guard case .failed(let reason)? = events.last else { Issue.record("the turn did not fail: \(events.last as Any)"); return }
         #expect(reason.contains("server local"), "\(reason)")
         let id = try #require(try await store.conversations(limit: 1).first?.id)

@@ -76,6 +76,43 @@ struct ServerStreamTests {
         #expect(call.promptTokens == 239 && call.done)
     }
 
+    /// The body `response` decodes to, fed in pieces of `size`, and whether it was whole.
+    static func decode(_ response: String, pieces size: Int, closed: Bool = false) throws -> (Data, Bool, Int?) {
+        var decoder = SocketHTTP.ResponseDecoder()
+        let bytes = Array(response.utf8)
+        var body = Data()
+        var start = 0
+        while start < bytes.count, !decoder.isComplete {
+            let end = min(start + size, bytes.count)
+            body += try decoder.push(bytes[start..<end], server: "box")
+            start = end
+        }
+        let whole = closed ? decoder.endOfStream() : decoder.isComplete
+        return (body, whole, decoder.status)
+    }
+
+    @Test("HTTP answers over the socket: chunked (sizes in hex, extensions, trailers), sized and to the close, cut anywhere")
+    func httpDecoding() throws {
+        let chunked = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nTransfer-Encoding: chunked\r\n\r\n"
+            + "5\r\nhello\r\n1a;ext=1\r\n abcdefghijklmnopqrstuvwxy\r\n0\r\nX-Trailer: 1\r\n\r\n"
+        for size in [1, 2, 3, 7, 500] {
+            let (body, whole, status) = try Self.decode(chunked, pieces: size)
+            #expect(String(decoding: body, as: UTF8.self) == "hello abcdefghijklmnopqrstuvwxy" && whole && status == 200)
+        }
+        let sized = "HTTP/1.1 401 Unauthorized\r\ncontent-length: 5\r\n\r\nnope!extra"
+        let (body, whole, status) = try Self.decode(sized, pieces: 4)
+        #expect(String(decoding: body, as: UTF8.self) == "nope!" && whole && status == 401)
+        let toClose = try Self.decode("HTTP/1.0 200 OK\r\n\r\nall of it", pieces: 3, closed: true)
+        #expect(String(decoding: toClose.0, as: UTF8.self) == "all of it" && toClose.1)
+        // a chunked body the connection ends early is not whole: the answer was cut off
+        let cut = try Self.decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhel", pieces: 4, closed: true)
+        #expect(String(decoding: cut.0, as: UTF8.self) == "hel" && !cut.1)
+        #expect(throws: ServerError.self) { try Self.decode("SSH-2.0-OpenSSH\r\n\r\n", pieces: 100) }
+        #expect(throws: ServerError.self) {
+            try Self.decode("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", pieces: 100)
+        }
+    }
+
     @Test("an error streamed in place of a chunk, and a chunk that is not JSON, are errors in words")
     func streamedErrors() {
         var reader = ChatCompletionReader()

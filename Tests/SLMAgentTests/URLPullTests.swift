@@ -25,11 +25,7 @@ struct URLPullTests {
             process.standardError = log
             process.standardInput = input
             try process.run()
-            var line = Data()
-            while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
-                line += byte
-            }
-            port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+            port = try ReplayServer.port(announcedOn: output)
         }
 
         /// Stops the server; returns the Range headers it was sent, in order.

@@ -21,11 +21,16 @@ public final class ReplayServer: @unchecked Sendable {
         process.standardOutput = output
         process.standardInput = input
         try process.run()
+        port = try Self.port(announcedOn: output)
+    }
+
+    /// The port a fixture server prints on its first line.
+    public static func port(announcedOn output: Pipe) throws -> Int {
         var line = Data()
         while let byte = try output.fileHandleForReading.read(upToCount: 1), !byte.isEmpty, byte != Data("\n".utf8) {
             line += byte
         }
-        port = Int(String(decoding: line, as: UTF8.self)) ?? 0
+        return Int(String(decoding: line, as: UTF8.self)) ?? 0
     }
 
     /// What the server was sent (and saw closed), in order.

@@ -79,9 +79,12 @@ public struct Evaluator: Sendable {
 
     /// Sampling for every turn: a fixed seed makes a run repeatable.
     public let sampling: SamplingChoice?
+    /// Servers, for a model that runs on one (`model@server`).
+    public let servers: [ModelServer]
 
     public init(models: ModelManager, model: ModelReference, configuration: RuntimeConfiguration, scratch: URL,
-                sampling: SamplingChoice? = nil) {
+                sampling: SamplingChoice? = nil, servers: [ModelServer] = []) {
+        self.servers = servers
         self.models = models
         self.model = model
         self.configuration = configuration
@@ -98,8 +101,12 @@ public struct Evaluator: Sendable {
         try await prepare(evalCase.setup, in: store)
         let changesBefore = try await store.changes(limit: 1).first?.id ?? 0
         let runtime = AgentRuntime(store: store, models: models, drafts: DraftsFolder(url: folder.appendingPathComponent("drafts")),
-                                   configuration: configuration)
-        try await runtime.selectModel(model)
+                                   configuration: configuration, servers: servers)
+        if let remote = model.remote {
+            try await runtime.selectRemoteModel(remote)
+        } else {
+            try await runtime.selectModel(model)
+        }
 
         let start = ContinuousClock.now
         var calls: [ToolCallEvent] = []

@@ -22,6 +22,8 @@ struct ChatCompletionReader {
     private(set) var finishReason: String?
     private(set) var promptTokens: Int?
     private(set) var completionTokens: Int?
+    /// Prompt tokens the server found in its cache (`prompt_tokens_details.cached_tokens`).
+    private(set) var cachedPromptTokens: Int?
     /// `[DONE]` came.
     private(set) var done = false
     /// Content and reasoning pieces seen: a count of tokens when the server gives none.
@@ -47,6 +49,7 @@ struct ChatCompletionReader {
         if let usage = chunk["usage"], case .object = usage {
             promptTokens = usage["prompt_tokens"]?.intValue ?? promptTokens
             completionTokens = usage["completion_tokens"]?.intValue ?? completionTokens
+            cachedPromptTokens = usage["prompt_tokens_details"]?["cached_tokens"]?.intValue ?? cachedPromptTokens
         }
         var found: [Piece] = []
         for choice in chunk["choices"]?.arrayValue ?? [] {

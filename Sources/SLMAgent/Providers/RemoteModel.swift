@@ -128,12 +128,13 @@ final class RemoteModel: TurnModel {
     }
 
     /// Figures from the stream: the server's token counts when it gives them, else one
-    /// token per streamed piece.
+    /// token per streamed piece; the prompt tokens it had cached are not counted as prefill.
     private func stats(_ reader: ChatCompletionReader, start: ContinuousClock.Instant,
                        firstPiece: ContinuousClock.Instant?, cancelled: Bool) -> GenerationStats {
         let end = ContinuousClock.now
         let generated = reader.completionTokens ?? reader.pieces
         let prompt = reader.promptTokens ?? 0
+        let cached = min(reader.cachedPromptTokens ?? 0, prompt)
         let first = firstPiece ?? end
         let firstSeconds = max((first - start) / .seconds(1), 1e-6)
         let decodeSeconds = (end - first) / .seconds(1)
@@ -144,8 +145,8 @@ final class RemoteModel: TurnModel {
         }
         let reason = cancelled ? .cancelled : finish
         return GenerationStats(
-            promptTokens: prompt, reusedPromptTokens: 0, generatedTokens: generated,
-            prefillTokensPerSecond: Double(prompt) / firstSeconds,
+            promptTokens: prompt, reusedPromptTokens: cached, generatedTokens: generated,
+            prefillTokensPerSecond: Double(prompt - cached) / firstSeconds,
             decodeTokensPerSecond: generated > 1 && decodeSeconds > 0 ? Double(generated - 1) / decodeSeconds : 0,
             timeToFirstTokenMilliseconds: firstSeconds * 1000, stopReason: reason)
     }

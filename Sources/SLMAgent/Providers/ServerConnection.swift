@@ -4,8 +4,8 @@ import FoundationNetworking
 #endif
 import SLMEngine
 
-/// HTTP to one configured server with the system's own client (URLSession, which is
-/// libcurl on Linux): a body streamed as it arrives, or read whole. A status that is not
+/// HTTP to one configured server (plain HTTP over a socket of our own, TLS through
+/// URLSession, which is libcurl on Linux): a body streamed as it arrives, or read whole. A status that is not
 /// 2xx becomes a `ServerError` with the server's own message; ending the stream (a
 /// cancelled turn) cancels the request, which closes the connection.
 struct ServerConnection: Sendable {
@@ -36,10 +36,21 @@ struct ServerConnection: Sendable {
         return request
     }
 
-    /// The body's bytes as they arrive.
+    /// The body's bytes as they arrive: over a socket of our own for `http://`, through
+    /// URLSession for `https://`.
     func stream(_ request: URLRequest) -> AsyncThrowingStream<Data, Error> {
-        BodyStream.start(request, server: server.name, url: base.absoluteString)
+        guard let url = request.url, url.scheme?.lowercased() == "http" else {
+            return BodyStream.start(request, server: server.name, url: base.absoluteString)
+        }
+        let headers = (request.allHTTPHeaderFields ?? [:]).sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        return SocketHTTP.stream(SocketHTTP.Request(
+            url: url, method: request.httpMethod ?? "GET", headers: headers, body: request.httpBody,
+            connectTimeout: min(request.timeoutInterval, Self.connectTimeout), silence: request.timeoutInterval,
+            server: server.name))
     }
+
+    /// Seconds a connection may take to open: a server that is down is said so quickly.
+    static let connectTimeout: Double = 5
 
     /// The whole body, parsed as JSON.
     func json(_ request: URLRequest) async throws -> JSONValue {
@@ -110,12 +121,7 @@ private final class BodyStream: NSObject, URLSessionDataDelegate, @unchecked Sen
             return
         }
         guard (200..<300).contains(status) else {
-            let text = String(decoding: errorBody, as: UTF8.self)
-            let message = JSONValue(parsing: text).flatMap { $0["error"].flatMap(ChatCompletionReader.message) ?? $0["detail"]?.stringValue }
-                ?? String(text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
-            continuation.finish(throwing: status == 401 || status == 403
-                ? ServerError.keyRefused(server: server, status: status, message: message)
-                : ServerError.failed(server: server, status: status, message: message))
+            continuation.finish(throwing: ServerError.answered(status: status, body: errorBody, server: server))
             return
         }
         continuation.finish()

@@ -1,3 +1,6 @@
+import Foundation
+import SLMEngine
+
 /// Why a server could not answer, in words for the user. Never holds the API key.
 public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
     case notConfigured(String)
@@ -27,5 +30,18 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
         case .cutOff(let server):
             "server \(server) stopped answering mid-answer (the connection closed); what came is kept"
         }
+    }
+}
+
+extension ServerError {
+    /// The error for an HTTP answer that is not 2xx, in the server's own words when its body
+    /// says them (`{"error": {"message": …}}`, `{"error": "…"}`, `{"detail": …}`).
+    static func answered(status: Int, body: Data, server: String) -> ServerError {
+        let text = String(decoding: body, as: UTF8.self)
+        let message = JSONValue(parsing: text).flatMap { $0["error"].flatMap(ChatCompletionReader.message) ?? $0["detail"]?.stringValue }
+            ?? String(text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+        return status == 401 || status == 403
+            ? .keyRefused(server: server, status: status, message: message)
+            : .failed(server: server, status: status, message: message)
     }
 }

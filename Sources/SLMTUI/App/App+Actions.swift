@@ -311,7 +311,11 @@ extension App {
             }
             return (rank(first.element), first.offset) < (rank(second.element), second.offset)
         }.map(\.element)
-        return ordered.map { model in
+        // the models ready to use (on disk, then on servers) before those to download
+        let ready = ordered.filter(\.isInstalled), toDownload = ordered.filter { !$0.isInstalled }
+        return ready.map(choice) + serverChoices() + toDownload.map(choice)
+
+        func choice(_ model: DiscoveredModel) -> ModelChoice {
             var detail = model.summary
             if let need = model.memoryNeed {
                 detail += need <= budget ? " · fits" : " · needs \(ByteCount(need)) (budget \(ByteCount(budget)))"
@@ -320,7 +324,7 @@ extension App {
             return ModelChoice(name: model.name, detail: detail, isInstalled: model.isInstalled,
                                isCurrent: model.reference != nil && model.reference == selectedModel, unusable: model.unusable,
                                isRecommended: QuantAdvice.isRecommended(model.quant, forMemory: SystemMemory.totalBytes))
-        } + serverChoices()
+        }
     }
 
     /// Enter in the picker: load a model on disk, or download one from the catalog first.

@@ -41,6 +41,14 @@ class Handler(BaseHTTPRequestHandler):
     def log_message(self, *args):
         pass
 
+    def error(self, status, message, kind):
+        payload = json.dumps({"error": {"code": status, "message": message, "type": kind}}).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
     def answer(self, method):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length).decode() if length else ""
@@ -49,22 +57,9 @@ class Handler(BaseHTTPRequestHandler):
                                   "authorized": self.headers.get("Authorization"), "body": body}) + "\n")
         key = script.get("key")
         if key and self.headers.get("Authorization") != "Bearer " + key:
-            payload = json.dumps({"error": {"message": "Invalid API Key", "type": "authentication_error"}}).encode()
-            self.send_response(401)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            return
+            return self.error(401, "Invalid API Key", "authentication_error")
         if script.get("refuse_tools") and '"tools"' in body:
-            payload = json.dumps({"error": {"code": 500, "message": "tools param requires --jinja flag",
-                                            "type": "server_error"}}).encode()
-            self.send_response(500)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            return
+            return self.error(500, "tools param requires --jinja flag", "server_error")
         name = method + " " + self.path.split("?")[0]
         route = script["routes"].get(name)
         if isinstance(route, list):
@@ -73,12 +68,7 @@ class Handler(BaseHTTPRequestHandler):
                 served[name] = index + 1
             route = route[min(index, len(route) - 1)]
         if route is None:
-            payload = b'{"error": {"message": "no such route"}}'
-            self.send_response(404)
-            self.send_header("Content-Length", str(len(payload)))
-            self.end_headers()
-            self.wfile.write(payload)
-            return
+            return self.error(404, "no such route", "not_found")
         self.send_response(route.get("status", 200))
         self.send_header("Content-Type", route.get("type", "application/json"))
         self.send_header("Transfer-Encoding", "chunked")
