@@ -93,6 +93,23 @@ struct RemoteTurnTests {
         #expect(!last.contains { $0["role"]?.stringValue == "tool" })
     }
 
+    @Test("a server that lets the model answer in words where a call was required: the words are the answer, asked once")
+    func wordsForRequiredCall() async throws {
+        let server = try ReplayServer(["routes": [
+            "GET /v1/models": Self.models,
+            "POST /v1/chat/completions": Self.answer("ollama-answer.sse"),
+        ]])
+        let setup = try await Self.setup(port: server.port)
+        try await setup.runtime.selectRemoteModel(Self.modelName)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("Remind me to call Ana on Friday"))
+        let summary = try #require(ScriptedTurnTests.summary(events))
+        #expect(summary.text == "Hello, Ana!" && summary.toolCalls == 0)
+        let bodies = server.chatBodies
+        #expect(bodies.count == 1 && bodies[0]["tool_choice"]?.stringValue == "required")
+        #expect((bodies[0]["max_tokens"]?.intValue ?? .max) <= RuntimeConfiguration().answerTokens)
+        #expect(try await setup.store.tasks().isEmpty)
+    }
+
     @Test("a server that drops the connection mid-answer: the turn fails in words and what came is kept")
     func cutOff() async throws {
         let server = try ReplayServer(["routes": [

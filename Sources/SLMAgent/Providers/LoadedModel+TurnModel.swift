@@ -7,6 +7,7 @@ extension LoadedModel: TurnModel {
     var contextLength: Int { estimate.contextLength }
     var argumentsKey: String { toolCallStyle.argumentsKey }
     var takesReadArguments: Bool { true }
+    var enforcesCalls: Bool { true }
 
     func visibleAnswer(callsPossible: Bool) -> VisibleAnswer {
         VisibleAnswer(style: toolCallStyle, callsPossible: callsPossible)

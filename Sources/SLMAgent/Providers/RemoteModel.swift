@@ -27,6 +27,9 @@ final class RemoteModel: TurnModel {
     var cachedTokenCount: Int { 0 }
     var argumentsKey: String { "arguments" }
     var takesReadArguments: Bool { false }
+    /// `tool_choice: "required"` is a request: Ollama ignores it, and llama-server holds a
+    /// model to it only with some templates.
+    var enforcesCalls: Bool { false }
 
     /// Calls never reach the shown text: the server or `PlainCalls` takes them out first.
     func visibleAnswer(callsPossible: Bool) -> VisibleAnswer {

@@ -17,6 +17,9 @@ protocol TurnModel: Sendable {
     /// resolved, the record numbers it names): help a small model in process needs, and
     /// a bigger model on a server is better without.
     var takesReadArguments: Bool { get }
+    /// Whether a step whose call is required always ends in a call (the engine's grammar
+    /// holds it from the first token); a server may let the model answer in words instead.
+    var enforcesCalls: Bool { get }
     /// The key a call's arguments come under in the text `.constrained` carries.
     var argumentsKey: String { get }
     /// What hides call markup from the shown answer.

@@ -104,9 +104,13 @@ struct TurnRunner: Sendable {
                 requestedTokens: options.maxTokens),
                 configuration: configuration)
             let stepTools = runtime.tools.subset(plan.calls.toolNames).map { model.takesReadArguments ? reading.offering($0) : $0 }
+            // a model that may answer in words where a call was required: its words are the
+            // answer, within an answer's length
+            let wordsMayCome = plan.calls.isRequired && !model.enforcesCalls
+            let maxTokens = wordsMayCome ? min(plan.maxTokens, options.maxTokens ?? configuration.answerTokens) : plan.maxTokens
             let stream = try model.step(StepInput(
                 system: system, history: history, turn: progress.messages, calls: plan.calls, tools: stepTools,
-                agentTools: agentTools, maxTokens: plan.maxTokens,
+                agentTools: agentTools, maxTokens: maxTokens,
                 sampling: plan.calls.isRequired ? agent.toolSampling(choice: options.sampling)
                     : options.sampling?.parameters ?? agent.sampling,
                 answerPrefix: progress.answerPrefix, enableThinking: options.enableThinking, contextFile: contextFile))
@@ -119,13 +123,13 @@ struct TurnRunner: Sendable {
                 emit.yield(.contextTrimmed(droppedMessages: stream.droppedMessages))
             }
             let step = try await generate(stream.events, callsPossible: plan.calls != .none, model: model, agent: agent,
-                                          showText: plan.showsText, progress: &progress)
+                                          showText: plan.showsText || wordsMayCome, progress: &progress)
             if let call = step.call {
                 try await perform(call, tools: stepTools, reading: reading, model: model, progress: &progress)
                 progress.steps += 1
                 continue
             }
-            if plan.calls.isRequired {
+            if plan.calls.isRequired, !wordsMayCome {
                 // the call was cut off by the token budget: tell the model and go on
                 progress.messages += [.tool(JSONValue.object(["error": .string("the tool call was cut off")]).text)]
                 progress.steps += 1
