@@ -44,6 +44,37 @@ struct AppServerTests {
         #expect(screen.contains("remote") && screen.contains("Qwen/Qwen2.5-7B-Instruct@gpu"))
         let saved = try UserSettings.read(from: harness.folder.appendingPathComponent("config.json")).settings
         #expect(saved.model == "Qwen/Qwen2.5-7B-Instruct@gpu")
+
+        // and back to a model here: the next answer is this machine's, the figures its own
+        let asked = server.chatBodies.count
+        Self.command(harness, "/model " + (try DefaultModel.path().path))
+        await harness.wait { harness.app.state.modelName == "gemma-3-270m-q4_k_m.gguf" }
+        #expect(harness.app.state.resources.server == nil)
+        Self.command(harness, "/set max_tokens 4")
+        Self.command(harness, "@assistant hello again")
+        await harness.app.settle()
+        #expect(harness.app.state.entries.last?.state == .complete)
+        #expect(server.chatBodies.count == asked)
+        #expect(harness.app.state.trace.contains { $0.text == "loaded gemma-3-270m-q4_k_m.gguf" })
+    }
+
+    @Test("tools through a server's model in the app: the streamed call is in the trace, runs, and its record is stored")
+    func toolsInTheApp() async throws {
+        let server = try ReplayServer(["routes": [
+            "GET /v1/models": ["file": Fixtures.url("servers/vllm-models.json").path],
+            "POST /v1/chat/completions": [
+                ["type": "text/event-stream", "file": Fixtures.url("servers/vllm-tool-call.sse").path],
+                ["type": "text/event-stream", "file": Fixtures.url("servers/vllm-answer.sse").path]],
+        ]])
+        let settings = UserSettings(model: "Qwen/Qwen2.5-7B-Instruct@gpu",
+                                    servers: [ModelServer(name: "gpu", url: "http://127.0.0.1:\(server.port)")])
+        let harness = try await AppTests.harness(model: false, settings: settings)
+        await harness.wait { harness.app.state.modelName == "Qwen/Qwen2.5-7B-Instruct@gpu" }
+        Self.command(harness, "@planner Remind me to call Ana on Friday")
+        await harness.app.settle()
+        #expect(harness.app.state.trace.contains { $0.text.contains("tasks_add") })
+        #expect(harness.app.state.entries.last?.text.hasPrefix("Added it for Friday.") == true)
+        #expect(try await harness.store.tasks().map(\.title) == ["Call Ana"])
     }
 
     @Test("/server add keeps a server in config.json and lists its models; one that is down is a row saying so; /server rm")
