@@ -81,13 +81,17 @@ struct InputTests {
         ("/agent Planner", .agent("planner")), ("/export json", .export(format: "json")), ("/export", .export(format: "md")),
         ("/rename Trip to Porto", .rename("Trip to Porto")), ("/quit", .quit), ("/theme light", .theme("light")),
         ("/system  Be brief. ", .system(.set("Be brief."))), ("/model qwen", .model("qwen")),
+        ("/server", .server(.list)), ("/server add box http://box:11434", .server(.add(name: "box", url: "http://box:11434", api: nil))),
+        ("/server add gpu https://g/v1 OpenAI", .server(.add(name: "gpu", url: "https://g/v1", api: "openai"))),
+        ("/server rm box", .server(.remove("box"))),
     ])
     func commands(line: String, command: SlashCommand) throws {
         #expect(try SlashCommand.parse(line) == command)
     }
 
     @Test("bad commands say what is wrong", arguments: ["/frobnicate", "/set temp hot", "/set temp 9", "/export pdf", "/set colour 1",
-                                                      "/set colour", "/copy 0", "/copy two", "/set temp 1 2"])
+                                                      "/set colour", "/copy 0", "/copy two", "/set temp 1 2",
+                                                      "/server add box", "/server drop box", "/server add a b c d"])
     func badCommands(line: String) {
         #expect(throws: SlashCommand.Problem.self) { try SlashCommand.parse(line) }
     }
@@ -96,8 +100,9 @@ struct InputTests {
     func completion() {
         #expect(SlashCommand.complete("/reg") == ("/regen ", ["regen"]))
         let several = SlashCommand.complete("/s")
-        #expect(several.text == "/s" && several.candidates == ["system", "set", "search", "stats"])
+        #expect(several.text == "/s" && several.candidates == ["system", "set", "search", "stats", "server"])
         #expect(SlashCommand.complete("/co") == ("/co", ["copy", "continue"]))
+        #expect(SlashCommand.complete("/serv") == ("/server ", ["server"]))
         #expect(SlashCommand.complete("/cont").text == "/continue ")
         #expect(SlashCommand.complete("/zz").candidates.isEmpty)
     }
