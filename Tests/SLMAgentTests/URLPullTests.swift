@@ -13,14 +13,14 @@ struct URLPullTests {
     final class Server {
         let process = Process()
         let port: Int
-        private let log = Pipe()
-        private let input = Pipe()
+        private let log = Pipe.unshared()
+        private let input = Pipe.unshared()
 
         init(serving file: URL, cutAfter: Int? = nil) throws {
             process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
             process.arguments = ["python3", Fixtures.url("http/range_server.py").path, file.path]
                 + (cutAfter.map { ["--cut-after", String($0)] } ?? [])
-            let output = Pipe()
+            let output = Pipe.unshared()
             process.standardOutput = output
             process.standardError = log
             process.standardInput = input
@@ -37,7 +37,7 @@ struct URLPullTests {
 
         func stop() {
             try? input.fileHandleForWriting.close()
-            process.waitUntilExit()
+            process.end()
         }
 
         deinit { stop() }

@@ -18,7 +18,7 @@ struct FaultTests {
         let process = Process()
         process.executableURL = writer
         process.arguments = [db, "\(exchanges)", "\(words)", tag]
-        let output = Pipe()
+        let output = Pipe.unshared()
         process.standardOutput = output
         process.standardError = FileHandle.nullDevice
         try process.run()

@@ -59,18 +59,12 @@ public final class LlamaServer: @unchecked Sendable {
     public func kill() {
         guard process.isRunning else { return }
         Foundation.kill(process.processIdentifier, SIGKILL)
-        while process.isRunning { Thread.sleep(forTimeInterval: 0.01) }
+        process.end()
     }
 
     /// Asks the server to stop, and kills it when it has not within five seconds (it
     /// finishes a running answer first).
-    public func stop() {
-        guard process.isRunning else { return }
-        process.terminate()
-        let deadline = Date().addingTimeInterval(5)
-        while process.isRunning, Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
-        kill()
-    }
+    public func stop() { process.end() }
 
     deinit { kill() }
 

@@ -8,7 +8,7 @@ public final class ReplayServer: @unchecked Sendable {
     let process = Process()
     public let port: Int
     public let log: URL
-    private let input = Pipe()
+    private let input = Pipe.unshared()
 
     public init(_ script: [String: Any]) throws {
         let folder = try Fixtures.temporaryDirectory("replay")
@@ -17,7 +17,7 @@ public final class ReplayServer: @unchecked Sendable {
         log = folder.appendingPathComponent("log.jsonl")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", Fixtures.url("http/replay_server.py").path, scriptFile.path, log.path]
-        let output = Pipe()
+        let output = Pipe.unshared()
         process.standardOutput = output
         process.standardInput = input
         try process.run()
@@ -49,7 +49,7 @@ public final class ReplayServer: @unchecked Sendable {
 
     deinit {
         try? input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        process.end()
     }
 }
 

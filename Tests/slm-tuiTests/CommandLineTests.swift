@@ -23,7 +23,7 @@ struct CommandLineTests {
         process.arguments = arguments
         process.environment = ProcessInfo.processInfo.environment
             .merging(["SLM_TUI_HOME": home]) { $1 }.merging(environment) { $1 }
-        let out = Pipe(), err = Pipe()
+        let out = Pipe.unshared(), err = Pipe.unshared()
         process.standardOutput = out
         process.standardError = err
         try process.run()
@@ -168,7 +168,7 @@ struct CommandLineTests {
             process.executableURL = Self.binary
             process.arguments = ["chat", "--model", Self.tinyModel, "--seed", "7", "--temp", "1.2", "--max-tokens", "12"]
             process.environment = ProcessInfo.processInfo.environment.merging(["SLM_TUI_HOME": Self.home]) { $1 }
-            let input = Pipe(), output = Pipe()
+            let input = Pipe.unshared(), output = Pipe.unshared()
             process.standardInput = input
             process.standardOutput = output
             process.standardError = FileHandle.nullDevice

@@ -101,7 +101,9 @@ enum SocketHTTP {
             var entry: UnsafeMutablePointer<addrinfo>? = first
             while let current = entry {
                 entry = current.pointee.ai_next
-                let socket = Glibc.socket(current.pointee.ai_family, current.pointee.ai_socktype, current.pointee.ai_protocol)
+                // not inherited by a program the app starts meanwhile ($EDITOR)
+                let socket = Glibc.socket(current.pointee.ai_family, current.pointee.ai_socktype | Int32(SOCK_CLOEXEC.rawValue),
+                                          current.pointee.ai_protocol)
                 guard socket >= 0 else { continue }
                 _ = fcntl(socket, F_SETFL, fcntl(socket, F_GETFL) | O_NONBLOCK)
                 if Glibc.connect(socket, current.pointee.ai_addr, current.pointee.ai_addrlen) == 0 { return socket }
