@@ -110,6 +110,36 @@ struct RemoteTurnTests {
         #expect(try await setup.store.tasks().isEmpty)
     }
 
+    @Test("a hostile server: an answer past max_tokens is stopped, an endless line and a long error are bounded errors")
+    func hostileServer() async throws {
+        let endless = (0..<400).map { _ in "data: {\"choices\":[{\"delta\":{\"content\":\"w \"}}]}\n\n" }.joined()
+        let longError = String(repeating: "\u{1B}[31mno\n", count: 2000)
+        let server = try ReplayServer(["routes": [
+            "GET /v1/models": Self.models,
+            "POST /v1/chat/completions": [
+                ["type": "text/event-stream", "body": endless],
+                ["type": "text/event-stream", "body": "data: " + String(repeating: "a", count: 4_100_000), "split": 65_536],
+                ["status": 500, "body": "{\"error\": {\"message\": \(String(data: try JSONEncoder().encode(longError), encoding: .utf8)!)}}"],
+            ],
+        ]])
+        let setup = try await Self.setup(port: server.port)
+        try await setup.runtime.selectRemoteModel(Self.modelName)
+        var options = TurnOptions()
+        options.maxTokens = 16
+        let first = await ScriptedTurnTests.events(setup.runtime.send("@assistant talk", options: options))
+        let summary = try #require(ScriptedTurnTests.summary(first))
+        let words = summary.text.split(separator: " ").count
+        #expect(words > 16 && words <= 16 * 2 + 64 + 1)
+
+        let second = await ScriptedTurnTests.events(setup.runtime.send("@assistant talk"))
+        guard case .failed(let tooLong)? = second.last else { Issue.record("an endless line was taken"); return }
+        #expect(tooLong.contains("a line of over"))
+
+        let third = await ScriptedTurnTests.events(setup.runtime.send("@assistant talk"))
+        guard case .failed(let error)? = third.last else { Issue.record("a failed request was taken"); return }
+        #expect(error.hasPrefix("server gpu answered HTTP 500: ") && error.count < 400 && !error.contains("\n"))
+    }
+
     @Test("a server that drops the connection mid-answer: the turn fails in words and what came is kept")
     func cutOff() async throws {
         let server = try ReplayServer(["routes": [

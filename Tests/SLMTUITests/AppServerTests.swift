@@ -77,6 +77,38 @@ struct AppServerTests {
         #expect(try await harness.store.tasks().map(\.title) == ["Call Ana"])
     }
 
+    @Test("a server's hostile model names, answers and errors never reach the terminal raw")
+    func hostileServer() async throws {
+        let evil = "evil\u{1B}]52;c;ZXZpbA==\u{07}\u{1B}[2J\u{9B}31m"
+        let answer = "data: {\"choices\":[{\"delta\":{\"content\":\"hi \\u001b[2J\\u001b]0;pwned\\u0007 there\"},\"finish_reason\":\"stop\"}]}\n\ndata: [DONE]\n\n"
+        let models = try String(data: JSONSerialization.data(withJSONObject: ["data": [["id": evil]]]), encoding: .utf8)!
+        let server = try ReplayServer(["routes": [
+            "GET /v1/models": ["body": models],
+            "POST /v1/chat/completions": [["type": "text/event-stream", "body": answer],
+                                          ["status": 400, "body": "{\"error\": \"bad \\u001b[31mrequest\\u0007\"}"]],
+        ]])
+        let settings = UserSettings(servers: [ModelServer(name: "gpu", url: "http://127.0.0.1:\(server.port)")])
+        let harness = try await AppTests.harness(model: false, settings: settings)
+        await harness.wait { Self.pickerChoices(harness).contains { $0.name.hasPrefix("evil") } }
+        func clean() -> Bool {
+            harness.app.render()
+            let text = harness.screen.grid.text
+            return !text.contains("\u{1B}") && !text.contains("\u{07}") && !text.contains("\u{9B}")
+        }
+        #expect(clean())
+        harness.type("evil")
+        harness.press(.enter)
+        await harness.wait { harness.app.state.modelName?.hasPrefix("evil") == true }
+        Self.command(harness, "@assistant hi")
+        await harness.app.settle()
+        #expect(harness.app.state.entries.last?.text.contains("there") == true)
+        #expect(clean())
+        Self.command(harness, "@assistant again")
+        await harness.app.settle()
+        #expect(harness.app.state.notice?.isError == true || harness.app.state.entries.last?.text.contains("request") == true)
+        #expect(clean())
+    }
+
     @Test("/server add keeps a server in config.json and lists its models; one that is down is a row saying so; /server rm")
     func addAndRemove() async throws {
         let harness = try await AppTests.harness(model: false, settings: UserSettings())

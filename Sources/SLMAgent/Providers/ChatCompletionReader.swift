@@ -73,14 +73,19 @@ struct ChatCompletionReader {
         while calls.count <= index { calls.append(Call()) }
         if let id = call["id"]?.stringValue, !id.isEmpty { calls[index].id = id }
         let function = call["function"]
-        if let name = function?["name"]?.stringValue { calls[index].name += name }
+        if let name = function?["name"]?.stringValue, calls[index].name.utf8.count < 256 { calls[index].name += name }
         // most servers stream the arguments as text; some send the object whole
         switch function?["arguments"] {
-        case .string(let piece)?: calls[index].arguments += piece
+        case .string(let piece)? where calls[index].arguments.utf8.count < Self.maxArguments:
+            calls[index].arguments += piece
         case let whole? where whole != .null: calls[index].arguments = whole.text
         default: break
         }
     }
+
+    /// Bytes a call's arguments may take; a server streaming more is cut there (the call
+    /// then fails its schema check, in words).
+    static let maxArguments = 1_000_000
 
     /// The error's words from `{"error": {"message": …}}`, `{"error": "…"}` or `{"detail": …}`.
     static func message(of error: JSONValue) -> String? {

@@ -92,7 +92,7 @@ final class RemoteModel: TurnModel {
             do {
                 pieces = try reader.read(data)
             } catch {
-                throw ServerError.reported(server: remote.server, message: error.message)
+                throw ServerError.reported(server: remote.server, message: ServerError.brief(error.message))
             }
             for piece in pieces {
                 if firstPiece == nil { firstPiece = .now }
@@ -110,14 +110,23 @@ final class RemoteModel: TurnModel {
                 }
             }
         }
+        // a server that ignores max_tokens is stopped past twice the asked length
+        let pieceLimit = input.maxTokens * 2 + 64
         for try await bytes in connection.stream(request) {
-            for data in events.push(bytes) { try take(data) }
-            if reader.done || Task.isCancelled { break }
+            let complete: [String]
+            do {
+                complete = try events.push(bytes)
+            } catch {
+                throw ServerError.badAnswer(server: remote.server, detail: "a line of over \(ServerSentEvents.maxLine) bytes")
+            }
+            for data in complete { try take(data) }
+            if reader.done || reader.pieces > pieceLimit || Task.isCancelled { break }
         }
         if let last = events.finish() { try take(last) }
         if thinking { continuation.yield(.text(ThinkingSplitter.close)) }
         let cancelled = Task.isCancelled
-        if !cancelled, !reader.done, reader.finishReason == nil { throw ServerError.cutOff(server: remote.server) }
+        let overran = reader.pieces > pieceLimit
+        if !cancelled, !overran, !reader.done, reader.finishReason == nil { throw ServerError.cutOff(server: remote.server) }
         if !cancelled, let call = reader.calls.first(where: { !$0.name.isEmpty }) {
             let arguments = JSONValue(parsing: call.arguments.isEmpty ? "{}" : call.arguments) ?? .string(call.arguments)
             continuation.yield(.constrained(JSONValue.object([.init("name", .string(call.name)),

@@ -30,7 +30,7 @@ public struct ServerCatalog: Sendable {
                 return ServerModels(server: server, models: Self.ollamaNames(tags), running: Set(running), error: nil)
             }
             let list = try await connection.json(connection.request("v1/models", timeout: timeout))
-            let names = (list["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+            let names = Self.kept((list["data"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue })
             return ServerModels(server: server, models: names, running: [], error: nil)
         } catch let error as ServerError {
             return ServerModels(server: server, models: [], running: [], error: error)
@@ -52,6 +52,11 @@ public struct ServerCatalog: Sendable {
     }
 
     private static func ollamaNames(_ list: JSONValue) -> [String] {
-        (list["models"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue }
+        kept((list["models"]?.arrayValue ?? []).compactMap { $0["name"]?.stringValue ?? $0["model"]?.stringValue })
+    }
+
+    /// At most 1,000 names of at most 200 characters: a server's list is not trusted to be small.
+    private static func kept(_ names: [String]) -> [String] {
+        names.filter { !$0.isEmpty && $0.count <= 200 }.prefix(1000).map { $0 }
     }
 }

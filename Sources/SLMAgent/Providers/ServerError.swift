@@ -34,12 +34,18 @@ public enum ServerError: Error, Equatable, Sendable, CustomStringConvertible {
 }
 
 extension ServerError {
+    /// A server's words cut to a status-bar length, on one line.
+    static func brief(_ text: String) -> String {
+        let line = text.split(whereSeparator: \.isNewline).joined(separator: " ").trimmingCharacters(in: .whitespaces)
+        return line.count > 300 ? String(line.prefix(300)) + "…" : line
+    }
+
     /// The error for an HTTP answer that is not 2xx, in the server's own words when its body
     /// says them (`{"error": {"message": …}}`, `{"error": "…"}`, `{"detail": …}`).
     static func answered(status: Int, body: Data, server: String) -> ServerError {
         let text = String(decoding: body, as: UTF8.self)
-        let message = JSONValue(parsing: text).flatMap { $0["error"].flatMap(ChatCompletionReader.message) ?? $0["detail"]?.stringValue }
-            ?? String(text.prefix(200)).trimmingCharacters(in: .whitespacesAndNewlines)
+        let message = brief(JSONValue(parsing: text).flatMap { $0["error"].flatMap(ChatCompletionReader.message) ?? $0["detail"]?.stringValue }
+            ?? text)
         return status == 401 || status == 403
             ? .keyRefused(server: server, status: status, message: message)
             : .failed(server: server, status: status, message: message)

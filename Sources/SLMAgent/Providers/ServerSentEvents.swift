@@ -11,8 +11,14 @@ struct ServerSentEvents {
     /// A CR ended the last piece: an LF starting the next belongs to it.
     private var afterCarriageReturn = false
 
+    /// A line longer than this (a server that never ends one) is an error, not memory
+    /// spent without end.
+    static let maxLine = 4_000_000
+
+    struct LineTooLong: Error {}
+
     /// The data of each event `bytes` completes.
-    mutating func push(_ bytes: Data) -> [String] {
+    mutating func push(_ bytes: Data) throws(LineTooLong) -> [String] {
         var events: [String] = []
         for byte in bytes {
             if afterCarriageReturn {
@@ -24,6 +30,7 @@ struct ServerSentEvents {
                 if let event = endLine() { events.append(event) }
             } else {
                 pending.append(byte)
+                if pending.count > Self.maxLine { throw LineTooLong() }
             }
         }
         return events
