@@ -273,6 +273,7 @@ slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
 enum { SLM_GROUP_ACTIVATIONS = 4 };
 typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void *activations, size_t activation_bytes,
                              int count, float *out);
+slm_group_fn slm_avx2_packed_group(int weight_type);
 slm_group_fn slm_avx512vnni_packed_group(int weight_type);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);

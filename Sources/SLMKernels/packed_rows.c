@@ -47,7 +47,8 @@ static inline int q5_high_bit(const group_parts *parts, int64_t i, int r, int j)
 
 int slm_packs_type(int weight_type) {
     if (!packable(weight_type)) return 0;
-    return slm_path_available(SLM_PATH_AVX512_VNNI) && slm_active_path() == SLM_PATH_AVX512_VNNI;
+    const int path = slm_active_path();
+    return path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI;
 }
 
 int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst) {
@@ -139,8 +140,9 @@ void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t 
                                float *out, int64_t out_stride) {
     const int64_t nb = cols / SLM_QK;
     const int64_t full = rows - rows % GROUP;
-    slm_group_fn fast = path == SLM_PATH_AVX512_VNNI && slm_path_available(path)
-                            ? slm_avx512vnni_packed_group(weight_type) : NULL;
+    slm_group_fn fast = NULL;
+    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_group(weight_type);
+    if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_group(weight_type);
     /* batches too: four activation rows per pass over a group beat unpacking the groups for
      * the plain tile kernels (measured on prompts of 16 to 512 tokens) */
     for (int64_t r = 0; r < full; r += GROUP) {
