@@ -84,7 +84,8 @@ struct RequestReadingTests {
 
     @Test("the arithmetic a request asks for, as the calculator reads it", arguments: [
         ("What is 17.5 * 4?", "17.5 * 4"), ("Calculate 15% of 80", "15% * 80"), ("How much is (120 + 45) / 3?", "(120 + 45) / 3"),
-        ("what's 6 × 7", "6 * 7"),
+        ("what's 6 × 7", "6 * 7"), ("What is 12 times 7?", "12 * 7"), ("What's 100 divided by 8?", "100 / 8"),
+        ("how much is 3.5 multiplied by 4", "3.5 * 4"), ("What is 9 plus 10 minus 2?", "9 + 10 - 2"),
     ])
     func arithmetic(text: String, expected: String) {
         #expect(RequestReading.arithmetic(in: text) == expected)
@@ -142,7 +143,9 @@ struct RequestReadingTests {
         #expect(RequestReading.subject(in: "Email Bob about the subject of taxes") == nil)
     }
 
-    @Test("no arithmetic in dates, ranges or plain numbers", arguments: ["Call me at 5", "Due 2026-12-04", "Buy 2 apples"])
+    @Test("no arithmetic in dates, ranges or plain numbers", arguments: [
+        "Call me at 5", "Due 2026-12-04", "Buy 2 apples", "Water the plants 3 times a week",
+    ])
     func noArithmetic(text: String) {
         #expect(RequestReading.arithmetic(in: text) == nil)
     }

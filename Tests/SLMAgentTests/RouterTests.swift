@@ -52,9 +52,20 @@ struct RouterTests {
         #expect(try router.route(message) == nil)
     }
 
+    @Test("arithmetic said in words goes to the assistant with the calculator", arguments: [
+        "What is 12 times 7?", "what's 144 divided by 12", "How much is 19 plus 23",
+    ])
+    func spelledArithmetic(message: String) throws {
+        let decision = try #require(try router.route(message))
+        #expect(decision.agent == "assistant")
+        #expect(decision.wantsCalculator)
+    }
+
     @Test("arithmetic is spotted in the usual spellings", arguments: [
         ("12*7", true), ("what is 3 + 4", true), ("15% of 80", true), ("calculate the tip", true),
         ("route 66", false), ("2024-12-01", false), ("10 - 3", true), ("call me at 5", false),
+        ("What is 12 times 7?", true), ("what's 100 divided by 8", true), ("2 to the power of 10", true),
+        ("take it 3 times a day", false), ("plus one for the party", false), ("5 minus", false),
     ])
     func arithmetic(text: String, expected: Bool) {
         #expect(Router.looksLikeArithmetic(text) == expected)

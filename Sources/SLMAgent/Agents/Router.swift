@@ -125,10 +125,38 @@ public struct Router: Sendable {
         return false
     }
 
-    /// Two numbers joined by an arithmetic operator (`12*7`, `3.5 + 4`, `15% of 80`), or a
-    /// request to calculate.
+    /// Operators said in words, longest first, and the symbols the calculator reads.
+    private static let spelledOperators = [
+        ("multiplied by", "*"), ("divided by", "/"), ("to the power of", "^"), ("times", "*"), ("plus", "+"),
+        ("minus", "-"), ("over", "/"),
+    ]
+
+    /// `text` lowercased, with operators said in words between two numbers written as
+    /// symbols: "What is 12 times 7?" reads "what is 12 * 7?" ("3 times a day" is left).
+    package static func symbolicArithmetic(_ text: String) -> String {
+        var words = text.lowercased().split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        func number(_ word: String) -> Bool { word.first.map { $0.isNumber || $0 == "(" } ?? false }
+        var index = 1
+        while index < words.count {
+            let match = spelledOperators.first { phrase, _ in
+                let parts = phrase.split(separator: " ").map(String.init)
+                return index + parts.count < words.count && Array(words[index..<index + parts.count]) == parts
+                    && number(words[index - 1].filter { !$0.isPunctuation || $0 == "." })
+                    && number(words[index + parts.count])
+            }
+            if let (phrase, symbol) = match {
+                let count = phrase.split(separator: " ").count
+                words.replaceSubrange(index..<index + count, with: [symbol])
+            }
+            index += 1
+        }
+        return words.joined(separator: " ")
+    }
+
+    /// Two numbers joined by an arithmetic operator (`12*7`, `3.5 + 4`, `15% of 80`, `12
+    /// times 7`), or a request to calculate.
     package static func looksLikeArithmetic(_ text: String) -> Bool {
-        let lower = text.lowercased()
+        let lower = symbolicArithmetic(text)
         if ["calculate", "compute", "how much is", "percent of", "% of", "square root"].contains(where: lower.contains) {
             return true
         }

@@ -203,10 +203,11 @@ struct RequestReading: Sendable, Equatable {
     }
 
     /// The arithmetic in a request, as the calculator reads it: the longest run of numbers
-    /// and operators with an operator in it (`15% of 80` becomes `15% * 80`).
+    /// and operators with an operator in it (`15% of 80` becomes `15% * 80`, `12 times 7`
+    /// `12 * 7`).
     static func arithmetic(in text: String) -> String? {
         let allowed = Set("0123456789.+-*/^()%×÷ ")
-        let normalised = text.replacingOccurrences(of: "% of ", with: "% * ").replacingOccurrences(of: " percent of ", with: "% * ")
+        let normalised = Router.symbolicArithmetic(text).replacingOccurrences(of: "% of ", with: "% * ").replacingOccurrences(of: " percent of ", with: "% * ")
         var best = ""
         var run = ""
         for character in normalised + "\n" {
