@@ -223,8 +223,11 @@ void slm_attend_tiled_range(const int64_t *positions, int64_t count, int64_t win
 double slm_attend_tiled_sum(const float weights[SLM_ATTENTION_TILE]);
 
 /* A 64-byte-aligned buffer of at least `bytes` owned by the calling thread, valid until its
- * next call there (kernels do not nest). Exits with a message if memory runs out. */
+ * next call there (kernels do not nest). Exits with a message if memory runs out.
+ * slm_thread_scratch_slot: the same from another buffer (slot 0 or 1), for a caller whose
+ * callees take slot 0 (slm_thread_scratch). */
 void *slm_thread_scratch(size_t bytes);
+void *slm_thread_scratch_slot(int slot, size_t bytes);
 
 /* Per-path tables, indexed by ggml type id (entries NULL where not implemented). */
 #define SLM_TYPE_TABLE_SIZE 31

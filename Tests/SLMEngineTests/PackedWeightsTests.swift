@@ -81,8 +81,9 @@ struct PackedWeightsTests {
         for seed in UInt64(1)...3 {
             let plain = try Self.matrix(type, seed: seed)
             let packed = Self.packed(type, plain)
-            // every number of activation rows a pass over a group takes (1 to 4), and remainders
-            for count in [1, 2, 3, 4, 5, 6, Self.count] {
+            // every number of activation rows a pass over a group takes (1 to 4), remainders, and
+            // batches long enough for AVX2 to unpack the groups for its plain tile kernels
+            for count in [1, 2, 3, 4, 5, 6, Self.count, 18] {
                 // no AVX2 here: the scalar dot is the reference, within rounding of the lane order
                 let referencePath: KernelPath = KernelPath.avx2.isAvailable ? .avx2 : .scalar
                 let reference = try Self.product(plain, type, path: referencePath, packed: false, count: count)
