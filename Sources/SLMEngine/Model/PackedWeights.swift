@@ -1,3 +1,4 @@
+import Foundation
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -65,8 +66,21 @@ final class PackedWeights: @unchecked Sendable {
               used + bytes <= arenaBytes
         else { return nil }
         let buffer = arena + used
-        let full = matrix.outputs / Int(SLM_PACKED_GROUP) * Int(SLM_PACKED_GROUP)
-        guard slm_pack_rows(type, Int64(full), Int64(matrix.inputs), matrix.data, buffer) == 0 else { return nil }
+        let group = Int(SLM_PACKED_GROUP)
+        let groups = matrix.outputs / group
+        // the copy's fresh pages are zeroed by the kernel as they are first written, which
+        // takes longer than the rearranging; threads writing their own groups share both
+        let parts = groups >= 64 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, groups / 64)) : 1
+        let results = UnsafeMutableBufferPointer<Int32>.allocate(capacity: parts)
+        defer { results.deallocate() }
+        results.initialize(repeating: 0)
+        WorkerPool.run(parts) { part in
+            let first = groups * part / parts * group, last = groups * (part + 1) / parts * group
+            results[part] = slm_pack_rows(type, Int64(last - first), Int64(matrix.inputs),
+                                          matrix.data + first * matrix.rowBytes, buffer + first * matrix.rowBytes)
+        }
+        guard !results.contains(where: { $0 != 0 }) else { return nil }
+        let full = groups * group
         (buffer + full * matrix.rowBytes).copyMemory(from: matrix.data + full * matrix.rowBytes,
                                                      byteCount: (matrix.outputs - full) * matrix.rowBytes)
         used += (bytes + 63) / 64 * 64
@@ -76,3 +90,4 @@ final class PackedWeights: @unchecked Sendable {
         return packed
     }
 }
+
