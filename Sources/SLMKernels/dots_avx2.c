@@ -11,6 +11,9 @@ SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 #include "avx2_blocks.h"
 
+/* How many blocks ahead the one-row K-quant dots prefetch their weights. */
+enum { PREFETCH_BLOCKS = 8 };
+
 /* Pairwise int16 products of unsigned and signed bytes, weighted by int16 factors and
  * summed into 8 int32 lanes. */
 static inline __m256i dot_unsigned_weighted(__m256i u, __m256i s, __m256i weights16) {
@@ -268,6 +271,7 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F);
     float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
         __m256i sumi = _mm256_setzero_si256();
@@ -355,6 +359,7 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     __m256 acc = _mm256_setzero_ps();
     float mins_total = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
         uint8_t scales[8], mins[8];
         slm_unpack_scale_min_k4(x[i].scales, scales, mins);
         __m256i qh = _mm256_loadu_si256((const __m256i *)x[i].qh);
@@ -424,6 +429,7 @@ static float dot_q6_K(int64_t n, const void *w, const void *a) {
     const block_q8_K *y = a;
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
         const float d = y[i].d * half_to_float(x[i].d);
         const q6_K_decoded b = q6_K_decode(&x[i]);
         acc = _mm256_fmadd_ps(_mm256_set1_ps(d), _mm256_cvtepi32_ps(q6_K_lanes(&b, &y[i])), acc);
@@ -559,6 +565,7 @@ static float dot_iq4_xs(int64_t n, const void *w, const void *a) {
     const __m256i levels = iq4_level_table();
     __m256 acc = _mm256_setzero_ps();
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
+        prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
         const block_q8_K *y[1] = {(const block_q8_K *)a + i};
         __m256i sumi[1];
         iq4_xs_block_lanes(1, &x[i], levels, y, sumi);

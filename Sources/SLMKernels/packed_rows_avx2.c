@@ -27,7 +27,9 @@ SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 #include "avx2_blocks.h"
 
-enum { GROUP = SLM_PACKED_GROUP };
+/* PREFETCH: bytes ahead of the quants being read that are asked for (the scales and masks
+ * in proportion). */
+enum { GROUP = SLM_PACKED_GROUP, PREFETCH = 4096 };
 
 /* The eight rows' scales of a block times the activation's: lane r for row r. */
 static inline __m256 group_scales(const uint8_t *scales, const block_q8_0 *y) {
@@ -52,6 +54,8 @@ static inline __attribute__((always_inline)) void q8_0_pass(int64_t nb, const ui
         for (int r = 0; r < ROWS; r++) acc[t][r] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *quants = quant_part + i * GROUP * SLM_QK;
+        prefetch_lines(quants + PREFETCH, GROUP * SLM_QK);
+        prefetch_lines(scale_part + 2 * GROUP * i + PREFETCH / 16, 1);
         __m256i value[GROUP], magnitude[GROUP];
         for (int r = 0; r < ROWS; r++) {
             value[r] = _mm256_xor_si256(_mm256_loadu_si256((const __m256i *)(quants + SLM_QK * (first + r))), flip);
@@ -89,6 +93,9 @@ static inline __attribute__((always_inline)) void nibbles_pass(int64_t nb, const
         for (int p = 0; p < PAIRS; p++) low[t][p] = high[t][p] = _mm256_setzero_ps();
     for (int64_t i = 0; i < nb; i++) {
         const uint8_t *quants = quant_part + i * QUANT_BYTES;
+        prefetch_lines(quants + PREFETCH, QUANT_BYTES);
+        prefetch_lines(scale_part + 2 * GROUP * i + PREFETCH / 8, 1);
+        if (has_masks) prefetch_lines(mask_part + 32 * i + PREFETCH / 4, 1);
         __m256i lo[GROUP / 2], hi[GROUP / 2];
         for (int p = 0; p < PAIRS; p++) {
             const int pair = first + p;
