@@ -485,14 +485,19 @@ static float dot_q6_K_tiled(int64_t n, const void *w, const void *a) {
 /* A Q5_K block's 256 five-bit values as eight vectors of 32 unsigned bytes (values 32k ..
  * 32k + 31: the low and high nibbles of each 32 quant bytes with their fifth bits), and
  * each vector's sub-block scale. */
+/* A Q5_K block decoded for the products: its values 0..31 as eight vectors of 32 bytes,
+ * each sub-block's scale as int16 lanes, and its minimums, each twice, as int16 lanes
+ * against the activation's sixteen partial sums. */
 typedef struct {
     __m256i values[8];
-    uint8_t scales[8], mins[8];
+    __m256i scales[8];
+    __m256i mins;
 } q5_K_decoded;
 
 static inline q5_K_decoded q5_K_decode(const block_q5_K *x) {
     q5_K_decoded b;
-    slm_unpack_scale_min_k4(x->scales, b.scales, b.mins);
+    uint8_t scales[8], mins[8];
+    slm_unpack_scale_min_k4(x->scales, scales, mins);
     const __m256i mask4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
     const __m256i qh = _mm256_loadu_si256((const __m256i *)x->qh);
     for (int j = 0; j < 4; j++) {
@@ -502,16 +507,27 @@ static inline q5_K_decoded q5_K_decode(const block_q5_K *x) {
         b.values[2 * j] = _mm256_or_si256(_mm256_and_si256(q5, mask4), h0);
         b.values[2 * j + 1] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q5, 4), mask4), h1);
     }
+    for (int k = 0; k < 8; k++) b.scales[k] = _mm256_set1_epi16(scales[k]);
+    const __m128i packed_mins = _mm_loadl_epi64((const __m128i *)mins);
+    b.mins = _mm256_cvtepu8_epi16(_mm_unpacklo_epi8(packed_mins, packed_mins));
     return b;
 }
 
-/* The block's exact integer sum of scale x value x activation (q5_K_block_sum's s1). */
-static inline int q5_K_block_sum(const q5_K_decoded *b, const block_q8_K *y) {
+/* The block's exact integer sums against one activation block: s1 of scale x value x
+ * activation, s2 of minimum x sub-block activation sum (slm_k4_min_sum), both reduced
+ * together. */
+static inline void q5_K_block_sums(const q5_K_decoded *b, const block_q8_K *y, int *s1, int *s2) {
     __m256i sumi = _mm256_setzero_si256();
     for (int k = 0; k < 8; k++)
         sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(b->values[k], _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k)),
-                                                            _mm256_set1_epi16(b->scales[k])));
-    return horizontal_sum_i32(sumi);
+                                                            b->scales[k]));
+    const __m256i min_lanes = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), b->mins);
+    /* [s1 s1 s2 s2 | s1 s1 s2 s2] pairs, the halves added, then the pairs */
+    const __m256i pairs = _mm256_hadd_epi32(sumi, min_lanes);
+    __m128i both = _mm_add_epi32(_mm256_castsi256_si128(pairs), _mm256_extracti128_si256(pairs, 1));
+    both = _mm_hadd_epi32(both, both);
+    *s1 = _mm_cvtsi128_si32(both);
+    *s2 = _mm_extract_epi32(both, 1);
 }
 
 /* The tiled batch arithmetic of Q5_K (see dots_scalar.c): exact block sums s1 and s2, then
@@ -522,7 +538,8 @@ static float dot_q5_K_tiled(int64_t n, const void *w, const void *a) {
     float out = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         const q5_K_decoded b = q5_K_decode(&x[i]);
-        const int s1 = q5_K_block_sum(&b, &y[i]), s2 = slm_k4_min_sum(b.mins, y[i].bsums);
+        int s1, s2;
+        q5_K_block_sums(&b, &y[i], &s1, &s2);
         const float res = fmaf(-half_to_float(x[i].dmin), (float)s2, half_to_float(x[i].d) * (float)s1);
         out = fmaf(res, y[i].d, out);
     }
@@ -538,7 +555,8 @@ static void dot4_q5_K_tiled(int64_t n, const void *w, const void *const a[4], fl
         const q5_K_decoded b = q5_K_decode(&x[i]);
         const float dx = half_to_float(x[i].d), dminx = half_to_float(x[i].dmin);
         for (int t = 0; t < 4; t++) {
-            const int s1 = q5_K_block_sum(&b, &y[t][i]), s2 = slm_k4_min_sum(b.mins, y[t][i].bsums);
+            int s1, s2;
+            q5_K_block_sums(&b, &y[t][i], &s1, &s2);
             acc[t] = fmaf(fmaf(-dminx, (float)s2, dx * (float)s1), y[t][i].d, acc[t]);
         }
     }
