@@ -517,10 +517,13 @@ static inline q5_K_decoded q5_K_decode(const block_q5_K *x) {
  * activation, s2 of minimum x sub-block activation sum (slm_k4_min_sum), both reduced
  * together. */
 static inline void q5_K_block_sums(const q5_K_decoded *b, const block_q8_K *y, int *s1, int *s2) {
-    __m256i sumi = _mm256_setzero_si256();
+    __m256i products[8];
     for (int k = 0; k < 8; k++)
-        sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(b->values[k], _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k)),
-                                                            b->scales[k]));
+        products[k] = dot_unsigned_weighted(b->values[k], _mm256_loadu_si256((const __m256i *)(y->qs + 32 * k)), b->scales[k]);
+    /* added as a tree, so the sum's chain is three additions long */
+    for (int width = 4; width >= 1; width /= 2)
+        for (int k = 0; k < width; k++) products[k] = _mm256_add_epi32(products[k], products[k + width]);
+    const __m256i sumi = products[0];
     const __m256i min_lanes = _mm256_madd_epi16(_mm256_loadu_si256((const __m256i *)y->bsums), b->mins);
     /* [s1 s1 s2 s2 | s1 s1 s2 s2] pairs, the halves added, then the pairs */
     const __m256i pairs = _mm256_hadd_epi32(sumi, min_lanes);
