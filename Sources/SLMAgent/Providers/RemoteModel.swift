@@ -119,10 +119,14 @@ final class RemoteModel: TurnModel {
             } catch {
                 throw ServerError.badAnswer(server: remote.server, detail: "a line of over \(ServerSentEvents.maxLine) bytes")
             }
-            for data in complete { try take(data) }
+            // checked event by event: one read can hold a whole answer when the machine is busy
+            for data in complete {
+                try take(data)
+                if reader.done || reader.pieces > pieceLimit { break }
+            }
             if reader.done || reader.pieces > pieceLimit || Task.isCancelled { break }
         }
-        if let last = events.finish() { try take(last) }
+        if !reader.done, reader.pieces <= pieceLimit, let last = events.finish() { try take(last) }
         if thinking { continuation.yield(.text(ThinkingSplitter.close)) }
         let cancelled = Task.isCancelled
         let overran = reader.pieces > pieceLimit
