@@ -112,19 +112,23 @@ final class RemoteModel: TurnModel {
         }
         // a server that ignores max_tokens is stopped past twice the asked length
         let pieceLimit = input.maxTokens * 2 + 64
-        for try await bytes in connection.stream(request) {
-            let complete: [String]
-            do {
-                complete = try events.push(bytes)
-            } catch {
-                throw ServerError.badAnswer(server: remote.server, detail: "a line of over \(ServerSentEvents.maxLine) bytes")
+        do {
+            for try await bytes in connection.stream(request) {
+                let complete: [String]
+                do {
+                    complete = try events.push(bytes)
+                } catch {
+                    throw ServerError.badAnswer(server: remote.server, detail: "a line of over \(ServerSentEvents.maxLine) bytes")
+                }
+                // checked event by event: one read can hold a whole answer when the machine is busy
+                for data in complete {
+                    try take(data)
+                    if reader.done || reader.pieces > pieceLimit { break }
+                }
+                if reader.done || reader.pieces > pieceLimit || Task.isCancelled { break }
             }
-            // checked event by event: one read can hold a whole answer when the machine is busy
-            for data in complete {
-                try take(data)
-                if reader.done || reader.pieces > pieceLimit { break }
-            }
-            if reader.done || reader.pieces > pieceLimit || Task.isCancelled { break }
+        } catch where Task.isCancelled {
+            // the connection's wait ended by the cancel: what came is kept, as a cancelled answer
         }
         if !reader.done, reader.pieces <= pieceLimit, let last = events.finish() { try take(last) }
         if thinking { continuation.yield(.text(ThinkingSplitter.close)) }
