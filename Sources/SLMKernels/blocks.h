@@ -194,6 +194,10 @@ const uint16_t *slm_gelu_table(void);
 /* gate[i] = GELU(gate[i]) * up[i] through the table, eight at a time; returns how many
  * values it did (a multiple of 8; 0 where AVX2 is missing). */
 int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, int64_t n);
+/* The gated short convolution eight channels at a time; returns how many channels it did
+ * (a multiple of 8; 0 where AVX2 is missing or taps > 16). */
+int64_t slm_short_convolution_avx2(const float *window, int64_t width, const float *filter, int64_t taps,
+                                   const float *gates, float *out);
 /* AVX2/F16C conversion of n floats to half precision (round to nearest even). */
 void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n);
 

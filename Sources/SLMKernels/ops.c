@@ -24,6 +24,10 @@ void slm_scale(float *x, float scale, int64_t n) {
     for (int64_t i = 0; i < n; i++) x[i] *= scale;
 }
 
+void slm_mul(const float *a, const float *b, float *out, int64_t n) {
+    for (int64_t i = 0; i < n; i++) out[i] = a[i] * b[i];
+}
+
 static inline float silu(float x) { return x / (1.0f + expf(-x)); }
 
 /* The reference is built with fused multiply-adds wherever its compiler may contract

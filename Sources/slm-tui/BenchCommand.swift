@@ -100,6 +100,10 @@ extension BenchCommand {
         let loaded = try ModelResolution.load(arguments.options["--model"], contextLength: context, threads: threads,
                                               cacheType: cacheType)
         let model = loaded.model, tokenizer = loaded.tokenizer
+        guard model.architecture.recurrentMixer == nil else {
+            throw BenchError("prompt lookup needs a cache it can cut back to any position; "
+                + "\(model.architecture.name) models carry recurrent state, so their answers run without it")
+        }
         let renderer = PromptRenderer(chatTemplate: model.file["tokenizer.chat_template"]?.stringValue,
                                       architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
         let message = arguments.options["--prompt"] ?? LookupBenchmark.rewriteMessage

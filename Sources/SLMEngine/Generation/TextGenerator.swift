@@ -236,7 +236,9 @@ public final class TextGenerator: @unchecked Sendable {
             session.truncate(to: history.count - 1)
         }
         let limit = min(drafts.length, request.maxTokens - stats.generatedTokens - 1, session.contextLength - history.count)
-        let guesses = drafts.isPaused() ? [] : request.lookup?.draft(after: history, limit: limit) ?? []
+        // drafts need a cache that can be cut back anywhere (not a hybrid model's recurrent state)
+        let lookup = session.canTruncateAnywhere ? request.lookup : nil
+        let guesses = drafts.isPaused() ? [] : lookup?.draft(after: history, limit: limit) ?? []
         guard !guesses.isEmpty else { return try session.append(token, isCancelled: isCancelled) }
         let rows = try session.appendAll([token] + guesses, isCancelled: isCancelled)
         stats.draftedTokens += guesses.count

@@ -8,6 +8,13 @@ public struct Architecture: Sendable, Equatable {
     public enum RopeStyle: Sendable { case normal, neox }
     /// The FFN's gate activation.
     public enum Activation: Sendable { case silu, geluTanh }
+    /// What a hybrid family's non-attention layers run: they carry state from token to
+    /// token instead of keeping keys and values.
+    public enum RecurrentMixer: Sendable {
+        /// LFM2's gated short convolution: in_proj to B|C|x, a depthwise causal filter over
+        /// the last `shortconv.l_cache` values of B·x, C times that, out_proj.
+        case shortConvolution
+    }
 
     /// The `general.architecture` value.
     public let name: String
@@ -32,10 +39,15 @@ public struct Architecture: Sendable, Equatable {
     /// The file's `embedding_scale`, `residual_scale`, `attention.scale` and `logit_scale`
     /// multipliers apply (Granite).
     public let readsScaleMultipliers: Bool
+    /// The mixer of the layers the file gives no key/value heads, nil for a plain transformer.
+    public let recurrentMixer: RecurrentMixer?
+    /// The final norm's tensor (LFM2's converter calls it `token_embd_norm`).
+    public let outputNormName: String
 
     public init(name: String, ropeStyle: RopeStyle, activation: Activation, hasQKNorm: Bool, hasPostNorms: Bool,
                 scalesEmbedding: Bool, defaultSlidingWindowPattern: Int?, defaultSlidingWindowRopeBase: Float?,
-                scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false) {
+                scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false,
+                recurrentMixer: RecurrentMixer? = nil, outputNormName: String = "output_norm.weight") {
         self.name = name
         self.ropeStyle = ropeStyle
         self.activation = activation
@@ -47,6 +59,8 @@ public struct Architecture: Sendable, Equatable {
         self.scalesQueryFirst = scalesQueryFirst
         self.noRopeLayerInterval = noRopeLayerInterval
         self.readsScaleMultipliers = readsScaleMultipliers
+        self.recurrentMixer = recurrentMixer
+        self.outputNormName = outputNormName
     }
 
     public static let llama = Architecture(
@@ -88,8 +102,15 @@ public struct Architecture: Sendable, Equatable {
         scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
         scalesQueryFirst: false, readsScaleMultipliers: true)
 
+    /// LFM2 / LFM2.5 dense: gated short-convolution layers between GQA attention layers
+    /// with per-head Q/K norms; the file says which layer is which.
+    public static let lfm2 = Architecture(
+        name: "lfm2", ropeStyle: .neox, activation: .silu, hasQKNorm: true, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false, recurrentMixer: .shortConvolution, outputNormName: "token_embd_norm.weight")
+
     /// Every supported family.
-    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite]
+    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite, .lfm2]
 
     /// The family a GGUF's `general.architecture` names, or nil when unsupported.
     public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }

@@ -19,7 +19,22 @@ public struct Hyperparameters: Sendable, Equatable {
     public let embeddingLength: Int
     public let layerCount: Int
     public let headCount: Int
+    /// Key/value heads of every attention layer.
     public let headCountKV: Int
+    /// Which layers attend (and so keep keys and values); the others are recurrent layers
+    /// of the family's `recurrentMixer`, marked in the file by zero key/value heads.
+    public let attentionLayers: [Bool]
+    /// Layers that keep keys and values.
+    public var attentionLayerCount: Int { attentionLayers.count { $0 } }
+    /// Floats one recurrent layer's state holds: a short convolution's last
+    /// `shortConvolutionLength - 1` inputs of the embedding's width.
+    public var recurrentStateFloats: Int {
+        shortConvolutionLength > 0 ? (shortConvolutionLength - 1) * embeddingLength : 0
+    }
+    /// Floats of all recurrent layers' state.
+    public var recurrentStateFloatsTotal: Int { (layerCount - attentionLayerCount) * recurrentStateFloats }
+    /// Inputs a short-convolution layer's filter spans (`shortconv.l_cache`), 0 when none.
+    public let shortConvolutionLength: Int
     /// Per-head dimension of queries and keys, and of values.
     public let keyLength: Int
     public let valueLength: Int
@@ -57,10 +72,13 @@ public struct Hyperparameters: Sendable, Equatable {
         embeddingLength = try metadata.required("embedding_length", in: 1...Limit.embedding)
         layerCount = try metadata.required("block_count", in: 1...Limit.layers)
         headCount = try metadata.required("attention.head_count", in: 1...Limit.heads)
-        headCountKV = try metadata.optional("attention.head_count_kv", in: 1...Limit.heads) ?? headCount
-        guard headCount % headCountKV == 0 else {
-            throw .invalidMetadata(key: metadata.prefix + "attention.head_count_kv",
-                                   reason: "\(headCountKV) does not divide \(headCount) heads")
+        (headCountKV, attentionLayers) = try Self.keyValueHeads(
+            metadata: metadata, layers: layerCount, heads: headCount, hasRecurrentLayers: architecture.recurrentMixer != nil)
+        if architecture.recurrentMixer == .shortConvolution {
+            // the window holds the filter's length less one earlier inputs, so at least two
+            shortConvolutionLength = try metadata.required("shortconv.l_cache", in: 2...64)
+        } else {
+            shortConvolutionLength = 0
         }
         if let length = try metadata.optional("attention.key_length", in: 1...Limit.headLength) {
             keyLength = length
@@ -108,6 +126,30 @@ public struct Hyperparameters: Sendable, Equatable {
             throw .invalidMetadata(key: key, reason: "absent, and \(embedding) / \(heads) heads gives \(length)")
         }
         return length
+    }
+
+    /// The key/value head count and which layers attend. The count is one number, or one
+    /// per layer; in a family with recurrent layers a layer of 0 is recurrent, and the
+    /// attention layers must agree (the cache has one row shape).
+    private static func keyValueHeads(
+        metadata: BoundedMetadata, layers: Int, heads: Int, hasRecurrentLayers: Bool
+    ) throws(EngineError) -> (Int, [Bool]) {
+        let name = "attention.head_count_kv"
+        let key = metadata.prefix + name
+        let lowest = hasRecurrentLayers ? 0 : 1
+        let perLayer = try metadata.optionalPerLayer(name, layers: layers, in: lowest...Limit.heads)
+            ?? Array(repeating: heads, count: layers)
+        let attending = Set(perLayer.filter { $0 > 0 })
+        guard let count = attending.first else {
+            throw .invalidMetadata(key: key, reason: "no layer has key/value heads")
+        }
+        guard attending.count == 1 else {
+            throw .invalidMetadata(key: key, reason: "attention layers with different counts \(attending.sorted()) are not supported")
+        }
+        guard heads % count == 0 else {
+            throw .invalidMetadata(key: key, reason: "\(count) does not divide \(heads) heads")
+        }
+        return (count, perLayer.map { $0 > 0 })
     }
 
     private static func vocabularySize(_ metadata: BoundedMetadata) throws(EngineError) -> Int {
@@ -175,6 +217,23 @@ private struct BoundedMetadata {
                                    reason: "\(integer) is outside \(range.lowerBound)…\(range.upperBound)")
         }
         return integer
+    }
+
+    /// One integer per layer: an array of `layers` of them, or one number for all; nil when absent.
+    func optionalPerLayer(_ name: String, layers: Int, in range: ClosedRange<Int>) throws(EngineError) -> [Int]? {
+        guard let array = file[prefix + name]?.arrayValue else {
+            return try optional(name, in: range).map { Array(repeating: $0, count: layers) }
+        }
+        let key = prefix + name
+        guard array.count == layers, let values = try? array.values() else {
+            throw .invalidMetadata(key: key, reason: "expected \(layers) integers, found an array of \(array.count)")
+        }
+        return try values.map { value throws(EngineError) in
+            guard let integer = value.intValue, range.contains(integer) else {
+                throw .invalidMetadata(key: key, reason: "each must be an integer in \(range.lowerBound)…\(range.upperBound)")
+            }
+            return integer
+        }
     }
 
     /// A finite positive number, or nil when absent (or zero, where zero means "off").

@@ -24,6 +24,10 @@ public final class InferenceSession {
     /// The RoPE divisors this context uses (LongRoPE picks by context).
     private let ropeFactors: [Float]?
     private let cache: KVCache
+    /// A hybrid model's recurrent layers' state, at the cache's length; nil for a transformer.
+    private let recurrentState: RecurrentState?
+    /// Each layer's slot in the KV cache, nil for a recurrent layer.
+    private let cacheSlots: [Int?]
     private let scratch: Scratch
     /// Rows of the reference-sized batch the current positions belong to.
     private var logicalBatchRows = 1
@@ -48,6 +52,7 @@ public final class InferenceSession {
         let tiledStride: Int
         let threads: Int
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
+        let convolutionWindow: UnsafeMutablePointer<Float>  // (state rows + batch, embedding)
         let fusedWidth: Int
         let input: ActivationBatch
         /// Bytes allocated, counted as they are: the layout's `bytes` when all is well.
@@ -81,9 +86,10 @@ public final class InferenceSession {
             tiledStride = layout.tiledStride
             tiledWorkspace = buffer(threads * tiledStride)
             logits = buffer(layout.vocabulary)
+            convolutionWindow = buffer(layout.convolutionWindow)
             owned = [
                 hidden, normed, branch, query, key, value, fused, attention, ropeAngles, gate, up, scores, tiledWorkspace,
-                logits,
+                logits, convolutionWindow,
             ]
             input = ActivationBatch(capacity: rows, maxWidth: layout.activationWidth, threads: threads)
             allocatedBytes = floats * 4 + input.allocatedBytes
@@ -109,18 +115,36 @@ public final class InferenceSession {
         self.contextLength = contextLength
         ropeFactors = model.ropeFactors(contextLength: contextLength)
         cache = KVCache(hyper: model.hyperparameters, contextLength: contextLength, type: cacheType)
+        recurrentState = RecurrentState(hyper: model.hyperparameters)
+        var slot = 0
+        cacheSlots = model.hyperparameters.attentionLayers.map { attends in
+            guard attends else { return nil }
+            defer { slot += 1 }
+            return slot
+        }
         scratch = Scratch(layout)
     }
 
     /// Bytes this session's buffers took when it was made (the KV cache aside).
     package var scratchBytes: Int { scratch.allocatedBytes }
 
-    /// Bytes a session allocates for `model`: its KV cache and its per-batch buffers (the
-    /// same sizes `init` allocates), so a model's memory can be known before loading it.
-    /// Every product is checked: a size that does not fit an `Int` is an error, not a trap.
+    /// Positions run through the layers since the session was made: what a reused prefix
+    /// or a kept state saved shows here.
+    package private(set) var evaluatedPositions = 0
+
+    /// Bytes of a hybrid model's recurrent state now, its checkpoints included (0 for a transformer).
+    public var recurrentStateBytes: Int {
+        guard let recurrentState else { return 0 }
+        return recurrentState.bytes + recurrentState.checkpoints.reduce(0) { $0 + ($1.values.count + $1.logits.count) * 4 }
+    }
+
+    /// Bytes a session allocates for `model`: its KV cache, its per-batch buffers (the same
+    /// sizes `init` allocates) and a hybrid model's recurrent state with its checkpoints at
+    /// most, so a model's memory can be known before loading it. Every product is checked:
+    /// a size that does not fit an `Int` is an error, not a trap.
     public static func memoryNeed(
         hyperparameters h: Hyperparameters, contextLength: Int, cacheType: KVCacheType = .f16, threads: Int = 1
-    ) throws(EngineError) -> (kvCacheBytes: Int, scratchBytes: Int) {
+    ) throws(EngineError) -> (kvCacheBytes: Int, scratchBytes: Int, recurrentStateBytes: Int) {
         guard (1...Hyperparameters.Limit.context).contains(contextLength) else {
             throw .invalidMetadata(key: "context",
                                    reason: "\(contextLength) tokens is outside 1…\(Hyperparameters.Limit.context)")
@@ -134,7 +158,11 @@ public final class InferenceSession {
         _ = size.product(kvWidth, 4)
         let positionBytes = size.overflowed ? 0 : cacheType.bytes(values: h.headCountKV * h.keyLength)
             + cacheType.bytes(values: h.headCountKV * h.valueLength)
-        let kvCache = size.product(h.layerCount, contextLength, positionBytes)
+        let kvCache = size.product(h.attentionLayerCount, contextLength, positionBytes)
+        // the state, and at most `checkpointLimit` copies of it with their logits
+        let recurrent = h.recurrentStateFloatsTotal == 0 ? 0 : size.sum(
+            size.product(1 + RecurrentState.checkpointLimit, h.recurrentStateFloatsTotal, 4),
+            size.product(RecurrentState.checkpointLimit, h.vocabularySize, 4))
         let layout = try ScratchLayout(hyperparameters: h, context: contextLength, threads: threads, rows: batchSize)
         // the sampler's working arrays: two more rows of logits per token drawn; a prompt-lookup
         // check's logits: its rows twice (the product's buffer and the rows kept)
@@ -143,7 +171,7 @@ public final class InferenceSession {
         guard !size.overflowed else {
             throw .tooLarge("the memory this model needs at \(contextLength) tokens of context")
         }
-        return (kvCache, scratchBytes)
+        return (kvCache, scratchBytes, recurrent)
     }
 
 
@@ -164,8 +192,20 @@ public final class InferenceSession {
         if let bad = tokens.first(where: { $0 < 0 || $0 >= vocabulary }) {
             throw .tokenOutOfRange(bad, vocabulary: vocabulary)
         }
+        let shared = cache.sharedPrefixLength(with: tokens)
         // keep at least the last token to recompute: its logits are not stored
-        let reused = min(cache.sharedPrefixLength(with: tokens), tokens.count - 1)
+        var reused = min(shared, tokens.count - 1)
+        if let recurrentState, reused != cache.count {
+            // the recurrent state is known only at the cache's length and at checkpoints
+            guard let checkpoint = recurrentState.latestCheckpoint(atMost: shared) else {
+                reset()
+                return try evaluate(tokens, isCancelled: isCancelled)
+            }
+            recurrentState.restore(checkpoint)
+            cache.truncate(to: checkpoint.position)
+            if checkpoint.position == tokens.count { return checkpoint.logits }
+            reused = checkpoint.position
+        }
         cache.truncate(to: reused)
         var start = reused
         var lastRow = 0
@@ -179,7 +219,10 @@ public final class InferenceSession {
             lastRow = batch.count - 1
             start += batch.count
         }
-        return computeLogits(row: lastRow)
+        let logits = computeLogits(row: lastRow)
+        // a prompt's state is kept: the next turn, or a regenerated answer, starts from it
+        if let recurrentState, tokens.count - reused > 1 { recurrentState.keep(position: tokens.count, logits: logits) }
+        return logits
     }
 
     /// Evaluates one more token after the cached ones and returns the next logits.
@@ -210,11 +253,26 @@ public final class InferenceSession {
         return computeLogits(rows: tokens.count)
     }
 
-    /// Forgets every cached position from `length` on (drafts that were not kept).
-    public func truncate(to length: Int) { cache.truncate(to: length) }
+    /// Whether `truncate(to:)` keeps exactly the positions asked for, so draft tokens can be
+    /// checked and cut. A hybrid model's recurrent state goes back only to its checkpoints.
+    public var canTruncateAnywhere: Bool { recurrentState == nil }
 
-    /// Forgets the cache.
-    public func reset() { cache.truncate(to: 0) }
+    /// Forgets every cached position from `length` on (drafts that were not kept). With a
+    /// recurrent state, goes back to the latest checkpoint at or before `length` instead
+    /// (`canTruncateAnywhere`), so fewer positions may stay.
+    public func truncate(to length: Int) {
+        guard length < cache.count else { return }
+        guard let recurrentState else { return cache.truncate(to: length) }
+        guard let checkpoint = recurrentState.latestCheckpoint(atMost: length) else { return reset() }
+        recurrentState.restore(checkpoint)
+        cache.truncate(to: checkpoint.position)
+    }
+
+    /// Forgets the cache (and any recurrent state with its checkpoints).
+    public func reset() {
+        cache.truncate(to: 0)
+        recurrentState?.reset()
+    }
 
     // MARK: - Saved contexts
 
@@ -223,7 +281,7 @@ public final class InferenceSession {
     /// the cache is empty.
     public func saveContext(to path: String) throws(SavedContextError) {
         guard cache.count > 0 else { return }
-        try SavedContext.write(cache, layout: contextLayout, to: path)
+        try SavedContext.write(cache, state: recurrentState, layout: contextLayout, to: path)
     }
 
     /// The tokens the saved context at `path` holds, once its header shows it fits this
@@ -237,12 +295,12 @@ public final class InferenceSession {
     @discardableResult
     public func restoreContext(from path: String) throws(SavedContextError) -> Int {
         let opened = try openContext(path)
-        try SavedContext.restore(opened, into: cache)
+        try SavedContext.restore(opened, into: cache, state: recurrentState)
         return opened.tokens.count
     }
 
     private var contextLayout: SavedContext.Layout {
-        SavedContext.Layout(cache: cache, fingerprint: model.fingerprint)
+        SavedContext.Layout(cache: cache, state: recurrentState, fingerprint: model.fingerprint)
     }
 
     private func openContext(_ path: String) throws(SavedContextError) -> SavedContext.Opened {
@@ -256,6 +314,7 @@ public final class InferenceSession {
         let s = scratch
         let embedding = h.embeddingLength
         let ids = Array(tokens)
+        evaluatedPositions += ids.count
         forEachRow(ids.count) { row in
             let hidden = s.hidden + row * embedding
             model.tokenEmbedding.dequantizeRow(ids[row], into: hidden)
@@ -266,7 +325,12 @@ public final class InferenceSession {
             }
         }
         for (index, layer) in model.layers.enumerated() {
-            attentionBlock(layer, index: index, rows: tokens.count, startPosition: startPosition)
+            switch layer.mixer {
+            case .attention(let attention):
+                attentionBlock(layer, attention, index: index, rows: tokens.count, startPosition: startPosition)
+            case .shortConvolution(let convolution):
+                shortConvolutionBlock(layer, convolution, index: index, rows: tokens.count)
+            }
             feedForwardBlock(layer, rows: tokens.count)
         }
     }
@@ -308,7 +372,8 @@ public final class InferenceSession {
         }
     }
 
-    private func attentionBlock(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int) {
+    private func attentionBlock(_ layer: LayerWeights, _ weights: AttentionWeights, index: Int, rows: Int,
+                                startPosition: Int) {
         let h = model.hyperparameters
         let s = scratch
         let queryWidth = h.headCount * h.keyLength
@@ -316,7 +381,7 @@ public final class InferenceSession {
         let valueWidth = h.headCountKV * h.valueLength
         normalizeHidden(layer.attentionNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
-        switch layer.attention {
+        switch weights.projections {
         case .separate(let query, let key, let value):
             s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
             s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
@@ -338,6 +403,7 @@ public final class InferenceSession {
         var scoreScale = h.attentionScale
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
         let cache = self.cache
+        let slot = cacheSlots[index]!
         ropeFactors.withOptionalPointer { factors in
             forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
@@ -345,12 +411,12 @@ public final class InferenceSession {
                 let angles = s.ropeAngles + row * h.ropeDimensions
                 slm_rope_angles(Int64(h.ropeDimensions), position, base, factors, angles)
                 if h.ropeAttentionFactor != 1 { slm_scale(angles, h.ropeAttentionFactor, Int64(h.ropeDimensions)) }
-                if let bias = layer.queryBias { slm_add(query, bias, Int64(queryWidth)) }
-                if let bias = layer.keyBias { slm_add(key, bias, Int64(keyWidth)) }
-                if let bias = layer.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }
+                if let bias = weights.queryBias { slm_add(query, bias, Int64(queryWidth)) }
+                if let bias = weights.keyBias { slm_add(key, bias, Int64(keyWidth)) }
+                if let bias = weights.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }
                 for head in 0..<h.headCount {
                     let q = query + head * h.keyLength
-                    if let norm = layer.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
+                    if let norm = weights.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
                     if rotates { slm_rope_apply(q, Int64(h.ropeDimensions), angles, neox) }
                 }
                 if model.architecture.scalesQueryFirst {
@@ -358,32 +424,32 @@ public final class InferenceSession {
                 }
                 for head in 0..<h.headCountKV {
                     let k = key + head * h.keyLength
-                    if let norm = layer.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
+                    if let norm = weights.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
                     if rotates { slm_rope_apply(k, Int64(h.ropeDimensions), angles, neox) }
                 }
-                cache.store(layer: index, position: startPosition + row, key: key, value: s.value + row * valueWidth)
+                cache.store(layer: slot, position: startPosition + row, key: key, value: s.value + row * valueWidth)
             }
         }
 
-        attend(layer, index: index, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
+        attend(layer, slot: slot, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
         let attentionWidth = h.headCount * h.valueLength
         s.input.load(s.attention, count: rows, width: attentionWidth, stride: attentionWidth)
-        s.input.multiply(layer.attentionOutput, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
+        s.input.multiply(weights.output, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
         addBranch(layer.postAttentionNorm, rows: rows)
     }
 
     /// Every (row, head) pair of the batch attends over the cache; pairs are independent,
     /// so they are spread over the threads, each with its own scratch.
-    private func attend(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+    private func attend(_ layer: LayerWeights, slot: Int, rows: Int, startPosition: Int, scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
         if logicalBatchRows >= Self.tiledAttentionRows && cache.type == .f16 && h.keyLength == h.valueLength {
-            attendTiled(layer, index: index, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
+            attendTiled(layer, slot: slot, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
             return
         }
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
-            keys: cache.keys(layer: index), values: cache.values(layer: index), cacheType: cache.type,
+            keys: cache.keys(layer: slot), values: cache.values(layer: slot), cacheType: cache.type,
             rowStride: cache.keyRowLength, rowBytes: cache.keyRowBytes,
             headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
             keyLength: h.keyLength, valueLength: h.valueLength, scale: scoreScale,
@@ -400,7 +466,7 @@ public final class InferenceSession {
 
     /// The reference's batch attention: blocks of rows against tiles of the cache, one
     /// task per (block, key/value head), spread over the threads.
-    private func attendTiled(_ layer: LayerWeights, index: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+    private func attendTiled(_ layer: LayerWeights, slot: Int, rows: Int, startPosition: Int, scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
         let group = h.headCount / h.headCountKV
@@ -409,8 +475,8 @@ public final class InferenceSession {
         let tasks = blocks * h.headCountKV
         let job = TiledAttentionJob(
             query: s.query, attention: s.attention, workspace: s.tiledWorkspace, workspaceStride: s.tiledStride,
-            keys: cache.keys(layer: index).assumingMemoryBound(to: UInt16.self),
-            values: cache.values(layer: index).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLength,
+            keys: cache.keys(layer: slot).assumingMemoryBound(to: UInt16.self),
+            values: cache.values(layer: slot).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLength,
             rows: rows, block: block, group: group, headLength: h.keyLength, headCount: h.headCount,
             scale: scoreScale, softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
@@ -418,6 +484,38 @@ public final class InferenceSession {
         WorkerPool.run(workers) { worker in
             for task in stride(from: worker, to: tasks, by: workers) { job.run(task, worker: worker) }
         }
+    }
+
+    /// LFM2's gated short convolution over a batch: B, C and x from one projection; each
+    /// channel's filter runs over its last inputs of B·x (the state's rows, then the batch's);
+    /// C times that goes through the output projection. The batch's last inputs become the
+    /// state. Sums run over the taps oldest first, as the reference's.
+    private func shortConvolutionBlock(_ layer: LayerWeights, _ weights: ShortConvolutionWeights, index: Int,
+                                       rows: Int) {
+        let h = model.hyperparameters
+        let s = scratch
+        let embedding = h.embeddingLength, taps = h.shortConvolutionLength, kept = taps - 1
+        let state = recurrentState!.layerState(index)
+        normalizeHidden(layer.attentionNorm, rows: rows)
+        s.input.load(s.normed, count: rows, width: embedding, stride: embedding)
+        s.input.multiply(weights.inputProjection, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
+        let window = s.convolutionWindow
+        window.update(from: state, count: kept * embedding)
+        forEachRow(rows) { row in
+            let inputs = s.fused + row * s.fusedWidth
+            slm_mul(inputs, inputs + 2 * embedding, window + (kept + row) * embedding, Int64(embedding))
+        }
+        weights.filter.withUnsafeBufferPointer { filter in
+            forEachRow(rows) { row in
+                let gates = s.fused + row * s.fusedWidth + embedding
+                slm_short_convolution(window + row * embedding, Int64(embedding), filter.baseAddress, Int64(taps),
+                                      gates, s.normed + row * embedding)
+            }
+        }
+        state.update(from: window + rows * embedding, count: kept * embedding)
+        s.input.load(s.normed, count: rows, width: embedding, stride: embedding)
+        s.input.multiply(weights.outputProjection, into: s.branch, outputStride: embedding, batchRows: logicalBatchRows)
+        addBranch(layer.postAttentionNorm, rows: rows)
     }
 
     private func feedForwardBlock(_ layer: LayerWeights, rows: Int) {

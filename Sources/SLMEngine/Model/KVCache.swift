@@ -38,8 +38,9 @@ public enum KVCacheType: String, Sendable, CaseIterable {
     }
 }
 
-/// Keys and values of every evaluated position, per layer, plus the tokens they came
-/// from, so a later request that starts with the same tokens reuses them.
+/// Keys and values of every evaluated position, per attention layer (a hybrid model's
+/// recurrent layers keep none), plus the tokens they came from, so a later request that
+/// starts with the same tokens reuses them.
 ///
 /// The storage is one anonymous mapping: its pages read as zeros and take memory only once
 /// written, so a long context costs memory as it fills, not when the session opens.
@@ -69,13 +70,14 @@ final class KVCache {
         // each layer's keys, then its values, every part starting on a 64-byte boundary
         func rounded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
         let keyBytes = rounded(contextLength * keyRowBytes), valueBytes = rounded(contextLength * valueRowBytes)
-        storageBytes = max(1, hyper.layerCount * (keyBytes + valueBytes))
+        let layers = hyper.attentionLayerCount
+        storageBytes = max(1, layers * (keyBytes + valueBytes))
         guard let address = mmap(nil, storageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               address != MAP_FAILED
         else { fatalError("out of memory for a \(storageBytes)-byte KV cache") }
         storage = address
-        keys = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) }
-        values = (0..<hyper.layerCount).map { address + $0 * (keyBytes + valueBytes) + keyBytes }
+        keys = (0..<layers).map { address + $0 * (keyBytes + valueBytes) }
+        values = (0..<layers).map { address + $0 * (keyBytes + valueBytes) + keyBytes }
     }
 
     deinit { munmap(storage, storageBytes) }

@@ -32,8 +32,10 @@ public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertib
 ///
 /// Layout, little-endian: a 64-byte header (magic `SLMCTX01`, format version, kernel path,
 /// model fingerprint, cache type, layer count, key and value bytes per position, token
-/// count), the tokens as 32-bit ids, each layer's key rows then value rows for those
-/// positions as the cache stores them, and a `Digest64` of everything before it. A file is
+/// count, recurrent state bytes), the tokens as 32-bit ids, each attention layer's key rows
+/// then value rows for those positions as the cache stores them, a hybrid model's recurrent
+/// state after the last position (single-precision floats), and a `Digest64` of everything
+/// before it. A file is
 /// written under a temporary name and renamed into place, so a reader never sees half of
 /// one; a crash between the two leaves a temporary file, never a damaged context.
 enum SavedContext {
@@ -49,14 +51,17 @@ enum SavedContext {
         let layerCount: Int
         let keyRowBytes: Int
         let valueRowBytes: Int
+        /// Bytes of recurrent state after the positions (0 for a transformer).
+        let stateBytes: Int
 
-        init(cache: KVCache, fingerprint: ModelFingerprint, kernelPath: KernelPath = .active) {
+        init(cache: KVCache, state: RecurrentState?, fingerprint: ModelFingerprint, kernelPath: KernelPath = .active) {
             self.fingerprint = fingerprint
             self.kernelPath = kernelPath.rawValue
             cacheType = cache.type
             layerCount = cache.layerCount
             keyRowBytes = cache.keyRowBytes
             valueRowBytes = cache.valueRowBytes
+            stateBytes = state?.bytes ?? 0
         }
 
         var positionBytes: Int { layerCount * (keyRowBytes + valueRowBytes) }
@@ -80,7 +85,7 @@ enum SavedContext {
             append(UInt64(keyRowBytes), to: &bytes)
             append(UInt64(valueRowBytes), to: &bytes)
             append(UInt64(tokenCount), to: &bytes)
-            append(UInt64(0), to: &bytes)
+            append(UInt64(stateBytes), to: &bytes)
             return bytes
         }
     }
@@ -88,7 +93,9 @@ enum SavedContext {
     // MARK: - Writing
 
     /// Writes the cache's positions to `path`, replacing any file there.
-    static func write(_ cache: KVCache, layout: Layout, to path: String) throws(SavedContextError) {
+    static func write(_ cache: KVCache, state: RecurrentState?, layout: Layout, to path: String)
+        throws(SavedContextError)
+    {
         let temporary = path + ".partial-\(getpid())"
         // the file holds the conversation in another form: only its owner may read it
         let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
@@ -110,6 +117,11 @@ enum SavedContext {
                 digest = Digest64.of(UnsafeRawBufferPointer(rows), seed: digest)
                 try writeBytes(UnsafeRawBufferPointer(rows), descriptor, path)
             }
+        }
+        if let state {
+            let values = UnsafeRawBufferPointer(state.allValues)
+            digest = Digest64.of(values, seed: digest)
+            try writeBytes(values, descriptor, path)
         }
         var trailer: [UInt8] = []
         append(digest, to: &trailer)
@@ -160,7 +172,7 @@ enum SavedContext {
                 : "it was saved with another cache precision or shape"
             throw .stale(path: path, reason: reason)
         }
-        let expected = headerBytes + count * 4 + count * layout.positionBytes + 8
+        let expected = headerBytes + count * 4 + count * layout.positionBytes + layout.stateBytes + 8
         guard region.count == expected else {
             throw .corrupt(path: path, reason: "it is \(region.count) bytes; its header says \(expected)")
         }
@@ -176,9 +188,9 @@ enum SavedContext {
         return Opened(region: region, tokens: tokens, path: path)
     }
 
-    /// Checks the whole file's digest, then copies its positions into `cache`. On any
-    /// problem the cache is left as it was.
-    static func restore(_ opened: Opened, into cache: KVCache) throws(SavedContextError) {
+    /// Checks the whole file's digest, then copies its positions into `cache` and its
+    /// recurrent state into `state`. On any problem both are left as they were.
+    static func restore(_ opened: Opened, into cache: KVCache, state: RecurrentState?) throws(SavedContextError) {
         let region = opened.region
         let count = opened.tokens.count
         let body = region.count - 8
@@ -194,8 +206,14 @@ enum SavedContext {
                 offset += target.count
             }
         }
+        if let state {
+            let target = UnsafeMutableRawBufferPointer(state.allValues)
+            pieces.append((offset..<offset + target.count, target))
+        }
         for piece in pieces { digest = Digest64.of(region.bytes(piece.range), seed: digest) }
         guard digest == stored else { throw .corrupt(path: opened.path, reason: "its digest does not match its contents") }
+        // checkpoints stand for positions of the cache's old path
+        state?.reset()
         for piece in pieces {
             guard let target = piece.target?.baseAddress, let source = region.bytes(piece.range).baseAddress else { continue }
             target.copyMemory(from: source, byteCount: piece.range.count)

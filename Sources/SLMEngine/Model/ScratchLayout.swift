@@ -11,7 +11,7 @@ struct ScratchLayout: Equatable {
     let query: Int
     let key: Int
     let value: Int
-    let fused: Int              // fused QKV or gate|up rows
+    let fused: Int              // fused QKV, gate|up or a short convolution's B|C|x rows
     let attention: Int
     let ropeAngles: Int
     let feedForward: Int        // gate and up
@@ -20,6 +20,8 @@ struct ScratchLayout: Equatable {
     let scoreStride: Int
     let tiledStride: Int
     let vocabulary: Int         // the logits
+    /// A short convolution's window: the state's rows, then a batch of rows (0 without one).
+    let convolutionWindow: Int
     /// The activation batch: rows of this many values, and their converted forms.
     let activationWidth: Int
     /// Bytes the session allocates for all of it.
@@ -33,7 +35,8 @@ struct ScratchLayout: Equatable {
         query = size.product(h.headCount, h.keyLength)
         key = size.product(h.headCountKV, h.keyLength)
         value = size.product(h.headCountKV, h.valueLength)
-        fused = max(size.sum(query, key, value), size.product(2, h.feedForwardLength))
+        let convolutionInputs = h.shortConvolutionLength > 0 ? size.product(3, h.embeddingLength) : 0
+        fused = max(size.sum(query, key, value), size.product(2, h.feedForwardLength), convolutionInputs)
         attention = size.product(h.headCount, h.valueLength)
         ropeAngles = h.ropeDimensions
         feedForward = h.feedForwardLength
@@ -41,11 +44,13 @@ struct ScratchLayout: Equatable {
         tiledStride = Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(InferenceSession.tiledAttentionBlock),
                                                       Int64(h.headCount / max(1, h.headCountKV))))
         vocabulary = h.vocabularySize
+        convolutionWindow = h.shortConvolutionLength > 0
+            ? size.product(size.sum(rows, h.shortConvolutionLength - 1), h.embeddingLength) : 0
         activationWidth = max(h.embeddingLength, h.feedForwardLength, attention)
         let perRow = size.sum(size.product(3, embedding), query, key, value, fused, attention, ropeAngles,
                               size.product(2, feedForward))
         let floats = size.sum(size.product(rows, perRow), size.product(self.threads, size.sum(scoreStride, tiledStride)),
-                              vocabulary)
+                              vocabulary, convolutionWindow)
         let activationBytes = size.sum(
             size.product(rows, activationWidth, 4),
             size.product(ActivationBatch.formats.count, rows,

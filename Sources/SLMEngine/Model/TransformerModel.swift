@@ -46,7 +46,7 @@ public final class TransformerModel: Sendable {
             layers.append(try LayerWeights(index: index, loader: loader, hyper: hyper, architecture: architecture))
         }
         self.layers = layers
-        outputNorm = try loader.vector("output_norm.weight", count: hyper.embeddingLength)
+        outputNorm = try loader.vector(architecture.outputNormName, count: hyper.embeddingLength)
         output = try loader.optionalMatrix("output.weight", inputs: hyper.embeddingLength,
                                            outputs: hyper.vocabularySize) ?? tokenEmbedding
         let factorCount = hyper.ropeDimensions / 2
@@ -63,10 +63,10 @@ public final class TransformerModel: Sendable {
         return ropeFactorsShort
     }
 
-    /// Bytes of KV cache one token takes (keys and values over all layers) in `cacheType`.
+    /// Bytes of KV cache one token takes (keys and values over the attention layers) in `cacheType`.
     public func kvBytesPerToken(cacheType: KVCacheType = .f16) -> Int {
         let h = hyperparameters
-        return h.layerCount * (cacheType.bytes(values: h.headCountKV * h.keyLength)
+        return h.attentionLayerCount * (cacheType.bytes(values: h.headCountKV * h.keyLength)
             + cacheType.bytes(values: h.headCountKV * h.valueLength))
     }
 }

@@ -137,6 +137,17 @@ void slm_rms_norm(const float *x, const float *weight, float *out, int64_t n, fl
 void slm_add(float *y, const float *x, int64_t n);
 /* x[i] *= scale */
 void slm_scale(float *x, float scale, int64_t n);
+/* out[i] = a[i] * b[i] */
+void slm_mul(const float *a, const float *b, float *out, int64_t n);
+/* A gated depthwise causal convolution (LFM2's short convolution) for one position:
+ * out[c] = gates[c] * sum over k < taps of window[k * width + c] * filter[c * taps + k],
+ * window's rows the last `taps` inputs oldest first, summed in that order with fused
+ * multiply-adds as the reference's build does. */
+void slm_short_convolution(const float *window, int64_t width, const float *filter, int64_t taps,
+                           const float *gates, float *out);
+/* The portable definition, which the SIMD version matches exactly. */
+void slm_short_convolution_portable(const float *window, int64_t width, const float *filter, int64_t taps,
+                                    const float *gates, float *out);
 /* gate[i] = act(gate[i]) * up[i]; act: 0 = SiLU, 1 = GELU (tanh approximation). */
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation);
 /* The portable definition, which the SIMD version matches exactly. */

@@ -1,0 +1,142 @@
+import Foundation
+import SLMEngine
+import SLMTestSupport
+import Testing
+
+/// A hybrid model's recurrent state (the LFM2 fixture's short convolutions): a follow-up
+/// turn continues from the kept state instead of evaluating the conversation again, and a
+/// prompt that leaves the cache's path restarts from the latest state kept before it.
+@Suite("Recurrent state of hybrid models")
+struct RecurrentStateTests {
+    static let prompt = [1, 300, 301, 302, 303, 40, 41, 42, 43, 44, 45, 46]
+
+    static func model(_ name: String = "lfm2-mixed") throws -> TransformerModel {
+        try TransformerModel(file: GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path))
+    }
+
+    /// `count` greedy tokens appended to the session, as a generation does.
+    static func answer(_ session: InferenceSession, after logits: [Float], count: Int) throws -> [Int] {
+        var logits = logits, tokens: [Int] = []
+        for _ in 0..<count {
+            let token = GemmaAgreementTests.argmax(logits)
+            tokens.append(token)
+            logits = try session.append(token)
+        }
+        return tokens
+    }
+
+    /// The logits a fresh session gives after `tokens`.
+    static func fresh(_ model: TransformerModel, _ tokens: [Int]) throws -> [Float] {
+        try InferenceSession(model: model, contextLength: 256, threads: 2).evaluate(tokens)
+    }
+
+    static func expectClose(_ a: [Float], _ b: [Float], _ comment: Comment) {
+        let worst = zip(a, b).map { abs($0 - $1) }.max() ?? .infinity
+        #expect(worst < 1e-4, "\(comment): max |Δlogit| \(worst)")
+    }
+
+    @Test("each follow-up turn evaluates only its own tokens, however long the conversation")
+    func followUps() throws {
+        let model = try Self.model()
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        var conversation = Self.prompt
+        var logits = try session.evaluate(conversation)
+        #expect(session.evaluatedPositions == Self.prompt.count)
+        for turn in 0..<4 {
+            conversation += try Self.answer(session, after: logits, count: 6)
+            let message = [2, 400 + turn, 401 + turn, 402 + turn, 1]
+            let before = session.evaluatedPositions
+            conversation += message
+            logits = try session.evaluate(conversation)
+            #expect(session.evaluatedPositions - before == message.count, "turn \(turn)")
+            Self.expectClose(logits, try Self.fresh(model, conversation), "turn \(turn)")
+        }
+    }
+
+    @Test("an answer the next prompt spells differently is evaluated again from the state kept after the prompt")
+    func divergingAnswer() throws {
+        let model = try Self.model()
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let logits = try session.evaluate(Self.prompt)
+        _ = try Self.answer(session, after: logits, count: 8)
+        let respelled = [310, 311, 312, 313, 314, 315]
+        let followUp = [2, 420, 421, 1]
+        let before = session.evaluatedPositions
+        let continued = try session.evaluate(Self.prompt + respelled + followUp)
+        #expect(session.evaluatedPositions - before == respelled.count + followUp.count)
+        #expect(session.cachedTokens == Self.prompt + respelled + followUp)
+        Self.expectClose(continued, try Self.fresh(model, Self.prompt + respelled + followUp), "respelled")
+    }
+
+    @Test("regenerating an answer takes the kept logits: nothing is evaluated")
+    func regenerate() throws {
+        let model = try Self.model()
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let first = try session.evaluate(Self.prompt)
+        _ = try Self.answer(session, after: first, count: 8)
+        let before = session.evaluatedPositions
+        #expect(try session.evaluate(Self.prompt) == first)
+        #expect(session.evaluatedPositions == before)
+        #expect(session.cachedTokens == Self.prompt)
+        // and the next answer continues from the restored state exactly as the first did
+        let again = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let expected = try Self.answer(again, after: try again.evaluate(Self.prompt), count: 8)
+        #expect(try Self.answer(session, after: first, count: 8) == expected)
+    }
+
+    @Test("an edited earlier message restarts from the latest kept state before the edit")
+    func editedEarlierMessage() throws {
+        let model = try Self.model()
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let second = Self.prompt + [2, 400, 401, 1]
+        let third = second + [2, 410, 411, 1]
+        _ = try session.evaluate(Self.prompt)
+        _ = try session.evaluate(second)
+        _ = try session.evaluate(third)
+        // the third turn's message edited: the state kept after the second prompt serves
+        let edited = second + [2, 412, 413, 414, 1]
+        var before = session.evaluatedPositions
+        Self.expectClose(try session.evaluate(edited), try Self.fresh(model, edited), "edited third")
+        #expect(session.evaluatedPositions - before == edited.count - second.count)
+        // the first message edited: no state was kept before it, so all of it runs
+        let rewritten = [1, 300, 350] + Array(second.dropFirst(3))
+        before = session.evaluatedPositions
+        Self.expectClose(try session.evaluate(rewritten), try Self.fresh(model, rewritten), "edited first")
+        #expect(session.evaluatedPositions - before == rewritten.count)
+    }
+
+    @Test("cutting the cache back goes to the latest kept state at or before the cut")
+    func truncation() throws {
+        let model = try Self.model()
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        #expect(!session.canTruncateAnywhere)
+        let logits = try session.evaluate(Self.prompt)
+        _ = try Self.answer(session, after: logits, count: 5)
+        session.truncate(to: Self.prompt.count + 2)
+        #expect(session.cachedTokens == Self.prompt)
+        session.truncate(to: 3)
+        #expect(session.cachedTokens.isEmpty)
+        Self.expectClose(try session.evaluate(Self.prompt), logits, "after the cut")
+        let transformer = try InferenceSession(model: SavedContextTests.model("llama-mixed"), contextLength: 64)
+        #expect(transformer.canTruncateAnywhere)
+    }
+
+    @Test("the memory need counts the state and its checkpoints; the session's state is counted as it grows")
+    func memory() throws {
+        let model = try Self.model()
+        let h = model.hyperparameters
+        #expect(h.attentionLayers == [false, false, true, false, true])
+        #expect(h.shortConvolutionLength == 3)
+        let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: 256)
+        let stateFloats = 3 * 2 * h.embeddingLength
+        #expect(need.recurrentStateBytes == 5 * stateFloats * 4 + 4 * h.vocabularySize * 4)
+        // two attention layers keep keys and values, the three convolutions none
+        #expect(need.kvCacheBytes == 2 * 256 * h.headCountKV * (h.keyLength + h.valueLength) * 2)
+        let session = try InferenceSession(model: model, contextLength: 256)
+        #expect(session.recurrentStateBytes == stateFloats * 4)
+        _ = try session.evaluate(Self.prompt)
+        #expect(session.recurrentStateBytes == 2 * stateFloats * 4 + h.vocabularySize * 4)
+        let llama = try SavedContextTests.model("llama-mixed").hyperparameters
+        #expect(try InferenceSession.memoryNeed(hyperparameters: llama, contextLength: 256).recurrentStateBytes == 0)
+    }
+}
