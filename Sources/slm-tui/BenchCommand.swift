@@ -223,10 +223,12 @@ extension BenchCommand {
             Console.print("| \(name) | \(size) | \(summary.parameterDescription) | \(result.threads) | \(result.test) | "
                 + String(format: "%.2f ± %.2f", result.mean, result.standardDeviation) + " |")
         }
-        let cacheBytes = try InferenceSession.memoryNeed(hyperparameters: model.hyperparameters, contextLength: context,
-                                                         cacheType: cacheType, threads: threads).kvCacheBytes
+        let need = try InferenceSession.memoryNeed(hyperparameters: model.hyperparameters, contextLength: context,
+                                                   cacheType: cacheType, threads: threads)
+        let state = need.recurrentStateBytes > 0
+            ? String(format: ", recurrent state ≤%.1f MB", Double(need.recurrentStateBytes) / 1e6) : ""
         Console.print(String(format: "load %.0f ms, peak RSS %.1f MB, KV cache (%@) %.1f MB at --ctx %d", loadMilliseconds,
-                             Double(peak) / 1e6, cacheType.rawValue, Double(cacheBytes) / 1e6, context))
+                             Double(peak) / 1e6, cacheType.rawValue, Double(need.kvCacheBytes) / 1e6, context) + state)
         return 0
     }
 }

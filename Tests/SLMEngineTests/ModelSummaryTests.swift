@@ -34,4 +34,13 @@ struct ModelSummaryTests {
         #expect(summary.hasChatTemplate)
         #expect(summary.parameterCount == 0)
     }
+
+    @Test("a hybrid model's per-layer key/value heads read as its attention layers' count")
+    func hybridModel() throws {
+        let summary = ModelSummary(try GGUFFile(path: Fixtures.url("synthetic/lfm2-mixed.gguf").path))
+        #expect(summary.architecture == "lfm2")
+        #expect(summary.headCount == 4)
+        #expect(summary.headCountKV == 2)
+        #expect(summary.blockCount == 5)
+    }
 }

@@ -31,6 +31,8 @@ struct PreTokenizerTests {
     func names() throws {
         #expect(PreTokenizer(name: "default")?.style == .gpt2)
         #expect(PreTokenizer(name: "llama-bpe")?.style == .llama3)
+        // LFM2's vocabulary splits as Llama 3's (llama.cpp maps it so)
+        #expect(PreTokenizer(name: "lfm2")?.style == .llama3)
         #expect(PreTokenizer(name: "qwen2")?.style == .qwen2)
         #expect(PreTokenizer(name: "made-up") == nil)
         let vocabulary = Vocabulary(model: "gpt2", preTokenizer: "made-up", tokens: ["a"], bos: nil, eos: nil,

@@ -121,6 +121,53 @@ struct RecurrentStateTests {
         #expect(transformer.canTruncateAnywhere)
     }
 
+    /// The lfm2 fixture's metadata with `changes` applied, read as hyperparameters.
+    static func hyperparameters(_ changes: [String: GGUFValue?]) throws(EngineError) -> Hyperparameters {
+        var writer = GGUFWriter()
+        let file = try! GGUFFile(path: Fixtures.url("synthetic/lfm2-mixed.gguf").path)
+        for key in file.metadataKeys where changes[key] == nil { writer.set(key, file[key]!) }
+        for case let (key, value?) in changes { writer.set(key, value) }
+        return try Hyperparameters(file: try! GGUFFile(bytes: writer.serialized()), architecture: .lfm2)
+    }
+
+    static func layers(_ counts: [Int32]) -> GGUFValue {
+        .array(GGUFArray(elementType: .int32, values: counts.map { .int32($0) }))
+    }
+
+    @Test("per-layer key/value heads that do not fit the model are refused, naming the key")
+    func hostileLayerKinds() throws {
+        let key = "lfm2.attention.head_count_kv"
+        func reason(_ changes: [String: GGUFValue?]) -> String? {
+            do {
+                _ = try Self.hyperparameters(changes)
+                return nil
+            } catch .invalidMetadata(let found, let reason) {
+                #expect(found == key)
+                return reason
+            } catch {
+                return "\(error)"
+            }
+        }
+        #expect(try Self.hyperparameters([:]).attentionLayers == [false, false, true, false, true])
+        #expect(reason([key: Self.layers([0, 2, 2])])?.contains("expected 5 integers") == true)
+        #expect(reason([key: Self.layers([0, 0, 0, 0, 0])])?.contains("no layer has key/value heads") == true)
+        #expect(reason([key: Self.layers([0, 2, 4, 0, 2])])?.contains("different counts") == true)
+        #expect(reason([key: Self.layers([0, 3, 3, 0, 3])])?.contains("does not divide 4 heads") == true)
+        #expect(reason([key: Self.layers([0, -1, 2, 0, 2])])?.contains("each must be an integer") == true)
+        #expect(throws: EngineError.missingMetadata("lfm2.shortconv.l_cache")) {
+            try Self.hyperparameters(["lfm2.shortconv.l_cache": GGUFValue?.none])
+        }
+        #expect(throws: EngineError.self) { try Self.hyperparameters(["lfm2.shortconv.l_cache": .uint32(1)]) }
+        // a plain transformer's layers all attend: a 0 there is refused
+        var writer = GGUFWriter()
+        let llama = try GGUFFile(path: Fixtures.url("synthetic/llama-mixed.gguf").path)
+        for key in llama.metadataKeys { writer.set(key, llama[key]!) }
+        writer.set("llama.attention.head_count_kv", Self.layers([2, 0]))
+        #expect(throws: EngineError.self) {
+            try Hyperparameters(file: try GGUFFile(bytes: writer.serialized()), architecture: .llama)
+        }
+    }
+
     @Test("the memory need counts the state and its checkpoints; the session's state is counted as it grows")
     func memory() throws {
         let model = try Self.model()

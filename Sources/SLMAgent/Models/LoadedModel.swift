@@ -46,6 +46,7 @@ public final class LoadedModel: Sendable {
         detail = "\(summary.architecture) · \(DiscoveredModel.quant(of: file) ?? "?") · "
             + DiscoveredModel.parameterText(summary.parameterCount)
             + " · KV \(cacheType.rawValue) \(estimate.kvCacheBytes / 1_000_000) MB"
+            + (estimate.recurrentStateBytes > 0 ? " · state ≤\(Self.megabytes(estimate.recurrentStateBytes)) MB" : "")
         isChatTuned = summary.hasChatTemplate
         thinks = file["tokenizer.chat_template"]?.stringValue?.contains(ThinkingSplitter.open) ?? false
         renderer = PromptRenderer(chatTemplate: file["tokenizer.chat_template"]?.stringValue,
@@ -69,6 +70,9 @@ public final class LoadedModel: Sendable {
         self.isChatTuned = isChatTuned
         loadMilliseconds = 0
     }
+
+    /// Megabytes with one decimal: a recurrent state is often well under one.
+    private static func megabytes(_ bytes: Int) -> String { String(format: "%.1f", Double(bytes) / 1_000_000) }
 
     /// Tokens whose keys and values the generator's cache holds.
     public var cachedTokenCount: Int { generator.cachedTokenCount }

@@ -33,7 +33,10 @@ public struct ModelSummary: Sendable, Equatable {
         blockCount = number("block_count")
         headCount = number("attention.head_count")
         // llama.cpp's default when the key is absent: as many KV heads as heads
-        headCountKV = number("attention.head_count_kv") ?? number("attention.head_count")
+        // a hybrid model gives one count per layer (0 for its recurrent layers): the attention layers'
+        let perLayerKV = file["\(architecture).attention.head_count_kv"]?.arrayValue
+            .flatMap { try? $0.values().compactMap(\.intValue).max() }
+        headCountKV = number("attention.head_count_kv") ?? perLayerKV ?? number("attention.head_count")
         vocabularySize = file["tokenizer.ggml.tokens"]?.arrayValue?.count ?? number("vocab_size")
         tokenizer = file["tokenizer.ggml.model"]?.stringValue
         hasChatTemplate = file["tokenizer.chat_template"]?.stringValue.map { !$0.isEmpty } ?? false

@@ -18,7 +18,7 @@ struct PreTokenizer: Sendable {
     init?(name: String) {
         switch name {
         case "default", "gpt2", "gpt-2": style = .gpt2
-        case "llama-bpe", "llama3", "llama-v3", "smaug-bpe": style = .llama3
+        case "llama-bpe", "llama3", "llama-v3", "smaug-bpe", "lfm2": style = .llama3
         case "qwen2", "deepseek-r1-qwen": style = .qwen2
         default: return nil
         }

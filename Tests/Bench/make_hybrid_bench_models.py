@@ -1,0 +1,122 @@
+#!/usr/bin/env python3
+"""Random-weight GGUF models with the shapes of the hybrid small models, for speed work.
+
+As ../shared/tools/make_bench_models.py does for plain transformers: the numbers they
+produce are meaningless, their size and layout are the named model's, so tokens/s
+measured on them is what the real model would give on the same machine. Written as F16
+(2-D matrices; convolution filters F32 as in released files), then quantized with
+llama.cpp's llama-quantize where it is built (../shared/tools/llama-reference.sh).
+
+Usage: make_hybrid_bench_models.py OUT_DIR [SHAPE ...]     (default: every shape below)
+Needs: pip install gguf numpy
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+from gguf import GGUFWriter, LlamaFileType, TokenType
+
+# LFM2-1.2B / LFM2.5-1.2B: 16 layers, attention at 2, 5, 8, 10, 12, 14, the rest gated
+# short convolutions of 3 taps; ffn 8192 after the release's automatic adjustment
+SHAPES = {
+    "lfm2-1.2b": dict(arch="lfm2", embedding=2048, layers=16, heads=32, kv_heads=8, head_dim=64, ffn=8192,
+                      vocab=65536, attention_layers=[2, 5, 8, 10, 12, 14], conv_taps=3, rope_base=1000000.0),
+}
+QUANTS = ["Q4_K_M", "Q4_0", "Q8_0"]
+
+
+def vocab(n):
+    tokens = ["<unk>", "<s>", "</s>"] + ["<0x%02X>" % b for b in range(256)]
+    types = [TokenType.UNKNOWN, TokenType.CONTROL, TokenType.CONTROL] + [TokenType.BYTE] * 256
+    tokens += ["\u2581tok%d" % i for i in range(len(tokens), n)]
+    types += [TokenType.NORMAL] * (n - len(types))
+    scores = [0.0] * 259 + [-float(i) for i in range(n - 259)]
+    return tokens, scores, types
+
+
+def write_lfm2(name, shape, path):
+    E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
+    rng = np.random.default_rng(0)
+
+    def mat(rows, cols, dtype=np.float16):
+        return (rng.standard_normal((rows, cols), dtype=np.float32) * 0.02).astype(dtype)
+
+    def ones(n):
+        return np.ones(n, dtype=np.float32)
+
+    attends = [i in shape["attention_layers"] for i in range(L)]
+    w = GGUFWriter(path, shape["arch"])
+    w.add_name("bench-" + name)
+    w.add_file_type(LlamaFileType.MOSTLY_F16)
+    w.add_context_length(8192)
+    w.add_embedding_length(E)
+    w.add_block_count(L)
+    w.add_feed_forward_length(F)
+    w.add_head_count(H)
+    w.add_head_count_kv([KV if a else 0 for a in attends])
+    w.add_key_length(D)
+    w.add_value_length(D)
+    w.add_rope_dimension_count(D)
+    w.add_rope_freq_base(shape["rope_base"])
+    w.add_layer_norm_rms_eps(1e-5)
+    w.add_shortconv_l_cache(shape["conv_taps"])
+    tokens, scores, types = vocab(V)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_unk_token_id(0)
+    w.add_tensor("token_embd.weight", mat(V, E))
+    w.add_tensor("token_embd_norm.weight", ones(E))
+    for i in range(L):
+        p = "blk.%d." % i
+        w.add_tensor(p + "attn_norm.weight", ones(E))
+        if attends[i]:
+            w.add_tensor(p + "attn_q.weight", mat(H * D, E))
+            w.add_tensor(p + "attn_k.weight", mat(KV * D, E))
+            w.add_tensor(p + "attn_v.weight", mat(KV * D, E))
+            w.add_tensor(p + "attn_q_norm.weight", ones(D))
+            w.add_tensor(p + "attn_k_norm.weight", ones(D))
+            w.add_tensor(p + "attn_output.weight", mat(E, H * D))
+        else:
+            w.add_tensor(p + "shortconv.in_proj.weight", mat(3 * E, E))
+            w.add_tensor(p + "shortconv.conv.weight", mat(E, shape["conv_taps"], np.float32))
+            w.add_tensor(p + "shortconv.out_proj.weight", mat(E, E))
+        w.add_tensor(p + "ffn_norm.weight", ones(E))
+        w.add_tensor(p + "ffn_gate.weight", mat(F, E))
+        w.add_tensor(p + "ffn_up.weight", mat(F, E))
+        w.add_tensor(p + "ffn_down.weight", mat(E, F))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+WRITERS = {"lfm2": write_lfm2}
+
+
+def main():
+    out_dir = sys.argv[1] if len(sys.argv) > 1 else "."
+    names = sys.argv[2:] or list(SHAPES)
+    os.makedirs(out_dir, exist_ok=True)
+    quantize = os.path.join(os.environ.get("SLM_REF_DIR", os.path.expanduser("~/.cache/slm-ref")), "bin", "llama-quantize")
+    for name in names:
+        shape = SHAPES[name]
+        f16 = os.path.join(out_dir, "%s-f16.gguf" % name)
+        if not os.path.exists(f16):
+            WRITERS[shape["arch"]](name, shape, f16)
+        print(f16)
+        if not os.access(quantize, os.X_OK):
+            continue
+        for q in QUANTS:
+            out = os.path.join(out_dir, "%s-%s.gguf" % (name, q.lower()))
+            if not os.path.exists(out):
+                subprocess.run([quantize, f16, out, q, "2"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            print(out)
+
+
+if __name__ == "__main__":
+    main()
