@@ -198,6 +198,12 @@ int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, 
  * (a multiple of 8; 0 where AVX2 is missing or taps > 16). */
 int64_t slm_short_convolution_avx2(const float *window, int64_t width, const float *filter, int64_t taps,
                                    const float *gates, float *out);
+/* The gated delta rule with AVX2/FMA; size must be a multiple of 8. */
+void slm_delta_rule_avx2(float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                         const float *value, int64_t stride, const float *decay, const float *beta,
+                         int64_t gate_stride, float scale, float *out, int64_t out_stride);
+/* The portable delta rule's eight-lane dot product. */
+float slm_delta_dot_portable(const float *a, const float *b, int64_t n);
 /* AVX2/F16C conversion of n floats to half precision (round to nearest even). */
 void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n);
 

@@ -28,6 +28,16 @@ void slm_mul(const float *a, const float *b, float *out, int64_t n) {
     for (int64_t i = 0; i < n; i++) out[i] = a[i] * b[i];
 }
 
+static inline float silu(float x);
+
+void slm_silu(float *x, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] = silu(x[i]);
+}
+
+void slm_sigmoid_mul(float *x, const float *gate, int64_t n) {
+    for (int64_t i = 0; i < n; i++) x[i] *= 1.0f / (1.0f + expf(-gate[i]));
+}
+
 static inline float silu(float x) { return x / (1.0f + expf(-x)); }
 
 /* The reference is built with fused multiply-adds wherever its compiler may contract

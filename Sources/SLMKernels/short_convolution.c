@@ -11,7 +11,7 @@ static void convolve_channels(const float *window, int64_t width, const float *f
         /* the reference's compiler fuses its a*b + sum; fmaf gives the same rounding */
         float sum = 0.0f;
         for (int64_t k = 0; k < taps; k++) sum = fmaf(window[k * width + c], filter[c * taps + k], sum);
-        out[c] = gates[c] * sum;
+        out[c] = gates ? gates[c] * sum : sum;
     }
 }
 

@@ -20,7 +20,7 @@ int64_t slm_short_convolution_avx2(const float *window, int64_t width, const flo
             const __m256 weight = _mm256_i32gather_ps(filter + c * taps + k, lanes, 4);
             sum = _mm256_fmadd_ps(_mm256_loadu_ps(window + k * width + c), weight, sum);
         }
-        _mm256_storeu_ps(out + c, _mm256_mul_ps(_mm256_loadu_ps(gates + c), sum));
+        _mm256_storeu_ps(out + c, gates ? _mm256_mul_ps(_mm256_loadu_ps(gates + c), sum) : sum);
     }
     return c;
 }

@@ -3,12 +3,15 @@ import SLMEngine
 import SLMTestSupport
 import Testing
 
-/// A hybrid model's recurrent state (the LFM2 fixture's short convolutions): a follow-up
-/// turn continues from the kept state instead of evaluating the conversation again, and a
-/// prompt that leaves the cache's path restarts from the latest state kept before it.
+/// A hybrid model's recurrent state (the LFM2 fixture's short convolutions, the Qwen3.5
+/// fixture's DeltaNet matrices): a follow-up turn continues from the kept state instead of
+/// evaluating the conversation again, and a prompt that leaves the cache's path restarts
+/// from the latest state kept before it.
 @Suite("Recurrent state of hybrid models")
 struct RecurrentStateTests {
     static let prompt = [1, 300, 301, 302, 303, 40, 41, 42, 43, 44, 45, 46]
+
+    static let models = ["lfm2-mixed", "qwen35-mixed"]
 
     static func model(_ name: String = "lfm2-mixed") throws -> TransformerModel {
         try TransformerModel(file: GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path))
@@ -35,9 +38,9 @@ struct RecurrentStateTests {
         #expect(worst < 1e-4, "\(comment): max |Δlogit| \(worst)")
     }
 
-    @Test("each follow-up turn evaluates only its own tokens, however long the conversation")
-    func followUps() throws {
-        let model = try Self.model()
+    @Test("each follow-up turn evaluates only its own tokens, however long the conversation", arguments: models)
+    func followUps(name: String) throws {
+        let model = try Self.model(name)
         let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
         var conversation = Self.prompt
         var logits = try session.evaluate(conversation)
@@ -53,9 +56,9 @@ struct RecurrentStateTests {
         }
     }
 
-    @Test("an answer the next prompt spells differently is evaluated again from the state kept after the prompt")
-    func divergingAnswer() throws {
-        let model = try Self.model()
+    @Test("an answer the next prompt spells differently is evaluated again from the state kept after the prompt", arguments: models)
+    func divergingAnswer(name: String) throws {
+        let model = try Self.model(name)
         let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
         let logits = try session.evaluate(Self.prompt)
         _ = try Self.answer(session, after: logits, count: 8)
@@ -68,9 +71,9 @@ struct RecurrentStateTests {
         Self.expectClose(continued, try Self.fresh(model, Self.prompt + respelled + followUp), "respelled")
     }
 
-    @Test("regenerating an answer takes the kept logits: nothing is evaluated")
-    func regenerate() throws {
-        let model = try Self.model()
+    @Test("regenerating an answer takes the kept logits: nothing is evaluated", arguments: models)
+    func regenerate(name: String) throws {
+        let model = try Self.model(name)
         let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
         let first = try session.evaluate(Self.prompt)
         _ = try Self.answer(session, after: first, count: 8)
@@ -84,9 +87,9 @@ struct RecurrentStateTests {
         #expect(try Self.answer(session, after: first, count: 8) == expected)
     }
 
-    @Test("an edited earlier message restarts from the latest kept state before the edit")
-    func editedEarlierMessage() throws {
-        let model = try Self.model()
+    @Test("an edited earlier message restarts from the latest kept state before the edit", arguments: models)
+    func editedEarlierMessage(name: String) throws {
+        let model = try Self.model(name)
         let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
         let second = Self.prompt + [2, 400, 401, 1]
         let third = second + [2, 410, 411, 1]
@@ -105,9 +108,9 @@ struct RecurrentStateTests {
         #expect(session.evaluatedPositions - before == rewritten.count)
     }
 
-    @Test("cutting the cache back goes to the latest kept state at or before the cut")
-    func truncation() throws {
-        let model = try Self.model()
+    @Test("cutting the cache back goes to the latest kept state at or before the cut", arguments: models)
+    func truncation(name: String) throws {
+        let model = try Self.model(name)
         let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
         #expect(!session.canTruncateAnywhere)
         let logits = try session.evaluate(Self.prompt)
@@ -122,12 +125,40 @@ struct RecurrentStateTests {
     }
 
     /// The lfm2 fixture's metadata with `changes` applied, read as hyperparameters.
-    static func hyperparameters(_ changes: [String: GGUFValue?]) throws(EngineError) -> Hyperparameters {
+    static func hyperparameters(_ changes: [String: GGUFValue?], of name: String = "lfm2-mixed",
+                                architecture: Architecture = .lfm2) throws(EngineError) -> Hyperparameters {
         var writer = GGUFWriter()
-        let file = try! GGUFFile(path: Fixtures.url("synthetic/lfm2-mixed.gguf").path)
+        let file = try! GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path)
         for key in file.metadataKeys where changes[key] == nil { writer.set(key, file[key]!) }
         for case let (key, value?) in changes { writer.set(key, value) }
-        return try Hyperparameters(file: try! GGUFFile(bytes: writer.serialized()), architecture: .lfm2)
+        return try Hyperparameters(file: try! GGUFFile(bytes: writer.serialized()), architecture: architecture)
+    }
+
+    @Test("DeltaNet sizes and layer kinds that do not fit are refused, naming the key")
+    func hostileDeltaNet() throws {
+        func reason(_ changes: [String: GGUFValue?]) -> (key: String, reason: String)? {
+            do {
+                _ = try Self.hyperparameters(changes, of: "qwen35-mixed", architecture: .qwen35)
+                return nil
+            } catch .invalidMetadata(let key, let reason) {
+                return (key, reason)
+            } catch {
+                return ("\(error)", "")
+            }
+        }
+        #expect(try Self.hyperparameters([:], of: "qwen35-mixed", architecture: .qwen35).deltaNet?.valueHeads == 4)
+        #expect(reason(["qwen35.ssm.inner_size": .uint32(60)])?.key == "qwen35.ssm.inner_size")
+        #expect(reason(["qwen35.ssm.group_count": .uint32(3)])?.reason.contains("do not divide") == true)
+        #expect(reason(["qwen35.full_attention_interval": .uint32(9)])?.key == "qwen35.full_attention_interval")
+        #expect(reason(["qwen35.attention.recurrent_layers": Self.layers([1, 1, 1, 1])])?.reason == "no layer attends")
+        #expect(reason(["qwen35.attention.value_length": .uint32(16)])?.key == "qwen35.attention.value_length")
+        #expect(throws: EngineError.missingMetadata("qwen35.ssm.state_size")) {
+            try Self.hyperparameters(["qwen35.ssm.state_size": GGUFValue?.none], of: "qwen35-mixed", architecture: .qwen35)
+        }
+        // the file's recurrent_layers flags win over the interval
+        let flagged = try Self.hyperparameters(["qwen35.attention.recurrent_layers": Self.layers([1, 0, 0, 1])],
+                                               of: "qwen35-mixed", architecture: .qwen35)
+        #expect(flagged.attentionLayers == [false, true, true, false])
     }
 
     static func layers(_ counts: [Int32]) -> GGUFValue {
@@ -183,6 +214,10 @@ struct RecurrentStateTests {
         #expect(session.recurrentStateBytes == stateFloats * 4)
         _ = try session.evaluate(Self.prompt)
         #expect(session.recurrentStateBytes == 2 * stateFloats * 4 + h.vocabularySize * 4)
+        // Qwen3.5's: two DeltaNet layers, each 3 × 128 convolution inputs and 4 heads' 16 × 16 matrices
+        let qwen35 = try Self.model("qwen35-mixed").hyperparameters
+        #expect(qwen35.attentionLayers == [false, true, false, true])
+        #expect(qwen35.recurrentStateFloatsTotal == 2 * (3 * 128 + 4 * 16 * 16))
         let llama = try SavedContextTests.model("llama-mixed").hyperparameters
         #expect(try InferenceSession.memoryNeed(hyperparameters: llama, contextLength: 256).recurrentStateBytes == 0)
     }

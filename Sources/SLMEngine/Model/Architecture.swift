@@ -14,6 +14,9 @@ public struct Architecture: Sendable, Equatable {
         /// LFM2's gated short convolution: in_proj to B|C|x, a depthwise causal filter over
         /// the last `shortconv.l_cache` values of B·x, C times that, out_proj.
         case shortConvolution
+        /// Qwen3.5's Gated DeltaNet: a causal convolution over Q|K|V, L2-normalised Q and K,
+        /// the delta rule with per-head decay and beta gates, a gated RMS norm, out_proj.
+        case gatedDeltaNet
     }
 
     /// The `general.architecture` value.
@@ -43,11 +46,17 @@ public struct Architecture: Sendable, Equatable {
     public let recurrentMixer: RecurrentMixer?
     /// The final norm's tensor (LFM2's converter calls it `token_embd_norm`).
     public let outputNormName: String
+    /// The norm before the FFN (Qwen3.5's is `post_attention_norm`).
+    public let feedForwardNormName: String
+    /// The query projection also gives a gate per head: attention's output is multiplied
+    /// by its sigmoid before the output projection (Qwen3.5's gated attention).
+    public let gatesAttentionOutput: Bool
 
     public init(name: String, ropeStyle: RopeStyle, activation: Activation, hasQKNorm: Bool, hasPostNorms: Bool,
                 scalesEmbedding: Bool, defaultSlidingWindowPattern: Int?, defaultSlidingWindowRopeBase: Float?,
                 scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false,
-                recurrentMixer: RecurrentMixer? = nil, outputNormName: String = "output_norm.weight") {
+                recurrentMixer: RecurrentMixer? = nil, outputNormName: String = "output_norm.weight",
+                feedForwardNormName: String = "ffn_norm.weight", gatesAttentionOutput: Bool = false) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.activation = activation
@@ -61,6 +70,8 @@ public struct Architecture: Sendable, Equatable {
         self.readsScaleMultipliers = readsScaleMultipliers
         self.recurrentMixer = recurrentMixer
         self.outputNormName = outputNormName
+        self.feedForwardNormName = feedForwardNormName
+        self.gatesAttentionOutput = gatesAttentionOutput
     }
 
     public static let llama = Architecture(
@@ -109,8 +120,17 @@ public struct Architecture: Sendable, Equatable {
         scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
         scalesQueryFirst: false, recurrentMixer: .shortConvolution, outputNormName: "token_embd_norm.weight")
 
+    /// Qwen3.5 dense: Gated DeltaNet layers with a gated full-attention layer every
+    /// `full_attention_interval`-th (partial rotary, per-head Q/K norms); the FFN's norm is
+    /// called `post_attention_norm`.
+    public static let qwen35 = Architecture(
+        name: "qwen35", ropeStyle: .neox, activation: .silu, hasQKNorm: true, hasPostNorms: false,
+        scalesEmbedding: false, defaultSlidingWindowPattern: nil, defaultSlidingWindowRopeBase: nil,
+        scalesQueryFirst: false, recurrentMixer: .gatedDeltaNet, feedForwardNormName: "post_attention_norm.weight",
+        gatesAttentionOutput: true)
+
     /// Every supported family.
-    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite, .lfm2]
+    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite, .lfm2, .qwen35]
 
     /// The family a GGUF's `general.architecture` names, or nil when unsupported.
     public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }

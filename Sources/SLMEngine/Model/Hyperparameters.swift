@@ -29,12 +29,17 @@ public struct Hyperparameters: Sendable, Equatable {
     /// Floats one recurrent layer's state holds: a short convolution's last
     /// `shortConvolutionLength - 1` inputs of the embedding's width.
     public var recurrentStateFloats: Int {
-        shortConvolutionLength > 0 ? (shortConvolutionLength - 1) * embeddingLength : 0
+        if let deltaNet { return deltaNet.stateFloats }
+        return shortConvolutionLength > 0 ? (shortConvolutionLength - 1) * embeddingLength : 0
     }
     /// Floats of all recurrent layers' state.
     public var recurrentStateFloatsTotal: Int { (layerCount - attentionLayerCount) * recurrentStateFloats }
     /// Inputs a short-convolution layer's filter spans (`shortconv.l_cache`), 0 when none.
     public let shortConvolutionLength: Int
+    /// The Gated DeltaNet layers' sizes, nil when the family has none.
+    public let deltaNet: DeltaNetShape?
+    /// Attention's output is gated by a second half of the query projection (the family's).
+    public let gatesAttentionOutput: Bool
     /// Per-head dimension of queries and keys, and of values.
     public let keyLength: Int
     public let valueLength: Int
@@ -72,13 +77,24 @@ public struct Hyperparameters: Sendable, Equatable {
         embeddingLength = try metadata.required("embedding_length", in: 1...Limit.embedding)
         layerCount = try metadata.required("block_count", in: 1...Limit.layers)
         headCount = try metadata.required("attention.head_count", in: 1...Limit.heads)
-        (headCountKV, attentionLayers) = try Self.keyValueHeads(
+        let headsPerLayer: [Bool]
+        (headCountKV, headsPerLayer) = try Self.keyValueHeads(
             metadata: metadata, layers: layerCount, heads: headCount, hasRecurrentLayers: architecture.recurrentMixer != nil)
-        if architecture.recurrentMixer == .shortConvolution {
+        gatesAttentionOutput = architecture.gatesAttentionOutput
+        switch architecture.recurrentMixer {
+        case .shortConvolution:
             // the window holds the filter's length less one earlier inputs, so at least two
             shortConvolutionLength = try metadata.required("shortconv.l_cache", in: 2...64)
-        } else {
+            deltaNet = nil
+            attentionLayers = headsPerLayer
+        case .gatedDeltaNet:
             shortConvolutionLength = 0
+            deltaNet = try DeltaNetShape(metadata: metadata)
+            attentionLayers = try Self.fullAttentionLayers(metadata: metadata, layers: layerCount)
+        case nil:
+            shortConvolutionLength = 0
+            deltaNet = nil
+            attentionLayers = headsPerLayer
         }
         if let length = try metadata.optional("attention.key_length", in: 1...Limit.headLength) {
             keyLength = length
@@ -86,6 +102,10 @@ public struct Hyperparameters: Sendable, Equatable {
             keyLength = try Self.derivedHeadLength(embeddingLength, headCount, key: metadata.prefix + "attention.key_length")
         }
         valueLength = try metadata.optional("attention.value_length", in: 1...Limit.headLength) ?? keyLength
+        if architecture.gatesAttentionOutput, keyLength != valueLength {
+            throw .invalidMetadata(key: metadata.prefix + "attention.value_length",
+                                   reason: "gated attention needs equal key and value heads (\(keyLength), \(valueLength))")
+        }
         feedForwardLength = try metadata.required("feed_forward_length", in: 1...Limit.feedForward)
         trainedContextLength = try metadata.optional("context_length", in: 1...Limit.context) ?? 2048
         rmsEpsilon = try metadata.positiveFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
@@ -152,6 +172,28 @@ public struct Hyperparameters: Sendable, Equatable {
         return (count, perLayer.map { $0 > 0 })
     }
 
+    /// Qwen3.5's layer kinds: `attention.recurrent_layers` (one flag per layer, true for a
+    /// DeltaNet layer) when present, else every `full_attention_interval`-th layer attends
+    /// (`(layer + 1) % interval == 0`, 4 when absent).
+    private static func fullAttentionLayers(metadata: BoundedMetadata, layers: Int) throws(EngineError) -> [Bool] {
+        let name = "attention.recurrent_layers"
+        if let array = metadata.file[metadata.prefix + name]?.arrayValue {
+            guard array.count == layers,
+                let flags = try? array.values().map({ $0.boolValue ?? (($0.intValue ?? 0) != 0) })
+            else { throw .invalidMetadata(key: metadata.prefix + name, reason: "expected \(layers) flags, found \(array.count)") }
+            guard flags.contains(false) else {
+                throw .invalidMetadata(key: metadata.prefix + name, reason: "no layer attends")
+            }
+            return flags.map { !$0 }
+        }
+        let interval = try metadata.optional("full_attention_interval", in: 1...Limit.layers) ?? 4
+        guard interval <= layers else {
+            throw .invalidMetadata(key: metadata.prefix + "full_attention_interval",
+                                   reason: "\(interval) leaves none of the \(layers) layers attending")
+        }
+        return (0..<layers).map { ($0 + 1) % interval == 0 }
+    }
+
     private static func vocabularySize(_ metadata: BoundedMetadata) throws(EngineError) -> Int {
         let key = "tokenizer.ggml.tokens"
         let count: Int
@@ -195,7 +237,7 @@ public struct Hyperparameters: Sendable, Equatable {
 
 /// Reads `<architecture>.*` keys with their type and range checked, so that an error
 /// says which key is wrong and what it may be.
-private struct BoundedMetadata {
+struct BoundedMetadata {
     let file: GGUFFile
     let prefix: String
 

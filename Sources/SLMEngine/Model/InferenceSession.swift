@@ -52,7 +52,10 @@ public final class InferenceSession {
         let tiledStride: Int
         let threads: Int
         let logits: UnsafeMutablePointer<Float>      // (vocabulary)
-        let convolutionWindow: UnsafeMutablePointer<Float>  // (state rows + batch, embedding)
+        let convolutionWindow: UnsafeMutablePointer<Float>  // (state rows + batch, convolution channels)
+        let attentionGate: UnsafeMutablePointer<Float>  // (batch, heads * keyLength) a gated attention's gates
+        let deltaNet: UnsafeMutablePointer<Float>       // (batch, deltaNetWidth) see `DeltaNetRows`
+        let deltaNetWidth: Int
         let fusedWidth: Int
         let input: ActivationBatch
         /// Bytes allocated, counted as they are: the layout's `bytes` when all is well.
@@ -87,9 +90,12 @@ public final class InferenceSession {
             tiledWorkspace = buffer(threads * tiledStride)
             logits = buffer(layout.vocabulary)
             convolutionWindow = buffer(layout.convolutionWindow)
+            attentionGate = buffer(rows * layout.attentionGate)
+            deltaNetWidth = layout.deltaNet
+            deltaNet = buffer(rows * layout.deltaNet)
             owned = [
                 hidden, normed, branch, query, key, value, fused, attention, ropeAngles, gate, up, scores, tiledWorkspace,
-                logits, convolutionWindow,
+                logits, convolutionWindow, attentionGate, deltaNet,
             ]
             input = ActivationBatch(capacity: rows, maxWidth: layout.activationWidth, threads: threads)
             allocatedBytes = floats * 4 + input.allocatedBytes
@@ -330,6 +336,8 @@ public final class InferenceSession {
                 attentionBlock(layer, attention, index: index, rows: tokens.count, startPosition: startPosition)
             case .shortConvolution(let convolution):
                 shortConvolutionBlock(layer, convolution, index: index, rows: tokens.count)
+            case .gatedDeltaNet(let deltaNet):
+                deltaNetBlock(layer, deltaNet, index: index, rows: tokens.count)
             }
             feedForwardBlock(layer, rows: tokens.count)
         }
@@ -382,6 +390,20 @@ public final class InferenceSession {
         normalizeHidden(layer.attentionNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch weights.projections {
+        case .separate(let query, let key, let value) where h.gatesAttentionOutput:
+            // each head's query, then its gate
+            s.input.multiply(query, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
+            s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
+            s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
+            let length = h.keyLength
+            for row in 0..<rows {
+                let fused = s.fused + row * s.fusedWidth
+                for head in 0..<h.headCount {
+                    (s.query + row * queryWidth + head * length).update(from: fused + 2 * head * length, count: length)
+                    (s.attentionGate + row * queryWidth + head * length)
+                        .update(from: fused + (2 * head + 1) * length, count: length)
+                }
+            }
         case .separate(let query, let key, let value):
             s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
             s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
@@ -433,6 +455,11 @@ public final class InferenceSession {
 
         attend(layer, slot: slot, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
         let attentionWidth = h.headCount * h.valueLength
+        if h.gatesAttentionOutput {
+            forEachRow(rows) { row in
+                slm_sigmoid_mul(s.attention + row * attentionWidth, s.attentionGate + row * queryWidth, Int64(attentionWidth))
+            }
+        }
         s.input.load(s.attention, count: rows, width: attentionWidth, stride: attentionWidth)
         s.input.multiply(weights.output, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
         addBranch(layer.postAttentionNorm, rows: rows)
@@ -514,6 +541,83 @@ public final class InferenceSession {
         }
         state.update(from: window + rows * embedding, count: kept * embedding)
         s.input.load(s.normed, count: rows, width: embedding, stride: embedding)
+        s.input.multiply(weights.outputProjection, into: s.branch, outputStride: embedding, batchRows: logicalBatchRows)
+        addBranch(layer.postAttentionNorm, rows: rows)
+    }
+
+    /// Qwen3.5's Gated DeltaNet over a batch: Q|K|V through a causal convolution and SiLU,
+    /// Q and K L2-normalised per head, each value head's state updated by the delta rule
+    /// position by position (as the reference's CPU kernel runs prompts too), the output
+    /// RMS-normalised per head and gated by SiLU(z), then projected. A row of the `deltaNet`
+    /// buffer holds the convolved Q|K|V, z, beta and decay per head, then the output.
+    private func deltaNetBlock(_ layer: LayerWeights, _ weights: DeltaNetWeights, index: Int, rows: Int) {
+        let h = model.hyperparameters
+        let s = scratch
+        guard let shape = h.deltaNet, let recurrentState else { preconditionFailure("a DeltaNet layer without its state") }
+        let embedding = h.embeddingLength, channels = shape.convolutionChannels, length = shape.headLength
+        let valueWidth = shape.valueWidth, heads = shape.valueHeads, keyHeads = shape.keyHeads
+        let width = s.deltaNetWidth, taps = shape.convolutionLength, kept = taps - 1
+        let gateOffset = channels, betaOffset = channels + valueWidth, decayOffset = betaOffset + heads
+        let outputOffset = decayOffset + heads
+        let state = recurrentState.layerState(index)  // the convolution's last inputs, then each head's matrix
+        let matrices = state + kept * channels
+        normalizeHidden(layer.attentionNorm, rows: rows)
+        s.input.load(s.normed, count: rows, width: embedding, stride: embedding)
+        s.input.multiply(weights.inputProjection, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
+        s.input.multiply(weights.outputGate, into: s.deltaNet + gateOffset, outputStride: width, batchRows: logicalBatchRows)
+        s.input.multiply(weights.beta, into: s.deltaNet + betaOffset, outputStride: width, batchRows: logicalBatchRows)
+        s.input.multiply(weights.alpha, into: s.deltaNet + decayOffset, outputStride: width, batchRows: logicalBatchRows)
+
+        let window = s.convolutionWindow
+        window.update(from: state, count: kept * channels)
+        for row in 0..<rows { (window + (kept + row) * channels).update(from: s.fused + row * s.fusedWidth, count: channels) }
+        let unit = 1 / Float(length).squareRoot()
+        weights.filter.withUnsafeBufferPointer { filter in
+            forEachRow(rows) { row in
+                let out = s.deltaNet + row * width
+                slm_short_convolution(window + row * channels, Int64(channels), filter.baseAddress, Int64(taps), nil, out)
+                slm_silu(out, Int64(channels))
+                // L2 norms of the query and key heads, as the reference: an RMS norm, then 1/sqrt(length)
+                for head in 0..<2 * keyHeads {
+                    let x = out + head * length
+                    slm_rms_norm(x, nil, x, Int64(length), h.rmsEpsilon / Float(length))
+                    slm_scale(x, unit, Int64(length))
+                }
+                for head in 0..<heads {
+                    let beta = out + betaOffset + head, decay = out + decayOffset + head
+                    beta.pointee = 1 / (1 + expf(-beta.pointee))
+                    let input = decay.pointee + weights.decayBias[head]
+                    let softplus = input > 20 ? input : logf(1 + expf(input))
+                    decay.pointee = expf(softplus * weights.decayScale[head])
+                }
+            }
+        }
+        state.update(from: window + rows * channels, count: kept * channels)
+
+        let base = s.deltaNet
+        let workers = min(s.threads, heads)
+        WorkerPool.run(workers) { worker in
+            for head in stride(from: worker, to: heads, by: workers) {
+                let keyHead = head % keyHeads
+                slm_delta_rule(matrices + head * length * length, Int64(length), Int64(rows),
+                               base + keyHead * length, base + (keyHeads + keyHead) * length,
+                               base + 2 * keyHeads * length + head * length, Int64(width),
+                               base + decayOffset + head, base + betaOffset + head, Int64(width), unit,
+                               base + outputOffset + head * length, Int64(width))
+            }
+        }
+        weights.outputNorm.withUnsafeBufferPointer { norm in
+            forEachRow(rows) { row in
+                let out = s.deltaNet + row * width
+                for head in 0..<heads {
+                    let o = out + outputOffset + head * length, z = out + gateOffset + head * length
+                    slm_rms_norm(o, norm.baseAddress, o, Int64(length), h.rmsEpsilon)
+                    slm_silu(z, Int64(length))
+                    slm_mul(o, z, o, Int64(length))
+                }
+            }
+        }
+        s.input.load(s.deltaNet + outputOffset, count: rows, width: valueWidth, stride: width)
         s.input.multiply(weights.outputProjection, into: s.branch, outputStride: embedding, batchRows: logicalBatchRows)
         addBranch(layer.postAttentionNorm, rows: rows)
     }

@@ -11,7 +11,7 @@ struct ScratchLayout: Equatable {
     let query: Int
     let key: Int
     let value: Int
-    let fused: Int              // fused QKV, gate|up or a short convolution's B|C|x rows
+    let fused: Int              // fused QKV, gate|up, a gated query|gate, a convolution's inputs
     let attention: Int
     let ropeAngles: Int
     let feedForward: Int        // gate and up
@@ -20,8 +20,13 @@ struct ScratchLayout: Equatable {
     let scoreStride: Int
     let tiledStride: Int
     let vocabulary: Int         // the logits
-    /// A short convolution's window: the state's rows, then a batch of rows (0 without one).
+    /// A convolution's window: the state's rows, then a batch of rows (0 without one).
     let convolutionWindow: Int
+    /// Per row: a gated attention's gates (0 without them).
+    let attentionGate: Int
+    /// Per row: a DeltaNet layer's convolved Q|K|V, output gate, beta and decay per head,
+    /// and output (0 without such layers).
+    let deltaNet: Int
     /// The activation batch: rows of this many values, and their converted forms.
     let activationWidth: Int
     /// Bytes the session allocates for all of it.
@@ -35,8 +40,16 @@ struct ScratchLayout: Equatable {
         query = size.product(h.headCount, h.keyLength)
         key = size.product(h.headCountKV, h.keyLength)
         value = size.product(h.headCountKV, h.valueLength)
-        let convolutionInputs = h.shortConvolutionLength > 0 ? size.product(3, h.embeddingLength) : 0
-        fused = max(size.sum(query, key, value), size.product(2, h.feedForwardLength), convolutionInputs)
+        let convolutionInputs = h.shortConvolutionLength > 0 ? size.product(3, h.embeddingLength)
+            : h.deltaNet?.convolutionChannels ?? 0
+        attentionGate = h.gatesAttentionOutput ? query : 0
+        fused = max(size.sum(query, key, value), size.product(2, h.feedForwardLength), convolutionInputs,
+                    size.product(2, attentionGate))
+        if let shape = h.deltaNet {
+            deltaNet = size.sum(shape.convolutionChannels, size.product(2, shape.valueWidth), size.product(2, shape.valueHeads))
+        } else {
+            deltaNet = 0
+        }
         attention = size.product(h.headCount, h.valueLength)
         ropeAngles = h.ropeDimensions
         feedForward = h.feedForwardLength
@@ -44,11 +57,15 @@ struct ScratchLayout: Equatable {
         tiledStride = Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(InferenceSession.tiledAttentionBlock),
                                                       Int64(h.headCount / max(1, h.headCountKV))))
         vocabulary = h.vocabularySize
-        convolutionWindow = h.shortConvolutionLength > 0
-            ? size.product(size.sum(rows, h.shortConvolutionLength - 1), h.embeddingLength) : 0
-        activationWidth = max(h.embeddingLength, h.feedForwardLength, attention)
+        if let shape = h.deltaNet {
+            convolutionWindow = size.product(size.sum(rows, shape.convolutionLength - 1), shape.convolutionChannels)
+        } else {
+            convolutionWindow = h.shortConvolutionLength > 0
+                ? size.product(size.sum(rows, h.shortConvolutionLength - 1), h.embeddingLength) : 0
+        }
+        activationWidth = max(h.embeddingLength, h.feedForwardLength, attention, h.deltaNet?.valueWidth ?? 0)
         let perRow = size.sum(size.product(3, embedding), query, key, value, fused, attention, ropeAngles,
-                              size.product(2, feedForward))
+                              size.product(2, feedForward), attentionGate, deltaNet)
         let floats = size.sum(size.product(rows, perRow), size.product(self.threads, size.sum(scoreStride, tiledStride)),
                               vocabulary, convolutionWindow)
         let activationBytes = size.sum(

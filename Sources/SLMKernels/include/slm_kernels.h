@@ -139,10 +139,26 @@ void slm_add(float *y, const float *x, int64_t n);
 void slm_scale(float *x, float scale, int64_t n);
 /* out[i] = a[i] * b[i] */
 void slm_mul(const float *a, const float *b, float *out, int64_t n);
-/* A gated depthwise causal convolution (LFM2's short convolution) for one position:
- * out[c] = gates[c] * sum over k < taps of window[k * width + c] * filter[c * taps + k],
- * window's rows the last `taps` inputs oldest first, summed in that order with fused
- * multiply-adds as the reference's build does. */
+/* x[i] = SiLU(x[i]) */
+void slm_silu(float *x, int64_t n);
+/* x[i] *= sigmoid(gate[i]) (an attention output gate) */
+void slm_sigmoid_mul(float *x, const float *gate, int64_t n);
+/* The gated delta rule for one head of Qwen3.5's linear attention, over `rows` positions
+ * in order. `state` is size x size floats, row j holding column j of the matrix S. For each
+ * position t (query/key/value rows `stride` floats apart, decay and beta `gate_stride`
+ * apart): S *= decay[t]; delta_j = (v_j - dot(row j, k)) * beta[t]; row j += delta_j * k;
+ * out[t]_j = dot(row j, q) * scale. Dots are eight-lane fused partial sums. */
+void slm_delta_rule(float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                    const float *value, int64_t stride, const float *decay, const float *beta, int64_t gate_stride,
+                    float scale, float *out, int64_t out_stride);
+/* The portable definition, which the SIMD version matches exactly. */
+void slm_delta_rule_portable(float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                             const float *value, int64_t stride, const float *decay, const float *beta,
+                             int64_t gate_stride, float scale, float *out, int64_t out_stride);
+/* A depthwise causal convolution for one position (LFM2's short convolution, Qwen3.5's
+ * linear attention's): out[c] = gates[c] * sum over k < taps of window[k * width + c] *
+ * filter[c * taps + k], window's rows the last `taps` inputs oldest first, summed in that
+ * order with fused multiply-adds as the reference's build does; gates NULL means 1. */
 void slm_short_convolution(const float *window, int64_t width, const float *filter, int64_t taps,
                            const float *gates, float *out);
 /* The portable definition, which the SIMD version matches exactly. */
