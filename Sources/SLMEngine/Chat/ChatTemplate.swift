@@ -25,7 +25,7 @@ public enum ChatTemplate: String, Sendable, CaseIterable {
         }
         switch architecture {
         case "gemma3", "gemma2", "gemma": return .gemma
-        case "qwen2", "qwen3", "lfm2": return .chatml
+        case "qwen2", "qwen3", "lfm2", "qwen35": return .chatml
         case "phi3": return .phi3
         default:
             if vocabulary.id(of: "<|start_header_id|>") != nil { return .llama3 }

@@ -10,6 +10,9 @@ struct PreTokenizer: Sendable {
         case llama3
         /// As llama3 with single digits: `\p{N}` instead of `\p{N}{1,3}`.
         case qwen2
+        /// As qwen2 with combining marks counted with letters: `[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+`,
+        /// and kept out of the symbol runs (Qwen3.5).
+        case qwen35
     }
 
     let style: Style
@@ -20,13 +23,14 @@ struct PreTokenizer: Sendable {
         case "default", "gpt2", "gpt-2": style = .gpt2
         case "llama-bpe", "llama3", "llama-v3", "smaug-bpe", "lfm2": style = .llama3
         case "qwen2", "deepseek-r1-qwen": style = .qwen2
+        case "qwen35": style = .qwen35
         default: return nil
         }
     }
 
     init(style: Style) { self.style = style }
 
-    private enum Class { case letter, number, whitespace, newline, other }
+    private enum Class { case letter, mark, number, whitespace, newline, other }
 
     /// The chunks of `text`, in order; their concatenation is `text`.
     func split(_ text: String) -> [String] {
@@ -49,6 +53,7 @@ struct PreTokenizer: Sendable {
         switch scalar.properties.generalCategory {
         case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter: return .letter
         case .decimalNumber, .letterNumber, .otherNumber: return .number
+        case .nonspacingMark, .spacingMark, .enclosingMark: return .mark
         default: return scalar.properties.isWhitespace ? .whitespace : .other
         }
     }
@@ -91,6 +96,22 @@ struct PreTokenizer: Sendable {
                 return run(from: symbols) { c[$0] == .newline } - i
             }
             // \s*[\r\n]+ : up to the last newline of the whitespace run
+            let spaceEnd = run(from: i, while: isSpace)
+            if let lastNewline = (i..<spaceEnd).last(where: { c[$0] == .newline }) {
+                return lastNewline + 1 - i
+            }
+        case .qwen35:
+            func wordy(_ k: Int) -> Bool { c[k] == .letter || c[k] == .mark }
+            // [^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+
+            if wordy(i) { return run(from: i, while: wordy) - i }
+            if c[i] != .newline, c[i] != .number, i + 1 < n, wordy(i + 1) { return run(from: i + 1, while: wordy) - i }
+            if c[i] == .number { return 1 }
+            // ` ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*`
+            let afterSpace = s[i] == " " && i + 1 < n ? i + 1 : i
+            func symbol(_ k: Int) -> Bool { !isSpace(k) && !wordy(k) && c[k] != .number }
+            if symbol(afterSpace) {
+                return run(from: run(from: afterSpace, while: symbol)) { c[$0] == .newline } - i
+            }
             let spaceEnd = run(from: i, while: isSpace)
             if let lastNewline = (i..<spaceEnd).last(where: { c[$0] == .newline }) {
                 return lastNewline + 1 - i

