@@ -18,10 +18,18 @@ import numpy as np
 from gguf import GGUFWriter, LlamaFileType, TokenType
 
 # LFM2-1.2B / LFM2.5-1.2B: 16 layers, attention at 2, 5, 8, 10, 12, 14, the rest gated
-# short convolutions of 3 taps; ffn 8192 after the release's automatic adjustment
+# short convolutions of 3 taps; ffn 8192 after the release's automatic adjustment.
+# Qwen3.5-0.8B / 2B: 24 layers, gated attention (8 heads of 256, 2 KV heads, 64 rotary
+# dims) every 4th, the rest Gated DeltaNet (16 key and 16 value heads of 128, 4 taps).
 SHAPES = {
     "lfm2-1.2b": dict(arch="lfm2", embedding=2048, layers=16, heads=32, kv_heads=8, head_dim=64, ffn=8192,
                       vocab=65536, attention_layers=[2, 5, 8, 10, 12, 14], conv_taps=3, rope_base=1000000.0),
+    "qwen3.5-0.8b": dict(arch="qwen35", embedding=1024, layers=24, heads=8, kv_heads=2, head_dim=256, ffn=3584,
+                         vocab=248320, interval=4, rope_dims=64, conv_taps=4, state=128, key_heads=16,
+                         value_heads=16, rope_base=10000000.0),
+    "qwen3.5-2b": dict(arch="qwen35", embedding=2048, layers=24, heads=8, kv_heads=2, head_dim=256, ffn=6144,
+                       vocab=248320, interval=4, rope_dims=64, conv_taps=4, state=128, key_heads=16,
+                       value_heads=16, rope_base=10000000.0),
 }
 QUANTS = ["Q4_K_M", "Q4_0", "Q8_0"]
 
@@ -95,7 +103,80 @@ def write_lfm2(name, shape, path):
     w.close()
 
 
-WRITERS = {"lfm2": write_lfm2}
+def write_qwen35(name, shape, path):
+    E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
+    S, HK, HV, taps = shape["state"], shape["key_heads"], shape["value_heads"], shape["conv_taps"]
+    channels = (2 * HK + HV) * S
+    rng = np.random.default_rng(0)
+
+    def mat(rows, cols, dtype=np.float16):
+        return (rng.standard_normal((rows, cols), dtype=np.float32) * 0.02).astype(dtype)
+
+    def ones(n):
+        return np.ones(n, dtype=np.float32)
+
+    w = GGUFWriter(path, shape["arch"])
+    w.add_name("bench-" + name)
+    w.add_file_type(LlamaFileType.MOSTLY_F16)
+    w.add_context_length(8192)
+    w.add_embedding_length(E)
+    w.add_block_count(L)
+    w.add_feed_forward_length(F)
+    w.add_head_count(H)
+    w.add_head_count_kv(KV)
+    w.add_key_length(D)
+    w.add_value_length(D)
+    w.add_rope_dimension_count(shape["rope_dims"])
+    w.add_rope_dimension_sections([11, 11, 10, 0])
+    w.add_rope_freq_base(shape["rope_base"])
+    w.add_layer_norm_rms_eps(1e-6)
+    w.add_full_attention_interval(shape["interval"])
+    w.add_ssm_conv_kernel(taps)
+    w.add_ssm_state_size(S)
+    w.add_ssm_group_count(HK)
+    w.add_ssm_time_step_rank(HV)
+    w.add_ssm_inner_size(HV * S)
+    tokens, scores, types = vocab(V)
+    w.add_tokenizer_model("llama")
+    w.add_token_list(tokens)
+    w.add_token_scores(scores)
+    w.add_token_types(types)
+    w.add_bos_token_id(1)
+    w.add_eos_token_id(2)
+    w.add_unk_token_id(0)
+    w.add_tensor("token_embd.weight", mat(V, E))
+    w.add_tensor("output_norm.weight", ones(E))
+    for i in range(L):
+        p = "blk.%d." % i
+        w.add_tensor(p + "attn_norm.weight", ones(E))
+        if (i + 1) % shape["interval"] == 0:
+            w.add_tensor(p + "attn_q.weight", mat(2 * H * D, E))
+            w.add_tensor(p + "attn_k.weight", mat(KV * D, E))
+            w.add_tensor(p + "attn_v.weight", mat(KV * D, E))
+            w.add_tensor(p + "attn_q_norm.weight", ones(D))
+            w.add_tensor(p + "attn_k_norm.weight", ones(D))
+            w.add_tensor(p + "attn_output.weight", mat(E, H * D))
+        else:
+            w.add_tensor(p + "attn_qkv.weight", mat(channels, E))
+            w.add_tensor(p + "attn_gate.weight", mat(HV * S, E))
+            w.add_tensor(p + "ssm_conv1d.weight", mat(channels, taps, np.float32))
+            w.add_tensor(p + "ssm_dt.bias", np.zeros(HV, dtype=np.float32))
+            w.add_tensor(p + "ssm_a", -np.ones(HV, dtype=np.float32))
+            w.add_tensor(p + "ssm_beta.weight", mat(HV, E))
+            w.add_tensor(p + "ssm_alpha.weight", mat(HV, E))
+            w.add_tensor(p + "ssm_norm.weight", ones(S))
+            w.add_tensor(p + "ssm_out.weight", mat(E, HV * S))
+        w.add_tensor(p + "post_attention_norm.weight", ones(E))
+        w.add_tensor(p + "ffn_gate.weight", mat(F, E))
+        w.add_tensor(p + "ffn_up.weight", mat(F, E))
+        w.add_tensor(p + "ffn_down.weight", mat(E, F))
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+WRITERS = {"lfm2": write_lfm2, "qwen35": write_qwen35}
 
 
 def main():
