@@ -202,6 +202,10 @@ int64_t slm_short_convolution_avx2(const float *window, int64_t width, const flo
 void slm_delta_rule_avx2(float *state, int64_t size, int64_t rows, const float *query, const float *key,
                          const float *value, int64_t stride, const float *decay, const float *beta,
                          int64_t gate_stride, float scale, float *out, int64_t out_stride);
+/* The gated delta rule with NEON; size must be a multiple of 8. */
+void slm_delta_rule_neon(float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                         const float *value, int64_t stride, const float *decay, const float *beta,
+                         int64_t gate_stride, float scale, float *out, int64_t out_stride);
 /* The portable delta rule's eight-lane dot product. */
 float slm_delta_dot_portable(const float *a, const float *b, int64_t n);
 /* AVX2/F16C conversion of n floats to half precision (round to nearest even). */

@@ -1,6 +1,6 @@
 /* The gated delta rule (Qwen3.5's linear attention) for one head over a run of positions:
- * the portable definition and the dispatch to the AVX2 version, which matches it exactly
- * (the same eight-lane partial sums, fused multiply-adds and reduction order). */
+ * the portable definition and the dispatch to the AVX2 and NEON versions, which match it
+ * exactly (the same eight-lane partial sums, fused multiply-adds and reduction order). */
 #include <math.h>
 #include "blocks.h"
 
@@ -38,9 +38,21 @@ void slm_delta_rule_portable(float *state, int64_t size, int64_t rows, const flo
 void slm_delta_rule(float *state, int64_t size, int64_t rows, const float *query, const float *key,
                     const float *value, int64_t stride, const float *decay, const float *beta, int64_t gate_stride,
                     float scale, float *out, int64_t out_stride) {
-    int path = slm_active_path();
+    slm_delta_rule_on_path(slm_active_path(), state, size, rows, query, key, value, stride, decay, beta, gate_stride,
+                           scale, out, out_stride);
+}
+
+void slm_delta_rule_on_path(int path, float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                            const float *value, int64_t stride, const float *decay, const float *beta,
+                            int64_t gate_stride, float scale, float *out, int64_t out_stride) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
     if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) && size % 8 == 0) {
         slm_delta_rule_avx2(state, size, rows, query, key, value, stride, decay, beta, gate_stride, scale, out,
+                            out_stride);
+        return;
+    }
+    if ((path == SLM_PATH_NEON || path == SLM_PATH_NEON_DOTPROD) && size % 8 == 0) {
+        slm_delta_rule_neon(state, size, rows, query, key, value, stride, decay, beta, gate_stride, scale, out,
                             out_stride);
         return;
     }

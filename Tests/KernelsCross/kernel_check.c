@@ -133,6 +133,38 @@ static void check_attention(void) {
     }
 }
 
+/* The gated delta rule (16 positions of a 128-wide head, then one more) on every path
+ * equals the portable definition exactly, state and outputs. */
+static void check_delta_rule(void) {
+    enum { SIZE = 128, ROWS = 17 };
+    static float query[ROWS * SIZE], key[ROWS * SIZE], value[ROWS * SIZE], decay[ROWS], beta[ROWS];
+    static float initial[SIZE * SIZE], state[SIZE * SIZE], want_state[SIZE * SIZE];
+    static float out[ROWS * SIZE], want[ROWS * SIZE];
+    activation_row(query, ROWS * SIZE, 11);
+    activation_row(key, ROWS * SIZE, 12);
+    activation_row(value, ROWS * SIZE, 13);
+    activation_row(initial, SIZE * SIZE, 14);
+    for (int t = 0; t < ROWS; t++) {
+        decay[t] = 0.9f - 0.01f * (float)t;
+        beta[t] = 0.2f + 0.03f * (float)t;
+    }
+    for (int i = 0; i < ROWS * SIZE; i++) {
+        query[i] *= 0.05f;
+        key[i] *= 0.05f;
+    }
+    memcpy(want_state, initial, sizeof initial);
+    slm_delta_rule_portable(want_state, SIZE, ROWS, query, key, value, SIZE, decay, beta, 1, 0.088f, want, SIZE);
+    for (int p = 0; p < SLM_PATH_COUNT; p++) {
+        if (!slm_path_available(p)) continue;
+        memcpy(state, initial, sizeof initial);
+        slm_delta_rule_on_path(p, state, SIZE, ROWS, query, key, value, SIZE, decay, beta, 1, 0.088f, out, SIZE);
+        int differing = 0;
+        for (int i = 0; i < ROWS * SIZE; i++) differing += out[i] != want[i];
+        for (int i = 0; i < SIZE * SIZE; i++) differing += state[i] != want_state[i];
+        check(differing == 0, "delta-rule-vs-portable", "f32", slm_path_name(p), differing, 0);
+    }
+}
+
 int main(int argc, char **argv) {
     if (argc != 2) {
         fprintf(stderr, "usage: kernel_check FIXTURE_DIR\n");
@@ -200,6 +232,7 @@ int main(int argc, char **argv) {
         free(expected);
     }
     check_attention();
+    check_delta_rule();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;
 }

@@ -40,13 +40,17 @@ struct DeltaRuleKernelTests {
         }
     }
 
-    @Test("the active path equals the portable one", arguments: [(128, 5), (16, 3), (64, 1), (24, 2)])
+    @Test("every path and the active one equal the portable one", arguments: [(128, 5), (16, 3), (64, 1), (24, 2)])
     func matchesPortable(size: Int, rows: Int) {
         let run = Run(size: size, rows: rows)
-        let active = run.run { slm_delta_rule($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }
         let portable = run.run { slm_delta_rule_portable($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }
-        #expect(active.state == portable.state, "\(size) × \(rows)")
-        #expect(active.out == portable.out, "\(size) × \(rows)")
+        let active = run.run { slm_delta_rule($0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }
+        #expect(active.state == portable.state && active.out == portable.out, "active, \(size) × \(rows)")
+        for path in KernelPath.available {
+            let found = run.run { slm_delta_rule_on_path(path.rawValue, $0, $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) }
+            #expect(found.state == portable.state, "path \(path), \(size) × \(rows)")
+            #expect(found.out == portable.out, "path \(path), \(size) × \(rows)")
+        }
     }
 
     @Test("it decays the state, writes beta times the value's error along the key, and reads along the query")

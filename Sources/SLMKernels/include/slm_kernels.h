@@ -151,7 +151,11 @@ void slm_sigmoid_mul(float *x, const float *gate, int64_t n);
 void slm_delta_rule(float *state, int64_t size, int64_t rows, const float *query, const float *key,
                     const float *value, int64_t stride, const float *decay, const float *beta, int64_t gate_stride,
                     float scale, float *out, int64_t out_stride);
-/* The portable definition, which the SIMD version matches exactly. */
+/* The delta rule on a given path (an unavailable path runs the portable one): for checks. */
+void slm_delta_rule_on_path(int path, float *state, int64_t size, int64_t rows, const float *query, const float *key,
+                            const float *value, int64_t stride, const float *decay, const float *beta,
+                            int64_t gate_stride, float scale, float *out, int64_t out_stride);
+/* The portable definition, which the SIMD versions match exactly. */
 void slm_delta_rule_portable(float *state, int64_t size, int64_t rows, const float *query, const float *key,
                              const float *value, int64_t stride, const float *decay, const float *beta,
                              int64_t gate_stride, float scale, float *out, int64_t out_stride);
