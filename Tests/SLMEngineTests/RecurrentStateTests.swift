@@ -218,6 +218,16 @@ struct RecurrentStateTests {
         let qwen35 = try Self.model("qwen35-mixed").hyperparameters
         #expect(qwen35.attentionLayers == [false, true, false, true])
         #expect(qwen35.recurrentStateFloatsTotal == 2 * (3 * 128 + 4 * 16 * 16))
+        // a state of 33 MB keeps one checkpoint (the copies' budget is 48 MB), a small one four
+        let large = try Self.hyperparameters(
+            ["qwen35.ssm.state_size": .uint32(512), "qwen35.ssm.time_step_rank": .uint32(16),
+             "qwen35.ssm.inner_size": .uint32(16 * 512)], of: "qwen35-mixed", architecture: .qwen35)
+        let largeFloats = large.recurrentStateFloatsTotal
+        #expect(largeFloats * 4 > 32 << 20)
+        #expect(try InferenceSession.memoryNeed(hyperparameters: large, contextLength: 256).recurrentStateBytes
+            == 2 * largeFloats * 4 + large.vocabularySize * 4)
+        #expect(try InferenceSession.memoryNeed(hyperparameters: qwen35, contextLength: 256).recurrentStateBytes
+            == 5 * qwen35.recurrentStateFloatsTotal * 4 + 4 * qwen35.vocabularySize * 4)
         let llama = try SavedContextTests.model("llama-mixed").hyperparameters
         #expect(try InferenceSession.memoryNeed(hyperparameters: llama, contextLength: 256).recurrentStateBytes == 0)
     }

@@ -165,10 +165,11 @@ public final class InferenceSession {
         let positionBytes = size.overflowed ? 0 : cacheType.bytes(values: h.headCountKV * h.keyLength)
             + cacheType.bytes(values: h.headCountKV * h.valueLength)
         let kvCache = size.product(h.attentionLayerCount, contextLength, positionBytes)
-        // the state, and at most `checkpointLimit` copies of it with their logits
+        // the state, and the copies of it kept with their logits
+        let checkpoints = RecurrentState.checkpointLimit(stateFloats: h.recurrentStateFloatsTotal)
         let recurrent = h.recurrentStateFloatsTotal == 0 ? 0 : size.sum(
-            size.product(1 + RecurrentState.checkpointLimit, h.recurrentStateFloatsTotal, 4),
-            size.product(RecurrentState.checkpointLimit, h.vocabularySize, 4))
+            size.product(1 + checkpoints, h.recurrentStateFloatsTotal, 4),
+            size.product(checkpoints, h.vocabularySize, 4))
         let layout = try ScratchLayout(hyperparameters: h, context: contextLength, threads: threads, rows: batchSize)
         // the sampler's working arrays: two more rows of logits per token drawn; a prompt-lookup
         // check's logits: its rows twice (the product's buffer and the rows kept)

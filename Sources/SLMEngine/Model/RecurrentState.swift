@@ -15,14 +15,24 @@ final class RecurrentState {
         let logits: [Float]
     }
 
-    /// Checkpoints kept; older ones are dropped first.
+    /// Checkpoints kept at most; older ones are dropped first.
     static let checkpointLimit = 4
+    /// Bytes the checkpoints' states may take together: a large state (Qwen3.5's matrices,
+    /// 20 MB for the 0.8B) keeps fewer copies, but always the latest prompt's.
+    static let checkpointBudget = 48 << 20
+
+    /// Checkpoints kept for a state of `floats` floats.
+    static func checkpointLimit(stateFloats floats: Int) -> Int {
+        max(1, min(checkpointLimit, checkpointBudget / max(1, floats * 4)))
+    }
 
     /// Floats one recurrent layer's state holds.
     let layerFloats: Int
     /// The slot of each model layer's state, nil for attention layers.
     let slots: [Int?]
     let totalFloats: Int
+    /// Checkpoints kept for this state's size.
+    let limit: Int
     private let values: UnsafeMutablePointer<Float> // (recurrent layers, layerFloats)
     private(set) var checkpoints: [Checkpoint] = []
 
@@ -37,6 +47,7 @@ final class RecurrentState {
             return next
         }
         totalFloats = next * layerFloats
+        limit = Self.checkpointLimit(stateFloats: totalFloats)
         values = .allocate(capacity: totalFloats)
         values.initialize(repeating: 0, count: totalFloats)
     }
@@ -67,7 +78,7 @@ final class RecurrentState {
         checkpoints.append(Checkpoint(position: position,
                                       values: Array(UnsafeBufferPointer(start: values, count: totalFloats)),
                                       logits: logits))
-        if checkpoints.count > Self.checkpointLimit { checkpoints.removeFirst() }
+        if checkpoints.count > limit { checkpoints.removeFirst() }
     }
 
     /// The latest checkpoint at or before `position`.
