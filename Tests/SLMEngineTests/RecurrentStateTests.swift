@@ -108,6 +108,27 @@ struct RecurrentStateTests {
         #expect(session.evaluatedPositions - before == rewritten.count)
     }
 
+    @Test("a saved context carries the state kept after the prompt: after a restart, a respelled answer or a regenerated one does not evaluate the prompt again", arguments: models)
+    func savedCheckpoint(name: String) throws {
+        let model = try Self.model(name)
+        let path = try SavedContextTests.folder().appendingPathComponent("c.ctx").path
+        let original = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let first = try original.evaluate(Self.prompt)
+        let answer = try Self.answer(original, after: first, count: 6)
+        try original.saveContext(to: path)
+
+        let resumed = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        #expect(try resumed.restoreContext(from: path) == Self.prompt.count + answer.count)
+        #expect(try resumed.evaluate(Self.prompt) == first)
+        #expect(resumed.evaluatedPositions == 0)
+
+        let again = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        try again.restoreContext(from: path)
+        let respelled = Self.prompt + [310, 311, 312, 2, 420, 1]
+        Self.expectClose(try again.evaluate(respelled), try Self.fresh(model, respelled), "respelled after a restart")
+        #expect(again.evaluatedPositions == respelled.count - Self.prompt.count)
+    }
+
     @Test("cutting the cache back goes to the latest kept state at or before the cut", arguments: models)
     func truncation(name: String) throws {
         let model = try Self.model(name)

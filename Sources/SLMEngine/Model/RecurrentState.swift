@@ -81,6 +81,15 @@ final class RecurrentState {
         if checkpoints.count > limit { checkpoints.removeFirst() }
     }
 
+    /// Takes `checkpoint` (one read back from a saved context) as kept.
+    func adopt(_ checkpoint: Checkpoint) {
+        precondition(checkpoint.values.count == totalFloats, "a checkpoint of another state's size")
+        checkpoints.removeAll { $0.position == checkpoint.position }
+        checkpoints.append(checkpoint)
+        checkpoints.sort { $0.position < $1.position }
+        if checkpoints.count > limit { checkpoints.removeFirst() }
+    }
+
     /// The latest checkpoint at or before `position`.
     func latestCheckpoint(atMost position: Int) -> Checkpoint? {
         checkpoints.filter { $0.position <= position }.max { $0.position < $1.position }

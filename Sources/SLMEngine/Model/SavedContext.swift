@@ -34,8 +34,9 @@ public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertib
 /// model fingerprint, cache type, layer count, key and value bytes per position, token
 /// count, recurrent state bytes), the tokens as 32-bit ids, each attention layer's key rows
 /// then value rows for those positions as the cache stores them, a hybrid model's recurrent
-/// state after the last position (single-precision floats), and a `Digest64` of everything
-/// before it. A file is
+/// state after the last position (single-precision floats) followed by its latest kept
+/// checkpoint (a 64-bit position, 0 for none, then that state and the logits after it),
+/// and a `Digest64` of everything before it. A file is
 /// written under a temporary name and renamed into place, so a reader never sees half of
 /// one; a crash between the two leaves a temporary file, never a damaged context.
 enum SavedContext {
@@ -122,6 +123,22 @@ enum SavedContext {
             let values = UnsafeRawBufferPointer(state.allValues)
             digest = Digest64.of(values, seed: digest)
             try writeBytes(values, descriptor, path)
+            // the state kept after the last prompt: the next prompt may spell the answer
+            // differently, and then continues from there rather than from the start
+            let checkpoint = state.latestCheckpoint(atMost: count)
+            var position: [UInt8] = []
+            append(UInt64(checkpoint?.position ?? 0), to: &position)
+            digest = Digest64.of(position, seed: digest)
+            try writeArray(position, descriptor, path)
+            if let checkpoint {
+                for floats in [checkpoint.values, checkpoint.logits] {
+                    let result = floats.withUnsafeBytes { bytes in
+                        digest = Digest64.of(bytes, seed: digest)
+                        return Result { () throws(SavedContextError) in try writeBytes(bytes, descriptor, path) }
+                    }
+                    try result.get()
+                }
+            }
         }
         var trailer: [UInt8] = []
         append(digest, to: &trailer)
@@ -140,6 +157,9 @@ enum SavedContext {
         let region: MappedRegion
         let tokens: [Int]
         let path: String
+        /// A hybrid model's kept checkpoint's position, 0 for none.
+        let checkpointPosition: Int
+        let vocabularySize: Int
     }
 
     /// Maps the file at `path` and checks that it fits `layout`, a cache of
@@ -172,7 +192,19 @@ enum SavedContext {
                 : "it was saved with another cache precision or shape"
             throw .stale(path: path, reason: reason)
         }
-        let expected = headerBytes + count * 4 + count * layout.positionBytes + layout.stateBytes + 8
+        var expected = headerBytes + count * 4 + count * layout.positionBytes + layout.stateBytes + 8
+        var checkpointPosition = 0
+        if layout.stateBytes > 0 {
+            guard region.count >= expected + 8 else {
+                throw .corrupt(path: path, reason: "it is \(region.count) bytes; its header says more")
+            }
+            let position = field(expected - 8, UInt64.self)
+            guard position <= tokenCount else {
+                throw .corrupt(path: path, reason: "its kept state is at position \(position) of \(tokenCount)")
+            }
+            checkpointPosition = Int(position)
+            expected += 8 + (checkpointPosition > 0 ? layout.stateBytes + vocabularySize * 4 : 0)
+        }
         guard region.count == expected else {
             throw .corrupt(path: path, reason: "it is \(region.count) bytes; its header says \(expected)")
         }
@@ -185,7 +217,8 @@ enum SavedContext {
             }
             tokens.append(token)
         }
-        return Opened(region: region, tokens: tokens, path: path)
+        return Opened(region: region, tokens: tokens, path: path, checkpointPosition: checkpointPosition,
+                      vocabularySize: vocabularySize)
     }
 
     /// Checks the whole file's digest, then copies its positions into `cache` and its
@@ -206,9 +239,20 @@ enum SavedContext {
                 offset += target.count
             }
         }
+        var checkpointRanges: (values: Range<Int>, logits: Range<Int>)?
         if let state {
             let target = UnsafeMutableRawBufferPointer(state.allValues)
             pieces.append((offset..<offset + target.count, target))
+            offset += target.count
+            pieces.append((offset..<offset + 8, nil))
+            offset += 8
+            if opened.checkpointPosition > 0 {
+                let values = offset..<offset + target.count
+                let logits = values.upperBound..<values.upperBound + opened.vocabularySize * 4
+                checkpointRanges = (values, logits)
+                pieces.append((values, nil))
+                pieces.append((logits, nil))
+            }
         }
         for piece in pieces { digest = Digest64.of(region.bytes(piece.range), seed: digest) }
         guard digest == stored else { throw .corrupt(path: opened.path, reason: "its digest does not match its contents") }
@@ -217,6 +261,18 @@ enum SavedContext {
         for piece in pieces {
             guard let target = piece.target?.baseAddress, let source = region.bytes(piece.range).baseAddress else { continue }
             target.copyMemory(from: source, byteCount: piece.range.count)
+        }
+        if let state, let checkpointRanges {
+            // copied, not bound: the file's rows need not leave them four-byte aligned
+            func floats(_ range: Range<Int>) -> [Float] {
+                [Float](unsafeUninitializedCapacity: range.count / 4) { buffer, initialized in
+                    UnsafeMutableRawBufferPointer(buffer).copyMemory(from: region.bytes(range))
+                    initialized = range.count / 4
+                }
+            }
+            state.adopt(RecurrentState.Checkpoint(position: opened.checkpointPosition,
+                                                  values: floats(checkpointRanges.values),
+                                                  logits: floats(checkpointRanges.logits)))
         }
         cache.replaceTokens(with: opened.tokens)
     }
