@@ -53,6 +53,29 @@ struct GeneratorTests {
         #expect(stats?.reusedPromptTokens == first.prompt.count + ids.count - 1)
     }
 
+    @Test("a hybrid model's follow-ups evaluate only their new tokens, and a regenerated answer none of the prompt",
+          arguments: ["lfm2-mixed", "qwen35-mixed"])
+    func hybridReuse(name: String) async throws {
+        let file = try GGUFFile(path: Fixtures.url("synthetic/\(name).gguf").path)
+        let generator = try TextGenerator(model: try TransformerModel(file: file), tokenizer: try Tokenizer(file: file),
+                                          contextLength: 256)
+        var prompt = [1, 300, 301, 302, 303]
+        let first = GenerationRequest(prompt: prompt, maxTokens: 4, sampling: .greedy)
+        let (firstIDs, _, _) = try await Self.collect(generator.generate(first))
+        for turn in 0..<3 {
+            let (ids, _, _) = try await Self.collect(generator.generate(
+                GenerationRequest(prompt: prompt, maxTokens: 4, sampling: .greedy)))
+            prompt += ids + [2, 400 + turn, 401 + turn, 1]
+            let (_, _, stats) = try await Self.collect(generator.generate(
+                GenerationRequest(prompt: prompt, maxTokens: 1, sampling: .greedy)))
+            // the last answer's last token was never evaluated; the rest of the conversation was
+            #expect(stats.map { $0.promptTokens - $0.reusedPromptTokens } == 5, "turn \(turn)")
+        }
+        let (again, _, stats) = try await Self.collect(generator.generate(first))
+        #expect(again == firstIDs)
+        #expect(stats?.reusedPromptTokens == first.prompt.count)
+    }
+
     @Test("stop strings end the answer before them")
     func stopStrings() async throws {
         let (model, tokenizer) = try Self.model()

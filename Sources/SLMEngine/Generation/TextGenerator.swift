@@ -77,8 +77,8 @@ public final class TextGenerator: @unchecked Sendable {
             prefillTokensPerSecond: 0, decodeTokensPerSecond: 0, timeToFirstTokenMilliseconds: 0,
             stopReason: .maxTokens, restoredTokens: restored)
         do {
-            let reused = session.cachedPrefixLength(of: request.prompt)
             var logits = try session.evaluate(request.prompt, isCancelled: { stop.isRaised })
+            let reused = session.reusedPositions
             // the cache's fill is read while the answer streams (the resource pane's KV gauge)
             cachedCount.withLock { $0 = session.cachedTokens.count }
             let prefillSeconds = (clock.now - start) / .seconds(1)

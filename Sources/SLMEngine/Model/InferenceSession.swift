@@ -138,6 +138,10 @@ public final class InferenceSession {
     /// or a kept state saved shows here.
     package private(set) var evaluatedPositions = 0
 
+    /// Positions of the last `evaluate`'s tokens that were not run again: its shared prefix
+    /// with the cache, or for a hybrid model the kept state it continued from.
+    public private(set) var reusedPositions = 0
+
     /// Bytes of a hybrid model's recurrent state now, its checkpoints included (0 for a transformer).
     public var recurrentStateBytes: Int {
         guard let recurrentState else { return 0 }
@@ -210,10 +214,12 @@ public final class InferenceSession {
             }
             recurrentState.restore(checkpoint)
             cache.truncate(to: checkpoint.position)
+            reusedPositions = checkpoint.position
             if checkpoint.position == tokens.count { return checkpoint.logits }
             reused = checkpoint.position
         }
         cache.truncate(to: reused)
+        reusedPositions = reused
         var start = reused
         var lastRow = 0
         while start < tokens.count {
