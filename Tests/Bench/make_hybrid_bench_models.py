@@ -43,33 +43,23 @@ def vocab(n):
     return tokens, scores, types
 
 
-def write_lfm2(name, shape, path):
-    E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
-    rng = np.random.default_rng(0)
-
-    def mat(rows, cols, dtype=np.float16):
-        return (rng.standard_normal((rows, cols), dtype=np.float32) * 0.02).astype(dtype)
-
-    def ones(n):
-        return np.ones(n, dtype=np.float32)
-
-    attends = [i in shape["attention_layers"] for i in range(L)]
+def start_writer(name, shape, path, head_count_kv, rope_dims, eps):
+    """A writer with the shape's sizes and a SentencePiece-style vocabulary of its length."""
     w = GGUFWriter(path, shape["arch"])
     w.add_name("bench-" + name)
     w.add_file_type(LlamaFileType.MOSTLY_F16)
     w.add_context_length(8192)
-    w.add_embedding_length(E)
-    w.add_block_count(L)
-    w.add_feed_forward_length(F)
-    w.add_head_count(H)
-    w.add_head_count_kv([KV if a else 0 for a in attends])
-    w.add_key_length(D)
-    w.add_value_length(D)
-    w.add_rope_dimension_count(D)
+    w.add_embedding_length(shape["embedding"])
+    w.add_block_count(shape["layers"])
+    w.add_feed_forward_length(shape["ffn"])
+    w.add_head_count(shape["heads"])
+    w.add_head_count_kv(head_count_kv)
+    w.add_key_length(shape["head_dim"])
+    w.add_value_length(shape["head_dim"])
+    w.add_rope_dimension_count(rope_dims)
     w.add_rope_freq_base(shape["rope_base"])
-    w.add_layer_norm_rms_eps(1e-5)
-    w.add_shortconv_l_cache(shape["conv_taps"])
-    tokens, scores, types = vocab(V)
+    w.add_layer_norm_rms_eps(eps)
+    tokens, scores, types = vocab(shape["vocab"])
     w.add_tokenizer_model("llama")
     w.add_token_list(tokens)
     w.add_token_scores(scores)
@@ -77,18 +67,55 @@ def write_lfm2(name, shape, path):
     w.add_bos_token_id(1)
     w.add_eos_token_id(2)
     w.add_unk_token_id(0)
+    return w
+
+
+class Random:
+    """Small random weights (their values do not matter, only their size and layout)."""
+
+    def __init__(self):
+        self.rng = np.random.default_rng(0)
+
+    def mat(self, rows, cols, dtype=np.float16):
+        return (self.rng.standard_normal((rows, cols), dtype=np.float32) * 0.02).astype(dtype)
+
+    @staticmethod
+    def ones(n):
+        return np.ones(n, dtype=np.float32)
+
+
+def add_attention(w, r, p, shape, query_rows):
+    """An attention layer's projections and per-head Q/K norms."""
+    E, H, KV, D = shape["embedding"], shape["heads"], shape["kv_heads"], shape["head_dim"]
+    w.add_tensor(p + "attn_q.weight", r.mat(query_rows, E))
+    w.add_tensor(p + "attn_k.weight", r.mat(KV * D, E))
+    w.add_tensor(p + "attn_v.weight", r.mat(KV * D, E))
+    w.add_tensor(p + "attn_q_norm.weight", r.ones(D))
+    w.add_tensor(p + "attn_k_norm.weight", r.ones(D))
+    w.add_tensor(p + "attn_output.weight", r.mat(E, H * D))
+
+
+def finish(w):
+    w.write_header_to_file()
+    w.write_kv_data_to_file()
+    w.write_tensors_to_file()
+    w.close()
+
+
+def write_lfm2(name, shape, path):
+    E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
+    r = Random()
+    mat, ones = r.mat, r.ones
+    attends = [i in shape["attention_layers"] for i in range(L)]
+    w = start_writer(name, shape, path, [KV if a else 0 for a in attends], D, 1e-5)
+    w.add_shortconv_l_cache(shape["conv_taps"])
     w.add_tensor("token_embd.weight", mat(V, E))
     w.add_tensor("token_embd_norm.weight", ones(E))
     for i in range(L):
         p = "blk.%d." % i
         w.add_tensor(p + "attn_norm.weight", ones(E))
         if attends[i]:
-            w.add_tensor(p + "attn_q.weight", mat(H * D, E))
-            w.add_tensor(p + "attn_k.weight", mat(KV * D, E))
-            w.add_tensor(p + "attn_v.weight", mat(KV * D, E))
-            w.add_tensor(p + "attn_q_norm.weight", ones(D))
-            w.add_tensor(p + "attn_k_norm.weight", ones(D))
-            w.add_tensor(p + "attn_output.weight", mat(E, H * D))
+            add_attention(w, r, p, shape, H * D)
         else:
             w.add_tensor(p + "shortconv.in_proj.weight", mat(3 * E, E))
             w.add_tensor(p + "shortconv.conv.weight", mat(E, shape["conv_taps"], np.float32))
@@ -97,65 +124,31 @@ def write_lfm2(name, shape, path):
         w.add_tensor(p + "ffn_gate.weight", mat(F, E))
         w.add_tensor(p + "ffn_up.weight", mat(F, E))
         w.add_tensor(p + "ffn_down.weight", mat(E, F))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 def write_qwen35(name, shape, path):
     E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
     S, HK, HV, taps = shape["state"], shape["key_heads"], shape["value_heads"], shape["conv_taps"]
     channels = (2 * HK + HV) * S
-    rng = np.random.default_rng(0)
-
-    def mat(rows, cols, dtype=np.float16):
-        return (rng.standard_normal((rows, cols), dtype=np.float32) * 0.02).astype(dtype)
-
-    def ones(n):
-        return np.ones(n, dtype=np.float32)
-
-    w = GGUFWriter(path, shape["arch"])
-    w.add_name("bench-" + name)
-    w.add_file_type(LlamaFileType.MOSTLY_F16)
-    w.add_context_length(8192)
-    w.add_embedding_length(E)
-    w.add_block_count(L)
-    w.add_feed_forward_length(F)
-    w.add_head_count(H)
-    w.add_head_count_kv(KV)
-    w.add_key_length(D)
-    w.add_value_length(D)
-    w.add_rope_dimension_count(shape["rope_dims"])
+    r = Random()
+    mat, ones = r.mat, r.ones
+    w = start_writer(name, shape, path, KV, shape["rope_dims"], 1e-6)
     w.add_rope_dimension_sections([11, 11, 10, 0])
-    w.add_rope_freq_base(shape["rope_base"])
-    w.add_layer_norm_rms_eps(1e-6)
     w.add_full_attention_interval(shape["interval"])
     w.add_ssm_conv_kernel(taps)
     w.add_ssm_state_size(S)
     w.add_ssm_group_count(HK)
     w.add_ssm_time_step_rank(HV)
     w.add_ssm_inner_size(HV * S)
-    tokens, scores, types = vocab(V)
-    w.add_tokenizer_model("llama")
-    w.add_token_list(tokens)
-    w.add_token_scores(scores)
-    w.add_token_types(types)
-    w.add_bos_token_id(1)
-    w.add_eos_token_id(2)
-    w.add_unk_token_id(0)
     w.add_tensor("token_embd.weight", mat(V, E))
     w.add_tensor("output_norm.weight", ones(E))
     for i in range(L):
         p = "blk.%d." % i
         w.add_tensor(p + "attn_norm.weight", ones(E))
         if (i + 1) % shape["interval"] == 0:
-            w.add_tensor(p + "attn_q.weight", mat(2 * H * D, E))
-            w.add_tensor(p + "attn_k.weight", mat(KV * D, E))
-            w.add_tensor(p + "attn_v.weight", mat(KV * D, E))
-            w.add_tensor(p + "attn_q_norm.weight", ones(D))
-            w.add_tensor(p + "attn_k_norm.weight", ones(D))
-            w.add_tensor(p + "attn_output.weight", mat(E, H * D))
+            # each head's query rows, then its gate rows
+            add_attention(w, r, p, shape, 2 * H * D)
         else:
             w.add_tensor(p + "attn_qkv.weight", mat(channels, E))
             w.add_tensor(p + "attn_gate.weight", mat(HV * S, E))
@@ -170,10 +163,7 @@ def write_qwen35(name, shape, path):
         w.add_tensor(p + "ffn_gate.weight", mat(F, E))
         w.add_tensor(p + "ffn_up.weight", mat(F, E))
         w.add_tensor(p + "ffn_down.weight", mat(E, F))
-    w.write_header_to_file()
-    w.write_kv_data_to_file()
-    w.write_tensors_to_file()
-    w.close()
+    finish(w)
 
 
 WRITERS = {"lfm2": write_lfm2, "qwen35": write_qwen35}
