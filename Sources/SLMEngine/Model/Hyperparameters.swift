@@ -121,9 +121,14 @@ public struct Hyperparameters: Sendable, Equatable {
                                    reason: "\(ropeDimensions) is odd; RoPE rotates pairs")
         }
         slidingWindow = try metadata.optional("attention.sliding_window", in: 0...Limit.context) ?? 0
-        slidingWindowLayers = try Self.slidingWindowLayers(
-            metadata: metadata, layers: layerCount, window: slidingWindow,
-            defaultPattern: architecture.defaultSlidingWindowPattern)
+        if architecture.recurrentMixer == .shortConvolution, slidingWindow > 0 {
+            // LFM2 with a window: every attention layer is a sliding-window one, as the reference has it
+            slidingWindowLayers = attentionLayers
+        } else {
+            slidingWindowLayers = try Self.slidingWindowLayers(
+                metadata: metadata, layers: layerCount, window: slidingWindow,
+                defaultPattern: architecture.defaultSlidingWindowPattern)
+        }
         vocabularySize = try Self.vocabularySize(metadata)
         if architecture.readsScaleMultipliers {
             embeddingScale = try metadata.positiveFloat("embedding_scale", zeroMeansNone: true)
