@@ -48,6 +48,10 @@ public struct Architecture: Sendable, Equatable {
     public let outputNormName: String
     /// The norm before the FFN (Qwen3.5's is `post_attention_norm`).
     public let feedForwardNormName: String
+    /// Sliding-window layers have heads of their own sizes (`attention.key_length_swa`,
+    /// `attention.value_length_swa`, `rope.dimension_count_swa`); other families' graphs
+    /// ignore those keys, so they do too.
+    public let readsSlidingWindowHeadSizes: Bool
     /// The query projection also gives a gate per head: attention's output is multiplied
     /// by its sigmoid before the output projection (Qwen3.5's gated attention).
     public let gatesAttentionOutput: Bool
@@ -56,7 +60,8 @@ public struct Architecture: Sendable, Equatable {
                 scalesEmbedding: Bool, defaultSlidingWindowPattern: Int?, defaultSlidingWindowRopeBase: Float?,
                 scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false,
                 recurrentMixer: RecurrentMixer? = nil, outputNormName: String = "output_norm.weight",
-                feedForwardNormName: String = "ffn_norm.weight", gatesAttentionOutput: Bool = false) {
+                feedForwardNormName: String = "ffn_norm.weight", gatesAttentionOutput: Bool = false,
+                readsSlidingWindowHeadSizes: Bool = false) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.activation = activation
@@ -72,6 +77,7 @@ public struct Architecture: Sendable, Equatable {
         self.outputNormName = outputNormName
         self.feedForwardNormName = feedForwardNormName
         self.gatesAttentionOutput = gatesAttentionOutput
+        self.readsSlidingWindowHeadSizes = readsSlidingWindowHeadSizes
     }
 
     public static let llama = Architecture(

@@ -14,12 +14,13 @@ struct AttentionWeights: Sendable {
     let keyNorm: [Float]?
     let output: WeightMatrix
 
-    init(prefix: String, loader: TensorLoader, hyper: Hyperparameters, architecture: Architecture) throws(EngineError) {
+    init(prefix: String, loader: TensorLoader, hyper: Hyperparameters, geometry g: AttentionGeometry,
+         architecture: Architecture) throws(EngineError) {
         let embedding = hyper.embeddingLength
         // a gated family's query rows give each head's query, then its gate
-        let queryWidth = hyper.headCount * hyper.keyLength * (architecture.gatesAttentionOutput ? 2 : 1)
-        let keyWidth = hyper.headCountKV * hyper.keyLength
-        let valueWidth = hyper.headCountKV * hyper.valueLength
+        let queryWidth = hyper.headCount * g.keyLength * (architecture.gatesAttentionOutput ? 2 : 1)
+        let keyWidth = hyper.headCountKV * g.keyLength
+        let valueWidth = hyper.headCountKV * g.valueLength
         if !architecture.gatesAttentionOutput, loader.has(prefix + "attn_qkv.weight") {
             projections = .fused(try loader.matrix(prefix + "attn_qkv.weight", inputs: embedding,
                                                    outputs: queryWidth + keyWidth + valueWidth))
@@ -29,17 +30,17 @@ struct AttentionWeights: Sendable {
                 key: try loader.matrix(prefix + "attn_k.weight", inputs: embedding, outputs: keyWidth),
                 value: try loader.matrix(prefix + "attn_v.weight", inputs: embedding, outputs: valueWidth))
         }
-        queryBias = try loader.optionalVector(prefix + "attn_q.bias", count: hyper.headCount * hyper.keyLength)
+        queryBias = try loader.optionalVector(prefix + "attn_q.bias", count: hyper.headCount * g.keyLength)
         keyBias = try loader.optionalVector(prefix + "attn_k.bias", count: keyWidth)
         valueBias = try loader.optionalVector(prefix + "attn_v.bias", count: valueWidth)
         if architecture.hasQKNorm {
-            queryNorm = try loader.vector(prefix + "attn_q_norm.weight", count: hyper.keyLength)
-            keyNorm = try loader.vector(prefix + "attn_k_norm.weight", count: hyper.keyLength)
+            queryNorm = try loader.vector(prefix + "attn_q_norm.weight", count: g.keyLength)
+            keyNorm = try loader.vector(prefix + "attn_k_norm.weight", count: g.keyLength)
         } else {
             queryNorm = nil
             keyNorm = nil
         }
-        output = try loader.matrix(prefix + "attn_output.weight", inputs: hyper.headCount * hyper.valueLength,
+        output = try loader.matrix(prefix + "attn_output.weight", inputs: hyper.headCount * g.valueLength,
                                    outputs: embedding)
     }
 }

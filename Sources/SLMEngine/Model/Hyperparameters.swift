@@ -24,6 +24,21 @@ public struct Hyperparameters: Sendable, Equatable {
     /// Which layers attend (and so keep keys and values); the others are recurrent layers
     /// of the family's `recurrentMixer`, marked in the file by zero key/value heads.
     public let attentionLayers: [Bool]
+    /// Head sizes of the global (not sliding-window) layers.
+    public var globalGeometry: AttentionGeometry {
+        AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions)
+    }
+
+    /// Layer `layer`'s head sizes.
+    public func geometry(layer: Int) -> AttentionGeometry {
+        slidingWindowLayers[layer] ? slidingWindowGeometry : globalGeometry
+    }
+
+    /// The head sizes of every attention layer.
+    public var attentionGeometries: [AttentionGeometry] {
+        (0..<layerCount).filter { attentionLayers[$0] }.map { geometry(layer: $0) }
+    }
+
     /// Layers that keep keys and values.
     public var attentionLayerCount: Int { attentionLayers.count { $0 } }
     /// Floats one recurrent layer's state holds: a short convolution's last
@@ -60,6 +75,9 @@ public struct Hyperparameters: Sendable, Equatable {
     public let slidingWindow: Int
     /// Which layers use the sliding window.
     public let slidingWindowLayers: [Bool]
+    /// Head sizes of the sliding-window layers (the global ones are `keyLength`,
+    /// `valueLength` and `ropeDimensions`).
+    public let slidingWindowGeometry: AttentionGeometry
     public let vocabularySize: Int
     /// Multiplies query·key before the softmax.
     public let attentionScale: Float
@@ -129,6 +147,9 @@ public struct Hyperparameters: Sendable, Equatable {
                 metadata: metadata, layers: layerCount, window: slidingWindow,
                 defaultPattern: architecture.defaultSlidingWindowPattern)
         }
+        slidingWindowGeometry = try Self.slidingWindowGeometry(
+            metadata: metadata, reads: architecture.readsSlidingWindowHeadSizes,
+            global: AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions))
         vocabularySize = try Self.vocabularySize(metadata)
         if architecture.readsScaleMultipliers {
             embeddingScale = try metadata.positiveFloat("embedding_scale", zeroMeansNone: true)
@@ -197,6 +218,23 @@ public struct Hyperparameters: Sendable, Equatable {
                                    reason: "\(interval) leaves none of the \(layers) layers attending")
         }
         return (0..<layers).map { ($0 + 1) % interval == 0 }
+    }
+
+    /// The sliding-window layers' head sizes: the file's `*_swa` keys where the family reads
+    /// them (each defaulting to the global size), else the global sizes.
+    private static func slidingWindowGeometry(metadata: BoundedMetadata, reads: Bool, global: AttentionGeometry)
+        throws(EngineError) -> AttentionGeometry
+    {
+        guard reads else { return global }
+        let keyLength = try metadata.optional("attention.key_length_swa", in: 1...Limit.headLength) ?? global.keyLength
+        let valueLength = try metadata.optional("attention.value_length_swa", in: 1...Limit.headLength) ?? global.valueLength
+        let ropeDimensions = try metadata.optional("rope.dimension_count_swa", in: 1...keyLength)
+            ?? min(global.ropeDimensions, keyLength)
+        guard ropeDimensions % 2 == 0 else {
+            throw .invalidMetadata(key: metadata.prefix + "rope.dimension_count_swa",
+                                   reason: "\(ropeDimensions) is odd; RoPE rotates pairs")
+        }
+        return AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions)
     }
 
     private static func vocabularySize(_ metadata: BoundedMetadata) throws(EngineError) -> Int {

@@ -159,16 +159,24 @@ public final class InferenceSession {
             throw .invalidMetadata(key: "context",
                                    reason: "\(contextLength) tokens is outside 1…\(Hyperparameters.Limit.context)")
         }
-        if let reason = cacheType.unsupportedReason(keyLength: h.keyLength, valueLength: h.valueLength) {
-            throw .invalidMetadata(key: "cache type", reason: reason)
+        let geometries = h.attentionGeometries
+        for geometry in Set(geometries.map { [$0.keyLength, $0.valueLength] }) {
+            if let reason = cacheType.unsupportedReason(keyLength: geometry[0], valueLength: geometry[1]) {
+                throw .invalidMetadata(key: "cache type", reason: reason)
+            }
         }
         var size = CheckedSize()
         // four bytes a value bounds every cache type, so the per-position bytes cannot overflow
-        let kvWidth = size.sum(size.product(h.headCountKV, h.keyLength), size.product(h.headCountKV, h.valueLength))
-        _ = size.product(kvWidth, 4)
-        let positionBytes = size.overflowed ? 0 : cacheType.bytes(values: h.headCountKV * h.keyLength)
-            + cacheType.bytes(values: h.headCountKV * h.valueLength)
-        let kvCache = size.product(h.attentionLayerCount, contextLength, positionBytes)
+        var positionBytes = 0
+        for geometry in geometries {
+            let kvWidth = size.sum(size.product(h.headCountKV, geometry.keyLength),
+                                   size.product(h.headCountKV, geometry.valueLength))
+            _ = size.product(kvWidth, 4)
+            if size.overflowed { break }
+            positionBytes = size.sum(positionBytes, cacheType.bytes(values: h.headCountKV * geometry.keyLength),
+                                     cacheType.bytes(values: h.headCountKV * geometry.valueLength))
+        }
+        let kvCache = size.product(contextLength, positionBytes)
         // the state, and the copies of it kept with their logits
         let checkpoints = RecurrentState.checkpointLimit(stateFloats: h.recurrentStateFloatsTotal)
         let recurrent = h.recurrentStateFloatsTotal == 0 ? 0 : size.sum(
@@ -391,9 +399,10 @@ public final class InferenceSession {
                                 startPosition: Int) {
         let h = model.hyperparameters
         let s = scratch
-        let queryWidth = h.headCount * h.keyLength
-        let keyWidth = h.headCountKV * h.keyLength
-        let valueWidth = h.headCountKV * h.valueLength
+        let g = h.geometry(layer: index)
+        let queryWidth = h.headCount * g.keyLength
+        let keyWidth = h.headCountKV * g.keyLength
+        let valueWidth = h.headCountKV * g.valueLength
         normalizeHidden(layer.attentionNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch weights.projections {
@@ -402,7 +411,7 @@ public final class InferenceSession {
             s.input.multiply(query, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
             s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
             s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
-            let length = h.keyLength
+            let length = g.keyLength
             for row in 0..<rows {
                 let fused = s.fused + row * s.fusedWidth
                 for head in 0..<h.headCount {
@@ -428,7 +437,7 @@ public final class InferenceSession {
         let base = layer.isSlidingWindow ? h.ropeBaseSlidingWindow : h.ropeBase
         let neox: Int32 = model.architecture.ropeStyle == .neox ? 1 : 0
         let rotates = model.architecture.noRopeLayerInterval.map { (index + 1) % $0 != 0 } ?? true
-        let headLength = Int64(h.keyLength)
+        let headLength = Int64(g.keyLength)
         var scoreScale = h.attentionScale
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
         let cache = self.cache
@@ -437,31 +446,31 @@ public final class InferenceSession {
             forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
                 let query = s.query + row * queryWidth, key = s.key + row * keyWidth
-                let angles = s.ropeAngles + row * h.ropeDimensions
-                slm_rope_angles(Int64(h.ropeDimensions), position, base, factors, angles)
-                if h.ropeAttentionFactor != 1 { slm_scale(angles, h.ropeAttentionFactor, Int64(h.ropeDimensions)) }
+                let angles = s.ropeAngles + row * g.ropeDimensions
+                slm_rope_angles(Int64(g.ropeDimensions), position, base, factors, angles)
+                if h.ropeAttentionFactor != 1 { slm_scale(angles, h.ropeAttentionFactor, Int64(g.ropeDimensions)) }
                 if let bias = weights.queryBias { slm_add(query, bias, Int64(queryWidth)) }
                 if let bias = weights.keyBias { slm_add(key, bias, Int64(keyWidth)) }
                 if let bias = weights.valueBias { slm_add(s.value + row * valueWidth, bias, Int64(valueWidth)) }
                 for head in 0..<h.headCount {
-                    let q = query + head * h.keyLength
+                    let q = query + head * g.keyLength
                     if let norm = weights.queryNorm { slm_rms_norm(q, norm, q, headLength, h.rmsEpsilon) }
-                    if rotates { slm_rope_apply(q, Int64(h.ropeDimensions), angles, neox) }
+                    if rotates { slm_rope_apply(q, Int64(g.ropeDimensions), angles, neox) }
                 }
                 if model.architecture.scalesQueryFirst {
                     slm_scale(query, h.attentionScale, Int64(queryWidth))
                 }
                 for head in 0..<h.headCountKV {
-                    let k = key + head * h.keyLength
+                    let k = key + head * g.keyLength
                     if let norm = weights.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
-                    if rotates { slm_rope_apply(k, Int64(h.ropeDimensions), angles, neox) }
+                    if rotates { slm_rope_apply(k, Int64(g.ropeDimensions), angles, neox) }
                 }
                 cache.store(layer: slot, position: startPosition + row, key: key, value: s.value + row * valueWidth)
             }
         }
 
-        attend(layer, slot: slot, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
-        let attentionWidth = h.headCount * h.valueLength
+        attend(layer, slot: slot, geometry: g, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
+        let attentionWidth = h.headCount * g.valueLength
         if h.gatesAttentionOutput {
             forEachRow(rows) { row in
                 slm_sigmoid_mul(s.attention + row * attentionWidth, s.attentionGate + row * queryWidth, Int64(attentionWidth))
@@ -474,19 +483,21 @@ public final class InferenceSession {
 
     /// Every (row, head) pair of the batch attends over the cache; pairs are independent,
     /// so they are spread over the threads, each with its own scratch.
-    private func attend(_ layer: LayerWeights, slot: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+    private func attend(_ layer: LayerWeights, slot: Int, geometry g: AttentionGeometry, rows: Int, startPosition: Int,
+                        scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
-        if logicalBatchRows >= Self.tiledAttentionRows && cache.type == .f16 && h.keyLength == h.valueLength {
-            attendTiled(layer, slot: slot, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
+        if logicalBatchRows >= Self.tiledAttentionRows && cache.type == .f16 && g.keyLength == g.valueLength {
+            attendTiled(layer, slot: slot, headLength: g.keyLength, rows: rows, startPosition: startPosition,
+                        scoreScale: scoreScale)
             return
         }
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
             keys: cache.keys(layer: slot), values: cache.values(layer: slot), cacheType: cache.type,
-            rowStride: cache.keyRowLength, rowBytes: cache.keyRowBytes,
+            rowStride: cache.keyRowLengths[slot], rowBytes: cache.keyRowBytes[slot],
             headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
-            keyLength: h.keyLength, valueLength: h.valueLength, scale: scoreScale,
+            keyLength: g.keyLength, valueLength: g.valueLength, scale: scoreScale,
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0,
             splits: min(h.headCount / h.headCountKV, max(1, (s.threads + rows * h.headCountKV - 1) / (rows * h.headCountKV))),
@@ -500,7 +511,8 @@ public final class InferenceSession {
 
     /// The reference's batch attention: blocks of rows against tiles of the cache, one
     /// task per (block, key/value head), spread over the threads.
-    private func attendTiled(_ layer: LayerWeights, slot: Int, rows: Int, startPosition: Int, scoreScale: Float) {
+    private func attendTiled(_ layer: LayerWeights, slot: Int, headLength: Int, rows: Int, startPosition: Int,
+                             scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
         let group = h.headCount / h.headCountKV
@@ -510,8 +522,8 @@ public final class InferenceSession {
         let job = TiledAttentionJob(
             query: s.query, attention: s.attention, workspace: s.tiledWorkspace, workspaceStride: s.tiledStride,
             keys: cache.keys(layer: slot).assumingMemoryBound(to: UInt16.self),
-            values: cache.values(layer: slot).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLength,
-            rows: rows, block: block, group: group, headLength: h.keyLength, headCount: h.headCount,
+            values: cache.values(layer: slot).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLengths[slot],
+            rows: rows, block: block, group: group, headLength: headLength, headCount: h.headCount,
             scale: scoreScale, softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
         let workers = min(s.threads, tasks)

@@ -47,12 +47,14 @@ public enum KVCacheType: String, Sendable, CaseIterable {
 final class KVCache {
     let type: KVCacheType
     let contextLength: Int
-    let keyRowLength: Int   // values per position: headCountKV * keyLength
-    let valueRowLength: Int // values per position: headCountKV * valueLength
-    let keyRowBytes: Int    // bytes per position of keys, in `type`
-    let valueRowBytes: Int
-    private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowBytes)
-    private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowBytes)
+    /// Per attention layer: values per position (headCountKV × the layer's key or value
+    /// length) and their bytes in `type`.
+    let keyRowLengths: [Int]
+    let valueRowLengths: [Int]
+    let keyRowBytes: [Int]
+    let valueRowBytes: [Int]
+    private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowBytes[layer])
+    private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowBytes[layer])
     private let storage: UnsafeMutableRawPointer
     private let storageBytes: Int
     /// The tokens whose keys and values are stored, in position order.
@@ -61,23 +63,29 @@ final class KVCache {
     init(hyper: Hyperparameters, contextLength: Int, type: KVCacheType) {
         self.type = type
         self.contextLength = contextLength
-        let keyRow = hyper.headCountKV * hyper.keyLength
-        let valueRow = hyper.headCountKV * hyper.valueLength
-        keyRowLength = keyRow
-        valueRowLength = valueRow
-        keyRowBytes = type.bytes(values: keyRow)
-        valueRowBytes = type.bytes(values: valueRow)
+        let geometries = hyper.attentionGeometries
+        keyRowLengths = geometries.map { hyper.headCountKV * $0.keyLength }
+        valueRowLengths = geometries.map { hyper.headCountKV * $0.valueLength }
+        keyRowBytes = keyRowLengths.map { type.bytes(values: $0) }
+        valueRowBytes = valueRowLengths.map { type.bytes(values: $0) }
         // each layer's keys, then its values, every part starting on a 64-byte boundary
         func rounded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
-        let keyBytes = rounded(contextLength * keyRowBytes), valueBytes = rounded(contextLength * valueRowBytes)
-        let layers = hyper.attentionLayerCount
-        storageBytes = max(1, layers * (keyBytes + valueBytes))
+        let keyParts = keyRowBytes.map { rounded(contextLength * $0) }
+        let valueParts = valueRowBytes.map { rounded(contextLength * $0) }
+        storageBytes = max(1, keyParts.reduce(0, +) + valueParts.reduce(0, +))
         guard let address = mmap(nil, storageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               address != MAP_FAILED
         else { fatalError("out of memory for a \(storageBytes)-byte KV cache") }
         storage = address
-        keys = (0..<layers).map { address + $0 * (keyBytes + valueBytes) }
-        values = (0..<layers).map { address + $0 * (keyBytes + valueBytes) + keyBytes }
+        var offset = 0
+        var keys: [UnsafeMutableRawPointer] = [], values: [UnsafeMutableRawPointer] = []
+        for layer in geometries.indices {
+            keys.append(address + offset)
+            values.append(address + offset + keyParts[layer])
+            offset += keyParts[layer] + valueParts[layer]
+        }
+        self.keys = keys
+        self.values = values
     }
 
     deinit { munmap(storage, storageBytes) }
@@ -89,8 +97,8 @@ final class KVCache {
 
     /// Stores one position's keys and values.
     func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
-        write(key, into: keys[layer] + position * keyRowBytes, length: keyRowLength)
-        write(value, into: values[layer] + position * valueRowBytes, length: valueRowLength)
+        write(key, into: keys[layer] + position * keyRowBytes[layer], length: keyRowLengths[layer])
+        write(value, into: values[layer] + position * valueRowBytes[layer], length: valueRowLengths[layer])
     }
 
     private func write(_ source: UnsafePointer<Float>, into destination: UnsafeMutableRawPointer, length: Int) {
@@ -108,12 +116,12 @@ final class KVCache {
     /// The stored bytes of the first `count` positions' keys of `layer`: what a saved
     /// context holds, and where a restored one is copied.
     func keyBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: keys[layer], count: count * keyRowBytes)
+        UnsafeMutableRawBufferPointer(start: keys[layer], count: count * keyRowBytes[layer])
     }
 
     /// The stored bytes of the first `count` positions' values of `layer`.
     func valueBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: values[layer], count: count * valueRowBytes)
+        UnsafeMutableRawBufferPointer(start: values[layer], count: count * valueRowBytes[layer])
     }
 
     var layerCount: Int { keys.count }

@@ -29,7 +29,8 @@ struct LayerWeights: Sendable {
         let embedding = hyper.embeddingLength
         attentionNorm = try loader.vector(prefix + "attn_norm.weight", count: embedding)
         if hyper.attentionLayers[index] {
-            mixer = .attention(try AttentionWeights(prefix: prefix, loader: loader, hyper: hyper, architecture: architecture))
+            mixer = .attention(try AttentionWeights(prefix: prefix, loader: loader, hyper: hyper,
+                                                    geometry: hyper.geometry(layer: index), architecture: architecture))
         } else if let shape = hyper.deltaNet {
             mixer = .gatedDeltaNet(try DeltaNetWeights(prefix: prefix, loader: loader, hyper: hyper, shape: shape))
         } else {

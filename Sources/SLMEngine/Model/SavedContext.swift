@@ -41,7 +41,8 @@ public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertib
 /// one; a crash between the two leaves a temporary file, never a damaged context.
 enum SavedContext {
     static let magic = Array("SLMCTX01".utf8)
-    static let version: UInt32 = 1
+    /// 2: the header's key and value bytes are per position over all layers (1: per layer).
+    static let version: UInt32 = 2
     static let headerBytes = 64
 
     /// What a file must say to fit a session: the same model, kernels and cache layout.
@@ -50,6 +51,7 @@ enum SavedContext {
         let kernelPath: Int32
         let cacheType: KVCacheType
         let layerCount: Int
+        /// Bytes of keys, and of values, one position takes over all attention layers.
         let keyRowBytes: Int
         let valueRowBytes: Int
         /// Bytes of recurrent state after the positions (0 for a transformer).
@@ -60,12 +62,13 @@ enum SavedContext {
             self.kernelPath = kernelPath.rawValue
             cacheType = cache.type
             layerCount = cache.layerCount
-            keyRowBytes = cache.keyRowBytes
-            valueRowBytes = cache.valueRowBytes
+            // every attention layer's row bytes together: what one position takes
+            keyRowBytes = cache.keyRowBytes.reduce(0, +)
+            valueRowBytes = cache.valueRowBytes.reduce(0, +)
             stateBytes = state?.bytes ?? 0
         }
 
-        var positionBytes: Int { layerCount * (keyRowBytes + valueRowBytes) }
+        var positionBytes: Int { keyRowBytes + valueRowBytes }
 
         /// The cache type's number in a file (fixed, whatever order the cases are in).
         static func code(of type: KVCacheType) -> UInt32 {

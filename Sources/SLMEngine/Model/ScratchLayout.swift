@@ -37,9 +37,12 @@ struct ScratchLayout: Equatable {
         self.rows = rows
         self.threads = max(1, threads)
         embedding = h.embeddingLength
-        query = size.product(h.headCount, h.keyLength)
-        key = size.product(h.headCountKV, h.keyLength)
-        value = size.product(h.headCountKV, h.valueLength)
+        // the widest layer's heads (sliding-window and global layers may differ)
+        let sizes = [h.globalGeometry, h.slidingWindowGeometry]
+        let keyLength = sizes.map(\.keyLength).max()!, valueLength = sizes.map(\.valueLength).max()!
+        query = size.product(h.headCount, keyLength)
+        key = size.product(h.headCountKV, keyLength)
+        value = size.product(h.headCountKV, valueLength)
         let convolutionInputs = h.shortConvolutionLength > 0 ? size.product(3, h.embeddingLength)
             : h.deltaNet?.convolutionChannels ?? 0
         attentionGate = h.gatesAttentionOutput ? query : 0
@@ -50,12 +53,14 @@ struct ScratchLayout: Equatable {
         } else {
             deltaNet = 0
         }
-        attention = size.product(h.headCount, h.valueLength)
-        ropeAngles = h.ropeDimensions
+        attention = size.product(h.headCount, valueLength)
+        ropeAngles = sizes.map(\.ropeDimensions).max()!
         feedForward = h.feedForwardLength
-        scoreStride = max(context, h.keyLength, h.valueLength)
-        tiledStride = Int(slm_attend_tiled_workspace(Int64(h.keyLength), Int64(InferenceSession.tiledAttentionBlock),
-                                                      Int64(h.headCount / max(1, h.headCountKV))))
+        scoreStride = max(context, keyLength, valueLength)
+        tiledStride = sizes.map {
+            Int(slm_attend_tiled_workspace(Int64($0.keyLength), Int64(InferenceSession.tiledAttentionBlock),
+                                           Int64(h.headCount / max(1, h.headCountKV))))
+        }.max()!
         vocabulary = h.vocabularySize
         if let shape = h.deltaNet {
             convolutionWindow = size.product(size.sum(rows, shape.convolutionLength - 1), shape.convolutionChannels)

@@ -66,7 +66,9 @@ public final class TransformerModel: Sendable {
     /// Bytes of KV cache one token takes (keys and values over the attention layers) in `cacheType`.
     public func kvBytesPerToken(cacheType: KVCacheType = .f16) -> Int {
         let h = hyperparameters
-        return h.attentionLayerCount * (cacheType.bytes(values: h.headCountKV * h.keyLength)
-            + cacheType.bytes(values: h.headCountKV * h.valueLength))
+        return h.attentionGeometries.reduce(0) { bytes, geometry in
+            bytes + cacheType.bytes(values: h.headCountKV * geometry.keyLength)
+                + cacheType.bytes(values: h.headCountKV * geometry.valueLength)
+        }
     }
 }

@@ -1,0 +1,71 @@
+import Foundation
+@testable import SLMEngine
+import SLMTestSupport
+import Testing
+
+/// Sliding-window layers with heads of their own sizes (a family that reads
+/// `attention.key_length_swa` and friends): the cache gives each layer rows of its own
+/// width, the memory need adds them up, and families that do not read the keys ignore them.
+@Suite("Per-layer attention geometry")
+struct AttentionGeometryTests {
+    /// Gemma 3's layout, read by a family that takes the sliding-window head sizes.
+    static let reading = Architecture(
+        name: "gemma3", ropeStyle: .neox, activation: .geluTanh, hasQKNorm: true, hasPostNorms: true,
+        scalesEmbedding: true, defaultSlidingWindowPattern: 6, defaultSlidingWindowRopeBase: 10_000,
+        scalesQueryFirst: true, readsSlidingWindowHeadSizes: true)
+
+    /// The gemma3 fixture (layers 0 and 2 sliding, heads of 32, one KV head) with sliding
+    /// heads of 16 and 8 rotated dimensions.
+    static func file() throws -> GGUFFile {
+        let fixture = try GGUFFile(path: Fixtures.url("synthetic/gemma3-mixed.gguf").path)
+        var writer = GGUFWriter()
+        for key in fixture.metadataKeys { writer.set(key, fixture[key]!) }
+        writer.set("gemma3.attention.key_length_swa", .uint32(16))
+        writer.set("gemma3.attention.value_length_swa", .uint32(16))
+        writer.set("gemma3.rope.dimension_count_swa", .uint32(8))
+        return try GGUFFile(bytes: writer.serialized())
+    }
+
+    @Test("sliding layers take their own head sizes; a family that does not read them keeps the global ones")
+    func geometry() throws {
+        let file = try Self.file()
+        let h = try Hyperparameters(file: file, architecture: Self.reading)
+        #expect(h.slidingWindowLayers == [true, false, true, false])
+        #expect(h.geometry(layer: 0) == AttentionGeometry(keyLength: 16, valueLength: 16, ropeDimensions: 8))
+        #expect(h.geometry(layer: 1) == AttentionGeometry(keyLength: 32, valueLength: 32, ropeDimensions: 32))
+        let plain = try Hyperparameters(file: file, architecture: .gemma3)
+        #expect(plain.geometry(layer: 0) == plain.geometry(layer: 1))
+        var odd = GGUFWriter()
+        for key in file.metadataKeys { odd.set(key, file[key]!) }
+        odd.set("gemma3.rope.dimension_count_swa", .uint32(7))
+        #expect(throws: EngineError.self) {
+            try Hyperparameters(file: try GGUFFile(bytes: odd.serialized()), architecture: Self.reading)
+        }
+    }
+
+    @Test("the cache gives each layer rows of its own width, apart from the others'; the memory need adds them up")
+    func cacheRows() throws {
+        let h = try Hyperparameters(file: try Self.file(), architecture: Self.reading)
+        let cache = KVCache(hyper: h, contextLength: 8, type: .f32)
+        #expect(cache.keyRowLengths == [16, 32, 16, 32])
+        #expect(cache.valueRowBytes == [64, 128, 64, 128])
+        for layer in 0..<4 {
+            for position in 0..<8 {
+                let key = [Float](repeating: Float(layer * 100 + position), count: cache.keyRowLengths[layer])
+                let value = [Float](repeating: -Float(layer * 100 + position), count: cache.valueRowLengths[layer])
+                cache.store(layer: layer, position: position, key: key, value: value)
+            }
+        }
+        for layer in 0..<4 {
+            let keys = cache.keys(layer: layer).assumingMemoryBound(to: Float.self)
+            let values = cache.values(layer: layer).assumingMemoryBound(to: Float.self)
+            for position in 0..<8 {
+                let width = cache.keyRowLengths[layer]
+                #expect((0..<width).allSatisfy { keys[position * width + $0] == Float(layer * 100 + position) })
+                #expect((0..<width).allSatisfy { values[position * width + $0] == -Float(layer * 100 + position) })
+            }
+        }
+        let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: 100, cacheType: .f16)
+        #expect(need.kvCacheBytes == 100 * 2 * (16 + 32 + 16 + 32) * 2)
+    }
+}
