@@ -10,7 +10,7 @@ import Testing
 @Suite("Model fuzzing")
 struct ModelFuzzTests {
     /// The synthetic models of each family (Tests/Fixtures/synthetic).
-    static let models = ["llama-mixed", "qwen2-mixed", "phi3-mixed", "gemma3-mixed"]
+    static let models = ["llama-mixed", "qwen2-mixed", "phi3-mixed", "gemma3-mixed", "lfm2-mixed", "qwen35-mixed"]
 
     /// Integers at the edges: zero, one, negative, and the powers of two where sizes
     /// overflow 32 and 64 bits.
@@ -45,7 +45,11 @@ struct ModelFuzzTests {
          "attention.head_count_kv", "attention.key_length", "attention.value_length",
          "attention.layer_norm_rms_epsilon", "rope.freq_base", "rope.freq_base_swa", "rope.dimension_count",
          "attention.sliding_window", "attention.sliding_window_pattern", "final_logit_softcapping",
-         "attn_logit_softcapping", "vocab_size"].map { architecture + "." + $0 }
+         "attn_logit_softcapping", "vocab_size",
+         // the hybrids' layer kinds and recurrent sizes
+         "shortconv.l_cache", "full_attention_interval", "attention.recurrent_layers", "ssm.conv_kernel",
+         "ssm.state_size", "ssm.group_count", "ssm.time_step_rank", "ssm.inner_size",
+         "rope.dimension_sections"].map { architecture + "." + $0 }
     }
 
     static let tokenizerKeys = [

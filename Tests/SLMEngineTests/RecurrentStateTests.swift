@@ -176,6 +176,12 @@ struct RecurrentStateTests {
         #expect(throws: EngineError.missingMetadata("qwen35.ssm.state_size")) {
             try Self.hyperparameters(["qwen35.ssm.state_size": GGUFValue?.none], of: "qwen35-mixed", architecture: .qwen35)
         }
+        // a state no real model comes near (1024 heads of 1024 × 1024 floats, 4 GB a layer), each
+        // size within its own range, is refused, not allocated
+        let huge = reason(["qwen35.ssm.state_size": .uint32(1024), "qwen35.ssm.time_step_rank": .uint32(1024),
+                           "qwen35.ssm.inner_size": .uint32(1024 * 1024)])
+        #expect(huge?.key == "qwen35.ssm.state_size")
+        #expect(huge?.reason.contains("recurrent state would take") == true)
         // the file's recurrent_layers flags win over the interval
         let flagged = try Self.hyperparameters(["qwen35.attention.recurrent_layers": Self.layers([1, 0, 0, 1])],
                                                of: "qwen35-mixed", architecture: .qwen35)

@@ -14,6 +14,8 @@ public struct Hyperparameters: Sendable, Equatable {
         public static let feedForward = 1 << 20
         public static let context = 1 << 24
         public static let vocabulary = 1 << 22
+        /// A hybrid model's recurrent state over all layers (Qwen3.5-27B's is about 150 MB).
+        public static let recurrentStateBytes = 1 << 32
     }
 
     public let embeddingLength: Int
@@ -113,6 +115,13 @@ public struct Hyperparameters: Sendable, Equatable {
             shortConvolutionLength = 0
             deltaNet = nil
             attentionLayers = headsPerLayer
+        }
+        // the state is allocated whole when a session opens: a size no real model comes near is refused
+        let recurrentLayers = attentionLayers.count { !$0 }
+        let layerStateFloats = deltaNet?.stateFloats ?? max(0, shortConvolutionLength - 1) * embeddingLength
+        if recurrentLayers * layerStateFloats * 4 > Limit.recurrentStateBytes {
+            let key = metadata.prefix + (deltaNet == nil ? "shortconv.l_cache" : "ssm.state_size")
+            throw .invalidMetadata(key: key, reason: "the recurrent state would take \(recurrentLayers * layerStateFloats * 4 >> 20) MB (at most \(Limit.recurrentStateBytes >> 20))")
         }
         if let length = try metadata.optional("attention.key_length", in: 1...Limit.headLength) {
             keyLength = length
