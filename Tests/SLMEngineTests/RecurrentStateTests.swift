@@ -28,6 +28,16 @@ struct RecurrentStateTests {
         return tokens
     }
 
+    /// A session of model `name` that has evaluated the prompt and answered 8 greedy tokens,
+    /// and the logits after the prompt.
+    static func answered(_ name: String) throws -> (TransformerModel, InferenceSession, [Float]) {
+        let model = try Self.model(name)
+        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
+        let logits = try session.evaluate(Self.prompt)
+        _ = try Self.answer(session, after: logits, count: 8)
+        return (model, session, logits)
+    }
+
     /// The logits a fresh session gives after `tokens`.
     static func fresh(_ model: TransformerModel, _ tokens: [Int]) throws -> [Float] {
         try InferenceSession(model: model, contextLength: 256, threads: 2).evaluate(tokens)
@@ -58,10 +68,7 @@ struct RecurrentStateTests {
 
     @Test("an answer the next prompt spells differently is evaluated again from the state kept after the prompt", arguments: models)
     func divergingAnswer(name: String) throws {
-        let model = try Self.model(name)
-        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
-        let logits = try session.evaluate(Self.prompt)
-        _ = try Self.answer(session, after: logits, count: 8)
+        let (model, session, _) = try Self.answered(name)
         let respelled = [310, 311, 312, 313, 314, 315]
         let followUp = [2, 420, 421, 1]
         let before = session.evaluatedPositions
@@ -73,10 +80,7 @@ struct RecurrentStateTests {
 
     @Test("regenerating an answer takes the kept logits: nothing is evaluated", arguments: models)
     func regenerate(name: String) throws {
-        let model = try Self.model(name)
-        let session = try InferenceSession(model: model, contextLength: 256, threads: 2)
-        let first = try session.evaluate(Self.prompt)
-        _ = try Self.answer(session, after: first, count: 8)
+        let (model, session, first) = try Self.answered(name)
         let before = session.evaluatedPositions
         #expect(try session.evaluate(Self.prompt) == first)
         #expect(session.evaluatedPositions == before)
