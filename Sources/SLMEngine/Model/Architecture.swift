@@ -55,13 +55,30 @@ public struct Architecture: Sendable, Equatable {
     /// The query projection also gives a gate per head: attention's output is multiplied
     /// by its sigmoid before the output projection (Qwen3.5's gated attention).
     public let gatesAttentionOutput: Bool
+    /// Gemma 4's per-layer token inputs: a slice per layer from `per_layer_token_embd` and a
+    /// projection of the embedding, gated into each layer's output (when the file gives
+    /// `embedding_length_per_layer_input`).
+    public let readsPerLayerInputs: Bool
+    /// The last `attention.shared_kv_layers` layers attend over an earlier layer's cache.
+    public let sharesKeyValueLayers: Bool
+    /// Attention scores are query·key unscaled (Gemma 4's norms set the scale).
+    public let unitAttentionScale: Bool
+    /// Values are RMS-normalised per head (without a weight) before they are cached.
+    public let normalizesValues: Bool
+    /// Each layer's output, residual included, is multiplied by its `layer_output_scale`.
+    public let scalesLayerOutput: Bool
+    /// `rope_freqs` divides the frequencies of global layers only (Gemma 4's proportional
+    /// RoPE); sliding-window layers rotate plainly.
+    public let ropeFactorsOnGlobalLayersOnly: Bool
 
     public init(name: String, ropeStyle: RopeStyle, activation: Activation, hasQKNorm: Bool, hasPostNorms: Bool,
                 scalesEmbedding: Bool, defaultSlidingWindowPattern: Int?, defaultSlidingWindowRopeBase: Float?,
                 scalesQueryFirst: Bool, noRopeLayerInterval: Int? = nil, readsScaleMultipliers: Bool = false,
                 recurrentMixer: RecurrentMixer? = nil, outputNormName: String = "output_norm.weight",
                 feedForwardNormName: String = "ffn_norm.weight", gatesAttentionOutput: Bool = false,
-                readsSlidingWindowHeadSizes: Bool = false) {
+                readsSlidingWindowHeadSizes: Bool = false, readsPerLayerInputs: Bool = false,
+                sharesKeyValueLayers: Bool = false, unitAttentionScale: Bool = false, normalizesValues: Bool = false,
+                scalesLayerOutput: Bool = false, ropeFactorsOnGlobalLayersOnly: Bool = false) {
         self.name = name
         self.ropeStyle = ropeStyle
         self.activation = activation
@@ -78,6 +95,12 @@ public struct Architecture: Sendable, Equatable {
         self.feedForwardNormName = feedForwardNormName
         self.gatesAttentionOutput = gatesAttentionOutput
         self.readsSlidingWindowHeadSizes = readsSlidingWindowHeadSizes
+        self.readsPerLayerInputs = readsPerLayerInputs
+        self.sharesKeyValueLayers = sharesKeyValueLayers
+        self.unitAttentionScale = unitAttentionScale
+        self.normalizesValues = normalizesValues
+        self.scalesLayerOutput = scalesLayerOutput
+        self.ropeFactorsOnGlobalLayersOnly = ropeFactorsOnGlobalLayersOnly
     }
 
     public static let llama = Architecture(
@@ -135,8 +158,21 @@ public struct Architecture: Sendable, Equatable {
         scalesQueryFirst: false, recurrentMixer: .gatedDeltaNet, feedForwardNormName: "post_attention_norm.weight",
         gatesAttentionOutput: true)
 
+    /// Gemma 4 dense (E2B, E4B, 31B): Gemma 3's layout with sliding-window and global layers
+    /// of their own head sizes (and key/value head counts), per-layer token inputs, the last
+    /// layers reading earlier layers' caches, values RMS-normalised, unscaled scores, a
+    /// per-layer output scale, and proportional RoPE (divisors) on the global layers.
+    public static let gemma4 = Architecture(
+        name: "gemma4", ropeStyle: .neox, activation: .geluTanh, hasQKNorm: true, hasPostNorms: true,
+        scalesEmbedding: true, defaultSlidingWindowPattern: 5, defaultSlidingWindowRopeBase: 10_000,
+        scalesQueryFirst: false, readsSlidingWindowHeadSizes: true, readsPerLayerInputs: true,
+        sharesKeyValueLayers: true, unitAttentionScale: true, normalizesValues: true, scalesLayerOutput: true,
+        ropeFactorsOnGlobalLayersOnly: true)
+
     /// Every supported family.
-    public static let all: [Architecture] = [.llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite, .lfm2, .qwen35]
+    public static let all: [Architecture] = [
+        .llama, .qwen2, .phi3, .gemma3, .qwen3, .smollm3, .granite, .lfm2, .qwen35, .gemma4,
+    ]
 
     /// The family a GGUF's `general.architecture` names, or nil when unsupported.
     public static func named(_ name: String) -> Architecture? { all.first { $0.name == name } }

@@ -44,7 +44,7 @@ public enum EngineError: Error, Equatable, Sendable, CustomStringConvertible {
         case .grammarDeadEnd(let text):
             "no token of this model's vocabulary can continue the constrained text after \(text.debugDescription)"
         case .unsupportedTokenizer(let kind):
-            "unsupported tokenizer \(kind) (supported: llama / SentencePiece, gpt2 / byte-level BPE)"
+            "unsupported tokenizer \(kind) (supported: llama / SentencePiece, gpt2 / byte-level BPE, gemma4 / BPE with spaces as ▁)"
         }
     }
 }

@@ -21,14 +21,16 @@ public struct Hyperparameters: Sendable, Equatable {
     public let embeddingLength: Int
     public let layerCount: Int
     public let headCount: Int
-    /// Key/value heads of every attention layer.
+    /// Key/value heads of the global attention layers (sliding-window layers may have their
+    /// own count: `slidingWindowGeometry`).
     public let headCountKV: Int
     /// Which layers attend (and so keep keys and values); the others are recurrent layers
     /// of the family's `recurrentMixer`, marked in the file by zero key/value heads.
     public let attentionLayers: [Bool]
     /// Head sizes of the global (not sliding-window) layers.
     public var globalGeometry: AttentionGeometry {
-        AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions)
+        AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions,
+                          keyValueHeads: headCountKV)
     }
 
     /// Layer `layer`'s head sizes.
@@ -36,13 +38,18 @@ public struct Hyperparameters: Sendable, Equatable {
         slidingWindowLayers[layer] ? slidingWindowGeometry : globalGeometry
     }
 
-    /// The head sizes of every attention layer.
+    /// The head sizes of every attention layer that keeps keys and values (one that reads
+    /// an earlier layer's keeps none).
     public var attentionGeometries: [AttentionGeometry] {
-        (0..<layerCount).filter { attentionLayers[$0] }.map { geometry(layer: $0) }
+        (0..<layerCount).filter { attentionLayers[$0] && keyValueSources[$0] == $0 }.map { geometry(layer: $0) }
     }
 
-    /// Layers that keep keys and values.
+    /// Layers that attend.
     public var attentionLayerCount: Int { attentionLayers.count { $0 } }
+    /// For each layer, the layer whose keys and values it attends over: itself, or for the
+    /// last `attention.shared_kv_layers` layers (Gemma 4) the last earlier layer of the same
+    /// kind (sliding-window or global) that keeps its own.
+    public let keyValueSources: [Int]
     /// Floats one recurrent layer's state holds: a short convolution's last
     /// `shortConvolutionLength - 1` inputs of the embedding's width.
     public var recurrentStateFloats: Int {
@@ -60,7 +67,14 @@ public struct Hyperparameters: Sendable, Equatable {
     /// Per-head dimension of queries and keys, and of values.
     public let keyLength: Int
     public let valueLength: Int
+    /// The FFN's hidden width: the widest layer's.
     public let feedForwardLength: Int
+    /// Each layer's FFN hidden width (one number in most files; Gemma 4's shared-cache
+    /// layers are twice as wide).
+    public let feedForwardLengths: [Int]
+    /// Width of each layer's slice of the per-layer token inputs (Gemma 4's
+    /// `embedding_length_per_layer_input`), 0 when the model has none.
+    public let perLayerInputLength: Int
     /// The context the model was trained for.
     public let trainedContextLength: Int
     public let rmsEpsilon: Float
@@ -97,9 +111,9 @@ public struct Hyperparameters: Sendable, Equatable {
         embeddingLength = try metadata.required("embedding_length", in: 1...Limit.embedding)
         layerCount = try metadata.required("block_count", in: 1...Limit.layers)
         headCount = try metadata.required("attention.head_count", in: 1...Limit.heads)
-        let headsPerLayer: [Bool]
-        (headCountKV, headsPerLayer) = try Self.keyValueHeads(
+        let keyValueHeadsPerLayer = try Self.keyValueHeads(
             metadata: metadata, layers: layerCount, heads: headCount, hasRecurrentLayers: architecture.recurrentMixer != nil)
+        let headsPerLayer = keyValueHeadsPerLayer.map { $0 > 0 }
         gatesAttentionOutput = architecture.gatesAttentionOutput
         switch architecture.recurrentMixer {
         case .shortConvolution:
@@ -133,7 +147,11 @@ public struct Hyperparameters: Sendable, Equatable {
             throw .invalidMetadata(key: metadata.prefix + "attention.value_length",
                                    reason: "gated attention needs equal key and value heads (\(keyLength), \(valueLength))")
         }
-        feedForwardLength = try metadata.required("feed_forward_length", in: 1...Limit.feedForward)
+        guard let feedForwardLengths = try metadata.optionalPerLayer("feed_forward_length", layers: layerCount,
+                                                                     in: 1...Limit.feedForward)
+        else { throw .missingMetadata(metadata.prefix + "feed_forward_length") }
+        self.feedForwardLengths = feedForwardLengths
+        feedForwardLength = feedForwardLengths.max()!
         trainedContextLength = try metadata.optional("context_length", in: 1...Limit.context) ?? 2048
         rmsEpsilon = try metadata.positiveFloat("attention.layer_norm_rms_epsilon") ?? 1e-5
         ropeBase = try metadata.positiveFloat("rope.freq_base") ?? 10_000
@@ -156,11 +174,24 @@ public struct Hyperparameters: Sendable, Equatable {
                 metadata: metadata, layers: layerCount, window: slidingWindow,
                 defaultPattern: architecture.defaultSlidingWindowPattern)
         }
+        let (globalHeads, slidingHeads) = try Self.keyValueHeadsByKind(
+            keyValueHeadsPerLayer, sliding: slidingWindowLayers, perKind: architecture.readsSlidingWindowHeadSizes,
+            heads: headCount, key: metadata.prefix + "attention.head_count_kv")
+        headCountKV = globalHeads
         slidingWindowGeometry = try Self.slidingWindowGeometry(
-            metadata: metadata, reads: architecture.readsSlidingWindowHeadSizes,
-            global: AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions))
+            metadata: metadata, reads: architecture.readsSlidingWindowHeadSizes, keyValueHeads: slidingHeads,
+            global: AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions,
+                                      keyValueHeads: globalHeads))
+        keyValueSources = try Self.keyValueSources(
+            metadata: metadata, reads: architecture.sharesKeyValueLayers, attending: attentionLayers,
+            sliding: slidingWindowLayers)
+        perLayerInputLength = architecture.readsPerLayerInputs
+            ? try metadata.optional("embedding_length_per_layer_input", in: 0...Limit.embedding) ?? 0 : 0
         vocabularySize = try Self.vocabularySize(metadata)
-        if architecture.readsScaleMultipliers {
+        if architecture.unitAttentionScale {
+            (embeddingScale, residualScale, logitScale) = (nil, nil, nil)
+            attentionScale = 1
+        } else if architecture.readsScaleMultipliers {
             embeddingScale = try metadata.positiveFloat("embedding_scale", zeroMeansNone: true)
             residualScale = try metadata.positiveFloat("residual_scale", zeroMeansNone: true)
             logitScale = try metadata.positiveFloat("logit_scale", zeroMeansNone: true)
@@ -183,28 +214,61 @@ public struct Hyperparameters: Sendable, Equatable {
         return length
     }
 
-    /// The key/value head count and which layers attend. The count is one number, or one
-    /// per layer; in a family with recurrent layers a layer of 0 is recurrent, and the
-    /// attention layers must agree (the cache has one row shape).
+    /// Each layer's key/value head count: one number, or one per layer; in a family with
+    /// recurrent layers a layer of 0 is recurrent. Each count divides the query heads.
     private static func keyValueHeads(
         metadata: BoundedMetadata, layers: Int, heads: Int, hasRecurrentLayers: Bool
-    ) throws(EngineError) -> (Int, [Bool]) {
+    ) throws(EngineError) -> [Int] {
         let name = "attention.head_count_kv"
         let key = metadata.prefix + name
         let lowest = hasRecurrentLayers ? 0 : 1
         let perLayer = try metadata.optionalPerLayer(name, layers: layers, in: lowest...Limit.heads)
             ?? Array(repeating: heads, count: layers)
-        let attending = Set(perLayer.filter { $0 > 0 })
-        guard let count = attending.first else {
+        guard perLayer.contains(where: { $0 > 0 }) else {
             throw .invalidMetadata(key: key, reason: "no layer has key/value heads")
         }
-        guard attending.count == 1 else {
-            throw .invalidMetadata(key: key, reason: "attention layers with different counts \(attending.sorted()) are not supported")
-        }
-        guard heads % count == 0 else {
+        if let count = perLayer.first(where: { $0 > 0 && heads % $0 != 0 }) {
             throw .invalidMetadata(key: key, reason: "\(count) does not divide \(heads) heads")
         }
-        return (count, perLayer.map { $0 > 0 })
+        return perLayer
+    }
+
+    /// The key/value head counts of the global and the sliding-window attention layers: one
+    /// for all of them (the cache has one row shape per kind), or where the family reads
+    /// the sliding layers' own sizes, one per kind. A kind without layers takes the other's.
+    private static func keyValueHeadsByKind(
+        _ perLayer: [Int], sliding: [Bool], perKind: Bool, heads: Int, key: String
+    ) throws(EngineError) -> (global: Int, sliding: Int) {
+        func counts(_ kind: Bool?) -> Set<Int> {
+            Set(perLayer.indices.filter { perLayer[$0] > 0 && (kind == nil || sliding[$0] == kind) }.map { perLayer[$0] })
+        }
+        let groups: [Set<Int>] = perKind ? [counts(false), counts(true)] : [counts(nil)]
+        for group in groups where group.count > 1 {
+            throw .invalidMetadata(key: key, reason: "attention layers with different counts \(group.sorted()) are not supported")
+        }
+        let global = groups[0].first ?? groups.last!.first!
+        return (global, groups.last!.first ?? global)
+    }
+
+    /// Which layer's keys and values each layer attends over. With `shared_kv_layers` n,
+    /// the last n layers keep none and read the last layer before them of their own kind.
+    private static func keyValueSources(
+        metadata: BoundedMetadata, reads: Bool, attending: [Bool], sliding: [Bool]
+    ) throws(EngineError) -> [Int] {
+        let layers = attending.count
+        let own = Array(0..<layers)
+        guard reads else { return own }
+        let name = "attention.shared_kv_layers"
+        let shared = try metadata.optional(name, in: 0...layers - 1) ?? 0
+        let first = layers - shared
+        return try own.map { layer throws(EngineError) in
+            guard layer >= first else { return layer }
+            guard let source = (0..<first).last(where: { attending[$0] && sliding[$0] == sliding[layer] }) else {
+                throw .invalidMetadata(key: metadata.prefix + name, reason:
+                    "layer \(layer) shares the cache of an earlier \(sliding[layer] ? "sliding-window" : "global") layer, and none keeps one")
+            }
+            return source
+        }
     }
 
     /// Qwen3.5's layer kinds: `attention.recurrent_layers` (one flag per layer, true for a
@@ -231,8 +295,8 @@ public struct Hyperparameters: Sendable, Equatable {
 
     /// The sliding-window layers' head sizes: the file's `*_swa` keys where the family reads
     /// them (each defaulting to the global size), else the global sizes.
-    private static func slidingWindowGeometry(metadata: BoundedMetadata, reads: Bool, global: AttentionGeometry)
-        throws(EngineError) -> AttentionGeometry
+    private static func slidingWindowGeometry(metadata: BoundedMetadata, reads: Bool, keyValueHeads: Int,
+                                              global: AttentionGeometry) throws(EngineError) -> AttentionGeometry
     {
         guard reads else { return global }
         let keyLength = try metadata.optional("attention.key_length_swa", in: 1...Limit.headLength) ?? global.keyLength
@@ -243,7 +307,8 @@ public struct Hyperparameters: Sendable, Equatable {
             throw .invalidMetadata(key: metadata.prefix + "rope.dimension_count_swa",
                                    reason: "\(ropeDimensions) is odd; RoPE rotates pairs")
         }
-        return AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions)
+        return AttentionGeometry(keyLength: keyLength, valueLength: valueLength, ropeDimensions: ropeDimensions,
+                                 keyValueHeads: keyValueHeads)
     }
 
     private static func vocabularySize(_ metadata: BoundedMetadata) throws(EngineError) -> Int {

@@ -26,7 +26,8 @@ public final class InferenceSession {
     private let cache: KVCache
     /// A hybrid model's recurrent layers' state, at the cache's length; nil for a transformer.
     private let recurrentState: RecurrentState?
-    /// Each layer's slot in the KV cache, nil for a recurrent layer.
+    /// Each layer's slot in the KV cache (a layer that shares an earlier layer's cache has
+    /// that layer's slot), nil for a recurrent layer.
     private let cacheSlots: [Int?]
     private let scratch: Scratch
     /// Rows of the reference-sized batch the current positions belong to.
@@ -55,6 +56,7 @@ public final class InferenceSession {
         let convolutionWindow: UnsafeMutablePointer<Float>  // (state rows + batch, convolution channels)
         let attentionGate: UnsafeMutablePointer<Float>  // (batch, heads * keyLength) a gated attention's gates
         let deltaNet: UnsafeMutablePointer<Float>       // (batch, deltaNetWidth) see `DeltaNetRows`
+        let perLayerInputs: UnsafeMutablePointer<Float> // (batch, layers * per-layer width) Gemma 4's inputs
         let deltaNetWidth: Int
         let fusedWidth: Int
         let input: ActivationBatch
@@ -93,9 +95,10 @@ public final class InferenceSession {
             attentionGate = buffer(rows * layout.attentionGate)
             deltaNetWidth = layout.deltaNet
             deltaNet = buffer(rows * layout.deltaNet)
+            perLayerInputs = buffer(rows * layout.perLayerInputs)
             owned = [
                 hidden, normed, branch, query, key, value, fused, attention, ropeAngles, gate, up, scores, tiledWorkspace,
-                logits, convolutionWindow, attentionGate, deltaNet,
+                logits, convolutionWindow, attentionGate, deltaNet, perLayerInputs,
             ]
             input = ActivationBatch(capacity: rows, maxWidth: layout.activationWidth, threads: threads)
             allocatedBytes = floats * 4 + input.allocatedBytes
@@ -122,12 +125,20 @@ public final class InferenceSession {
         ropeFactors = model.ropeFactors(contextLength: contextLength)
         cache = KVCache(hyper: model.hyperparameters, contextLength: contextLength, type: cacheType)
         recurrentState = RecurrentState(hyper: model.hyperparameters)
-        var slot = 0
-        cacheSlots = model.hyperparameters.attentionLayers.map { attends in
-            guard attends else { return nil }
-            defer { slot += 1 }
-            return slot
+        let h = model.hyperparameters
+        var slots: [Int?] = []
+        var next = 0
+        for layer in 0..<h.layerCount {
+            if !h.attentionLayers[layer] {
+                slots.append(nil)
+            } else if h.keyValueSources[layer] != layer {
+                slots.append(slots[h.keyValueSources[layer]])
+            } else {
+                slots.append(next)
+                next += 1
+            }
         }
+        cacheSlots = slots
         scratch = Scratch(layout)
     }
 
@@ -169,12 +180,12 @@ public final class InferenceSession {
         // four bytes a value bounds every cache type, so the per-position bytes cannot overflow
         var positionBytes = 0
         for geometry in geometries {
-            let kvWidth = size.sum(size.product(h.headCountKV, geometry.keyLength),
-                                   size.product(h.headCountKV, geometry.valueLength))
+            let kvWidth = size.sum(size.product(geometry.keyValueHeads, geometry.keyLength),
+                                   size.product(geometry.keyValueHeads, geometry.valueLength))
             _ = size.product(kvWidth, 4)
             if size.overflowed { break }
-            positionBytes = size.sum(positionBytes, cacheType.bytes(values: h.headCountKV * geometry.keyLength),
-                                     cacheType.bytes(values: h.headCountKV * geometry.valueLength))
+            positionBytes = size.sum(positionBytes, cacheType.bytes(values: geometry.keyWidth),
+                                     cacheType.bytes(values: geometry.valueWidth))
         }
         let kvCache = size.product(contextLength, positionBytes)
         // the state, and the copies of it kept with their logits
@@ -345,6 +356,7 @@ public final class InferenceSession {
                 slm_scale(hidden, scale, Int64(embedding))
             }
         }
+        if let inputs = model.perLayerInputs { computePerLayerInputs(inputs, tokens: ids) }
         for (index, layer) in model.layers.enumerated() {
             switch layer.mixer {
             case .attention(let attention):
@@ -355,7 +367,57 @@ public final class InferenceSession {
                 deltaNetBlock(layer, deltaNet, index: index, rows: tokens.count)
             }
             feedForwardBlock(layer, rows: tokens.count)
+            if let weights = layer.perLayerInput { perLayerInputBlock(weights, index: index, rows: tokens.count) }
+            if let scale = layer.outputScale {
+                forEachRow(tokens.count) { row in slm_scale(s.hidden + row * embedding, scale, Int64(embedding)) }
+            }
         }
+    }
+
+    /// Gemma 4's inputs for every layer from each row's token and (scaled) embedding: the
+    /// token's slices of `per_layer_token_embd` times sqrt(width), plus the embedding's
+    /// projection times 1/sqrt(embedding) with each slice RMS-normalised, all times 1/sqrt(2).
+    private func computePerLayerInputs(_ inputs: TransformerModel.PerLayerInputs, tokens: [Int]) {
+        let h = model.hyperparameters
+        let s = scratch
+        let width = h.perLayerInputLength, total = width * h.layerCount, embedding = h.embeddingLength
+        s.input.load(s.hidden, count: tokens.count, width: embedding, stride: embedding)
+        s.input.multiply(inputs.projection, into: s.perLayerInputs, outputStride: total, batchRows: logicalBatchRows)
+        let projectionScale = 1 / Float(embedding).squareRoot(), tokenScale = Float(width).squareRoot()
+        let sumScale = 1 / Float(2).squareRoot()
+        inputs.projectionNorm.withUnsafeBufferPointer { norm in
+            forEachRow(tokens.count) { row in
+                let projected = s.perLayerInputs + row * total
+                withUnsafeTemporaryAllocation(of: Float.self, capacity: total) { token in
+                    let token = token.baseAddress!
+                    inputs.tokenEmbedding.dequantizeRow(tokens[row], into: token)
+                    slm_scale(token, tokenScale, Int64(total))
+                    slm_scale(projected, projectionScale, Int64(total))
+                    for layer in 0..<h.layerCount {
+                        let slice = projected + layer * width
+                        slm_rms_norm(slice, norm.baseAddress, slice, Int64(width), h.rmsEpsilon)
+                    }
+                    slm_add(projected, token, Int64(total))
+                    slm_scale(projected, sumScale, Int64(total))
+                }
+            }
+        }
+    }
+
+    /// Mixes layer `index`'s slice of the per-layer inputs into the residual stream:
+    /// GELU(gate · hidden) times the slice, projected back, normalised, added.
+    private func perLayerInputBlock(_ weights: LayerWeights.PerLayerInputWeights, index: Int, rows: Int) {
+        let h = model.hyperparameters
+        let s = scratch
+        let width = h.perLayerInputLength, total = width * h.layerCount, embedding = h.embeddingLength
+        s.input.load(s.hidden, count: rows, width: embedding, stride: embedding)
+        s.input.multiply(weights.gate, into: s.gate, outputStride: width, batchRows: logicalBatchRows)
+        forEachRow(rows) { row in
+            slm_gated_activation(s.gate + row * width, s.perLayerInputs + row * total + index * width, Int64(width), 1)
+        }
+        s.input.load(s.gate, count: rows, width: width, stride: width)
+        s.input.multiply(weights.projection, into: s.branch, outputStride: embedding, batchRows: logicalBatchRows)
+        addBranch(weights.postNorm, rows: rows)
     }
 
     /// Runs `body(row)` for every row; a batch's rows are spread over the threads (each
@@ -401,12 +463,13 @@ public final class InferenceSession {
         let s = scratch
         let g = h.geometry(layer: index)
         let queryWidth = h.headCount * g.keyLength
-        let keyWidth = h.headCountKV * g.keyLength
-        let valueWidth = h.headCountKV * g.valueLength
+        let keyWidth = g.keyWidth
+        let valueWidth = g.valueWidth
+        let keepsKeyValues = h.keyValueSources[index] == index
         normalizeHidden(layer.attentionNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch weights.projections {
-        case .separate(let query, let key, let value) where h.gatesAttentionOutput:
+        case .separate(let query, let key, let value?) where h.gatesAttentionOutput:
             // each head's query, then its gate
             s.input.multiply(query, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
             s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
@@ -423,7 +486,13 @@ public final class InferenceSession {
         case .separate(let query, let key, let value):
             s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
             s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
-            s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
+            if let value {
+                s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
+            } else {
+                s.value.update(from: s.key, count: rows * keyWidth)
+            }
+        case .queryOnly(let query):
+            s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
         case .fused(let qkv):
             s.input.multiply(qkv, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
             for row in 0..<rows {
@@ -442,7 +511,9 @@ public final class InferenceSession {
         if model.architecture.scalesQueryFirst { scoreScale = 1 }
         let cache = self.cache
         let slot = cacheSlots[index]!
-        ropeFactors.withOptionalPointer { factors in
+        let normalizesValues = model.architecture.normalizesValues
+        let layerRopeFactors = layer.isSlidingWindow && model.architecture.ropeFactorsOnGlobalLayersOnly ? nil : ropeFactors
+        layerRopeFactors.withOptionalPointer { factors in
             forEachRow(rows) { row in
                 let position = Int64(startPosition + row)
                 let query = s.query + row * queryWidth, key = s.key + row * keyWidth
@@ -460,12 +531,18 @@ public final class InferenceSession {
                 if model.architecture.scalesQueryFirst {
                     slm_scale(query, h.attentionScale, Int64(queryWidth))
                 }
-                for head in 0..<h.headCountKV {
+                guard keepsKeyValues else { return }
+                let value = s.value + row * valueWidth
+                for head in 0..<g.keyValueHeads {
                     let k = key + head * g.keyLength
                     if let norm = weights.keyNorm { slm_rms_norm(k, norm, k, headLength, h.rmsEpsilon) }
                     if rotates { slm_rope_apply(k, Int64(g.ropeDimensions), angles, neox) }
+                    if normalizesValues {
+                        let v = value + head * g.valueLength
+                        slm_rms_norm(v, nil, v, Int64(g.valueLength), h.rmsEpsilon)
+                    }
                 }
-                cache.store(layer: slot, position: startPosition + row, key: key, value: s.value + row * valueWidth)
+                cache.store(layer: slot, position: startPosition + row, key: key, value: value)
             }
         }
 
@@ -488,19 +565,19 @@ public final class InferenceSession {
         let h = model.hyperparameters
         let s = scratch
         if logicalBatchRows >= Self.tiledAttentionRows && cache.type == .f16 && g.keyLength == g.valueLength {
-            attendTiled(layer, slot: slot, headLength: g.keyLength, rows: rows, startPosition: startPosition,
-                        scoreScale: scoreScale)
+            attendTiled(layer, slot: slot, geometry: g, rows: rows, startPosition: startPosition, scoreScale: scoreScale)
             return
         }
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
             keys: cache.keys(layer: slot), values: cache.values(layer: slot), cacheType: cache.type,
             rowStride: cache.keyRowLengths[slot], rowBytes: cache.keyRowBytes[slot],
-            headCount: h.headCount, groupSize: h.headCount / h.headCountKV,
+            headCount: h.headCount, groupSize: h.headCount / g.keyValueHeads,
             keyLength: g.keyLength, valueLength: g.valueLength, scale: scoreScale,
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0,
-            splits: min(h.headCount / h.headCountKV, max(1, (s.threads + rows * h.headCountKV - 1) / (rows * h.headCountKV))),
+            splits: min(h.headCount / g.keyValueHeads,
+                        max(1, (s.threads + rows * g.keyValueHeads - 1) / (rows * g.keyValueHeads))),
             rows: rows)
         let tasks = job.taskCount
         let workers = min(s.threads, tasks)
@@ -511,14 +588,15 @@ public final class InferenceSession {
 
     /// The reference's batch attention: blocks of rows against tiles of the cache, one
     /// task per (block, key/value head), spread over the threads.
-    private func attendTiled(_ layer: LayerWeights, slot: Int, headLength: Int, rows: Int, startPosition: Int,
-                             scoreScale: Float) {
+    private func attendTiled(_ layer: LayerWeights, slot: Int, geometry g: AttentionGeometry, rows: Int,
+                             startPosition: Int, scoreScale: Float) {
         let h = model.hyperparameters
         let s = scratch
-        let group = h.headCount / h.headCountKV
+        let headLength = g.keyLength
+        let group = h.headCount / g.keyValueHeads
         let block = Self.tiledAttentionBlock
         let blocks = (rows + block - 1) / block
-        let tasks = blocks * h.headCountKV
+        let tasks = blocks * g.keyValueHeads
         let job = TiledAttentionJob(
             query: s.query, attention: s.attention, workspace: s.tiledWorkspace, workspaceStride: s.tiledStride,
             keys: cache.keys(layer: slot).assumingMemoryBound(to: UInt16.self),
@@ -644,7 +722,7 @@ public final class InferenceSession {
     private func feedForwardBlock(_ layer: LayerWeights, rows: Int) {
         let h = model.hyperparameters
         let s = scratch
-        let hidden = h.feedForwardLength
+        let hidden = layer.feedForwardLength
         normalizeHidden(layer.feedForwardNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch layer.feedForward {

@@ -64,8 +64,8 @@ final class KVCache {
         self.type = type
         self.contextLength = contextLength
         let geometries = hyper.attentionGeometries
-        keyRowLengths = geometries.map { hyper.headCountKV * $0.keyLength }
-        valueRowLengths = geometries.map { hyper.headCountKV * $0.valueLength }
+        keyRowLengths = geometries.map(\.keyWidth)
+        valueRowLengths = geometries.map(\.valueWidth)
         keyRowBytes = keyRowLengths.map { type.bytes(values: $0) }
         valueRowBytes = valueRowLengths.map { type.bytes(values: $0) }
         // each layer's keys, then its values, every part starting on a 64-byte boundary

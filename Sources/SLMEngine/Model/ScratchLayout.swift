@@ -14,7 +14,7 @@ struct ScratchLayout: Equatable {
     let fused: Int              // fused QKV, gate|up, a gated query|gate, a convolution's inputs
     let attention: Int
     let ropeAngles: Int
-    let feedForward: Int        // gate and up
+    let feedForward: Int        // gate and up (and per-layer input gates)
     /// Per worker thread: attention scores and the tiled attention's workspace.
     let threads: Int
     let scoreStride: Int
@@ -27,6 +27,8 @@ struct ScratchLayout: Equatable {
     /// Per row: a DeltaNet layer's convolved Q|K|V, output gate, beta and decay per head,
     /// and output (0 without such layers).
     let deltaNet: Int
+    /// Per row: Gemma 4's per-layer inputs, every layer's slice (0 without them).
+    let perLayerInputs: Int
     /// The activation batch: rows of this many values, and their converted forms.
     let activationWidth: Int
     /// Bytes the session allocates for all of it.
@@ -41,8 +43,8 @@ struct ScratchLayout: Equatable {
         let sizes = [h.globalGeometry, h.slidingWindowGeometry]
         let keyLength = sizes.map(\.keyLength).max()!, valueLength = sizes.map(\.valueLength).max()!
         query = size.product(h.headCount, keyLength)
-        key = size.product(h.headCountKV, keyLength)
-        value = size.product(h.headCountKV, valueLength)
+        key = sizes.map { size.product($0.keyValueHeads, $0.keyLength) }.max()!
+        value = sizes.map { size.product($0.keyValueHeads, $0.valueLength) }.max()!
         let convolutionInputs = h.shortConvolutionLength > 0 ? size.product(3, h.embeddingLength)
             : h.deltaNet?.convolutionChannels ?? 0
         attentionGate = h.gatesAttentionOutput ? query : 0
@@ -54,12 +56,14 @@ struct ScratchLayout: Equatable {
             deltaNet = 0
         }
         attention = size.product(h.headCount, valueLength)
+        perLayerInputs = size.product(h.layerCount, h.perLayerInputLength)
         ropeAngles = sizes.map(\.ropeDimensions).max()!
-        feedForward = h.feedForwardLength
+        // the gate buffer also holds Gemma 4's per-layer input gates
+        feedForward = max(h.feedForwardLength, h.perLayerInputLength)
         scoreStride = max(context, keyLength, valueLength)
         tiledStride = sizes.map {
             Int(slm_attend_tiled_workspace(Int64($0.keyLength), Int64(InferenceSession.tiledAttentionBlock),
-                                           Int64(h.headCount / max(1, h.headCountKV))))
+                                           Int64(h.headCount / max(1, $0.keyValueHeads))))
         }.max()!
         vocabulary = h.vocabularySize
         if let shape = h.deltaNet {
@@ -68,9 +72,9 @@ struct ScratchLayout: Equatable {
             convolutionWindow = h.shortConvolutionLength > 0
                 ? size.product(size.sum(rows, h.shortConvolutionLength - 1), h.embeddingLength) : 0
         }
-        activationWidth = max(h.embeddingLength, h.feedForwardLength, attention, h.deltaNet?.valueWidth ?? 0)
+        activationWidth = max(h.embeddingLength, feedForward, attention, h.deltaNet?.valueWidth ?? 0)
         let perRow = size.sum(size.product(3, embedding), query, key, value, fused, attention, ropeAngles,
-                              size.product(2, feedForward), attentionGate, deltaNet)
+                              size.product(2, feedForward), attentionGate, deltaNet, perLayerInputs)
         let floats = size.sum(size.product(rows, perRow), size.product(self.threads, size.sum(scoreStride, tiledStride)),
                               vocabulary, convolutionWindow)
         let activationBytes = size.sum(

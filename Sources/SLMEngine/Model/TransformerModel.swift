@@ -23,6 +23,9 @@ public final class TransformerModel: Sendable {
     /// long ones beyond it.
     let ropeFactorsShort: [Float]?
     let ropeFactorsLong: [Float]?
+    /// Gemma 4's per-layer token inputs: each token's slices for all layers, the projection
+    /// of the embedding to them and the norm of each projected slice; nil without them.
+    let perLayerInputs: PerLayerInputs?
     /// Rearranged copies of matrices the kernels read faster packed (empty on most CPUs).
     let packedWeights: PackedWeights
     /// Tells this model's file from any other: what a saved context is checked against.
@@ -46,10 +49,11 @@ public final class TransformerModel: Sendable {
             layers.append(try LayerWeights(index: index, loader: loader, hyper: hyper, architecture: architecture))
         }
         self.layers = layers
+        perLayerInputs = hyper.perLayerInputLength > 0 ? try PerLayerInputs(loader: loader, hyper: hyper) : nil
         outputNorm = try loader.vector(architecture.outputNormName, count: hyper.embeddingLength)
         output = try loader.optionalMatrix("output.weight", inputs: hyper.embeddingLength,
                                            outputs: hyper.vocabularySize) ?? tokenEmbedding
-        let factorCount = hyper.ropeDimensions / 2
+        let factorCount = hyper.globalGeometry.ropeDimensions / 2
         ropeFrequencyFactors = try loader.optionalVector("rope_freqs.weight", count: factorCount)
         ropeFactorsShort = try loader.optionalVector("rope_factors_short.weight", count: factorCount)
         ropeFactorsLong = try loader.optionalVector("rope_factors_long.weight", count: factorCount)
@@ -67,8 +71,24 @@ public final class TransformerModel: Sendable {
     public func kvBytesPerToken(cacheType: KVCacheType = .f16) -> Int {
         let h = hyperparameters
         return h.attentionGeometries.reduce(0) { bytes, geometry in
-            bytes + cacheType.bytes(values: h.headCountKV * geometry.keyLength)
-                + cacheType.bytes(values: h.headCountKV * geometry.valueLength)
+            bytes + cacheType.bytes(values: geometry.keyWidth) + cacheType.bytes(values: geometry.valueWidth)
+        }
+    }
+
+    /// The inputs Gemma 4 gives each layer from the token and the embedding.
+    struct PerLayerInputs: Sendable {
+        /// Rows of `layers × width` per token (`per_layer_token_embd`).
+        let tokenEmbedding: WeightMatrix
+        /// The embedding to `layers × width` (`per_layer_model_proj`).
+        let projection: WeightMatrix
+        /// The norm of each layer's projected slice (`per_layer_proj_norm`).
+        let projectionNorm: [Float]
+
+        init(loader: TensorLoader, hyper: Hyperparameters) throws(EngineError) {
+            let width = hyper.perLayerInputLength * hyper.layerCount
+            tokenEmbedding = try loader.matrix("per_layer_token_embd.weight", inputs: width, outputs: hyper.vocabularySize)
+            projection = try loader.matrix("per_layer_model_proj.weight", inputs: hyper.embeddingLength, outputs: width)
+            projectionNorm = try loader.vector("per_layer_proj_norm.weight", count: hyper.perLayerInputLength)
         }
     }
 }

@@ -15,6 +15,7 @@ public final class Tokenizer: Sendable {
     private enum Algorithm: Sendable {
         case sentencePiece(SentencePieceEncoder)
         case bytePair(BytePairEncoder)
+        case spacedBytePair(SpacedBytePairEncoder)
     }
 
     private enum Fragment {
@@ -27,6 +28,7 @@ public final class Tokenizer: Sendable {
         switch vocabulary.model {
         case "llama": algorithm = .sentencePiece(SentencePieceEncoder(vocabulary: vocabulary))
         case "gpt2": algorithm = .bytePair(try BytePairEncoder(vocabulary: vocabulary))
+        case "gemma4": algorithm = .spacedBytePair(try SpacedBytePairEncoder(vocabulary: vocabulary))
         default: throw .unsupportedTokenizer(vocabulary.model)
         }
         func specials(_ type: Vocabulary.TokenType) -> [(bytes: [UInt8], id: Int)] {
@@ -48,7 +50,7 @@ public final class Tokenizer: Sendable {
     public static func check(file: GGUFFile) throws(EngineError) {
         guard let model = file["tokenizer.ggml.model"]?.stringValue else { throw .missingMetadata("tokenizer.ggml.model") }
         switch model {
-        case "llama": break
+        case "llama", "gemma4": break
         case "gpt2":
             let pre = file["tokenizer.ggml.pre"]?.stringValue ?? "default"
             guard PreTokenizer(name: pre) != nil else { throw .unsupportedTokenizer("gpt2 with pre-tokenizer \(pre)") }
@@ -83,6 +85,8 @@ public final class Tokenizer: Sendable {
                     encoder.encode(prefixed, output: &output)
                 case .bytePair(let encoder):
                     encoder.encode(piece, output: &output)
+                case .spacedBytePair(let encoder):
+                    encoder.encode(piece, output: &output)
                 }
                 afterSpecial = false
             }
@@ -101,6 +105,7 @@ public final class Tokenizer: Sendable {
         switch algorithm {
         case .sentencePiece: return sentencePieceBytes(id)
         case .bytePair(let encoder): return encoder.bytes(of: id)
+        case .spacedBytePair(let encoder): return encoder.bytes(of: id)
         }
     }
 

@@ -6,7 +6,8 @@ public struct Vocabulary: Sendable {
         case normal = 1, unknown = 2, control = 3, userDefined = 4, unused = 5, byte = 6
     }
 
-    /// `tokenizer.ggml.model`: `llama` (SentencePiece) or `gpt2` (byte-level BPE).
+    /// `tokenizer.ggml.model`: `llama` (SentencePiece), `gpt2` (byte-level BPE) or `gemma4`
+    /// (BPE over characters with spaces as U+2581).
     public let model: String
     /// `tokenizer.ggml.pre`: which pre-tokenizer a BPE vocabulary uses.
     public let preTokenizer: String
@@ -47,7 +48,7 @@ public struct Vocabulary: Sendable {
         for (id, text) in tokens.enumerated() where ids[text] == nil { ids[text] = id }
         self.ids = ids
         // as llama.cpp does, the usual end-of-turn texts also end a generation
-        let endTexts = ["<end_of_turn>", "<|eot_id|>", "<|im_end|>", "<|end|>", "<|endoftext|>", "<|end_of_text|>", "</s>"]
+        let endTexts = ["<end_of_turn>", "<turn|>", "<|eot_id|>", "<|im_end|>", "<|end|>", "<|endoftext|>", "<|end_of_text|>", "</s>"]
         var end = Set([eos, eot].compactMap { $0 })
         for text in endTexts { if let id = ids[text] { end.insert(id) } }
         endOfGeneration = end
@@ -95,7 +96,8 @@ public struct Vocabulary: Sendable {
             tokens: tokens, scores: scores, types: rawTypes?.map { TokenType(rawValue: $0) ?? .normal },
             merges: merges ?? [], bos: id("tokenizer.ggml.bos_token_id"), eos: id("tokenizer.ggml.eos_token_id"),
             unknown: id("tokenizer.ggml.unknown_token_id"), eot: id("tokenizer.ggml.eot_token_id"),
-            addBOS: file["tokenizer.ggml.add_bos_token"]?.boolValue ?? isSentencePiece,
+            // as llama.cpp, Gemma 4's vocabulary always adds BOS, whatever the file says
+            addBOS: model == "gemma4" || (file["tokenizer.ggml.add_bos_token"]?.boolValue ?? isSentencePiece),
             addEOS: file["tokenizer.ggml.add_eos_token"]?.boolValue ?? false,
             addSpacePrefix: file["tokenizer.ggml.add_space_prefix"]?.boolValue ?? isSentencePiece)
     }
