@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Random-weight GGUF models with the shapes of the hybrid small models, for speed work.
+"""Random-weight GGUF models with the shapes of the hybrid small models (and Gemma 4 E2B), for speed work.
 
 As ../shared/tools/make_bench_models.py does for plain transformers: the numbers they
 produce are meaningless, their size and layout are the named model's, so tokens/s
@@ -30,6 +30,13 @@ SHAPES = {
     "qwen3.5-2b": dict(arch="qwen35", embedding=2048, layers=24, heads=8, kv_heads=2, head_dim=256, ffn=6144,
                        vocab=248320, interval=4, rope_dims=64, conv_taps=4, state=128, key_heads=16,
                        value_heads=16, rope_base=10000000.0),
+    # Gemma 4 E2B: 35 layers, every 5th global (heads of 512, rope_freqs rotating a quarter),
+    # the others sliding (window 512, heads of 256); 8 heads, 1 KV head; the last 20 layers
+    # read earlier layers' caches and have FFNs twice as wide; per-layer inputs of 256.
+    # Only Q4_K_M is made (the F16 file is about 10 GB).
+    "gemma4-e2b": dict(arch="gemma4", embedding=1536, layers=35, heads=8, kv_heads=1, head_dim=512, head_dim_swa=256,
+                       ffn=6144, vocab=262144, global_every=5, shared_kv_layers=20, per_layer=256, window=512,
+                       rope_base=1000000.0, quants=["Q4_K_M"]),
 }
 QUANTS = ["Q4_K_M", "Q4_0", "Q8_0"]
 
@@ -166,7 +173,57 @@ def write_qwen35(name, shape, path):
     finish(w)
 
 
-WRITERS = {"lfm2": write_lfm2, "qwen35": write_qwen35}
+def write_gemma4(name, shape, path):
+    E, L, H, KV, D, F, V = (shape[k] for k in ("embedding", "layers", "heads", "kv_heads", "head_dim", "ffn", "vocab"))
+    Ds, P = shape["head_dim_swa"], shape["per_layer"]
+    r = Random()
+    mat, ones = r.mat, r.ones
+    sliding = [(i + 1) % shape["global_every"] != 0 for i in range(L)]
+    first_shared = L - shape["shared_kv_layers"]
+    w = start_writer(name, shape, path, KV, D, 1e-6)
+    w.add_feed_forward_length([F if i < first_shared else 2 * F for i in range(L)])
+    w.add_sliding_window(shape["window"])
+    w.add_sliding_window_pattern(sliding)
+    w.add_rope_freq_base_swa(10000.0)
+    w.add_key_length_swa(Ds)
+    w.add_value_length_swa(Ds)
+    w.add_rope_dimension_count_swa(Ds)
+    w.add_shared_kv_layers(shape["shared_kv_layers"])
+    w.add_embedding_length_per_layer_input(P)
+    w.add_final_logit_softcapping(30.0)
+    w.add_tensor("token_embd.weight", mat(V, E))
+    w.add_tensor("output_norm.weight", ones(E))
+    w.add_tensor("rope_freqs.weight", np.array([1.0] * (D // 8) + [1e30] * (D // 2 - D // 8), dtype=np.float32))
+    # the per-layer table is large (vocabulary x layers x 256): one random block repeated
+    w.add_tensor("per_layer_token_embd.weight", np.resize(mat(1024, L * P), (V, L * P)))
+    w.add_tensor("per_layer_model_proj.weight", mat(L * P, E))
+    w.add_tensor("per_layer_proj_norm.weight", ones(P))
+    for i in range(L):
+        p = "blk.%d." % i
+        d = Ds if sliding[i] else D
+        ff = F if i < first_shared else 2 * F
+        w.add_tensor(p + "attn_norm.weight", ones(E))
+        w.add_tensor(p + "attn_q.weight", mat(H * d, E))
+        w.add_tensor(p + "attn_q_norm.weight", ones(d))
+        if i < first_shared:
+            w.add_tensor(p + "attn_k.weight", mat(KV * d, E))
+            w.add_tensor(p + "attn_v.weight", mat(KV * d, E))
+            w.add_tensor(p + "attn_k_norm.weight", ones(d))
+        w.add_tensor(p + "attn_output.weight", mat(E, H * d))
+        w.add_tensor(p + "post_attention_norm.weight", ones(E))
+        w.add_tensor(p + "ffn_norm.weight", ones(E))
+        w.add_tensor(p + "ffn_gate.weight", mat(ff, E))
+        w.add_tensor(p + "ffn_up.weight", mat(ff, E))
+        w.add_tensor(p + "ffn_down.weight", mat(E, ff))
+        w.add_tensor(p + "post_ffw_norm.weight", ones(E))
+        w.add_tensor(p + "inp_gate.weight", mat(P, E))
+        w.add_tensor(p + "proj.weight", mat(E, P))
+        w.add_tensor(p + "post_norm.weight", ones(E))
+        w.add_tensor(p + "layer_output_scale.weight", ones(1))
+    finish(w)
+
+
+WRITERS = {"lfm2": write_lfm2, "qwen35": write_qwen35, "gemma4": write_gemma4}
 
 
 def main():
@@ -182,7 +239,7 @@ def main():
         print(f16)
         if not os.access(quantize, os.X_OK):
             continue
-        for q in QUANTS:
+        for q in shape.get("quants", QUANTS):
             out = os.path.join(out_dir, "%s-%s.gguf" % (name, q.lower()))
             if not os.path.exists(out):
                 subprocess.run([quantize, f16, out, q, "2"], check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

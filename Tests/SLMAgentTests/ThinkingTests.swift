@@ -23,6 +23,18 @@ struct ThinkingTests {
             let rest = splitter.finish()
             #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "\(pieces)")
         }
+        for pieces in [["<|channel>thought\nI should greet.<channel|>Hello!"],
+                       ["<|channel>", "thought", "\n", "I should", " greet.", "<channel|>", "Hello!"]] {
+            var splitter = ThinkingSplitter()
+            var thought = "", answer = ""
+            for piece in pieces {
+                let split = splitter.push(piece)
+                thought += split.thought
+                answer += split.answer
+            }
+            let rest = splitter.finish()
+            #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "Gemma 4: \(pieces)")
+        }
         var plain = ThinkingSplitter()
         #expect(plain.push("<b>bold</b>").answer == "<b>bold</b>")
         var unfinished = ThinkingSplitter()
@@ -66,5 +78,24 @@ struct ThinkingTests {
         // (which may call again) opens with an empty thought
         #expect(!BranchTurnTests.text(requests[0].prompt).hasSuffix("</think>\n\n"))
         #expect(BranchTurnTests.text(requests[1].prompt).hasSuffix("<think>\n\n</think>\n\n"))
+    }
+
+    @Test("Gemma 4's thought channel: streamed apart; with thinking off its own template opens the answer with one empty thought")
+    func gemma4Channel() async throws {
+        let template = try String(contentsOf: Fixtures.url("templates/source/google-gemma-4-31B-it.jinja"), encoding: .utf8)
+        #expect(ThinkingTags.written(by: template) == .channel)
+        let setup = try await ScriptedTurnTests.setup(
+            [.text("<|channel>thought\nI should greet.<channel|>Hello!"), .text("Bye.")],
+            agents: [ScriptedTurnTests.chatter], thinks: true, chatTemplate: template)
+        let events = await ScriptedTurnTests.events(setup.runtime.send("Hi", options: TurnOptions(agent: "chatter")))
+        let summary = try #require(ScriptedTurnTests.summary(events))
+        #expect(summary.text == "Hello!" && summary.thinking == "I should greet.")
+        _ = await ScriptedTurnTests.events(setup.runtime.send(
+            "Again", options: TurnOptions(conversationID: summary.conversationID, agent: "chatter", enableThinking: false)))
+        let prompt = BranchTurnTests.text(try #require(setup.generator.requests.last).prompt)
+        let empty = ThinkingTags.channel.emptyThought
+        #expect(prompt.hasSuffix("<|turn>model\n" + empty), "\(prompt.suffix(80).debugDescription)")
+        #expect(!prompt.hasSuffix(empty + empty))
+        #expect(prompt.contains("Hello!") && !prompt.contains("I should greet"))
     }
 }

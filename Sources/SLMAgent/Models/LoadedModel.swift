@@ -17,8 +17,11 @@ public final class LoadedModel: Sendable {
     /// model is left to start tool calls on its own; a base model imitates the tool-call
     /// examples in its prompt endlessly, so it calls tools only when a turn requires one.
     public let isChatTuned: Bool
-    /// Its template writes `<think>` blocks: a thinking model (Qwen3, SmolLM3…).
-    public let thinks: Bool
+    /// Its template writes thoughts (`<think>` blocks, Gemma 4's thought channel): a
+    /// thinking model (Qwen3, SmolLM3, Gemma 4…).
+    public var thinks: Bool { thinkingTags != nil }
+    /// The tags its thoughts are written in, nil for a model that does not think.
+    let thinkingTags: ThinkingTags?
     /// Writes prompts with the model's own chat template when it has one that runs.
     public let renderer: PromptRenderer
     /// Milliseconds from opening the file to ready.
@@ -48,7 +51,7 @@ public final class LoadedModel: Sendable {
             + " · KV \(cacheType.rawValue) \(estimate.kvCacheBytes / 1_000_000) MB"
             + (estimate.recurrentStateBytes > 0 ? " · state ≤\(Self.megabytes(estimate.recurrentStateBytes)) MB" : "")
         isChatTuned = summary.hasChatTemplate
-        thinks = file["tokenizer.chat_template"]?.stringValue?.contains(ThinkingSplitter.open) ?? false
+        thinkingTags = ThinkingTags.written(by: file["tokenizer.chat_template"]?.stringValue)
         renderer = PromptRenderer(chatTemplate: file["tokenizer.chat_template"]?.stringValue,
                                   architecture: model.architecture.name, vocabulary: tokenizer.vocabulary)
         loadMilliseconds = (ContinuousClock.now - start) / .milliseconds(1)
@@ -59,7 +62,7 @@ public final class LoadedModel: Sendable {
                  contextLength: Int, isChatTuned: Bool = true, thinks: Bool = false, chatTemplate: String? = nil,
                  fingerprint: ModelFingerprint? = nil) {
         self.fingerprint = fingerprint
-        self.thinks = thinks
+        thinkingTags = thinks ? ThinkingTags.written(by: chatTemplate) ?? .think : nil
         renderer = PromptRenderer(chatTemplate: chatTemplate, architecture: "", vocabulary: tokenizer.vocabulary)
         self.reference = reference
         self.tokenizer = tokenizer

@@ -48,7 +48,7 @@ extension LoadedModel: TurnModel {
     /// With thinking off — and on steps that may call a tool, where a small model's long
     /// thought only delays the call — a thinking model's answer opens with an empty thought.
     private func thinkingOpening(toolStep: Bool, enableThinking: Bool) -> [ChatTemplate.Piece] {
-        guard thinks, !enableThinking || toolStep else { return [] }
-        return [.markup("<think>\n\n</think>\n\n")]
+        guard let thinkingTags, !enableThinking || toolStep else { return [] }
+        return [.markup(thinkingTags.emptyThought)]
     }
 }

@@ -49,7 +49,10 @@ struct PromptBuilder {
             } else {
                 pieces = model.template.render(messages)
             }
-            return model.template.tokens(for: pieces + opening, tokenizer: model.tokenizer)
+            // a template that writes the empty thought itself (thinking off) does not get it twice
+            let repeated = opening.allSatisfy { if case .markup = $0 { true } else { false } }
+                && Self.text(of: pieces).hasSuffix(Self.text(of: opening))
+            return model.template.tokens(for: repeated ? pieces : pieces + opening, tokenizer: model.tokenizer)
         }
         let whole = render(dropping: 0)
         if whole.count <= limit { return Prompt(tokens: whole, droppedMessages: 0, notice: notice) }
@@ -69,6 +72,15 @@ struct PromptBuilder {
         guard let tokens = best else { throw TooLong(tokens: render(dropping: turns.count).count + reserve, context: model.estimate.contextLength) }
         let dropped = low < turns.count ? turns[low] : history.count
         return Prompt(tokens: tokens, droppedMessages: dropped, notice: notice)
+    }
+
+    /// The text of rendered pieces, special tokens by name.
+    private static func text(of pieces: [ChatTemplate.Piece]) -> String {
+        pieces.map { piece in
+            switch piece {
+            case .text(let text), .special(let text), .markup(let text): text
+            }
+        }.joined()
     }
 
     /// Where each turn of the history starts: at a user message (and at the very start).

@@ -1,15 +1,18 @@
 /// Splits a thinking model's stream into its reasoning and its answer: text inside a
-/// leading `<think>…</think>` is thought, the rest is answer. A tag split across pieces is
-/// held until it is known.
+/// leading `<think>…</think>` (or Gemma 4's `<|channel>thought…<channel|>`) is thought, the
+/// rest is answer. A tag split across pieces is held until it is known.
 struct ThinkingSplitter {
     private enum Phase { case start, thinking, afterThought, answering }
 
     private var phase = Phase.start
     private var held = ""
+    /// The tags of the thought being read.
+    private var tags = ThinkingTags.think
     /// Everything thought so far.
     private(set) var thought = ""
 
-    static let open = "<think>", close = "</think>"
+    /// The tags a remote server's separate reasoning is written back with.
+    static let open = ThinkingTags.think.open, close = ThinkingTags.think.close
 
     /// The thought and the answer text in `piece`.
     mutating func push(_ piece: String) -> (thought: String, answer: String) {
@@ -19,23 +22,24 @@ struct ThinkingSplitter {
             switch phase {
             case .start:
                 let trimmed = held.drop { $0.isWhitespace }
-                if trimmed.hasPrefix(Self.open) {
-                    held = String(trimmed.dropFirst(Self.open.count))
+                if let opened = ThinkingTags.all.first(where: { trimmed.hasPrefix($0.open) }) {
+                    tags = opened
+                    held = String(trimmed.dropFirst(opened.open.count))
                     phase = .thinking
-                } else if Self.open.hasPrefix(String(trimmed)) {
+                } else if ThinkingTags.all.contains(where: { $0.open.hasPrefix(String(trimmed)) }) {
                     // maybe the tag, still arriving
                     return (thoughtPart, answerPart)
                 } else {
                     phase = .answering
                 }
             case .thinking:
-                if let range = held.range(of: Self.close) {
+                if let range = held.range(of: tags.close) {
                     thoughtPart += held[..<range.lowerBound]
                     held = String(held[range.upperBound...])
                     phase = .afterThought
                 } else {
                     // keep a tail that may be the start of the closing tag
-                    let keep = Self.partialSuffix(of: held, matching: Self.close)
+                    let keep = Self.partialSuffix(of: held, matching: tags.close)
                     thoughtPart += held.dropLast(keep)
                     held = String(held.suffix(keep))
                     thought += thoughtPart
