@@ -10,7 +10,8 @@ import Testing
 @Suite("Model fuzzing")
 struct ModelFuzzTests {
     /// The synthetic models of each family (Tests/Fixtures/synthetic).
-    static let models = ["llama-mixed", "qwen2-mixed", "phi3-mixed", "gemma3-mixed", "lfm2-mixed", "qwen35-mixed"]
+    static let models = ["llama-mixed", "qwen2-mixed", "phi3-mixed", "gemma3-mixed", "lfm2-mixed", "qwen35-mixed",
+                          "gemma4-mixed"]
 
     /// Integers at the edges: zero, one, negative, and the powers of two where sizes
     /// overflow 32 and 64 bits.
@@ -49,7 +50,10 @@ struct ModelFuzzTests {
          // the hybrids' layer kinds and recurrent sizes
          "shortconv.l_cache", "full_attention_interval", "attention.recurrent_layers", "ssm.conv_kernel",
          "ssm.state_size", "ssm.group_count", "ssm.time_step_rank", "ssm.inner_size",
-         "rope.dimension_sections"].map { architecture + "." + $0 }
+         "rope.dimension_sections",
+         // Gemma 4's per-kind head sizes, shared caches and per-layer inputs
+         "attention.key_length_swa", "attention.value_length_swa", "rope.dimension_count_swa",
+         "attention.shared_kv_layers", "embedding_length_per_layer_input"].map { architecture + "." + $0 }
     }
 
     static let tokenizerKeys = [
@@ -73,6 +77,7 @@ struct ModelFuzzTests {
             .array(GGUFArray(elementType: .int32, values: (0..<tokens).map { .int32(Int32($0 % 9) - 2) })),
             .string("gpt2"), .string("llama"), .string("bert"), .string("qwen2"), .string("llama-bpe"),
             .string("{% for m in messages %}{{ m.content }}{% endfor %}"), .string("gemma3"), .string("phi3"),
+            .string("gemma4"),
         ]
     }
 

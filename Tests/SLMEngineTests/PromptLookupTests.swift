@@ -48,7 +48,7 @@ struct PromptLookupTests {
         #expect(try batched.append(continuation[2]) == expected[2], "\(label): after cutting the cache back")
     }
 
-    static let syntheticCases = ["llama-mixed", "gemma3-f16", "gemma3-mixed", "qwen3-mixed", "phi3-mixed"]
+    static let syntheticCases = ["llama-mixed", "gemma3-f16", "gemma3-mixed", "qwen3-mixed", "phi3-mixed", "gemma4-mixed"]
 
     @Test("checking tokens together gives each exactly a lone token's logits", arguments: syntheticCases)
     func exactOnSyntheticModels(name: String) throws {

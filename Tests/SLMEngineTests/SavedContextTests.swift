@@ -23,7 +23,7 @@ struct SavedContextTests {
     }
 
     @Test("a restored context continues bit for bit as the session that saved it",
-          arguments: ["llama-mixed", "gemma3-mixed", "qwen3-mixed", "phi3-mixed", "lfm2-mixed", "qwen35-mixed"])
+          arguments: ["llama-mixed", "gemma3-mixed", "qwen3-mixed", "phi3-mixed", "lfm2-mixed", "qwen35-mixed", "gemma4-mixed"])
     func roundTrip(name: String) throws {
         let model = try Self.model(name)
         let path = try Self.folder().appendingPathComponent("c.ctx").path

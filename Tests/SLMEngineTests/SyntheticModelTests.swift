@@ -28,6 +28,7 @@ struct SyntheticModelTests {
         ("phi3-longrope-f16", 0.02), ("phi3-longrope-mixed", 0.25), ("llama3-freqs-f16", 0.02), ("llama3-freqs-mixed", 0.25),
         ("lfm2-f16", 0.02), ("lfm2-mixed", 0.25), ("qwen35-f16", 0.02), ("qwen35-mixed", 0.25),
         ("lfm2-swa-f16", 0.02), ("lfm2-swa-mixed", 0.25), ("gemma4-f16", 0.02), ("gemma4-mixed", 0.25),
+        ("gemma4-dense-f16", 0.02), ("gemma4-dense-mixed", 0.25),
     ]
 
     @Test("logits and greedy ids match the reference", arguments: cases)
