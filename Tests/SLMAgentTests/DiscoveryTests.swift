@@ -136,7 +136,8 @@ struct DiscoveryTests {
     func catalog() throws {
         let catalog = try ModelCatalog.bundled()
         for name in ["qwen3-1.7b", "qwen3-4b", "gemma3-1b-it", "gemma3-4b-it", "llama3.2-1b-instruct", "llama3.2-3b-instruct",
-                     "smollm3-3b", "phi4-mini-instruct", "granite4.0-micro", "lfm2.5-1.2b-instruct", "qwen3.5-2b"] {
+                     "smollm3-3b", "phi4-mini-instruct", "granite4.0-micro", "lfm2.5-1.2b-instruct", "qwen3.5-2b",
+                     "gemma4-e2b-it"] {
             let entry = try #require(catalog.entry(named: name), "\(name)")
             #expect(Architecture.named(entry.architecture) != nil, "\(name): \(entry.architecture)")
             #expect(entry.quant == "Q4_K_M")
