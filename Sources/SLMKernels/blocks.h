@@ -292,6 +292,15 @@ typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void 
                              int count, float *out);
 slm_group_fn slm_avx2_packed_group(int weight_type);
 slm_group_fn slm_avx512vnni_packed_group(int weight_type);
+/* A packed Q4_0 group against `count` (1 to SLM_GROUP_ACTIVATIONS) activation rows in the
+ * reference's repacked arithmetic (llama.cpp's q4_0_8x8 kernels on x86, which it uses for
+ * every Q4_0 matrix of a multiple of eight rows): per block, each row's 32 products summed
+ * as integers, then one fused multiply-add of that sum times the product of the two scales,
+ * block after block. offsets[t * n_blocks + i] is 8 times the sum of activation t's block i
+ * (the nibbles are taken unsigned). out[t * 8 + r]. NULL where the build has none. */
+typedef void (*slm_block_sums_fn)(int64_t n_blocks, const uint8_t *group, const void *activations,
+                                  size_t activation_bytes, const int32_t *offsets, int count, float *out);
+slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

@@ -166,11 +166,69 @@ static void group_portable(int type, int64_t nb, const uint8_t *group, const blo
     }
 }
 
+/* The repacked Q4_0 arithmetic, one row and block at a time (see slm_block_sums_fn). */
+void slm_packed_block_sums_portable(int64_t cols, const void *group, const void *activation, float out[GROUP]) {
+    const int64_t nb = cols / SLM_QK;
+    const group_parts parts = parts_of(SLM_TYPE_Q4_0, group, nb);
+    const block_q8_0 *y = activation;
+    for (int r = 0; r < GROUP; r++) {
+        float acc = 0;
+        for (int64_t i = 0; i < nb; i++) {
+            int sum = 0;
+            for (int j = 0; j < SLM_QK; j++) sum += packed_quant(SLM_TYPE_Q4_0, &parts, i, r, j) * y[i].qs[j];
+            acc = fmaf((float)sum, packed_scale(&parts, i, r) * slm_fp16_to_fp32(y[i].d), acc);
+        }
+        out[r] = acc;
+    }
+}
+
+/* Q4_0 groups of a batch in the repacked arithmetic: the activations' block sums once, then
+ * up to four activation rows per pass over each group; without a fast kernel, the portable
+ * one. */
+static void block_sums_batch(int path, int64_t full, int64_t cols, const uint8_t *weights, size_t row_bytes,
+                             const uint8_t *activations, size_t activation_bytes, int64_t count, float *out,
+                             int64_t out_stride) {
+    const int64_t nb = cols / SLM_QK;
+    slm_block_sums_fn fast = NULL;
+    if (slm_path_available(path) && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI))
+        fast = slm_avx2_packed_block_sums(SLM_TYPE_Q4_0);
+    int32_t *offsets = slm_thread_scratch_slot(1, (size_t)(count * nb) * sizeof(int32_t));
+    for (int64_t t = 0; t < count; t++) {
+        const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes);
+        for (int64_t i = 0; i < nb; i++) {
+            int32_t sum = 0;
+            for (int j = 0; j < SLM_QK; j++) sum += y[i].qs[j];
+            offsets[t * nb + i] = 8 * sum;
+        }
+    }
+    for (int64_t r = 0; r < full; r += GROUP) {
+        const uint8_t *group = weights + r * row_bytes;
+        for (int64_t t = 0; t < count; t += SLM_GROUP_ACTIVATIONS) {
+            const int n = (int)(count - t < SLM_GROUP_ACTIVATIONS ? count - t : SLM_GROUP_ACTIVATIONS);
+            const uint8_t *activation = activations + t * activation_bytes;
+            float results[SLM_GROUP_ACTIVATIONS * GROUP];
+            if (fast) {
+                fast(nb, group, activation, activation_bytes, offsets + t * nb, n, results);
+            } else {
+                for (int k = 0; k < n; k++)
+                    slm_packed_block_sums_portable(cols, group, activation + k * activation_bytes, results + k * GROUP);
+            }
+            for (int k = 0; k < n; k++)
+                for (int q = 0; q < GROUP; q++) out[(t + k) * out_stride + r + q] = results[k * GROUP + q];
+        }
+    }
+}
+
 void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
                                size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
-                               float *out, int64_t out_stride) {
+                               float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
     const int64_t nb = cols / SLM_QK;
     const int64_t full = rows - rows % GROUP;
+    if (weight_type == SLM_TYPE_Q4_0 && batch_rows >= 4 && matrix_rows % GROUP == 0) {
+        /* the reference repacks such a matrix; every row of the batch takes its arithmetic */
+        block_sums_batch(path, full, cols, weights, row_bytes, activations, activation_bytes, count, out, out_stride);
+        return;
+    }
     slm_group_fn fast = NULL;
     if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_group(weight_type);
     if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_group(weight_type);
@@ -214,7 +272,7 @@ void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t 
 
 void slm_matmat_packed(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                        const void *activations, size_t activation_bytes, int64_t count, float *out,
-                       int64_t out_stride) {
+                       int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
     slm_matmat_packed_on_path(slm_active_path(), weight_type, rows, cols, weights, row_bytes, activations,
-                              activation_bytes, count, out, out_stride);
+                              activation_bytes, count, out, out_stride, batch_rows, matrix_rows);
 }

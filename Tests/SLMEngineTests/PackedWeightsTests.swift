@@ -51,8 +51,10 @@ struct PackedWeightsTests {
         return packed
     }
 
-    static func product(_ weights: [UInt8], _ type: QuantType, path: KernelPath, packed: Bool, count: Int) throws
-        -> [Float]
+    /// `batchRows` is the batch the rows belong to, `matrixRows` the whole matrix's rows (a
+    /// Q4_0 matrix of whole groups in a batch of four or more takes the repacked arithmetic).
+    static func product(_ weights: [UInt8], _ type: QuantType, path: KernelPath, packed: Bool, count: Int,
+                        batchRows: Int = 1, matrixRows: Int = rows) throws -> [Float]
     {
         let rowBytes = type.byteCount(elements: columns)!, activationBytes = QuantType.q8_0.byteCount(elements: columns)!
         let activations = try Self.activations(count: count)
@@ -63,7 +65,8 @@ struct PackedWeightsTests {
                     if packed {
                         slm_matmat_packed_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns),
                                                   w.baseAddress!, rowBytes, a.baseAddress!, activationBytes,
-                                                  Int64(count), o.baseAddress!, Int64(rows))
+                                                  Int64(count), o.baseAddress!, Int64(rows), Int64(batchRows),
+                                                  Int64(matrixRows))
                     } else {
                         slm_matmat_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns),
                                            w.baseAddress!, rowBytes, a.baseAddress!, activationBytes, Int64(count),
@@ -105,6 +108,64 @@ struct PackedWeightsTests {
                 }
             }
         }
+    }
+
+    @Test("a Q4_0 matrix of whole groups in a batch takes the repacked arithmetic on every path, bit for bit as the portable form; it stays within rounding of the one-row dot; a matrix with a tail row, or a batch of generated tokens, keeps the dot's")
+    func repackedQ4_0() throws {
+        let plain = try Self.matrix(.q4_0, seed: 7)
+        let packed = Self.packed(.q4_0, plain)
+        let rowBytes = QuantType.q4_0.byteCount(elements: Self.columns)!
+        let activationBytes = QuantType.q8_0.byteCount(elements: Self.columns)!
+        let grouped = Self.rows / 8 * 8
+        var worst: Float = 0
+        for count in [1, 3, 4, 5, Self.count, 18] {
+            let activations = try Self.activations(count: count)
+            var expected = [Float](repeating: .nan, count: grouped * count)
+            packed.withUnsafeBytes { w in
+                activations.withUnsafeBytes { a in
+                    for t in 0..<count {
+                        for group in stride(from: 0, to: grouped, by: 8) {
+                            var out = [Float](repeating: .nan, count: 8)
+                            slm_packed_block_sums_portable(Int64(Self.columns), w.baseAddress! + group * rowBytes,
+                                                           a.baseAddress! + t * activationBytes, &out)
+                            for r in 0..<8 { expected[t * grouped + group + r] = out[r] }
+                        }
+                    }
+                }
+            }
+            let dot = try Self.product(plain, .q4_0, path: KernelPath.available.last!, packed: false, count: count)
+            for path in KernelPath.available {
+                // the matrix's first two groups, as a matrix of 16 rows
+                // the last rows of a prompt's batch may be fewer than four: the batch is larger
+                let found = try Self.product(packed, .q4_0, path: path, packed: true, count: count,
+                                             batchRows: max(4, count), matrixRows: grouped)
+                for t in 0..<count {
+                    let row = t * Self.rows
+                    #expect(Array(found[row..<row + grouped]) == Array(expected[t * grouped..<(t + 1) * grouped]),
+                            "\(path) count \(count)")
+                    for r in 0..<grouped {
+                        let difference = abs(found[row + r] - dot[row + r])
+                        worst = max(worst, difference / max(1, abs(dot[row + r])))
+                    }
+                }
+                // a matrix of 19 rows (not whole groups), or generated tokens: the dot's numbers
+                let tailed = try Self.product(packed, .q4_0, path: path, packed: true, count: count,
+                                              batchRows: max(4, count))
+                let generated = try Self.product(packed, .q4_0, path: path, packed: true, count: count, batchRows: 1,
+                                                 matrixRows: grouped)
+                let unpacked = try Self.product(plain, .q4_0, path: path, packed: false, count: count)
+                if KernelPath.avx2.isAvailable {
+                    for t in 0..<count {
+                        let row = t * Self.rows
+                        #expect(tailed[row..<row + grouped] == generated[row..<row + grouped])
+                        #expect(tailed[row..<row + Self.rows] == unpacked[row..<row + Self.rows] || path != .avx2)
+                    }
+                }
+            }
+        }
+        // 144 blocks of sums of up to a few hundred: the two orders part in the last bits
+        print("repacked Q4_0: largest difference from the one-row dot \(worst) (relative to max(1, |dot|))")
+        #expect(worst < 1e-4)
     }
 
     @Test("rows read back from a packed group equal the plain rows", arguments: [QuantType.q4_0, .q5_0, .q8_0])

@@ -95,7 +95,8 @@ final class ActivationBatch {
             if weights.isPacked {
                 slm_matmat_packed(type, Int64(last - first), Int64(weights.inputs),
                                   shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
-                                  activationBytes, Int64(rows), shared.output + first, Int64(outputStride))
+                                  activationBytes, Int64(rows), shared.output + first, Int64(outputStride),
+                                  Int64(batchRows), Int64(weights.outputs))
             } else {
                 slm_matmat(type, Int64(last - first), Int64(weights.inputs), shared.weights + first * weights.rowBytes,
                            weights.rowBytes, shared.activations, activationBytes, Int64(rows), shared.output + first,

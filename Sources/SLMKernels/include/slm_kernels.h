@@ -98,7 +98,10 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
 
 /* Packed matrices: Q4_0, Q5_0 and Q8_0 weights rearranged once at load into groups of eight
  * rows (each group where its first row was, the same bytes in all), so a product reads
- * eight rows' blocks and scales together. Outputs are bit-identical to slm_matmat's.
+ * eight rows' blocks and scales together. Outputs are bit-identical to slm_matmat's, except
+ * that a Q4_0 matrix of a multiple of eight rows in a batch of four rows or more takes the
+ * reference's repacked arithmetic (as llama.cpp repacks such matrices on x86): each block's
+ * products summed as integers, then one fused multiply-add per block.
  * slm_packs_type: whether packing pays on the active path for this type (1) or not (0).
  * slm_pack_rows: rearranges `rows` (a multiple of 8) rows of src into dst; -1 for a type
  * or shape it cannot pack. Rows after the last full group are left to the caller (they
@@ -110,10 +113,13 @@ int slm_packs_type(int weight_type);
 int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst);
 void slm_matmat_packed(int weight_type, int64_t rows, int64_t cols, const void *weights, size_t row_bytes,
                        const void *activations, size_t activation_bytes, int64_t count, float *out,
-                       int64_t out_stride);
+                       int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
                                size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
-                               float *out, int64_t out_stride);
+                               float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
+/* The repacked Q4_0 arithmetic for one packed group against one activation row, one row and
+ * block at a time: what the x86 kernels for it must give bit for bit (for tests). */
+void slm_packed_block_sums_portable(int64_t cols, const void *group, const void *activation, float out[8]);
 int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out);
 
 /* Runs fn(context, w) for w in 0..<workers on a persistent pool of threads (the caller is
