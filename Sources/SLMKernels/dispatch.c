@@ -74,6 +74,7 @@ static void setup(void) {
     SLM_FILL(SLM_PATH_AVX2, dot_rows4, slm_rows4_fn, slm_avx2_dot_rows4s);
     traits[SLM_PATH_AVX2][SLM_TYPE_Q4_K].rows8 = slm_avx2_repacked_q4_K();
     traits[SLM_PATH_AVX2][SLM_TYPE_Q6_K].rows8 = slm_avx2_tiled_q6_K();
+    traits[SLM_PATH_AVX2][SLM_TYPE_Q5_K].rows8 = slm_avx2_tiled_q5_K();
     /* everything AVX2 has, plus its own tiles and sixteen-row kernels */
     availability[SLM_PATH_AVX512_VNNI] = availability[SLM_PATH_AVX2] && __builtin_cpu_supports("avx512f") &&
                                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&

@@ -59,6 +59,36 @@ static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, i
     }
 }
 
+/* Eight Q5_K rows: as Q4_K's, each value with its fifth bit from qh (bit 2j for the low
+ * nibbles of the j-th 64 values, bit 2j + 1 for the high ones) as 16. */
+static void rearrange_q5_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q4_K_rows *out) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F), one = _mm256_set1_epi8(1);
+    for (int64_t i = 0; i < blocks; i++) {
+        __m256i low[4][8], high[4][8];
+        for (int r = 0; r < 8; r++) {
+            const block_q5_K *x = (const block_q5_K *)(w + r * row_bytes) + i;
+            uint8_t sc[8], mn[8];
+            slm_unpack_scale_min_k4(x->scales, sc, mn);
+            for (int sb = 0; sb < 8; sb++) out[i].scales[sb][r] = sc[sb];
+            for (int j = 0; j < 4; j++) out[i].min_pairs[j][r] = (int32_t)kq_pack16(mn[2 * j], mn[2 * j + 1]);
+            out[i].d[r] = half_to_float(x->d);
+            out[i].dmin[r] = half_to_float(x->dmin);
+            const __m256i fifth = _mm256_loadu_si256((const __m256i *)x->qh);
+            for (int j = 0; j < 4; j++) {
+                const __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
+                const __m256i low_top = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(fifth, 2 * j), one), 4);
+                const __m256i high_top = _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(fifth, 2 * j + 1), one), 4);
+                low[j][r] = _mm256_or_si256(_mm256_and_si256(q4, mask4), low_top);
+                high[j][r] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4), high_top);
+            }
+        }
+        for (int j = 0; j < 4; j++) {
+            kq_place8(low[j], out[i].weights[2 * j], 0);
+            kq_place8(high[j], out[i].weights[2 * j + 1], 0);
+        }
+    }
+}
+
 static void rearrange_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q6_K_rows *out) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < blocks; i++) {

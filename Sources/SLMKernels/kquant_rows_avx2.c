@@ -2,7 +2,7 @@
  * (kquant_rearrange.h) a 256-bit vector holds four values of each of eight rows, and
  * maddubs against four broadcast activation bytes adds to every row at once; lane r is
  * row r throughout. Each row takes the float steps of the kernel it stands in for
- * (grouped Q4_K, tiled Q6_K), with exact integer sums, so outputs are identical. */
+ * (grouped Q4_K, tiled Q5_K and Q6_K), with exact integer sums, so outputs are identical. */
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -92,13 +92,52 @@ static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
     }
 }
 
+/* 5-bit values times bytes: four chunks stay below 4 * 2 * 31 * 128 < 2^15, so each
+ * 32-value sub-block is two int16 sums widened and added. */
+static inline __m256i sub_block_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], const uint8_t *y) {
+    return _mm256_add_epi32(widen(row_sums16(weights, 4, y)), widen(row_sums16(weights + 4, 4, y + 16)));
+}
+
+/* Q5_K in the tiled arithmetic: per super-block the exact sums s1 (values times scales) and
+ * s2 (minimums times activation sums), res = d * s1 - dmin * s2 (fused), then a fused
+ * multiply-add with the activation scale. */
+static void rows8_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    q4_K_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
+    rearrange_q5_K(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const q4_K_rows *x = &packed[i];
+            const __m256 dx = _mm256_loadu_ps(x->d), dminx = _mm256_loadu_ps(x->dmin);
+            for (int t = 0; t < 4; t++) {
+                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                __m256i s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256();
+                for (int sb = 0; sb < 8; sb++)
+                    s1 = _mm256_add_epi32(s1, _mm256_mullo_epi32(sub_block_sums(x->weights[sb], (const uint8_t *)y->qs + 32 * sb),
+                                                                 load8(x->scales[sb])));
+                for (int j = 0; j < 4; j++)
+                    s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(load8(x->min_pairs[j]), _mm256_set1_epi32((int)kq_min_pair(y, j))));
+                const __m256 res = _mm256_fnmadd_ps(dminx, _mm256_cvtepi32_ps(s2), _mm256_mul_ps(dx, _mm256_cvtepi32_ps(s1)));
+                acc[t] = _mm256_fmadd_ps(res, _mm256_set1_ps(y->d), acc[t]);
+            }
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
 SLM_TARGET_END
+
+slm_rows_fn slm_avx2_tiled_q5_K(void) { return rows8_q5_K_tiled; }
 
 slm_rows_fn slm_avx2_repacked_q4_K(void) { return rows8_q4_K_grouped; }
 
 slm_rows_fn slm_avx2_tiled_q6_K(void) { return rows8_q6_K_tiled; }
 
 #else
+slm_rows_fn slm_avx2_tiled_q5_K(void) { return NULL; }
 slm_rows_fn slm_avx2_repacked_q4_K(void) { return NULL; }
 slm_rows_fn slm_avx2_tiled_q6_K(void) { return NULL; }
 #endif
