@@ -92,15 +92,12 @@ static void rows8_q6_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
     }
 }
 
-/* 5-bit values times bytes: four chunks stay below 4 * 2 * 31 * 128 < 2^15, so each
- * 32-value sub-block is two int16 sums widened and added. */
-static inline __m256i sub_block_sums(const uint8_t weights[][KQ_MAX_ROWS * 4], const uint8_t *y) {
-    return _mm256_add_epi32(widen(row_sums16(weights, 4, y)), widen(row_sums16(weights + 4, 4, y + 16)));
-}
-
 /* Q5_K in the tiled arithmetic: per super-block the exact sums s1 (values times scales) and
  * s2 (minimums times activation sums), res = d * s1 - dmin * s2 (fused), then a fused
- * multiply-add with the activation scale. */
+ * multiply-add with the activation scale. Each chunk of weights is loaded once for the four
+ * activation rows; 5-bit values times bytes over four chunks stay below 4 * 2 * 31 * 128 <
+ * 2^15, and each such int16 sum is multiplied by its scale (in both halves of the row's
+ * lane) as it is widened. */
 static void rows8_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                              size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
@@ -111,17 +108,37 @@ static void rows8_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
         for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
         for (int64_t i = 0; i < blocks; i++) {
             const q4_K_rows *x = &packed[i];
+            const block_q8_K *y[4];
+            __m256i s1[4], s2[4];
+            for (int t = 0; t < 4; t++) {
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                s1[t] = s2[t] = _mm256_setzero_si256();
+            }
+            for (int sb = 0; sb < 8; sb++) {
+                const __m256i scale = load8(x->scales[sb]);
+                const __m256i scale16 = _mm256_or_si256(scale, _mm256_slli_epi32(scale, 16));
+                for (int half = 0; half < 2; half++) {
+                    __m256i part[4];
+                    for (int t = 0; t < 4; t++) part[t] = _mm256_setzero_si256();
+                    for (int k = 0; k < 4; k++) {
+                        const __m256i weights = _mm256_loadu_si256((const __m256i *)x->weights[sb][4 * half + k]);
+                        const int at = 32 * sb + 16 * half + 4 * k;
+                        for (int t = 0; t < 4; t++)
+                            part[t] = _mm256_add_epi16(part[t], _mm256_maddubs_epi16(
+                                weights, _mm256_set1_epi32((int)slm_load_u32((const uint8_t *)y[t]->qs + at))));
+                    }
+                    for (int t = 0; t < 4; t++) s1[t] = _mm256_add_epi32(s1[t], _mm256_madd_epi16(part[t], scale16));
+                }
+            }
+            for (int j = 0; j < 4; j++) {
+                const __m256i min_pair = load8(x->min_pairs[j]);
+                for (int t = 0; t < 4; t++)
+                    s2[t] = _mm256_add_epi32(s2[t], _mm256_madd_epi16(min_pair, _mm256_set1_epi32((int)kq_min_pair(y[t], j))));
+            }
             const __m256 dx = _mm256_loadu_ps(x->d), dminx = _mm256_loadu_ps(x->dmin);
             for (int t = 0; t < 4; t++) {
-                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                __m256i s1 = _mm256_setzero_si256(), s2 = _mm256_setzero_si256();
-                for (int sb = 0; sb < 8; sb++)
-                    s1 = _mm256_add_epi32(s1, _mm256_mullo_epi32(sub_block_sums(x->weights[sb], (const uint8_t *)y->qs + 32 * sb),
-                                                                 load8(x->scales[sb])));
-                for (int j = 0; j < 4; j++)
-                    s2 = _mm256_add_epi32(s2, _mm256_madd_epi16(load8(x->min_pairs[j]), _mm256_set1_epi32((int)kq_min_pair(y, j))));
-                const __m256 res = _mm256_fnmadd_ps(dminx, _mm256_cvtepi32_ps(s2), _mm256_mul_ps(dx, _mm256_cvtepi32_ps(s1)));
-                acc[t] = _mm256_fmadd_ps(res, _mm256_set1_ps(y->d), acc[t]);
+                const __m256 res = _mm256_fnmadd_ps(dminx, _mm256_cvtepi32_ps(s2[t]), _mm256_mul_ps(dx, _mm256_cvtepi32_ps(s1[t])));
+                acc[t] = _mm256_fmadd_ps(res, _mm256_set1_ps(y[t]->d), acc[t]);
             }
         }
         for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
