@@ -26,7 +26,23 @@ static inline __m256i widen(__m256i sums16) { return _mm256_madd_epi16(sums16, _
 
 static inline __m256i load8(const int32_t values[KQ_MAX_ROWS]) { return _mm256_loadu_si256((const __m256i *)values); }
 
-/* 4-bit values times bytes: eight chunks stay below 8 * 2 * 15 * 127 < 2^15. */
+/* Eight chunks of a sub-block's 4-bit values times bytes for four activation rows, each
+ * weight chunk loaded once: int16 sums below 8 * 2 * 15 * 127 < 2^15, then multiplied by
+ * the sub-block's scale (in both halves of the row's lane) as they are widened. */
+static inline void scaled_sub_block(const uint8_t weights[][KQ_MAX_ROWS * 4], const block_q8_K *const y[4], int at,
+                                    __m256i scale, __m256i sums[4]) {
+    const __m256i scale16 = _mm256_or_si256(scale, _mm256_slli_epi32(scale, 16));
+    __m256i part[4];
+    for (int t = 0; t < 4; t++) part[t] = _mm256_setzero_si256();
+    for (int k = 0; k < 8; k++) {
+        const __m256i chunk = _mm256_loadu_si256((const __m256i *)weights[k]);
+        for (int t = 0; t < 4; t++)
+            part[t] = _mm256_add_epi16(part[t], _mm256_maddubs_epi16(
+                chunk, _mm256_set1_epi32((int)slm_load_u32((const uint8_t *)y[t]->qs + at + 4 * k))));
+    }
+    for (int t = 0; t < 4; t++) sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(part[t], scale16));
+}
+
 static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
                                size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
     const int64_t blocks = n / SLM_QK_K;
@@ -38,18 +54,24 @@ static void rows8_q4_K_grouped(int64_t n, const uint8_t *w, size_t row_bytes, co
         for (int64_t i = 0; i < blocks; i++) {
             const q4_K_rows *x = &packed[i];
             const __m256 dx = _mm256_loadu_ps(x->d), dminx = _mm256_loadu_ps(x->dmin);
+            const block_q8_K *y[4];
+            __m256 d[4], dmin[4];
             for (int t = 0; t < 4; t++) {
-                const block_q8_K *y = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
-                const __m256 dy = _mm256_set1_ps(y->d);
-                const __m256 d = _mm256_mul_ps(dx, dy), dmin = _mm256_mul_ps(dminx, dy);
-                for (int j = 0; j < 4; j++) {
-                    const uint8_t *q8 = (const uint8_t *)y->qs + 64 * j;
-                    __m256i sums = _mm256_add_epi32(
-                        _mm256_mullo_epi32(widen(row_sums16(x->weights[2 * j], 8, q8)), load8(x->scales[2 * j])),
-                        _mm256_mullo_epi32(widen(row_sums16(x->weights[2 * j + 1], 8, q8 + 32)), load8(x->scales[2 * j + 1])));
-                    __m256i mins = _mm256_madd_epi16(load8(x->min_pairs[j]), _mm256_set1_epi32((int)kq_min_pair(y, j)));
-                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums), d, acc[t]);
-                    acc_min[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins), dmin, acc_min[t]);
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                const __m256 dy = _mm256_set1_ps(y[t]->d);
+                d[t] = _mm256_mul_ps(dx, dy);
+                dmin[t] = _mm256_mul_ps(dminx, dy);
+            }
+            for (int j = 0; j < 4; j++) {
+                __m256i sums[4];
+                for (int t = 0; t < 4; t++) sums[t] = _mm256_setzero_si256();
+                scaled_sub_block(x->weights[2 * j], y, 64 * j, load8(x->scales[2 * j]), sums);
+                scaled_sub_block(x->weights[2 * j + 1], y, 64 * j + 32, load8(x->scales[2 * j + 1]), sums);
+                const __m256i min_pair = load8(x->min_pairs[j]);
+                for (int t = 0; t < 4; t++) {
+                    const __m256i mins = _mm256_madd_epi16(min_pair, _mm256_set1_epi32((int)kq_min_pair(y[t], j)));
+                    acc[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(sums[t]), d[t], acc[t]);
+                    acc_min[t] = _mm256_fmadd_ps(_mm256_cvtepi32_ps(mins), dmin[t], acc_min[t]);
                 }
             }
         }
