@@ -137,8 +137,12 @@ static void unpack_group(int type, int64_t nb, const uint8_t *group, uint8_t *ro
                 block_q5_0 *x = (block_q5_0 *)row + i;
                 memcpy(&x->d, scale, 2);
                 memcpy(x->qs, quants + SLM_QK / 2 * r, SLM_QK / 2);
-                uint32_t qh = 0;
-                for (int j = 0; j < SLM_QK; j++) qh |= (uint32_t)q5_high_bit(&parts, i, r, j) << j;
+                /* the row's sixteen bits of each half, as q5_high_bit reads them one at a time */
+                uint64_t first, second;
+                memcpy(&first, parts.masks + 32 * i + 8 * (2 * (r / 4)), 8);
+                memcpy(&second, parts.masks + 32 * i + 8 * (2 * (r / 4) + 1), 8);
+                const uint32_t qh = (uint32_t)((first >> (16 * (r % 4))) & 0xFFFF)
+                                    | (uint32_t)((second >> (16 * (r % 4))) & 0xFFFF) << 16;
                 memcpy(x->qh, &qh, 4);
             } else {
                 block_q4_0 *x = (block_q4_0 *)row + i;
