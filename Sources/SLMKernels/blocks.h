@@ -278,6 +278,7 @@ slm_rows_fn slm_neon_repacked_q4_K(void);
 slm_rows_fn slm_neon_dotprod_repacked_q4_K(void);
 /* ... and Q5_K, Q6_K and IQ4_XS batches in the tiled arithmetic. */
 slm_rows_fn slm_avx2_tiled_q5_K(void);
+slm_rows_fn slm_avx2_tiled_iq4_xs(void);
 slm_rows_fn slm_avx2_tiled_q6_K(void);
 slm_rows_fn slm_avx512vnni_tiled_q5_K(void);
 slm_rows_fn slm_avx512vnni_tiled_iq4_xs(void);

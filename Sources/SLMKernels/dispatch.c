@@ -75,6 +75,7 @@ static void setup(void) {
     traits[SLM_PATH_AVX2][SLM_TYPE_Q4_K].rows8 = slm_avx2_repacked_q4_K();
     traits[SLM_PATH_AVX2][SLM_TYPE_Q6_K].rows8 = slm_avx2_tiled_q6_K();
     traits[SLM_PATH_AVX2][SLM_TYPE_Q5_K].rows8 = slm_avx2_tiled_q5_K();
+    traits[SLM_PATH_AVX2][SLM_TYPE_IQ4_XS].rows8 = slm_avx2_tiled_iq4_xs();
     /* everything AVX2 has, plus its own tiles and sixteen-row kernels */
     availability[SLM_PATH_AVX512_VNNI] = availability[SLM_PATH_AVX2] && __builtin_cpu_supports("avx512f") &&
                                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&

@@ -89,6 +89,42 @@ static void rearrange_q5_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q
     }
 }
 
+/* Eight IQ4_XS rows with each value looked up as its signed level (the AVX2 kernel moves
+ * the signs onto the activations). A row's 32-byte run m holds groups 2m and 2m + 1: their
+ * low nibbles are values 0-15, the high ones 16-31. */
+static void rearrange_iq4_xs(const uint8_t *w, size_t row_bytes, int64_t blocks, iq4_xs_rows *out) {
+    const __m256i mask4 = _mm256_set1_epi8(0x0F);
+    const __m256i levels = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)slm_iq4_levels));
+    for (int64_t i = 0; i < blocks; i++) {
+        const block_iq4_xs *x[8];
+        for (int r = 0; r < 8; r++) {
+            x[r] = (const block_iq4_xs *)(w + r * row_bytes) + i;
+            for (int g = 0; g < 8; g++) {
+                const int scale = slm_iq4_xs_scale(x[r], g);
+                out[i].scales[g][r] = scale;
+                out[i].scale_pairs[g][r] = (int32_t)kq_pack16(scale, scale);
+            }
+            out[i].d[r] = half_to_float(x[r]->d);
+        }
+        for (int m = 0; m < 4; m++) {
+            __m256i low[8], high[8];
+            for (int r = 0; r < 8; r++) {
+                const __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[r]->qs + 32 * m));
+                low[r] = _mm256_shuffle_epi8(levels, _mm256_and_si256(q4, mask4));
+                high[r] = _mm256_shuffle_epi8(levels, _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4));
+            }
+            kq_transpose8(low);
+            kq_transpose8(high);
+            for (int k = 0; k < 4; k++) {
+                _mm256_storeu_si256((__m256i *)out[i].weights[2 * m][k], low[k]);
+                _mm256_storeu_si256((__m256i *)out[i].weights[2 * m + 1][k], low[k + 4]);
+                _mm256_storeu_si256((__m256i *)out[i].weights[2 * m][k + 4], high[k]);
+                _mm256_storeu_si256((__m256i *)out[i].weights[2 * m + 1][k + 4], high[k + 4]);
+            }
+        }
+    }
+}
+
 static void rearrange_q6_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q6_K_rows *out) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F), mask2 = _mm256_set1_epi8(3);
     for (int64_t i = 0; i < blocks; i++) {

@@ -2,7 +2,7 @@
  * (kquant_rearrange.h) a 256-bit vector holds four values of each of eight rows, and
  * maddubs against four broadcast activation bytes adds to every row at once; lane r is
  * row r throughout. Each row takes the float steps of the kernel it stands in for
- * (grouped Q4_K, tiled Q5_K and Q6_K), with exact integer sums, so outputs are identical. */
+ * (grouped Q4_K, tiled Q5_K, Q6_K and IQ4_XS), with exact integer sums, so outputs are identical. */
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -167,7 +167,51 @@ static void rows8_q5_K_tiled(int64_t n, const uint8_t *w, size_t row_bytes, cons
     }
 }
 
+/* IQ4_XS in the tiled arithmetic (as tiled Q6_K): per super-block the exact sum of scale *
+ * level * activation, one product with the row scale, a fused multiply-add with the
+ * activation scale. Levels are signed, so maddubs takes their magnitudes against the
+ * activations with the levels' signs; a pair of such products (at most 2 * 127 * 128) fills
+ * an int16, so each chunk is widened at once, times the group's scale. */
+static void rows8_iq4_xs_tiled(int64_t n, const uint8_t *w, size_t row_bytes, const uint8_t *activations,
+                               size_t activation_bytes, int64_t count, float *out, int64_t out_stride) {
+    const int64_t blocks = n / SLM_QK_K;
+    iq4_xs_rows *packed = slm_thread_scratch((size_t)blocks * sizeof *packed);
+    rearrange_iq4_xs(w, row_bytes, blocks, packed);
+    for (int64_t t0 = 0; t0 + 4 <= count; t0 += 4) {
+        __m256 acc[4];
+        for (int t = 0; t < 4; t++) acc[t] = _mm256_setzero_ps();
+        for (int64_t i = 0; i < blocks; i++) {
+            const iq4_xs_rows *x = &packed[i];
+            const block_q8_K *y[4];
+            __m256i sums[4];
+            for (int t = 0; t < 4; t++) {
+                y[t] = (const block_q8_K *)(activations + (t0 + t) * activation_bytes) + i;
+                sums[t] = _mm256_setzero_si256();
+            }
+            for (int g = 0; g < 8; g++) {
+                const __m256i scale_pair = load8(x->scale_pairs[g]);
+                for (int k = 0; k < 8; k++) {
+                    const __m256i levels = _mm256_loadu_si256((const __m256i *)x->weights[g][k]);
+                    const __m256i magnitude = _mm256_sign_epi8(levels, levels);
+                    const int at = 32 * g + 4 * k;
+                    for (int t = 0; t < 4; t++) {
+                        const __m256i bytes = _mm256_set1_epi32((int)slm_load_u32((const uint8_t *)y[t]->qs + at));
+                        sums[t] = _mm256_add_epi32(sums[t], _mm256_madd_epi16(
+                            _mm256_maddubs_epi16(magnitude, _mm256_sign_epi8(bytes, levels)), scale_pair));
+                    }
+                }
+            }
+            const __m256 dx = _mm256_loadu_ps(x->d);
+            for (int t = 0; t < 4; t++)
+                acc[t] = _mm256_fmadd_ps(_mm256_mul_ps(dx, _mm256_cvtepi32_ps(sums[t])), _mm256_set1_ps(y[t]->d), acc[t]);
+        }
+        for (int t = 0; t < 4; t++) _mm256_storeu_ps(out + (t0 + t) * out_stride, acc[t]);
+    }
+}
+
 SLM_TARGET_END
+
+slm_rows_fn slm_avx2_tiled_iq4_xs(void) { return rows8_iq4_xs_tiled; }
 
 slm_rows_fn slm_avx2_tiled_q5_K(void) { return rows8_q5_K_tiled; }
 
@@ -176,6 +220,7 @@ slm_rows_fn slm_avx2_repacked_q4_K(void) { return rows8_q4_K_grouped; }
 slm_rows_fn slm_avx2_tiled_q6_K(void) { return rows8_q6_K_tiled; }
 
 #else
+slm_rows_fn slm_avx2_tiled_iq4_xs(void) { return NULL; }
 slm_rows_fn slm_avx2_tiled_q5_K(void) { return NULL; }
 slm_rows_fn slm_avx2_repacked_q4_K(void) { return NULL; }
 slm_rows_fn slm_avx2_tiled_q6_K(void) { return NULL; }
