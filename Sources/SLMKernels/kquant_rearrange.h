@@ -31,6 +31,17 @@ static inline void kq_place8(__m256i values[8], uint8_t chunks[8][KQ_MAX_ROWS * 
     for (int k = 0; k < 8; k++) _mm256_storeu_si256((__m256i *)(chunks[k] + 32 * group), values[k]);
 }
 
+/* Row r's scales, minimums and super-block scales of a Q4_K or Q5_K block (the two share
+ * that head). */
+static inline void kq_head_q4_K(const uint8_t scales[12], slm_half d, slm_half dmin, int r, q4_K_rows *out) {
+    uint8_t sc[8], mn[8];
+    slm_unpack_scale_min_k4(scales, sc, mn);
+    for (int sb = 0; sb < 8; sb++) out->scales[sb][r] = sc[sb];
+    for (int j = 0; j < 4; j++) out->min_pairs[j][r] = (int32_t)kq_pack16(mn[2 * j], mn[2 * j + 1]);
+    out->d[r] = half_to_float(d);
+    out->dmin[r] = half_to_float(dmin);
+}
+
 static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, int rows, q4_K_rows *out) {
     const __m256i mask4 = _mm256_set1_epi8(0x0F);
     for (int64_t i = 0; i < blocks; i++) {
@@ -39,12 +50,7 @@ static void rearrange_q4_K(const uint8_t *w, size_t row_bytes, int64_t blocks, i
             for (int k = 0; k < 8; k++) {
                 const int r = 8 * group + k;
                 const block_q4_K *x = (const block_q4_K *)(w + r * row_bytes) + i;
-                uint8_t sc[8], mn[8];
-                slm_unpack_scale_min_k4(x->scales, sc, mn);
-                for (int sb = 0; sb < 8; sb++) out[i].scales[sb][r] = sc[sb];
-                for (int j = 0; j < 4; j++) out[i].min_pairs[j][r] = (int32_t)kq_pack16(mn[2 * j], mn[2 * j + 1]);
-                out[i].d[r] = half_to_float(x->d);
-                out[i].dmin[r] = half_to_float(x->dmin);
+                kq_head_q4_K(x->scales, x->d, x->dmin, r, &out[i]);
                 for (int j = 0; j < 4; j++) {
                     __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));
                     low[j][k] = _mm256_and_si256(q4, mask4);
@@ -67,12 +73,7 @@ static void rearrange_q5_K(const uint8_t *w, size_t row_bytes, int64_t blocks, q
         __m256i low[4][8], high[4][8];
         for (int r = 0; r < 8; r++) {
             const block_q5_K *x = (const block_q5_K *)(w + r * row_bytes) + i;
-            uint8_t sc[8], mn[8];
-            slm_unpack_scale_min_k4(x->scales, sc, mn);
-            for (int sb = 0; sb < 8; sb++) out[i].scales[sb][r] = sc[sb];
-            for (int j = 0; j < 4; j++) out[i].min_pairs[j][r] = (int32_t)kq_pack16(mn[2 * j], mn[2 * j + 1]);
-            out[i].d[r] = half_to_float(x->d);
-            out[i].dmin[r] = half_to_float(x->dmin);
+            kq_head_q4_K(x->scales, x->d, x->dmin, r, &out[i]);
             const __m256i fifth = _mm256_loadu_si256((const __m256i *)x->qh);
             for (int j = 0; j < 4; j++) {
                 const __m256i q4 = _mm256_loadu_si256((const __m256i *)(x->qs + 32 * j));

@@ -11,19 +11,10 @@ import Testing
 struct ThinkingTests {
     @Test("the splitter takes a thought however the pieces cut its tags")
     func splitter() {
+        // Qwen's tags, then Gemma 4's thought channel
         for pieces in [["<think>I should greet.</think>\n\nHello!"], ["<thi", "nk>I should", " greet.</th", "ink>\n\nHel", "lo!"],
-                       [" <think>", "I should greet.", "</think>", "\n\n", "Hello!"]] {
-            var splitter = ThinkingSplitter()
-            var thought = "", answer = ""
-            for piece in pieces {
-                let split = splitter.push(piece)
-                thought += split.thought
-                answer += split.answer
-            }
-            let rest = splitter.finish()
-            #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "\(pieces)")
-        }
-        for pieces in [["<|channel>thought\nI should greet.<channel|>Hello!"],
+                       [" <think>", "I should greet.", "</think>", "\n\n", "Hello!"],
+                       ["<|channel>thought\nI should greet.<channel|>Hello!"],
                        ["<|channel>", "thought", "\n", "I should", " greet.", "<channel|>", "Hello!"]] {
             var splitter = ThinkingSplitter()
             var thought = "", answer = ""
@@ -33,7 +24,7 @@ struct ThinkingTests {
                 answer += split.answer
             }
             let rest = splitter.finish()
-            #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "Gemma 4: \(pieces)")
+            #expect(thought + rest.thought == "I should greet." && answer + rest.answer == "Hello!", "\(pieces)")
         }
         var plain = ThinkingSplitter()
         #expect(plain.push("<b>bold</b>").answer == "<b>bold</b>")
