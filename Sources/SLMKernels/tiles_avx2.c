@@ -43,13 +43,14 @@ static inline __attribute__((always_inline)) void decode_quad(int type, const vo
 
 static inline void accumulate4x2(const decoded_quad *w, const float dx[4], const block_q8_0 *const y[2], __m256 acc[2][4]) {
     const __m256i ones = _mm256_set1_epi16(1);
+    const __m128 rows = _mm_loadu_ps(dx);
+    float d[2][4];
+    for (int t = 0; t < 2; t++) _mm_storeu_ps(d[t], _mm_mul_ps(rows, _mm_set1_ps(half_to_float(y[t]->d))));
     for (int t = 0; t < 2; t++) {
         const __m256i qy = _mm256_loadu_si256((const __m256i *)y[t]->qs);
-        const __m256 dy = _mm256_set1_ps(half_to_float(y[t]->d));
         for (int r = 0; r < 4; r++) {
             const __m256i sums = _mm256_madd_epi16(_mm256_maddubs_epi16(w->magnitude[r], _mm256_sign_epi8(qy, w->value[r])), ones);
-            const __m256 d = _mm256_mul_ps(_mm256_broadcast_ss(dx + r), dy);
-            acc[t][r] = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sums), acc[t][r]);
+            acc[t][r] = _mm256_fmadd_ps(_mm256_broadcast_ss(&d[t][r]), _mm256_cvtepi32_ps(sums), acc[t][r]);
         }
     }
 }
