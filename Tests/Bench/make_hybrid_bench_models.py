@@ -204,11 +204,14 @@ def write_gemma4(name, shape, path):
         ff = F if i < first_shared else 2 * F
         w.add_tensor(p + "attn_norm.weight", ones(E))
         w.add_tensor(p + "attn_q.weight", mat(H * d, E))
-        w.add_tensor(p + "attn_q_norm.weight", ones(d))
+        # Gemma 4 does not scale scores: unit Q/K norms would give scores of about sqrt(head
+        # size) and a random model so sensitive that rounding moves its logits; small norms
+        # keep it comparable with llama.cpp's outputs (speed does not depend on them)
+        w.add_tensor(p + "attn_q_norm.weight", 0.15 * ones(d))
         if i < first_shared:
             w.add_tensor(p + "attn_k.weight", mat(KV * d, E))
             w.add_tensor(p + "attn_v.weight", mat(KV * d, E))
-            w.add_tensor(p + "attn_k_norm.weight", ones(d))
+            w.add_tensor(p + "attn_k_norm.weight", 0.15 * ones(d))
         w.add_tensor(p + "attn_output.weight", mat(E, H * d))
         w.add_tensor(p + "post_attention_norm.weight", ones(E))
         w.add_tensor(p + "ffn_norm.weight", ones(E))
