@@ -68,4 +68,29 @@ struct AttentionGeometryTests {
         let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: 100, cacheType: .f16)
         #expect(need.kvCacheBytes == 100 * 2 * (16 + 32 + 16 + 32) * 2)
     }
+
+    @Test("Gemma 4's file: the sliding and global layers' head sizes and key/value heads, the shared caches' sources; per-layer inputs no real model comes near are refused naming the key")
+    func gemma4() throws {
+        let fixture = try GGUFFile(path: Fixtures.url("synthetic/gemma4-mixed.gguf").path)
+        let h = try Hyperparameters(file: fixture, architecture: .gemma4)
+        #expect(h.geometry(layer: 0) == AttentionGeometry(keyLength: 16, valueLength: 16, ropeDimensions: 16, keyValueHeads: 2))
+        #expect(h.geometry(layer: 4) == AttentionGeometry(keyLength: 32, valueLength: 32, ropeDimensions: 32, keyValueHeads: 1))
+        #expect(h.keyValueSources == [0, 1, 2, 3, 4, 3, 4])
+        #expect(h.feedForwardLengths == [128, 128, 128, 128, 128, 256, 256])
+        #expect(h.perLayerInputLength == 32 && h.attentionScale == 1)
+        var writer = GGUFWriter()
+        for key in fixture.metadataKeys { writer.set(key, fixture[key]!) }
+        writer.set("gemma4.embedding_length_per_layer_input", .uint32(65_536))
+        #expect(throws: EngineError.invalidMetadata(
+            key: "gemma4.embedding_length_per_layer_input",
+            reason: "7 layers of 65536 are 458752 values a token (at most 262144)")) {
+            try Hyperparameters(file: try GGUFFile(bytes: writer.serialized()), architecture: .gemma4)
+        }
+        // every layer shares a cache of its own kind, and no earlier global layer keeps one
+        writer.set("gemma4.embedding_length_per_layer_input", .uint32(32))
+        writer.set("gemma4.attention.shared_kv_layers", .uint32(3))
+        #expect(throws: EngineError.self) {
+            try Hyperparameters(file: try GGUFFile(bytes: writer.serialized()), architecture: .gemma4)
+        }
+    }
 }

@@ -16,6 +16,8 @@ public struct Hyperparameters: Sendable, Equatable {
         public static let vocabulary = 1 << 22
         /// A hybrid model's recurrent state over all layers (Qwen3.5-27B's is about 150 MB).
         public static let recurrentStateBytes = 1 << 32
+        /// Gemma 4's per-layer inputs of one token over all layers (E4B's are 10,752 values).
+        public static let perLayerInputs = 1 << 18
     }
 
     public let embeddingLength: Int
@@ -187,6 +189,11 @@ public struct Hyperparameters: Sendable, Equatable {
             sliding: slidingWindowLayers)
         perLayerInputLength = architecture.readsPerLayerInputs
             ? try metadata.optional("embedding_length_per_layer_input", in: 0...Limit.embedding) ?? 0 : 0
+        // every batch row holds all layers' slices: a size no real model comes near is refused
+        if layerCount * perLayerInputLength > Limit.perLayerInputs {
+            throw .invalidMetadata(key: metadata.prefix + "embedding_length_per_layer_input", reason:
+                "\(layerCount) layers of \(perLayerInputLength) are \(layerCount * perLayerInputLength) values a token (at most \(Limit.perLayerInputs))")
+        }
         vocabularySize = try Self.vocabularySize(metadata)
         if architecture.unitAttentionScale {
             (embeddingScale, residualScale, logitScale) = (nil, nil, nil)
