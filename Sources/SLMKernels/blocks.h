@@ -264,8 +264,16 @@ void slm_avx2_dot_rows4s(slm_rows4_fn table[SLM_TYPE_TABLE_SIZE]);
  * as slm_dot_fn gives. */
 typedef void (*slm_tile_fn)(int64_t n, const void *const weights[4], const uint8_t *activations,
                             size_t activation_bytes, int64_t count, float *out, int64_t out_stride);
-void slm_avx2_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx512vnni_tiles(slm_tile_fn table[SLM_TYPE_TABLE_SIZE]);
+/* Weight rows four at a time against the activation rows 0..<count: out[t * out_stride + r]
+ * for r < rows - rows % 4, each output exactly as slm_dot_fn gives. The rows are plain
+ * (`row_bytes` apart) or, with `packed`, whole groups of a packed matrix (packed_rows.c;
+ * rows a multiple of eight). */
+typedef void (*slm_quads_fn)(int weight_type, int packed, int64_t rows, int64_t cols, const uint8_t *weights,
+                             size_t row_bytes, const uint8_t *activations, size_t activation_bytes, int64_t count,
+                             float *out, int64_t out_stride);
+/* That kernel for Q4_0, Q5_0 and Q8_0 in 16-bit products, or NULL for other types. */
+slm_quads_fn slm_avx2_quads(int weight_type);
 /* A kernel's fixed number of weight rows (eight for AVX2 and NEON, sixteen for AVX-512; `row_bytes`
  * apart) against the activation rows 0..<count - count % 4: out[t * out_stride + r], each
  * output exactly as the batch kernel it stands in for gives (grouped Q4_K, tiled Q6_K). */

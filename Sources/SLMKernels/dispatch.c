@@ -70,7 +70,7 @@ static void setup(void) {
     SLM_FILL(SLM_PATH_AVX2, dot4, slm_dot4_fn, slm_avx2_dot4s);
     SLM_FILL(SLM_PATH_AVX2, grouped_dot4, slm_dot4_fn, slm_avx2_grouped_dot4s);
     SLM_FILL(SLM_PATH_AVX2, tiled_dot4, slm_dot4_fn, slm_avx2_tiled_dot4s);
-    SLM_FILL(SLM_PATH_AVX2, tile, slm_tile_fn, slm_avx2_tiles);
+    for (int type = 0; type < SLM_TYPE_TABLE_SIZE; type++) traits[SLM_PATH_AVX2][type].quads = slm_avx2_quads(type);
     SLM_FILL(SLM_PATH_AVX2, dot_rows4, slm_rows4_fn, slm_avx2_dot_rows4s);
     traits[SLM_PATH_AVX2][SLM_TYPE_Q4_K].rows8 = slm_avx2_repacked_q4_K();
     traits[SLM_PATH_AVX2][SLM_TYPE_Q6_K].rows8 = slm_avx2_tiled_q6_K();
@@ -81,6 +81,8 @@ static void setup(void) {
                                          __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512bw") &&
                                          __builtin_cpu_supports("avx512vnni");
     memcpy(traits[SLM_PATH_AVX512_VNNI], traits[SLM_PATH_AVX2], sizeof traits[0]);
+    /* its own VNNI tiles instead of AVX2's 16-bit products */
+    for (int type = 0; type < SLM_TYPE_TABLE_SIZE; type++) traits[SLM_PATH_AVX512_VNNI][type].quads = NULL;
     SLM_FILL(SLM_PATH_AVX512_VNNI, tile, slm_tile_fn, slm_avx512vnni_tiles);
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q4_K].rows16 = slm_avx512vnni_repacked_q4_K();
     traits[SLM_PATH_AVX512_VNNI][SLM_TYPE_Q6_K].rows16 = slm_avx512vnni_tiled_q6_K();
@@ -204,6 +206,7 @@ slm_matmat_plan slm_plan_matmat(int path, int weight_type, int64_t count, int64_
     /* four weight rows against the activation rows, where the path has a tile kernel */
     if (plain) {
         plan.tile = t->tile;
+        plan.quads = t->quads;
         plan.dot_rows4 = t->dot_rows4;
     }
     /* repacked Q4_K and tiled Q5_K, Q6_K and IQ4_XS: sixteen or eight rearranged weight rows

@@ -13,6 +13,7 @@ typedef struct {
     slm_dot4_fn grouped_dot4;   /* ... each as `grouped` */
     slm_dot4_fn tiled_dot4;     /* ... each as `tiled` */
     slm_tile_fn tile;           /* four weight rows · the batch, each as `dot` */
+    slm_quads_fn quads;         /* the matrix's rows in fours · the batch, each as `dot` */
     slm_rows4_fn dot_rows4;     /* four weight rows · one activation row, each as `dot` */
     slm_rows_fn rows8;          /* eight rearranged weight rows · the batch (repacked Q4_K, tiled Q6_K) */
     slm_rows_fn rows16;         /* sixteen of them */
@@ -27,6 +28,7 @@ typedef struct {
     slm_dot4_fn dot4;           /* four activation rows at a time, below dot4_limit */
     int64_t dot4_limit;
     slm_tile_fn tile;           /* four weight rows at a time */
+    slm_quads_fn quads;         /* or all rows in fours at once */
     slm_rows4_fn dot_rows4;     /* four weight rows at a time, one activation row each */
     slm_rows_fn rows16, rows8;  /* sixteen or eight weight rows at a time ... */
     int64_t covered;            /* ... over activation rows 0..<covered */

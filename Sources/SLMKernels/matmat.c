@@ -1,8 +1,8 @@
 /* Runs a batch product as dispatch.c planned it: rearranged weight rows sixteen or eight
- * at a time, then four-row tiles (or, for fewer than four activation rows, four weight rows
- * per pass), then one weight row at a time (against four activation rows at once where a
- * kernel allows). Every output is exactly what the one-row kernel the
- * plan names for its activation row gives. */
+ * at a time, then four-row tiles or all rows in fours at once (or, for fewer than four
+ * activation rows, four weight rows per pass), then one weight row at a time (against four
+ * activation rows at once where a kernel allows). Every output is exactly what the one-row
+ * kernel the plan names for its activation row gives. */
 #include <math.h>
 #include "dispatch.h"
 
@@ -22,6 +22,11 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
                 for (int q = 0; q < width; q++) out[t * out_stride + r + q] = f(cols, row + q * row_bytes, activation);
             }
         }
+    }
+    if (plan.quads && count >= 4) {
+        const int64_t quads = (rows - r) - (rows - r) % 4;
+        plan.quads(weight_type, 0, quads, cols, row, row_bytes, activations, activation_bytes, count, out + r, out_stride);
+        r += quads, row += quads * row_bytes;
     }
     if (plan.tile && count >= 4) {
         for (; r + 4 <= rows; r += 4, row += 4 * row_bytes) {

@@ -19,8 +19,8 @@
 #include "dispatch.h"
 
 enum { GROUP = SLM_PACKED_GROUP };
-/* Activation rows from which AVX2 batches unpack each group for the plain tile kernels. */
-enum { UNPACKED_BATCH = 16 };
+/* Activation rows from which AVX2 batches take the 16-bit product kernel. */
+enum { WIDE_BATCH = 16 };
 
 static int packable(int type) {
     return type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0;
@@ -120,39 +120,6 @@ int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, 
     return 0;
 }
 
-/* The group's eight rows back in their plain format, one after another in `rows`. */
-static void unpack_group(int type, int64_t nb, const uint8_t *group, uint8_t *rows) {
-    const group_parts parts = parts_of(type, group, nb);
-    const int64_t row_bytes = nb * slm_block_bytes(type);
-    for (int r = 0; r < GROUP; r++) {
-        uint8_t *row = rows + r * row_bytes;
-        for (int64_t i = 0; i < nb; i++) {
-            const uint8_t *quants = parts.quants + i * parts.quant_bytes;
-            const uint8_t *scale = parts.scales + 2 * (GROUP * i + r);
-            if (type == SLM_TYPE_Q8_0) {
-                block_q8_0 *x = (block_q8_0 *)row + i;
-                memcpy(&x->d, scale, 2);
-                for (int j = 0; j < SLM_QK; j++) x->qs[j] = (int8_t)(quants[SLM_QK * r + j] ^ 0x80);
-            } else if (type == SLM_TYPE_Q5_0) {
-                block_q5_0 *x = (block_q5_0 *)row + i;
-                memcpy(&x->d, scale, 2);
-                memcpy(x->qs, quants + SLM_QK / 2 * r, SLM_QK / 2);
-                /* the row's sixteen bits of each half, as q5_high_bit reads them one at a time */
-                uint64_t first, second;
-                memcpy(&first, parts.masks + 32 * i + 8 * (2 * (r / 4)), 8);
-                memcpy(&second, parts.masks + 32 * i + 8 * (2 * (r / 4) + 1), 8);
-                const uint32_t qh = (uint32_t)((first >> (16 * (r % 4))) & 0xFFFF)
-                                    | (uint32_t)((second >> (16 * (r % 4))) & 0xFFFF) << 16;
-                memcpy(x->qh, &qh, 4);
-            } else {
-                block_q4_0 *x = (block_q4_0 *)row + i;
-                memcpy(&x->d, scale, 2);
-                memcpy(x->qs, quants + SLM_QK / 2 * r, SLM_QK / 2);
-            }
-        }
-    }
-}
-
 /* The eight-lane arithmetic of the AVX2 dot, one lane at a time. */
 static void group_portable(int type, int64_t nb, const uint8_t *group, const block_q8_0 *y, float out[GROUP]) {
     const group_parts parts = parts_of(type, group, nb);
@@ -236,20 +203,16 @@ void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t 
     slm_group_fn fast = NULL;
     if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_group(weight_type);
     if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_group(weight_type);
-    if (path == SLM_PATH_AVX2 && count >= UNPACKED_BATCH) {
-        /* AVX2 batches: each group back in its plain rows for the plain tile kernels, which
-         * take longer batches faster than the packed kernels (16 registers hold the
-         * accumulators of too few activation rows). Plain products are the same numbers. */
-        uint8_t *plain = slm_thread_scratch_slot(1, (size_t)(GROUP * row_bytes));
-        for (int64_t r = 0; r < full; r += GROUP) {
-            unpack_group(weight_type, nb, (const uint8_t *)weights + r * row_bytes, plain);
-            slm_matmat_on_path(path, weight_type, GROUP, cols, plain, row_bytes, activations, activation_bytes, count,
-                               out + r, out_stride, count, GROUP);
-        }
+    const slm_quads_fn quads = path == SLM_PATH_AVX2 && count >= WIDE_BATCH ? slm_avx2_quads(weight_type) : NULL;
+    if (quads) {
+        /* AVX2 batches: the 16-bit product kernel takes the groups' rows four at a time,
+         * faster than the packed kernels here (16 registers hold the accumulators of too
+         * few activation rows). The same numbers. */
+        quads(weight_type, 1, full, cols, weights, row_bytes, activations, activation_bytes, count, out, out_stride);
     }
     /* batches on AVX-512 too: four activation rows per pass over a group beat unpacking the
      * groups for the plain tile kernels (measured on prompts of 16 to 512 tokens) */
-    for (int64_t r = path == SLM_PATH_AVX2 && count >= UNPACKED_BATCH ? full : 0; r < full; r += GROUP) {
+    for (int64_t r = quads ? full : 0; r < full; r += GROUP) {
         const uint8_t *group = (const uint8_t *)weights + r * row_bytes;
         /* up to four activation rows per pass over the group */
         for (int64_t t = 0; t < count; t += SLM_GROUP_ACTIVATIONS) {

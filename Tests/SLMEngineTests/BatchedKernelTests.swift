@@ -15,8 +15,8 @@ struct BatchedKernelTests {
     static let maxCount = 16
 
     /// `rows` weight rows made from the fixture's two rows (repeated for longer rows),
-    /// activations for `maxCount` rows.
-    static func inputs(_ type: QuantType, columns: Int = columns) throws
+    /// activations for `activationRows` rows.
+    static func inputs(_ type: QuantType, columns: Int = columns, activationRows: Int = maxCount) throws
         -> (weights: [UInt8], activations: [UInt8], rowBytes: Int, activationBytes: Int)
     {
         let raw = try Fixtures.bytes("quant/\(type.name).bin")
@@ -34,7 +34,7 @@ struct BatchedKernelTests {
         let activationType = type.activationType!
         var generator = SplitMix64(seed: 17)
         var activations: [UInt8] = []
-        for _ in 0..<maxCount {
+        for _ in 0..<activationRows {
             activations += try QuantKernels.quantize((0..<columns).map { _ in Float(generator.nextUnit() * 4 - 2) }, to: activationType)
         }
         return (weights, activations, rowBytes, activationType.byteCount(elements: columns)!)
@@ -42,7 +42,8 @@ struct BatchedKernelTests {
 
     static func product(_ type: QuantType, path: KernelPath, count: Int, batchRows: Int, matrixRows: Int,
                         columns: Int = columns) throws -> [Float] {
-        let (weights, activations, rowBytes, activationBytes) = try inputs(type, columns: columns)
+        let (weights, activations, rowBytes, activationBytes) = try inputs(type, columns: columns,
+                                                                           activationRows: max(count, maxCount))
         var out = [Float](repeating: .nan, count: rows * count)
         weights.withUnsafeBytes { w in
             activations.withUnsafeBytes { a in
@@ -77,6 +78,32 @@ struct BatchedKernelTests {
                 let small = try Self.product(type, path: path, count: count, batchRows: count, matrixRows: Self.rows)
                 #expect(Array(small) == Array(dots.prefix(count * Self.rows)), "\(type.name) on \(path), \(count) rows")
             }
+        }
+    }
+
+    /// AVX2 widens weight blocks 64 at a time and activation rows 128 at a time: 5,120 columns
+    /// (two whole spans and a part) and 130 rows cross both.
+    @Test("tiles over long rows and long batches equal single-row dot products exactly",
+          arguments: [QuantType.q4_0, .q5_0, .q8_0])
+    func longTiles(type: QuantType) throws {
+        let (columns, count) = (5120, 130)
+        let (weights, activations, rowBytes, activationBytes) = try Self.inputs(type, columns: columns,
+                                                                                activationRows: count)
+        for path in KernelPath.available {
+            var dots: [Float] = []
+            for t in 0..<count {
+                for r in 0..<Self.rows {
+                    dots.append(weights.withUnsafeBytes { w in
+                        activations.withUnsafeBytes { a in
+                            slm_vec_dot_on_path(path.rawValue, Int32(type.rawValue), Int64(columns),
+                                                w.baseAddress! + r * rowBytes, a.baseAddress! + t * activationBytes)
+                        }
+                    })
+                }
+            }
+            let batched = try Self.product(type, path: path, count: count, batchRows: count, matrixRows: Self.rows,
+                                           columns: columns)
+            #expect(batched == dots, "\(type.name) on \(path)")
         }
     }
 

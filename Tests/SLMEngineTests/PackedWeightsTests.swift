@@ -9,7 +9,8 @@ import Testing
 @Suite("Packed weights")
 struct PackedWeightsTests {
     /// Two full groups and three rows after them.
-    /// Rows wider than the tile kernels keep on their stack, so batches use their scratch too.
+    /// Rows of 144 blocks: more than the NEON and AVX-512 tiles keep on their stack (128), so
+    /// they use their scratch, and more than two of the 64-block spans AVX2 widens at a time.
     static let rows = 19, columns = 4608, count = 11
 
     /// Random blocks: any quant bytes, scales of very different sizes between rows.
@@ -85,8 +86,9 @@ struct PackedWeightsTests {
             let plain = try Self.matrix(type, seed: seed)
             let packed = Self.packed(type, plain)
             // every number of activation rows a pass over a group takes (1 to 4), remainders, and
-            // batches long enough for AVX2 to unpack the groups for its plain tile kernels
-            for count in [1, 2, 3, 4, 5, 6, Self.count, 18] {
+            // batches long enough for AVX2's 16-bit product kernel (130: more than the 128
+            // activation rows it widens at a time)
+            for count in [1, 2, 3, 4, 5, 6, Self.count, 18, 130] {
                 // no AVX2 here: the scalar dot is the reference, within rounding of the lane order
                 let referencePath: KernelPath = KernelPath.avx2.isAvailable ? .avx2 : .scalar
                 let reference = try Self.product(plain, type, path: referencePath, packed: false, count: count)
