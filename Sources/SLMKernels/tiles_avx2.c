@@ -156,7 +156,8 @@ static void quad_rows(const quad_source *s, const quad_source *next, const wide_
     const int64_t nb = s->n_blocks;
     wide_quad blocks[SPAN];
     __m256 partial[CHUNK][QUAD];
-    for (int64_t from = 0; from < nb; from += SPAN) {
+    /* (a row of no blocks still gets its sum, zero, as from the one-row dot) */
+    for (int64_t from = 0; from == 0 || from < nb; from += SPAN) {
         const int64_t span = nb - from < SPAN ? nb - from : SPAN;
         widen_quad(s, from, span, blocks);
         if (from + span < nb) prefetch_span(s, from + span, nb - from - span < SPAN ? nb - from - span : SPAN);

@@ -83,7 +83,7 @@ struct BatchedKernelTests {
 
     /// AVX2 widens weight blocks 64 at a time and activation rows 128 at a time: 5,120 columns
     /// (two whole spans and a part) and 130 rows cross both.
-    @Test("tiles over long rows and long batches equal single-row dot products exactly",
+    @Test("tiles over long rows, long batches and empty rows equal single-row dot products exactly",
           arguments: [QuantType.q4_0, .q5_0, .q8_0])
     func longTiles(type: QuantType) throws {
         let (columns, count) = (5120, 130)
@@ -104,6 +104,17 @@ struct BatchedKernelTests {
             let batched = try Self.product(type, path: path, count: count, batchRows: count, matrixRows: Self.rows,
                                            columns: columns)
             #expect(batched == dots, "\(type.name) on \(path)")
+            // rows of no values: every sum is zero, as one row at a time
+            var empty = [Float](repeating: .nan, count: Self.rows * 8)
+            weights.withUnsafeBytes { w in
+                activations.withUnsafeBytes { a in
+                    empty.withUnsafeMutableBufferPointer { o in
+                        slm_matmat_on_path(path.rawValue, Int32(type.rawValue), Int64(Self.rows), 0, w.baseAddress!, 0,
+                                           a.baseAddress!, 0, 8, o.baseAddress!, Int64(Self.rows), 8, Int64(Self.rows))
+                    }
+                }
+            }
+            #expect(empty.allSatisfy { $0 == 0 }, "\(type.name) on \(path), no columns")
         }
     }
 
