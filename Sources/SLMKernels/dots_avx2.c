@@ -263,8 +263,33 @@ static inline int horizontal_sum_i32(__m256i v) {
     return _mm_cvtsi128_si32(sum);
 }
 
+/* A Q4_K/Q5_K super-block's eight 6-bit scales as int16 lanes 0-7 of both halves (for
+ * k4_scale to pick from), unpacked as slm_unpack_scale_min_k4 does but four bytes at a time;
+ * and its minimums times the activation's block sums, summed: slm_k4_min_sum's integer, by
+ * one madd (each minimum twice, against the two 16-value sums of its 32 values). */
+static inline __m256i k4_scales(const uint8_t packed[12], const int16_t bsums[16], int *min_sum) {
+    uint32_t a, b, c;
+    memcpy(&a, packed, 4);
+    memcpy(&b, packed + 4, 4);
+    memcpy(&c, packed + 8, 4);
+    const uint32_t six = 0x3F3F3F3F, four = 0x0F0F0F0F, two = 0x03030303;
+    const uint32_t scales_low = a & six, mins_low = b & six;
+    const uint32_t scales_high = (c & four) | ((a >> 6) & two) << 4, mins_high = ((c >> 4) & four) | ((b >> 6) & two) << 4;
+    const __m128i bytes = _mm_setr_epi32((int)scales_low, (int)scales_high, (int)mins_low, (int)mins_high);
+    const __m256i mins = _mm256_cvtepu8_epi16(_mm_unpackhi_epi8(bytes, bytes));
+    *min_sum = horizontal_sum_i32(_mm256_madd_epi16(mins, _mm256_loadu_si256((const __m256i *)bsums)));
+    const __m256i scales = _mm256_cvtepu8_epi16(bytes);
+    return _mm256_permute2x128_si256(scales, scales, 0x00);
+}
+
+/* Scale j (0-7) of k4_scales' vector in every int16 lane: bytes 2j and 2j + 1 picked. */
+static inline __m256i k4_scale(__m256i scales, int j) {
+    return _mm256_shuffle_epi8(scales, _mm256_set1_epi16((short)(0x0202 * j + 0x0100)));
+}
+
 /* Same arithmetic as the scalar path: an exact integer sum per super-block, then one fused
- * multiply-add per block, minimums apart. */
+ * multiply-add per block, minimums apart. (The scales reach the products by byte shuffles of
+ * one vector: broadcasting each from a general register cost a quarter of the kernel.) */
 static float dot_q4_K(int64_t n, const void *w, const void *a) {
     const block_q4_K *x = w;
     const block_q8_K *y = a;
@@ -272,8 +297,8 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
     float acc = 0.0f, acc_min = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
-        uint8_t scales[8], mins[8];
-        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        int min_sum;
+        const __m256i scales = k4_scales(x[i].scales, y[i].bsums, &min_sum);
         __m256i sumi = _mm256_setzero_si256();
         for (int j = 0; j < 4; j++) {
             __m256i q4 = _mm256_loadu_si256((const __m256i *)(x[i].qs + 32 * j));
@@ -281,11 +306,11 @@ static float dot_q4_K(int64_t n, const void *w, const void *a) {
             __m256i high = _mm256_and_si256(_mm256_srli_epi16(q4, 4), mask4);
             __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
             __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
-            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])));
-            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, k4_scale(scales, 2 * j)));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, k4_scale(scales, 2 * j + 1)));
         }
         acc = fmaf((float)horizontal_sum_i32(sumi), half_to_float(x[i].d) * y[i].d, acc);
-        acc_min = fmaf((float)slm_k4_min_sum(mins, y[i].bsums), half_to_float(x[i].dmin) * y[i].d, acc_min);
+        acc_min = fmaf((float)min_sum, half_to_float(x[i].dmin) * y[i].d, acc_min);
     }
     return acc - acc_min;
 }
@@ -360,8 +385,8 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
     float mins_total = 0.0f;
     for (int64_t i = 0; i < n / SLM_QK_K; i++) {
         prefetch_lines(x + i + PREFETCH_BLOCKS, sizeof *x);
-        uint8_t scales[8], mins[8];
-        slm_unpack_scale_min_k4(x[i].scales, scales, mins);
+        int min_sum;
+        const __m256i scales = k4_scales(x[i].scales, y[i].bsums, &min_sum);
         __m256i qh = _mm256_loadu_si256((const __m256i *)x[i].qh);
         __m256i sumi = _mm256_setzero_si256();
         for (int j = 0; j < 4; j++) {
@@ -372,12 +397,12 @@ static float dot_q5_K(int64_t n, const void *w, const void *a) {
             __m256i high = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(q5, 4), mask4), h1);
             __m256i y0 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j));
             __m256i y1 = _mm256_loadu_si256((const __m256i *)(y[i].qs + 64 * j + 32));
-            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, _mm256_set1_epi16(scales[2 * j])));
-            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, _mm256_set1_epi16(scales[2 * j + 1])));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(low, y0, k4_scale(scales, 2 * j)));
+            sumi = _mm256_add_epi32(sumi, dot_unsigned_weighted(high, y1, k4_scale(scales, 2 * j + 1)));
         }
         __m256 d = _mm256_set1_ps(half_to_float(x[i].d) * y[i].d);
         acc = _mm256_fmadd_ps(d, _mm256_cvtepi32_ps(sumi), acc);
-        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)slm_k4_min_sum(mins, y[i].bsums);
+        mins_total += half_to_float(x[i].dmin) * y[i].d * (float)min_sum;
     }
     return horizontal_sum(acc) - mins_total;
 }
