@@ -423,6 +423,10 @@ static inline q6_K_decoded q6_K_decode(const block_q6_K *x) {
     const uint8_t *ql = x->ql, *qh = x->qh;
     const int8_t *sc = x->scales;
     q6_K_decoded b;
+    b.scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
+    /* scales 0-7 (then 8-15) in both halves; weights k takes scale 2k in its first half and
+     * 2k + 1 in its second by one byte shuffle (not two broadcasts from general registers) */
+    const __m256i eights[2] = {_mm256_permute4x64_epi64(b.scales16, 0x44), _mm256_permute4x64_epi64(b.scales16, 0xEE)};
     for (int half = 0; half < 2; half++) {
         __m256i l0 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half));
         __m256i l1 = _mm256_loadu_si256((const __m256i *)(ql + 64 * half + 32));
@@ -431,9 +435,17 @@ static inline q6_K_decoded q6_K_decode(const block_q6_K *x) {
         b.quarter[4 * half + 1] = _mm256_or_si256(_mm256_and_si256(l1, mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 2), mask2), 4));
         b.quarter[4 * half + 2] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l0, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 4), mask2), 4));
         b.quarter[4 * half + 3] = _mm256_or_si256(_mm256_and_si256(_mm256_srli_epi16(l1, 4), mask4), _mm256_slli_epi16(_mm256_and_si256(_mm256_srli_epi16(hb, 6), mask2), 4));
-        for (int k = 0; k < 4; k++) b.weights[4 * half + k] = split_weights(sc[8 * half + 2 * k], sc[8 * half + 2 * k + 1]);
+        for (int k = 0; k < 4; k++) {
+            const __m256i pick = _mm256_setr_epi16(
+                (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0100),
+                (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0100),
+                (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0100), (short)(0x0404 * k + 0x0302),
+                (short)(0x0404 * k + 0x0302), (short)(0x0404 * k + 0x0302), (short)(0x0404 * k + 0x0302),
+                (short)(0x0404 * k + 0x0302), (short)(0x0404 * k + 0x0302), (short)(0x0404 * k + 0x0302),
+                (short)(0x0404 * k + 0x0302));
+            b.weights[4 * half + k] = _mm256_shuffle_epi8(eights[half], pick);
+        }
     }
-    b.scales16 = _mm256_cvtepi8_epi16(_mm_loadu_si128((const __m128i *)sc));
     return b;
 }
 
