@@ -214,6 +214,49 @@ void slm_quantize_f16_avx2(const float *x, uint16_t *out, int64_t n);
 /* AVX2/FMA rotation of a head in the neox layout; -1 when rotary_dims is not a multiple of 16. */
 int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *table);
 
+/* Positions per tile of slm_attend_long (a tile's keys and values converted to single
+ * precision stay in the first two cache levels). */
+#define SLM_LONG_TILE 32
+
+/* e^x for softmax weights (x <= 0 where used), within 2 ulp of the true value; 0 below -87
+ * and for NaN. The steps of every SIMD version: n = round(x log2 e) by the 1.5 * 2^23
+ * shifter, r = x - n ln 2 in two fused steps (ln 2 split high and low), e^r by its Taylor
+ * polynomial of degree 7 (|r| <= ln 2 / 2, so the first term left out is under 0.1 ulp) in
+ * fused Horner steps, times 2^n built in the exponent bits. */
+static inline float slm_softmax_exp(float x) {
+    if (!(x >= -87.0f)) return 0.0f;
+    const float t = fmaf(x, 0x1.715476p+0f, 0x1.8p23f);
+    const float n = t - 0x1.8p23f;
+    float r = fmaf(n, -0x1.62e43p-1f, x);
+    r = fmaf(n, 0x1.05c61p-29f, r);
+    float p = fmaf(0x1.a01a02p-13f, r, 0x1.6c16c2p-10f);
+    p = fmaf(p, r, 0x1.111112p-7f);
+    p = fmaf(p, r, 0x1.555556p-5f);
+    p = fmaf(p, r, 0x1.555556p-3f);
+    p = fmaf(p, r, 0x1.0p-1f);
+    p = fmaf(p, r, 1.0f);
+    p = fmaf(p, r, 1.0f);
+    const uint32_t bits = (uint32_t)((int32_t)n + 127) << 23;
+    float power;
+    memcpy(&power, &bits, sizeof power);
+    return p * power;
+}
+
+/* The sum of a dot product's eight partial sums in slm_attend_long's order (the tree an
+ * AVX2 horizontal add forms): ((p0 + p1) + (p2 + p3)) + ((p4 + p5) + (p6 + p7)). */
+static inline float slm_long_sum8(const float p[8]) {
+    return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
+}
+
+/* slm_attend_long with AVX2/FMA/F16C (also the AVX-512 path's) and with NEON; defined
+ * only on their architecture, -1 when they cannot run. */
+int slm_attend_long_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                         const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                         float scale, float softcap, float *out, int64_t out_stride);
+int slm_attend_long_neon(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                         const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                         float scale, float softcap, float *out, int64_t out_stride);
+
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64
 /* The AVX2/FMA, AVX-512 (x86-64) and NEON (arm64) tiled attention; -1 when they cannot run

@@ -133,6 +133,30 @@ static void check_attention(void) {
     }
 }
 
+/* Long-context attention of a generated token (5 query heads, one cached head of 64
+ * dimensions in rows of 192, positions 3..300: ten tiles, the last one partial, scores rising
+ * so the running maximum moves) on every path equals the portable definition exactly. */
+static void check_long_attention(void) {
+    enum { HEADS = 5, DIM = 64, STRIDE = 192, CACHED = 300 };
+    static float queries[HEADS * DIM], out[HEADS * DIM], want[HEADS * DIM], k[CACHED * STRIDE], v[CACHED * STRIDE];
+    static uint16_t keys[CACHED * STRIDE], values[CACHED * STRIDE];
+    activation_row(queries, HEADS * DIM, 21);
+    activation_row(k, CACHED * STRIDE, 22);
+    activation_row(v, CACHED * STRIDE, 23);
+    for (int i = 0; i < CACHED * STRIDE; i++) {
+        keys[i] = slm_fp32_to_fp16(k[i] + (float)(i / STRIDE) * 0.003f);
+        values[i] = slm_fp32_to_fp16(v[i]);
+    }
+    slm_attend_long_portable(queries, DIM, HEADS, keys, values, STRIDE, DIM, 3, CACHED, 0.125f, 0.0f, want, DIM);
+    for (int p = 0; p < SLM_PATH_COUNT; p++) {
+        if (!slm_path_available(p)) continue;
+        slm_attend_long_on_path(p, queries, DIM, HEADS, keys, values, STRIDE, DIM, 3, CACHED, 0.125f, 0.0f, out, DIM);
+        int differing = 0;
+        for (int i = 0; i < HEADS * DIM; i++) differing += out[i] != want[i];
+        check(differing == 0, "attention-vs-portable", "long", slm_path_name(p), differing, 0);
+    }
+}
+
 /* The gated delta rule (16 positions of a 128-wide head, then one more) on every path
  * equals the portable definition exactly, state and outputs. */
 static void check_delta_rule(void) {
@@ -232,6 +256,7 @@ int main(int argc, char **argv) {
         free(expected);
     }
     check_attention();
+    check_long_attention();
     check_delta_rule();
     printf("%d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -215,6 +215,30 @@ void slm_attend_f16_heads_on_path(int32_t path, const float *queries, int64_t qu
 void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uint16_t *values,
                              int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                              float scale, float softcap, float *scratch, float *out);
+/* A generated token's attention over a long context: `heads` query heads (query_stride
+ * floats apart) that share one key/value head of F16 rows `row_stride` elements apart, over
+ * the positions [first, last); outputs out_stride floats apart. Single precision throughout
+ * (unlike slm_attend_f16's half-precision accumulator), so it is the faster and the more
+ * exact: keys and values in tiles of SLM_LONG_TILE positions from `first`; each score
+ * scale * (q . k) with the dot in eight partial sums (dimension d in sum d % 8, a chain of
+ * fused multiply-adds) added by a fixed tree, then softcap * tanh(score / softcap) when
+ * softcap > 0; an online softmax per tile with weights from slm_softmax_exp; each output
+ * value a chain of fused multiply-adds over the positions. head_dim must be a multiple of
+ * 8. Each head's output is the same whatever `heads` is, and every path computes exactly
+ * the numbers of slm_attend_long_portable. */
+void slm_attend_long(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                     const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                     float scale, float softcap, float *out, int64_t out_stride);
+/* The same on a named path (for tests); an unavailable path runs the portable version. */
+void slm_attend_long_on_path(int path, const float *queries, int64_t query_stride, int64_t heads,
+                             const uint16_t *keys, const uint16_t *values, int64_t row_stride, int64_t head_dim,
+                             int64_t first, int64_t last, float scale, float softcap, float *out, int64_t out_stride);
+void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                              const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
+                              int64_t last, float scale, float softcap, float *out, int64_t out_stride);
+/* The softmax weights' exponential of slm_attend_long (for tests): e^x within 2 ulp for
+ * -87 <= x <= 0, 0 below. */
+float slm_attend_long_exp(float x);
 /* Attention for `count` rows of queries of one key/value head, in the reference's tiled
  * single-precision arithmetic (what it uses for batches of 64 positions or more). Row r
  * (`query_stride` floats apart) holds `group` query heads of head_dim values side by

@@ -1,0 +1,164 @@
+/* The body of slm_attend_long's SIMD versions, included by attention_long_avx2.c and
+ * attention_long_neon.c inside their target regions after they define ATTEND_LONG (the
+ * function's name), the type v8 (eight floats, whatever the vector width) and:
+ *   v8_zero, v8_load, v8_store, v8_set1, v8_fma (a * b + c, fused), v8_mul, v8_add, v8_sub,
+ *   v8_max_number (lanewise, a NaN in the first operand gives the second, as fmaxf does),
+ *   v8_from_half (eight halves), v8_sum8 (lane i = vector i's lanes added by slm_long_sum8's
+ *   tree), v8_power2 (2^n for whole-number floats n from -126 to 127), v8_keep_at_least (a's
+ *   lanes where x >= limit, +0 elsewhere and where x is NaN), v8_hide_from (-infinity in the
+ *   lanes from `count` on).
+ * Every number is the one slm_attend_long_portable computes: the same operations in the
+ * same order on each value (positions in the lanes for weights, dimensions for values). */
+
+/* slm_softmax_exp on eight values, step for step. */
+static inline v8 long_exp(v8 x) {
+    const v8 shifter = v8_set1(0x1.8p23f);
+    const v8 n = v8_sub(v8_fma(x, v8_set1(0x1.715476p+0f), shifter), shifter);
+    v8 r = v8_fma(n, v8_set1(-0x1.62e43p-1f), x);
+    r = v8_fma(n, v8_set1(0x1.05c61p-29f), r);
+    v8 p = v8_fma(v8_set1(0x1.a01a02p-13f), r, v8_set1(0x1.6c16c2p-10f));
+    p = v8_fma(p, r, v8_set1(0x1.111112p-7f));
+    p = v8_fma(p, r, v8_set1(0x1.555556p-5f));
+    p = v8_fma(p, r, v8_set1(0x1.555556p-3f));
+    p = v8_fma(p, r, v8_set1(0x1.0p-1f));
+    p = v8_fma(p, r, v8_set1(1.0f));
+    p = v8_fma(p, r, v8_set1(1.0f));
+    return v8_keep_at_least(v8_mul(p, v8_power2(n)), x, -87.0f);
+}
+
+/* Scores of a head against the tile's positions [8 block, 8 block + 8): eight dot products
+ * at once, each in eight partial sums. */
+static inline v8 long_scores(const float *query, const float *key_tile, int64_t head_dim, int64_t block) {
+    v8 acc[8];
+    for (int i = 0; i < 8; i++) acc[i] = v8_zero();
+    const float *rows = key_tile + 8 * block * head_dim;
+    for (int64_t d = 0; d < head_dim; d += 8) {
+        const v8 q = v8_load(query + d);
+        for (int i = 0; i < 8; i++) acc[i] = v8_fma(v8_load(rows + i * head_dim + d), q, acc[i]);
+    }
+    return v8_sum8(acc);
+}
+
+/* acc[d..] += sum over the tile's positions j of weights[j] * value_j[d..], `vectors` vectors
+ * wide (a constant after inlining, so the sums stay in registers). */
+static inline __attribute__((always_inline)) void long_values(float *acc, const float *value_tile, int64_t head_dim,
+                                                              const float *weights, int64_t count, const int vectors) {
+    v8 sums[8];
+    for (int c = 0; c < vectors; c++) sums[c] = v8_load(acc + 8 * c);
+    for (int64_t j = 0; j < count; j++) {
+        const v8 w = v8_set1(weights[j]);
+        const float *value = value_tile + j * head_dim;
+        for (int c = 0; c < vectors; c++) sums[c] = v8_fma(v8_load(value + 8 * c), w, sums[c]);
+    }
+    for (int c = 0; c < vectors; c++) v8_store(acc + 8 * c, sums[c]);
+}
+
+static void long_convert(const uint16_t *rows, int64_t row_stride, int64_t head_dim, int64_t count, float *tile) {
+    for (int64_t j = 0; j < count; j++)
+        for (int64_t d = 0; d < head_dim; d += 8) v8_store(tile + j * head_dim + d, v8_from_half(rows + j * row_stride + d));
+}
+
+static void long_prefetch(const uint16_t *rows, int64_t row_stride, int64_t head_dim, int64_t count) {
+    for (int64_t j = 0; j < count; j++) slm_prefetch_span(rows + j * row_stride, head_dim * 2);
+}
+
+/* The whole computation for one head length; with a constant head_dim (after inlining) the
+ * rows' offsets are constants too. */
+static inline __attribute__((always_inline)) void attend_long_shape(const float *queries, int64_t query_stride,
+                                                                    int64_t heads, const uint16_t *keys,
+                                                                    const uint16_t *values, int64_t row_stride,
+                                                                    const int64_t head_dim, int64_t first, int64_t last,
+                                                                    float scale, float softcap, float *out,
+                                                                    int64_t out_stride) {
+    enum { TILE = SLM_LONG_TILE };
+    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE + 2 * heads) * sizeof(float));
+    float *value_tile = key_tile + TILE * head_dim;
+    float *weights = value_tile + TILE * head_dim;
+    float *running_max = weights + TILE, *running_sum = running_max + heads;
+    for (int64_t h = 0; h < heads; h++) {
+        for (int64_t d = 0; d < head_dim; d += 8) v8_store(out + h * out_stride + d, v8_zero());
+        running_max[h] = -INFINITY;
+        running_sum[h] = 0.0f;
+    }
+    for (int64_t start = first; start < last; start += TILE) {
+        const int64_t count = last - start < TILE ? last - start : TILE, blocks = (count + 7) / 8;
+        if (start + TILE < last) {
+            const int64_t next = last - start - TILE < TILE ? last - start - TILE : TILE;
+            long_prefetch(keys + (start + TILE) * row_stride, row_stride, head_dim, next);
+            long_prefetch(values + (start + TILE) * row_stride, row_stride, head_dim, next);
+        }
+        long_convert(keys + start * row_stride, row_stride, head_dim, count, key_tile);
+        long_convert(values + start * row_stride, row_stride, head_dim, count, value_tile);
+        /* the last block's positions past the tile score -infinity; their keys must be numbers */
+        for (int64_t i = count * head_dim; i < 8 * blocks * head_dim; i++) key_tile[i] = 0.0f;
+        for (int64_t h = 0; h < heads; h++) {
+            const float *query = queries + h * query_stride;
+            v8 tile_max = v8_set1(-INFINITY);
+            for (int64_t block = 0; block < blocks; block++) {
+                v8 score = v8_mul(long_scores(query, key_tile, head_dim, block), v8_set1(scale));
+                if (softcap > 0.0f) {
+                    v8_store(weights + 8 * block, score);
+                    for (int i = 0; i < 8; i++) weights[8 * block + i] = softcap * tanhf(weights[8 * block + i] / softcap);
+                    score = v8_load(weights + 8 * block);
+                }
+                score = v8_hide_from(score, count - 8 * block);
+                v8_store(weights + 8 * block, score);
+                tile_max = v8_max_number(score, tile_max);
+            }
+            float lanes[8], maximum = -INFINITY;
+            v8_store(lanes, tile_max);
+            for (int i = 0; i < 8; i++) maximum = fmaxf(maximum, lanes[i]);
+            if (maximum == -INFINITY) continue;
+            float *acc = out + h * out_stride;
+            if (maximum > running_max[h]) {
+                if (running_max[h] != -INFINITY) {
+                    const v8 shrink = v8_set1(slm_softmax_exp(running_max[h] - maximum));
+                    for (int64_t d = 0; d < head_dim; d += 8) v8_store(acc + d, v8_mul(v8_load(acc + d), shrink));
+                    running_sum[h] *= slm_softmax_exp(running_max[h] - maximum);
+                }
+                running_max[h] = maximum;
+            }
+            const v8 m = v8_set1(running_max[h]);
+            v8 partial = v8_zero();
+            for (int64_t block = 0; block < blocks; block++) {
+                const v8 w = long_exp(v8_sub(v8_load(weights + 8 * block), m));
+                v8_store(weights + 8 * block, w);
+                partial = v8_add(partial, w);
+            }
+            v8_store(lanes, partial);
+            running_sum[h] += slm_long_sum8(lanes);
+            int64_t d = 0;
+            for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_tile + d, head_dim, weights, count, 8);
+            for (; d < head_dim; d += 8) long_values(acc + d, value_tile + d, head_dim, weights, count, 1);
+        }
+    }
+    for (int64_t h = 0; h < heads; h++) {
+        const v8 inverse = v8_set1(running_sum[h] > 0.0f ? 1.0f / running_sum[h] : 0.0f);
+        float *acc = out + h * out_stride;
+        for (int64_t d = 0; d < head_dim; d += 8) v8_store(acc + d, v8_mul(v8_load(acc + d), inverse));
+    }
+}
+
+int ATTEND_LONG(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                float scale, float softcap, float *out, int64_t out_stride) {
+    if (head_dim % 8 != 0 || heads <= 0) return -1;
+    switch (head_dim) {
+    case 64:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 64, first, last, scale, softcap, out,
+                          out_stride);
+        break;
+    case 128:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 128, first, last, scale, softcap, out,
+                          out_stride);
+        break;
+    case 256:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 256, first, last, scale, softcap, out,
+                          out_stride);
+        break;
+    default:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale, softcap,
+                          out, out_stride);
+    }
+    return 0;
+}
