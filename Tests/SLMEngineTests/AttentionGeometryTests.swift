@@ -43,26 +43,32 @@ struct AttentionGeometryTests {
         }
     }
 
-    @Test("the cache gives each layer rows of its own width, apart from the others'; the memory need adds them up")
+    @Test("the cache gives each layer rows of its own width, each head's positions together; the memory need adds them up")
     func cacheRows() throws {
         let h = try Hyperparameters(file: try Self.file(), architecture: Self.reading)
         let cache = KVCache(hyper: h, contextLength: 8, type: .f32)
         #expect(cache.keyRowLengths == [16, 32, 16, 32])
         #expect(cache.valueRowBytes == [64, 128, 64, 128])
+        // element i of a row: layer, position, head and index within the head, all recoverable
+        func element(_ layer: Int, _ position: Int, _ i: Int) -> Float { Float(layer * 10_000 + position * 100 + i) }
         for layer in 0..<4 {
             for position in 0..<8 {
-                let key = [Float](repeating: Float(layer * 100 + position), count: cache.keyRowLengths[layer])
-                let value = [Float](repeating: -Float(layer * 100 + position), count: cache.valueRowLengths[layer])
+                let key = (0..<cache.keyRowLengths[layer]).map { element(layer, position, $0) }
+                let value = (0..<cache.valueRowLengths[layer]).map { -element(layer, position, $0) }
                 cache.store(layer: layer, position: position, key: key, value: value)
             }
         }
+        // head-major: each head's positions together, its rows a head's length apart
         for layer in 0..<4 {
-            let keys = cache.keys(layer: layer).assumingMemoryBound(to: Float.self)
-            let values = cache.values(layer: layer).assumingMemoryBound(to: Float.self)
-            for position in 0..<8 {
-                let width = cache.keyRowLengths[layer]
-                #expect((0..<width).allSatisfy { keys[position * width + $0] == Float(layer * 100 + position) })
-                #expect((0..<width).allSatisfy { values[position * width + $0] == -Float(layer * 100 + position) })
+            let length = cache.keyHeadLengths[layer]
+            #expect(cache.keyValueHeads[layer] * length == cache.keyRowLengths[layer])
+            for head in 0..<cache.keyValueHeads[layer] {
+                let keys = cache.keys(layer: layer, head: head).assumingMemoryBound(to: Float.self)
+                let values = cache.values(layer: layer, head: head).assumingMemoryBound(to: Float.self)
+                for position in 0..<8 {
+                    #expect((0..<length).allSatisfy { keys[position * length + $0] == element(layer, position, head * length + $0) })
+                    #expect((0..<length).allSatisfy { values[position * length + $0] == -element(layer, position, head * length + $0) })
+                }
             }
         }
         let need = try InferenceSession.memoryNeed(hyperparameters: h, contextLength: 100, cacheType: .f16)

@@ -18,6 +18,13 @@ public final class InferenceSession {
     static let tiledAttentionRows = 64
     /// Batch rows per tiled-attention task.
     static let tiledAttentionBlock = 8
+    /// From this many visible positions on, a row of a short batch (a generated token)
+    /// attends in single precision (`slm_attend_long`); below, in the reference's half
+    /// precision. The reference leaves its one-row kernel at the same length (for its
+    /// split-across-threads form, whose sums depend on the thread count); the half-precision
+    /// kernel's per-position rounding and exponential made decode at 4,096 positions run at
+    /// half the speed of decode at 0.
+    static let longAttentionSpan = 512
 
     public let model: TransformerModel
     public let contextLength: Int
@@ -570,8 +577,9 @@ public final class InferenceSession {
         }
         let job = AttentionJob(
             query: s.query, attention: s.attention, scores: s.scores, scoreStride: s.scoreStride,
-            keys: cache.keys(layer: slot), values: cache.values(layer: slot), cacheType: cache.type,
-            rowStride: cache.keyRowLengths[slot], rowBytes: cache.keyRowBytes[slot],
+            keys: cache.keys(layer: slot, head: 0), values: cache.values(layer: slot, head: 0),
+            keyHeadStride: cache.keyHeadStrides[slot], valueHeadStride: cache.valueHeadStrides[slot],
+            cacheType: cache.type, rowStride: cache.keyHeadLengths[slot], rowBytes: cache.keyHeadBytes[slot],
             headCount: h.headCount, groupSize: h.headCount / g.keyValueHeads,
             keyLength: g.keyLength, valueLength: g.valueLength, scale: scoreScale,
             softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
@@ -599,8 +607,9 @@ public final class InferenceSession {
         let tasks = blocks * g.keyValueHeads
         let job = TiledAttentionJob(
             query: s.query, attention: s.attention, workspace: s.tiledWorkspace, workspaceStride: s.tiledStride,
-            keys: cache.keys(layer: slot).assumingMemoryBound(to: UInt16.self),
-            values: cache.values(layer: slot).assumingMemoryBound(to: UInt16.self), rowStride: cache.keyRowLengths[slot],
+            keys: cache.keys(layer: slot, head: 0), values: cache.values(layer: slot, head: 0),
+            keyHeadStride: cache.keyHeadStrides[slot], valueHeadStride: cache.valueHeadStrides[slot],
+            rowStride: cache.keyHeadLengths[slot],
             rows: rows, block: block, group: group, headLength: headLength, headCount: h.headCount,
             scale: scoreScale, softcap: h.attentionLogitSoftcap ?? 0, startPosition: startPosition,
             window: layer.isSlidingWindow ? h.slidingWindow : 0)
@@ -796,11 +805,15 @@ private struct AttentionJob: @unchecked Sendable {
     let attention: UnsafeMutablePointer<Float>
     let scores: UnsafeMutablePointer<Float>
     let scoreStride: Int
+    /// Key/value head 0's rows; head h's lie h head strides (bytes) further on.
     let keys: UnsafeRawPointer
     let values: UnsafeRawPointer
+    let keyHeadStride: Int
+    let valueHeadStride: Int
     let cacheType: KVCacheType
+    /// Values between a head's positions (keys and values have equal heads there).
     let rowStride: Int
-    /// Bytes between positions of a Q8_0 cache (keys and values have equal heads there).
+    /// Bytes between a head's positions of a Q8_0 cache.
     let rowBytes: Int
     let headCount: Int
     let groupSize: Int
@@ -832,20 +845,27 @@ private struct AttentionJob: @unchecked Sendable {
         switch cacheType {
         case .f16:
             // the group's heads read each cached row once
-            let k = keys.assumingMemoryBound(to: UInt16.self) + kvHead * keyLength
-            let v = values.assumingMemoryBound(to: UInt16.self) + kvHead * valueLength
-            slm_attend_f16_heads(q, Int64(keyLength), Int64(heads), k, v, Int64(rowStride), Int64(keyLength),
-                                 Int64(first), Int64(position + 1), scale, softcap, scratch, out, Int64(valueLength))
+            let k = (keys + kvHead * keyHeadStride).assumingMemoryBound(to: UInt16.self)
+            let v = (values + kvHead * valueHeadStride).assumingMemoryBound(to: UInt16.self)
+            if position + 1 - first >= InferenceSession.longAttentionSpan && keyLength == valueLength
+                && keyLength % 8 == 0 {
+                slm_attend_long(q, Int64(keyLength), Int64(heads), k, v, Int64(rowStride), Int64(keyLength),
+                                Int64(first), Int64(position + 1), scale, softcap, out, Int64(valueLength))
+            } else {
+                slm_attend_f16_heads(q, Int64(keyLength), Int64(heads), k, v, Int64(rowStride), Int64(keyLength),
+                                     Int64(first), Int64(position + 1), scale, softcap, scratch, out,
+                                     Int64(valueLength))
+            }
         case .f32:
-            let k = keys.assumingMemoryBound(to: Float.self) + kvHead * keyLength
-            let v = values.assumingMemoryBound(to: Float.self) + kvHead * valueLength
+            let k = (keys + kvHead * keyHeadStride).assumingMemoryBound(to: Float.self)
+            let v = (values + kvHead * valueHeadStride).assumingMemoryBound(to: Float.self)
             for head in 0..<heads {
                 slm_attend_f32(q + head * keyLength, k, v, Int64(rowStride), Int64(keyLength), Int64(first),
                                Int64(position + 1), scale, softcap, scratch, out + head * valueLength)
             }
         case .q8_0:
-            let headBytes = KVCacheType.q8_0.bytes(values: keyLength)
-            slm_attend_q8_0(q, Int64(keyLength), Int64(heads), keys + kvHead * headBytes, values + kvHead * headBytes,
+            slm_attend_q8_0(q, Int64(keyLength), Int64(heads), keys + kvHead * keyHeadStride,
+                            values + kvHead * valueHeadStride,
                             rowBytes, Int64(keyLength), Int64(first), Int64(position + 1), scale, softcap, out,
                             Int64(valueLength))
         }
@@ -859,8 +879,11 @@ private struct TiledAttentionJob: @unchecked Sendable {
     let attention: UnsafeMutablePointer<Float>
     let workspace: UnsafeMutablePointer<Float>
     let workspaceStride: Int
-    let keys: UnsafePointer<UInt16>
-    let values: UnsafePointer<UInt16>
+    /// Key/value head 0's rows; head h's lie h head strides (bytes) further on.
+    let keys: UnsafeRawPointer
+    let values: UnsafeRawPointer
+    let keyHeadStride: Int
+    let valueHeadStride: Int
     let rowStride: Int
     let rows: Int
     let block: Int
@@ -881,7 +904,8 @@ private struct TiledAttentionJob: @unchecked Sendable {
         withUnsafeTemporaryAllocation(of: Int64.self, capacity: count) { positions in
             for row in 0..<count { positions[row] = Int64(startPosition + first + row) }
             slm_attend_tiled(query + first * width + headOffset, Int64(width), positions.baseAddress, Int64(count),
-                             Int64(group), keys + kvHead * headLength, values + kvHead * headLength, Int64(rowStride),
+                             Int64(group), (keys + kvHead * keyHeadStride).assumingMemoryBound(to: UInt16.self),
+                             (values + kvHead * valueHeadStride).assumingMemoryBound(to: UInt16.self), Int64(rowStride),
                              Int64(headLength), Int64(window), scale, softcap, workspace + worker * workspaceStride,
                              attention + first * width + headOffset, Int64(width))
         }

@@ -42,6 +42,11 @@ public enum KVCacheType: String, Sendable, CaseIterable {
 /// recurrent layers keep none), plus the tokens they came from, so a later request that
 /// starts with the same tokens reuses them.
 ///
+/// Each key/value head's positions lie together (head-major): a generated token's attention
+/// reads one head's rows as one contiguous stream, which the memory system prefetches; rows
+/// of all heads side by side made each head's rows a stride apart, and at 4,096 positions
+/// that stride halved the attention's speed.
+///
 /// The storage is one anonymous mapping: its pages read as zeros and take memory only once
 /// written, so a long context costs memory as it fills, not when the session opens.
 final class KVCache {
@@ -53,8 +58,18 @@ final class KVCache {
     let valueRowLengths: [Int]
     let keyRowBytes: [Int]
     let valueRowBytes: [Int]
-    private let keys: [UnsafeMutableRawPointer]   // per layer: (context, keyRowBytes[layer])
-    private let values: [UnsafeMutableRawPointer] // per layer: (context, valueRowBytes[layer])
+    /// Per attention layer: key/value heads, each head's key and value length, and the bytes
+    /// of one position of one head (the stride between a head's rows).
+    let keyValueHeads: [Int]
+    let keyHeadLengths: [Int]
+    let valueHeadLengths: [Int]
+    let keyHeadBytes: [Int]
+    let valueHeadBytes: [Int]
+    /// Bytes from one head's rows to the next head's.
+    let keyHeadStrides: [Int]
+    let valueHeadStrides: [Int]
+    private let keys: [UnsafeMutableRawPointer]   // per layer: (heads, context, keyHeadBytes[layer])
+    private let values: [UnsafeMutableRawPointer] // per layer: (heads, context, valueHeadBytes[layer])
     private let storage: UnsafeMutableRawPointer
     private let storageBytes: Int
     /// The tokens whose keys and values are stored, in position order.
@@ -68,10 +83,17 @@ final class KVCache {
         valueRowLengths = geometries.map(\.valueWidth)
         keyRowBytes = keyRowLengths.map { type.bytes(values: $0) }
         valueRowBytes = valueRowLengths.map { type.bytes(values: $0) }
-        // each layer's keys, then its values, every part starting on a 64-byte boundary
+        keyValueHeads = geometries.map(\.keyValueHeads)
+        keyHeadLengths = geometries.map(\.keyLength)
+        valueHeadLengths = geometries.map(\.valueLength)
+        keyHeadBytes = keyHeadLengths.map { type.bytes(values: $0) }
+        valueHeadBytes = valueHeadLengths.map { type.bytes(values: $0) }
+        // every head's rows start on a 64-byte boundary
         func rounded(_ bytes: Int) -> Int { (bytes + 63) / 64 * 64 }
-        let keyParts = keyRowBytes.map { rounded(contextLength * $0) }
-        let valueParts = valueRowBytes.map { rounded(contextLength * $0) }
+        keyHeadStrides = keyHeadBytes.map { rounded(contextLength * $0) }
+        valueHeadStrides = valueHeadBytes.map { rounded(contextLength * $0) }
+        let keyParts = zip(keyValueHeads, keyHeadStrides).map { $0 * $1 }
+        let valueParts = zip(keyValueHeads, valueHeadStrides).map { $0 * $1 }
         storageBytes = max(1, keyParts.reduce(0, +) + valueParts.reduce(0, +))
         guard let address = mmap(nil, storageBytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0),
               address != MAP_FAILED
@@ -92,13 +114,23 @@ final class KVCache {
 
     var count: Int { tokens.count }
 
-    func keys(layer: Int) -> UnsafeRawPointer { UnsafeRawPointer(keys[layer]) }
-    func values(layer: Int) -> UnsafeRawPointer { UnsafeRawPointer(values[layer]) }
+    /// Key/value head `head` of `layer`: its rows, `keyHeadBytes[layer]` (or
+    /// `valueHeadBytes[layer]`) apart, position 0 first.
+    func keys(layer: Int, head: Int) -> UnsafeRawPointer { UnsafeRawPointer(keys[layer] + head * keyHeadStrides[layer]) }
+    func values(layer: Int, head: Int) -> UnsafeRawPointer {
+        UnsafeRawPointer(values[layer] + head * valueHeadStrides[layer])
+    }
 
-    /// Stores one position's keys and values.
+    /// Stores one position's keys and values (each all of the layer's heads side by side).
     func store(layer: Int, position: Int, key: UnsafePointer<Float>, value: UnsafePointer<Float>) {
-        write(key, into: keys[layer] + position * keyRowBytes[layer], length: keyRowLengths[layer])
-        write(value, into: values[layer] + position * valueRowBytes[layer], length: valueRowLengths[layer])
+        for head in 0..<keyValueHeads[layer] {
+            write(key + head * keyHeadLengths[layer],
+                  into: keys[layer] + head * keyHeadStrides[layer] + position * keyHeadBytes[layer],
+                  length: keyHeadLengths[layer])
+            write(value + head * valueHeadLengths[layer],
+                  into: values[layer] + head * valueHeadStrides[layer] + position * valueHeadBytes[layer],
+                  length: valueHeadLengths[layer])
+        }
     }
 
     private func write(_ source: UnsafePointer<Float>, into destination: UnsafeMutableRawPointer, length: Int) {
@@ -113,15 +145,15 @@ final class KVCache {
         }
     }
 
-    /// The stored bytes of the first `count` positions' keys of `layer`: what a saved
-    /// context holds, and where a restored one is copied.
-    func keyBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: keys[layer], count: count * keyRowBytes[layer])
-    }
-
-    /// The stored bytes of the first `count` positions' values of `layer`.
-    func valueBytes(layer: Int, count: Int) -> UnsafeMutableRawBufferPointer {
-        UnsafeMutableRawBufferPointer(start: values[layer], count: count * valueRowBytes[layer])
+    /// The stored bytes of the first `count` positions of `layer`: each key head's rows,
+    /// then each value head's. What a saved context holds, and where a restored one is copied.
+    func storedBlocks(layer: Int, count: Int) -> [UnsafeMutableRawBufferPointer] {
+        (0..<keyValueHeads[layer]).map {
+            UnsafeMutableRawBufferPointer(start: keys[layer] + $0 * keyHeadStrides[layer], count: count * keyHeadBytes[layer])
+        } + (0..<keyValueHeads[layer]).map {
+            UnsafeMutableRawBufferPointer(start: values[layer] + $0 * valueHeadStrides[layer],
+                                          count: count * valueHeadBytes[layer])
+        }
     }
 
     var layerCount: Int { keys.count }

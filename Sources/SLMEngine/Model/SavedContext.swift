@@ -33,7 +33,7 @@ public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertib
 /// Layout, little-endian: a 64-byte header (magic `SLMCTX01`, format version, kernel path,
 /// model fingerprint, cache type, layer count, key and value bytes per position, token
 /// count, recurrent state bytes), the tokens as 32-bit ids, each attention layer's key rows
-/// then value rows for those positions as the cache stores them, a hybrid model's recurrent
+/// (head by head) then value rows (head by head) for those positions as the cache stores them, a hybrid model's recurrent
 /// state after the last position (single-precision floats) followed by its latest kept
 /// checkpoint (a 64-bit position, 0 for none, then that state and the logits after it),
 /// and a `Digest64` of everything before it. A file is
@@ -41,8 +41,9 @@ public enum SavedContextError: Error, Equatable, Sendable, CustomStringConvertib
 /// one; a crash between the two leaves a temporary file, never a damaged context.
 enum SavedContext {
     static let magic = Array("SLMCTX01".utf8)
-    /// 2: the header's key and value bytes are per position over all layers (1: per layer).
-    static let version: UInt32 = 2
+    /// 3: each layer's rows head by head (2: positions with all heads side by side; 1: the
+    /// header's key and value bytes per layer rather than over all layers).
+    static let version: UInt32 = 3
     static let headerBytes = 64
 
     /// What a file must say to fit a session: the same model, kernels and cache layout.
@@ -117,7 +118,7 @@ enum SavedContext {
         try writeArray(header, descriptor, path)
         try writeArray(tokens, descriptor, path)
         for layer in 0..<cache.layerCount {
-            for rows in [cache.keyBytes(layer: layer, count: count), cache.valueBytes(layer: layer, count: count)] {
+            for rows in cache.storedBlocks(layer: layer, count: count) {
                 digest = Digest64.of(UnsafeRawBufferPointer(rows), seed: digest)
                 try writeBytes(UnsafeRawBufferPointer(rows), descriptor, path)
             }
@@ -237,7 +238,7 @@ enum SavedContext {
         var pieces: [(range: Range<Int>, target: UnsafeMutableRawBufferPointer?)] = [(offset..<offset + count * 4, nil)]
         offset += count * 4
         for layer in 0..<cache.layerCount {
-            for target in [cache.keyBytes(layer: layer, count: count), cache.valueBytes(layer: layer, count: count)] {
+            for target in cache.storedBlocks(layer: layer, count: count) {
                 pieces.append((offset..<offset + target.count, target))
                 offset += target.count
             }
