@@ -37,17 +37,57 @@ void slm_attend_long_on_path(int path, const float *queries, int64_t query_strid
                              softcap, out, out_stride);
 }
 
+void slm_attend_long_q8_0(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                          const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                          float scale, float softcap, float *out, int64_t out_stride) {
+    slm_attend_long_q8_0_on_path(slm_active_path(), queries, query_stride, heads, keys, values, row_bytes, head_dim,
+                                 first, last, scale, softcap, out, out_stride);
+}
+
+void slm_attend_long_q8_0_on_path(int path, const float *queries, int64_t query_stride, int64_t heads,
+                                  const void *keys, const void *values, size_t row_bytes, int64_t head_dim,
+                                  int64_t first, int64_t last, float scale, float softcap, float *out,
+                                  int64_t out_stride) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+        slm_attend_long_q8_0_avx2(queries, query_stride, heads, keys, values, row_bytes, head_dim, first, last, scale,
+                                  softcap, out, out_stride) == 0)
+        return;
+#elif defined(__aarch64__)
+    if ((path == SLM_PATH_NEON || path == SLM_PATH_NEON_DOTPROD) &&
+        slm_attend_long_q8_0_neon(queries, query_stride, heads, keys, values, row_bytes, head_dim, first, last, scale,
+                                  softcap, out, out_stride) == 0)
+        return;
+#endif
+    slm_attend_long_q8_0_portable(queries, query_stride, heads, keys, values, row_bytes, head_dim, first, last, scale,
+                                  softcap, out, out_stride);
+}
+
+/* Cached row t as floats: F16 values, or Q8_0 blocks (q8 != 0) whose values are d * q. */
+static void long_row(const char *rows, int64_t row_bytes, int q8, int64_t t, int64_t head_dim, float *dest) {
+    if (q8) {
+        const block_q8_0 *blocks = (const block_q8_0 *)(rows + t * row_bytes);
+        for (int64_t d = 0; d < head_dim; d++)
+            dest[d] = (float)blocks[d / SLM_QK].qs[d % SLM_QK] * slm_fp16_to_fp32(blocks[d / SLM_QK].d);
+    } else {
+        const uint16_t *row = (const uint16_t *)(rows + t * row_bytes);
+        for (int64_t d = 0; d < head_dim; d++) dest[d] = slm_fp16_to_fp32(row[d]);
+    }
+}
+
 /* q . k in eight partial sums (dimension d in sum d % 8), added by slm_long_sum8's tree. */
-static float long_dot(const uint16_t *key, const float *query, int64_t head_dim) {
+static float long_dot(const float *key, const float *query, int64_t head_dim) {
     float partial[8] = {0};
     for (int64_t d = 0; d < head_dim; d += 8)
-        for (int k = 0; k < 8; k++) partial[k] = fmaf(slm_fp16_to_fp32(key[d + k]), query[d + k], partial[k]);
+        for (int k = 0; k < 8; k++) partial[k] = fmaf(key[d + k], query[d + k], partial[k]);
     return slm_long_sum8(partial);
 }
 
-void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
-                              const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
-                              int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
+static void attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const char *keys,
+                                 const char *values, int64_t row_bytes, int q8, int64_t head_dim, int64_t first,
+                                 int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
+    float *row = slm_thread_scratch((size_t)head_dim * sizeof(float));
     for (int64_t h = 0; h < heads; h++) {
         const float *query = queries + h * query_stride;
         float *acc = out + h * out_stride;
@@ -58,7 +98,8 @@ void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_
             float weights[SLM_LONG_TILE];
             float tile_max = -INFINITY;
             for (int64_t j = 0; j < count; j++) {
-                float score = long_dot(keys + (start + j) * row_stride, query, head_dim) * scale;
+                long_row(keys, row_bytes, q8, start + j, head_dim, row);
+                float score = long_dot(row, query, head_dim) * scale;
                 if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
                 weights[j] = score;
                 tile_max = fmaxf(tile_max, score);
@@ -80,11 +121,25 @@ void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_
             }
             running_sum += slm_long_sum8(partial);
             for (int64_t j = 0; j < count; j++) {
-                const uint16_t *value = values + (start + j) * row_stride;
-                for (int64_t d = 0; d < head_dim; d++) acc[d] = fmaf(slm_fp16_to_fp32(value[d]), weights[j], acc[d]);
+                long_row(values, row_bytes, q8, start + j, head_dim, row);
+                for (int64_t d = 0; d < head_dim; d++) acc[d] = fmaf(row[d], weights[j], acc[d]);
             }
         }
         const float inverse = running_sum > 0.0f ? 1.0f / running_sum : 0.0f;
         for (int64_t d = 0; d < head_dim; d++) acc[d] *= inverse;
     }
+}
+
+void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                              const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
+                              int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
+    attend_long_portable(queries, query_stride, heads, (const char *)keys, (const char *)values, row_stride * 2, 0,
+                         head_dim, first, last, scale, softcap, out, out_stride);
+}
+
+void slm_attend_long_q8_0_portable(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                                   const void *values, size_t row_bytes, int64_t head_dim, int64_t first,
+                                   int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
+    attend_long_portable(queries, query_stride, heads, keys, values, (int64_t)row_bytes, 1, head_dim, first, last,
+                         scale, softcap, out, out_stride);
 }

@@ -9,6 +9,7 @@
 SLM_TARGET_BEGIN("avx2,fma,f16c")
 
 #define ATTEND_LONG slm_attend_long_avx2
+#define ATTEND_LONG_Q8_0 slm_attend_long_q8_0_avx2
 typedef __m256 v8;
 static inline v8 v8_zero(void) { return _mm256_setzero_ps(); }
 static inline v8 v8_load(const float *p) { return _mm256_loadu_ps(p); }
@@ -21,6 +22,9 @@ static inline v8 v8_sub(v8 a, v8 b) { return _mm256_sub_ps(a, b); }
 /* maxps gives its second operand when either is NaN */
 static inline v8 v8_max_number(v8 a, v8 b) { return _mm256_max_ps(a, b); }
 static inline v8 v8_from_half(const uint16_t *p) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
+static inline v8 v8_from_q8(const int8_t *p, float d) {
+    return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p))), _mm256_set1_ps(d));
+}
 /* Two rounds of horizontal adds give each 128-bit half the pairs' sums of four vectors;
  * adding the halves finishes slm_long_sum8's tree. */
 static inline v8 v8_sum8(const v8 acc[8]) {

@@ -1,14 +1,16 @@
 /* The body of slm_attend_long's SIMD versions, included by attention_long_avx2.c and
- * attention_long_neon.c inside their target regions after they define ATTEND_LONG (the
- * function's name), the type v8 (eight floats, whatever the vector width) and:
+ * attention_long_neon.c inside their target regions after they define ATTEND_LONG and
+ * ATTEND_LONG_Q8_0 (the functions' names, over an F16 and a Q8_0 cache), the type v8 (eight
+ * floats, whatever the vector width) and:
  *   v8_zero, v8_load, v8_store, v8_set1, v8_fma (a * b + c, fused), v8_mul, v8_add, v8_sub,
  *   v8_max_number (lanewise, a NaN in the first operand gives the second, as fmaxf does),
- *   v8_from_half (eight halves), v8_sum8 (lane i = vector i's lanes added by slm_long_sum8's
- *   tree), v8_power2 (2^n for whole-number floats n from -126 to 127), v8_keep_at_least (a's
- *   lanes where x >= limit, +0 elsewhere and where x is NaN), v8_hide_from (-infinity in the
- *   lanes from `count` on).
- * Every number is the one slm_attend_long_portable computes: the same operations in the
- * same order on each value (positions in the lanes for weights, dimensions for values). */
+ *   v8_from_half (eight halves), v8_from_q8 (eight int8 values times a scale), v8_sum8 (lane
+ *   i = vector i's lanes added by slm_long_sum8's tree), v8_power2 (2^n for whole-number
+ *   floats n from -126 to 127), v8_keep_at_least (a's lanes where x >= limit, +0 elsewhere
+ *   and where x is NaN), v8_hide_from (-infinity in the lanes from `count` on).
+ * Every number is the one slm_attend_long_portable (or _q8_0_portable) computes: the same
+ * operations in the same order on each value (positions in the lanes for weights,
+ * dimensions for values). */
 
 /* slm_softmax_exp on eight values, step for step. */
 static inline v8 long_exp(v8 x) {
@@ -53,24 +55,39 @@ static inline __attribute__((always_inline)) void long_values(float *acc, const 
     for (int c = 0; c < vectors; c++) v8_store(acc + 8 * c, sums[c]);
 }
 
-static void long_convert(const uint16_t *rows, int64_t row_stride, int64_t head_dim, int64_t count, float *tile) {
-    for (int64_t j = 0; j < count; j++)
-        for (int64_t d = 0; d < head_dim; d += 8) v8_store(tile + j * head_dim + d, v8_from_half(rows + j * row_stride + d));
+/* `count` cached rows, `row_bytes` apart, as floats: F16 values, or Q8_0 blocks (q8 != 0)
+ * whose values are d * q (exact in single precision). */
+static inline __attribute__((always_inline)) void long_convert(const char *rows, int64_t row_bytes, const int q8,
+                                                               int64_t head_dim, int64_t count, float *tile) {
+    for (int64_t j = 0; j < count; j++) {
+        float *dest = tile + j * head_dim;
+        if (q8) {
+            const block_q8_0 *blocks = (const block_q8_0 *)(rows + j * row_bytes);
+            for (int64_t b = 0; b < head_dim / SLM_QK; b++) {
+                const float d = slm_fp16_to_fp32(blocks[b].d);
+                for (int i = 0; i < SLM_QK; i += 8) v8_store(dest + b * SLM_QK + i, v8_from_q8(blocks[b].qs + i, d));
+            }
+        } else {
+            const uint16_t *row = (const uint16_t *)(rows + j * row_bytes);
+            for (int64_t d = 0; d < head_dim; d += 8) v8_store(dest + d, v8_from_half(row + d));
+        }
+    }
 }
 
-static void long_prefetch(const uint16_t *rows, int64_t row_stride, int64_t head_dim, int64_t count) {
-    for (int64_t j = 0; j < count; j++) slm_prefetch_span(rows + j * row_stride, head_dim * 2);
+static void long_prefetch(const char *rows, int64_t row_bytes, int64_t used_bytes, int64_t count) {
+    for (int64_t j = 0; j < count; j++) slm_prefetch_span(rows + j * row_bytes, used_bytes);
 }
 
 /* The whole computation for one head length; with a constant head_dim (after inlining) the
  * rows' offsets are constants too. */
 static inline __attribute__((always_inline)) void attend_long_shape(const float *queries, int64_t query_stride,
-                                                                    int64_t heads, const uint16_t *keys,
-                                                                    const uint16_t *values, int64_t row_stride,
+                                                                    int64_t heads, const char *keys, const char *values,
+                                                                    int64_t row_bytes, const int q8,
                                                                     const int64_t head_dim, int64_t first, int64_t last,
                                                                     float scale, float softcap, float *out,
                                                                     int64_t out_stride) {
     enum { TILE = SLM_LONG_TILE };
+    const int64_t used_bytes = q8 ? head_dim / SLM_QK * (int64_t)sizeof(block_q8_0) : head_dim * 2;
     float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE + 2 * heads) * sizeof(float));
     float *value_tile = key_tile + TILE * head_dim;
     float *weights = value_tile + TILE * head_dim;
@@ -84,11 +101,11 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         const int64_t count = last - start < TILE ? last - start : TILE, blocks = (count + 7) / 8;
         if (start + TILE < last) {
             const int64_t next = last - start - TILE < TILE ? last - start - TILE : TILE;
-            long_prefetch(keys + (start + TILE) * row_stride, row_stride, head_dim, next);
-            long_prefetch(values + (start + TILE) * row_stride, row_stride, head_dim, next);
+            long_prefetch(keys + (start + TILE) * row_bytes, row_bytes, used_bytes, next);
+            long_prefetch(values + (start + TILE) * row_bytes, row_bytes, used_bytes, next);
         }
-        long_convert(keys + start * row_stride, row_stride, head_dim, count, key_tile);
-        long_convert(values + start * row_stride, row_stride, head_dim, count, value_tile);
+        long_convert(keys + start * row_bytes, row_bytes, q8, head_dim, count, key_tile);
+        long_convert(values + start * row_bytes, row_bytes, q8, head_dim, count, value_tile);
         /* the last block's positions past the tile score -infinity; their keys must be numbers */
         for (int64_t i = count * head_dim; i < 8 * blocks * head_dim; i++) key_tile[i] = 0.0f;
         for (int64_t h = 0; h < heads; h++) {
@@ -139,26 +156,45 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
     }
 }
 
+/* One head length as a constant where it is a common one. */
+static inline __attribute__((always_inline)) void attend_long_any(const float *queries, int64_t query_stride,
+                                                                  int64_t heads, const char *keys, const char *values,
+                                                                  int64_t row_bytes, const int q8, int64_t head_dim,
+                                                                  int64_t first, int64_t last, float scale,
+                                                                  float softcap, float *out, int64_t out_stride) {
+    switch (head_dim) {
+    case 64:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_bytes, q8, 64, first, last, scale, softcap,
+                          out, out_stride);
+        break;
+    case 128:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_bytes, q8, 128, first, last, scale, softcap,
+                          out, out_stride);
+        break;
+    case 256:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_bytes, q8, 256, first, last, scale, softcap,
+                          out, out_stride);
+        break;
+    default:
+        attend_long_shape(queries, query_stride, heads, keys, values, row_bytes, q8, head_dim, first, last, scale,
+                          softcap, out, out_stride);
+    }
+}
+
 int ATTEND_LONG(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                 const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                 float scale, float softcap, float *out, int64_t out_stride) {
     if (head_dim % 8 != 0 || heads <= 0) return -1;
-    switch (head_dim) {
-    case 64:
-        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 64, first, last, scale, softcap, out,
-                          out_stride);
-        break;
-    case 128:
-        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 128, first, last, scale, softcap, out,
-                          out_stride);
-        break;
-    case 256:
-        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, 256, first, last, scale, softcap, out,
-                          out_stride);
-        break;
-    default:
-        attend_long_shape(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale, softcap,
-                          out, out_stride);
-    }
+    attend_long_any(queries, query_stride, heads, (const char *)keys, (const char *)values, row_stride * 2, 0, head_dim,
+                    first, last, scale, softcap, out, out_stride);
+    return 0;
+}
+
+int ATTEND_LONG_Q8_0(const float *queries, int64_t query_stride, int64_t heads, const void *keys, const void *values,
+                     size_t row_bytes, int64_t head_dim, int64_t first, int64_t last, float scale, float softcap,
+                     float *out, int64_t out_stride) {
+    if (head_dim % SLM_QK != 0 || heads <= 0) return -1;
+    attend_long_any(queries, query_stride, heads, keys, values, (int64_t)row_bytes, 1, head_dim, first, last, scale,
+                    softcap, out, out_stride);
     return 0;
 }

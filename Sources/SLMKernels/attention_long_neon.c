@@ -7,6 +7,7 @@
 #include <arm_neon.h>
 
 #define ATTEND_LONG slm_attend_long_neon
+#define ATTEND_LONG_Q8_0 slm_attend_long_q8_0_neon
 typedef struct { float32x4_t low, high; } v8;
 static inline v8 v8_pair(float32x4_t low, float32x4_t high) { v8 v = {low, high}; return v; }
 static inline v8 v8_zero(void) { return v8_pair(vdupq_n_f32(0), vdupq_n_f32(0)); }
@@ -21,6 +22,11 @@ static inline v8 v8_sub(v8 a, v8 b) { return v8_pair(vsubq_f32(a.low, b.low), vs
 static inline v8 v8_max_number(v8 a, v8 b) { return v8_pair(vmaxnmq_f32(a.low, b.low), vmaxnmq_f32(a.high, b.high)); }
 static inline v8 v8_from_half(const uint16_t *p) {
     return v8_pair(vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))), vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p + 4))));
+}
+static inline v8 v8_from_q8(const int8_t *p, float d) {
+    const int16x8_t wide = vmovl_s8(vld1_s8(p));
+    return v8_pair(vmulq_n_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(wide))), d),
+                   vmulq_n_f32(vcvtq_f32_s32(vmovl_s16(vget_high_s16(wide))), d));
 }
 /* Pairwise adds: a vector's eight lanes to its four pairs, two vectors' pairs to their
  * halves, four vectors' halves to their sums: slm_long_sum8's tree. */

@@ -256,6 +256,13 @@ int slm_attend_long_avx2(const float *queries, int64_t query_stride, int64_t hea
 int slm_attend_long_neon(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                          const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                          float scale, float softcap, float *out, int64_t out_stride);
+/* slm_attend_long_q8_0 with AVX2 and with NEON; -1 when they cannot run. */
+int slm_attend_long_q8_0_avx2(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                              const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                              float scale, float softcap, float *out, int64_t out_stride);
+int slm_attend_long_q8_0_neon(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                              const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                              float scale, float softcap, float *out, int64_t out_stride);
 
 /* Positions per key tile of the tiled attention (the reference's KV tile). */
 #define SLM_ATTENTION_TILE 64

@@ -155,6 +155,23 @@ static void check_long_attention(void) {
         for (int i = 0; i < HEADS * DIM; i++) differing += out[i] != want[i];
         check(differing == 0, "attention-vs-portable", "long", slm_path_name(p), differing, 0);
     }
+    /* the same rows as a Q8_0 cache */
+    enum { ROW_BYTES = STRIDE / 32 * 34 };
+    static uint8_t qkeys[CACHED * ROW_BYTES], qvalues[CACHED * ROW_BYTES];
+    for (int t = 0; t < CACHED; t++) {
+        slm_quantize_row(SLM_TYPE_Q8_0, k + t * STRIDE, qkeys + t * ROW_BYTES, STRIDE);
+        slm_quantize_row(SLM_TYPE_Q8_0, v + t * STRIDE, qvalues + t * ROW_BYTES, STRIDE);
+    }
+    slm_attend_long_q8_0_portable(queries, DIM, HEADS, qkeys, qvalues, ROW_BYTES, DIM, 3, CACHED, 0.125f, 0.0f, want,
+                                  DIM);
+    for (int p = 0; p < SLM_PATH_COUNT; p++) {
+        if (!slm_path_available(p)) continue;
+        slm_attend_long_q8_0_on_path(p, queries, DIM, HEADS, qkeys, qvalues, ROW_BYTES, DIM, 3, CACHED, 0.125f, 0.0f,
+                                     out, DIM);
+        int differing = 0;
+        for (int i = 0; i < HEADS * DIM; i++) differing += out[i] != want[i];
+        check(differing == 0, "attention-vs-portable", "long-q8_0", slm_path_name(p), differing, 0);
+    }
 }
 
 /* The gated delta rule (16 positions of a 128-wide head, then one more) on every path

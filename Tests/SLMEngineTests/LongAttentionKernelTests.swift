@@ -128,6 +128,91 @@ struct LongAttentionKernelTests {
         }
     }
 
+    /// The same inputs as a Q8_0 cache (each 512-value row quantized whole, so a head's
+    /// values are the row's first blocks): attention on `path` (nil: portable), and the
+    /// exact attention over the dequantized values.
+    struct QuantizedInputs {
+        static let rowBytes = Inputs.rowStride / 32 * 34
+        let inputs: Inputs
+        let keys: [UInt8], values: [UInt8]
+
+        init(_ inputs: Inputs) {
+            self.inputs = inputs
+            func quantized(_ halves: [UInt16]) -> [UInt8] {
+                var bytes = [UInt8](repeating: 0, count: inputs.positions * Self.rowBytes)
+                for t in 0..<inputs.positions {
+                    let row = (0..<Inputs.rowStride).map { slm_fp16_to_fp32(halves[t * Inputs.rowStride + $0]) }
+                    bytes.withUnsafeMutableBytes { out in
+                        _ = slm_quantize_row(Int32(QuantType.q8_0.rawValue), row, out.baseAddress! + t * Self.rowBytes,
+                                             Int64(Inputs.rowStride))
+                    }
+                }
+                return bytes
+            }
+            keys = quantized(inputs.keys)
+            values = quantized(inputs.values)
+        }
+
+        func attend(_ path: KernelPath?, first: Int, last: Int, softcap: Float = 0) -> [[Float]] {
+            let (heads, headDim) = (inputs.heads, inputs.headDim)
+            var out = [Float](repeating: .nan, count: heads * headDim)
+            if let path {
+                slm_attend_long_q8_0_on_path(path.rawValue, inputs.queries, Int64(inputs.queryStride), Int64(heads), keys,
+                                             values, Self.rowBytes, Int64(headDim), Int64(first), Int64(last), 0.125,
+                                             softcap, &out, Int64(headDim))
+            } else {
+                slm_attend_long_q8_0_portable(inputs.queries, Int64(inputs.queryStride), Int64(heads), keys, values,
+                                              Self.rowBytes, Int64(headDim), Int64(first), Int64(last), 0.125, softcap,
+                                              &out, Int64(headDim))
+            }
+            return (0..<heads).map { Array(out[$0 * headDim..<($0 + 1) * headDim]) }
+        }
+
+        /// Row t's first headDim values, dequantized.
+        func row(_ cache: [UInt8], _ t: Int) -> [Double] {
+            var floats = [Float](repeating: 0, count: inputs.headDim)
+            cache.withUnsafeBytes { bytes in
+                _ = slm_dequantize_row(Int32(QuantType.q8_0.rawValue), bytes.baseAddress! + t * Self.rowBytes, &floats,
+                                       Int64(inputs.headDim))
+            }
+            return floats.map(Double.init)
+        }
+    }
+
+    @Test("over a Q8_0 cache: every path equals the portable definition bit for bit",
+          arguments: [(7, 64, 0, 1000, false, Float(0)), (3, 128, 5, 37, true, 30), (2, 256, 100, 400, true, 0),
+                      (4, 96, 0, 70, false, 0)])
+    func quantizedPathsMatchPortable(heads: Int, headDim: Int, first: Int, last: Int, rising: Bool, softcap: Float) {
+        let inputs = QuantizedInputs(Inputs(heads: heads, headDim: headDim, positions: last, rising: rising,
+                                            seed: UInt64(heads * 77 + headDim)))
+        let portable = inputs.attend(nil, first: first, last: last, softcap: softcap)
+        #expect(!portable.joined().contains { $0.isNaN })
+        for path in KernelPath.available {
+            #expect(inputs.attend(path, first: first, last: last, softcap: softcap) == portable, "\(path)")
+        }
+    }
+
+    @Test("over a Q8_0 cache: softmax attention of the stored values to float rounding")
+    func quantizedCloseToExact() {
+        let quantized = QuantizedInputs(Inputs(heads: 3, headDim: 64, positions: 900, rising: true, seed: 13))
+        let inputs = quantized.inputs
+        let long = quantized.attend(nil, first: 0, last: 900)
+        var worst = 0.0
+        for head in 0..<inputs.heads {
+            let query = inputs.queries[(head * inputs.queryStride)...].prefix(inputs.headDim).map(Double.init)
+            let scores = (0..<900).map { t in zip(quantized.row(quantized.keys, t), query).map(*).reduce(0, +) * 0.125 }
+            let top = scores.max()!
+            let weights = scores.map { Foundation.exp($0 - top) }
+            let total = weights.reduce(0, +)
+            var exact = [Double](repeating: 0, count: inputs.headDim)
+            for t in 0..<900 {
+                for (d, value) in quantized.row(quantized.values, t).enumerated() { exact[d] += weights[t] * value / total }
+            }
+            for d in 0..<inputs.headDim { worst = max(worst, abs(Double(long[head][d]) - exact[d])) }
+        }
+        #expect(worst < 2e-6, "worst \(worst)")
+    }
+
     @Test("the softmax exponential is within 2 ulp of e^x on [-87, 0] and 0 below")
     func exponential() {
         // evenly over [-87, 0], and log-spaced down to 2^-30 where the reduction is near 0

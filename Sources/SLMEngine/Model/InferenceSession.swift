@@ -19,8 +19,8 @@ public final class InferenceSession {
     /// Batch rows per tiled-attention task.
     static let tiledAttentionBlock = 8
     /// From this many visible positions on, a row of a short batch (a generated token)
-    /// attends in single precision (`slm_attend_long`); below, in the reference's half
-    /// precision. The reference leaves its one-row kernel at the same length (for its
+    /// attends in single precision (`slm_attend_long`, `slm_attend_long_q8_0` over a Q8_0
+    /// cache); below, in the reference's arithmetic (half precision for an F16 cache). The reference leaves its one-row kernel at the same length (for its
     /// split-across-threads form, whose sums depend on the thread count); the half-precision
     /// kernel's per-position rounding and exponential made decode at 4,096 positions run at
     /// half the speed of decode at 0.
@@ -863,6 +863,10 @@ private struct AttentionJob: @unchecked Sendable {
                 slm_attend_f32(q + head * keyLength, k, v, Int64(rowStride), Int64(keyLength), Int64(first),
                                Int64(position + 1), scale, softcap, scratch, out + head * valueLength)
             }
+        case .q8_0 where position + 1 - first >= InferenceSession.longAttentionSpan && keyLength == valueLength:
+            slm_attend_long_q8_0(q, Int64(keyLength), Int64(heads), keys + kvHead * keyHeadStride,
+                                 values + kvHead * valueHeadStride, rowBytes, Int64(keyLength), Int64(first),
+                                 Int64(position + 1), scale, softcap, out, Int64(valueLength))
         case .q8_0:
             slm_attend_q8_0(q, Int64(keyLength), Int64(heads), keys + kvHead * keyHeadStride,
                             values + kvHead * valueHeadStride,

@@ -236,6 +236,18 @@ void slm_attend_long_on_path(int path, const float *queries, int64_t query_strid
 void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                               const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
                               int64_t last, float scale, float softcap, float *out, int64_t out_stride);
+/* slm_attend_long over a Q8_0 cache (rows `row_bytes` apart, head_dim a multiple of 32):
+ * each cached value taken as d * q (exact in single precision), then the same steps. */
+void slm_attend_long_q8_0(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                          const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                          float scale, float softcap, float *out, int64_t out_stride);
+void slm_attend_long_q8_0_on_path(int path, const float *queries, int64_t query_stride, int64_t heads,
+                                  const void *keys, const void *values, size_t row_bytes, int64_t head_dim,
+                                  int64_t first, int64_t last, float scale, float softcap, float *out,
+                                  int64_t out_stride);
+void slm_attend_long_q8_0_portable(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                                   const void *values, size_t row_bytes, int64_t head_dim, int64_t first,
+                                   int64_t last, float scale, float softcap, float *out, int64_t out_stride);
 /* The softmax weights' exponential of slm_attend_long (for tests): e^x within 2 ulp for
  * -87 <= x <= 0, 0 below. */
 float slm_attend_long_exp(float x);
