@@ -64,6 +64,55 @@ static inline __attribute__((always_inline)) void long_values(float *acc, const 
     for (int c = 0; c < vectors; c++) v8_store(acc + 8 * c, sums[c]);
 }
 
+/* long_scores for two heads at once: each row's converted values serve both. */
+static inline __attribute__((always_inline)) void long_scores_pair(const float *query_a, const float *query_b,
+                                                                   const void *rows, int64_t stride, const int half,
+                                                                   int64_t head_dim, v8 *dots_a, v8 *dots_b) {
+    v8 a[8], b[8];
+    for (int first = 0; first < 8; first += 4) {
+        v8 acc_a[4], acc_b[4];
+        for (int i = 0; i < 4; i++) acc_a[i] = acc_b[i] = v8_zero();
+        for (int64_t d = 0; d < head_dim; d += 8) {
+            const v8 qa = v8_load(query_a + d), qb = v8_load(query_b + d);
+            for (int i = 0; i < 4; i++) {
+                const v8 k = long_load(rows, half, (first + i) * stride + d);
+                acc_a[i] = v8_fma(k, qa, acc_a[i]);
+                acc_b[i] = v8_fma(k, qb, acc_b[i]);
+            }
+        }
+        for (int i = 0; i < 4; i++) {
+            a[first + i] = acc_a[i];
+            b[first + i] = acc_b[i];
+        }
+    }
+    *dots_a = v8_sum8(a);
+    *dots_b = v8_sum8(b);
+}
+
+/* long_values for two heads at once, `vectors` (at most 4) vectors wide. */
+static inline __attribute__((always_inline)) void long_values_pair(float *acc_a, float *acc_b, const void *rows,
+                                                                   int64_t stride, const int half,
+                                                                   const float *weights_a, const float *weights_b,
+                                                                   int64_t count, const int vectors) {
+    v8 sums_a[4], sums_b[4];
+    for (int c = 0; c < vectors; c++) {
+        sums_a[c] = v8_load(acc_a + 8 * c);
+        sums_b[c] = v8_load(acc_b + 8 * c);
+    }
+    for (int64_t j = 0; j < count; j++) {
+        const v8 wa = v8_set1(weights_a[j]), wb = v8_set1(weights_b[j]);
+        for (int c = 0; c < vectors; c++) {
+            const v8 v = long_load(rows, half, j * stride + 8 * c);
+            sums_a[c] = v8_fma(v, wa, sums_a[c]);
+            sums_b[c] = v8_fma(v, wb, sums_b[c]);
+        }
+    }
+    for (int c = 0; c < vectors; c++) {
+        v8_store(acc_a + 8 * c, sums_a[c]);
+        v8_store(acc_b + 8 * c, sums_b[c]);
+    }
+}
+
 /* `count` cached rows, `row_bytes` apart, as floats: F16 values, or Q8_0 blocks (q8 != 0)
  * whose values are d * q (exact in single precision). */
 static inline __attribute__((always_inline)) void long_convert(const char *rows, int64_t row_bytes, const int q8,
@@ -97,10 +146,11 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                                                                     int64_t out_stride) {
     enum { TILE = SLM_LONG_TILE };
     const int64_t used_bytes = q8 ? head_dim / SLM_QK * (int64_t)sizeof(block_q8_0) : head_dim * 2;
-    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE + 2 * heads) * sizeof(float));
+    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE * heads + 3 * heads) * sizeof(float));
     float *value_tile = key_tile + TILE * head_dim;
     float *weights = value_tile + TILE * head_dim;
-    float *running_max = weights + TILE, *running_sum = running_max + heads;
+    float *running_max = weights + TILE * heads, *running_sum = running_max + heads;
+    int32_t *active = (int32_t *)(running_sum + heads);
     for (int64_t h = 0; h < heads; h++) {
         for (int64_t d = 0; d < head_dim; d += 8) v8_store(out + h * out_stride + d, v8_zero());
         running_max[h] = -INFINITY;
@@ -127,27 +177,44 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         const uint16_t *key_rows = (const uint16_t *)(keys + start * row_bytes);
         const uint16_t *value_rows = (const uint16_t *)(values + start * row_bytes);
-        for (int64_t h = 0; h < heads; h++) {
+        /* scores, two heads at a time (a last odd head alone) */
+        for (int64_t h = 0; h < heads; h += 2) {
+            const int pair = h + 1 < heads;
             const float *query = queries + h * query_stride;
-            v8 tile_max = v8_set1(-INFINITY);
             for (int64_t block = 0; block < blocks; block++) {
-                const v8 dots = block < whole
-                    ? long_scores(query, key_rows + 8 * block * stride, stride, 1, head_dim)
-                    : long_scores(query, key_tile + 8 * (block - whole) * head_dim, head_dim, 0, head_dim);
-                v8 score = v8_mul(dots, v8_set1(scale));
-                if (softcap > 0.0f) {
-                    v8_store(weights + 8 * block, score);
-                    for (int i = 0; i < 8; i++) weights[8 * block + i] = softcap * tanhf(weights[8 * block + i] / softcap);
-                    score = v8_load(weights + 8 * block);
+                v8 dots[2];
+                const void *rows = block < whole ? (const void *)(key_rows + 8 * block * stride)
+                                                 : (const void *)(key_tile + 8 * (block - whole) * head_dim);
+                const int64_t rows_stride = block < whole ? stride : head_dim;
+                if (pair && block < whole)
+                    long_scores_pair(query, query + query_stride, rows, rows_stride, 1, head_dim, &dots[0], &dots[1]);
+                else if (pair)
+                    long_scores_pair(query, query + query_stride, rows, rows_stride, 0, head_dim, &dots[0], &dots[1]);
+                else
+                    dots[0] = block < whole ? long_scores(query, rows, rows_stride, 1, head_dim)
+                                            : long_scores(query, rows, rows_stride, 0, head_dim);
+                for (int k = 0; k <= pair; k++) {
+                    float *row = weights + (h + k) * TILE + 8 * block;
+                    v8 score = v8_mul(dots[k], v8_set1(scale));
+                    if (softcap > 0.0f) {
+                        v8_store(row, score);
+                        for (int i = 0; i < 8; i++) row[i] = softcap * tanhf(row[i] / softcap);
+                        score = v8_load(row);
+                    }
+                    v8_store(row, v8_hide_from(score, count - 8 * block));
                 }
-                score = v8_hide_from(score, count - 8 * block);
-                v8_store(weights + 8 * block, score);
-                tile_max = v8_max_number(score, tile_max);
             }
+        }
+        /* each head's online softmax step; a head that sees nothing here sits the tile out */
+        for (int64_t h = 0; h < heads; h++) {
+            float *row = weights + h * TILE;
+            v8 tile_max = v8_set1(-INFINITY);
+            for (int64_t block = 0; block < blocks; block++) tile_max = v8_max_number(v8_load(row + 8 * block), tile_max);
             float lanes[8], maximum = -INFINITY;
             v8_store(lanes, tile_max);
             for (int i = 0; i < 8; i++) maximum = fmaxf(maximum, lanes[i]);
-            if (maximum == -INFINITY) continue;
+            active[h] = maximum != -INFINITY;
+            if (!active[h]) continue;
             float *acc = out + h * out_stride;
             if (maximum > running_max[h]) {
                 if (running_max[h] != -INFINITY) {
@@ -160,19 +227,48 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
             const v8 m = v8_set1(running_max[h]);
             v8 partial = v8_zero();
             for (int64_t block = 0; block < blocks; block++) {
-                const v8 w = long_exp(v8_sub(v8_load(weights + 8 * block), m));
-                v8_store(weights + 8 * block, w);
+                const v8 w = long_exp(v8_sub(v8_load(row + 8 * block), m));
+                v8_store(row + 8 * block, w);
                 partial = v8_add(partial, w);
             }
             v8_store(lanes, partial);
             running_sum[h] += slm_long_sum8(lanes);
+        }
+        /* the value sums, two active heads at a time */
+        const int64_t value_stride = q8 ? head_dim : stride;
+        int64_t waiting = -1;
+        for (int64_t h = 0; h < heads; h++) {
+            if (!active[h]) continue;
+            if (waiting < 0) {
+                waiting = h;
+                continue;
+            }
+            float *acc_a = out + waiting * out_stride, *acc_b = out + h * out_stride;
+            const float *weights_a = weights + waiting * TILE, *weights_b = weights + h * TILE;
             int64_t d = 0;
             if (q8) {
-                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_tile + d, head_dim, 0, weights, count, 8);
-                for (; d < head_dim; d += 8) long_values(acc + d, value_tile + d, head_dim, 0, weights, count, 1);
+                for (; d + 32 <= head_dim; d += 32)
+                    long_values_pair(acc_a + d, acc_b + d, value_tile + d, value_stride, 0, weights_a, weights_b, count, 4);
+                for (; d < head_dim; d += 8)
+                    long_values_pair(acc_a + d, acc_b + d, value_tile + d, value_stride, 0, weights_a, weights_b, count, 1);
             } else {
-                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_rows + d, stride, 1, weights, count, 8);
-                for (; d < head_dim; d += 8) long_values(acc + d, value_rows + d, stride, 1, weights, count, 1);
+                for (; d + 32 <= head_dim; d += 32)
+                    long_values_pair(acc_a + d, acc_b + d, value_rows + d, value_stride, 1, weights_a, weights_b, count, 4);
+                for (; d < head_dim; d += 8)
+                    long_values_pair(acc_a + d, acc_b + d, value_rows + d, value_stride, 1, weights_a, weights_b, count, 1);
+            }
+            waiting = -1;
+        }
+        if (waiting >= 0) {
+            float *acc = out + waiting * out_stride;
+            const float *head_weights = weights + waiting * TILE;
+            int64_t d = 0;
+            if (q8) {
+                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_tile + d, head_dim, 0, head_weights, count, 8);
+                for (; d < head_dim; d += 8) long_values(acc + d, value_tile + d, head_dim, 0, head_weights, count, 1);
+            } else {
+                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_rows + d, stride, 1, head_weights, count, 8);
+                for (; d < head_dim; d += 8) long_values(acc + d, value_rows + d, stride, 1, head_weights, count, 1);
             }
         }
     }

@@ -92,6 +92,22 @@ struct LongAttentionKernelTests {
         }
     }
 
+    @Test("a head whose scores are all NaN sees nothing (zeros) and leaves the heads beside it as they are")
+    func headThatSeesNothing() {
+        let clean = Inputs(heads: 3, headDim: 64, positions: 100, seed: 8)
+        var queries = clean.queries
+        for d in 0..<64 { queries[clean.queryStride + d] = .nan }
+        for path in KernelPath.available {
+            var out = [Float](repeating: .nan, count: 3 * 64)
+            slm_attend_long_on_path(path.rawValue, queries, Int64(clean.queryStride), 3, clean.keys, clean.values,
+                                    Int64(Inputs.rowStride), 64, 0, 100, 0.125, 0, &out, 64)
+            let expected = clean.attend(.scalar, first: 0, last: 100)
+            #expect(Array(out[0..<64]) == expected[0], "\(path)")
+            #expect(Array(out[64..<128]) == [Float](repeating: 0, count: 64), "\(path)")
+            #expect(Array(out[128..<192]) == expected[2], "\(path)")
+        }
+    }
+
     /// The measured worst error against double precision (values of magnitude up to 2) is
     /// below 1e-6 for this kernel and above 1e-4 for the half-precision one.
     @Test("agrees with double-precision softmax attention to float rounding, closer than the half-precision kernel",
