@@ -132,9 +132,6 @@ static inline __attribute__((always_inline)) void long_convert(const char *rows,
     }
 }
 
-static void long_prefetch(const char *rows, int64_t row_bytes, int64_t used_bytes, int64_t count) {
-    for (int64_t j = 0; j < count; j++) slm_prefetch_span(rows + j * row_bytes, used_bytes);
-}
 
 /* The whole computation for one head length; with a constant head_dim (after inlining) the
  * rows' offsets are constants too. */
@@ -145,7 +142,6 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                                                                     float scale, float softcap, float *out,
                                                                     int64_t out_stride) {
     enum { TILE = SLM_LONG_TILE };
-    const int64_t used_bytes = q8 ? head_dim / SLM_QK * (int64_t)sizeof(block_q8_0) : head_dim * 2;
     float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE * heads + 3 * heads) * sizeof(float));
     float *value_tile = key_tile + TILE * head_dim;
     float *weights = value_tile + TILE * head_dim;
@@ -158,11 +154,9 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
     }
     for (int64_t start = first; start < last; start += TILE) {
         const int64_t count = last - start < TILE ? last - start : TILE, blocks = (count + 7) / 8;
-        if (start + TILE < last) {
-            const int64_t next = last - start - TILE < TILE ? last - start - TILE : TILE;
-            long_prefetch(keys + (start + TILE) * row_bytes, row_bytes, used_bytes, next);
-            long_prefetch(values + (start + TILE) * row_bytes, row_bytes, used_bytes, next);
-        }
+        /* no prefetching: a head's rows are contiguous (the cache is head-major) and the
+         * hardware's stream prefetch keeps up; asking for the next tile's lines as well made
+         * decode at 4,096 positions 5-7% slower */
         /* F16 rows are read in place, except a last block of fewer than eight (its rows past
          * the range may lie past the cache); Q8_0 rows are converted first */
         const int64_t whole = q8 ? 0 : count / 8;
