@@ -28,88 +28,106 @@ static inline v8 long_exp(v8 x) {
     return v8_keep_at_least(v8_mul(p, v8_power2(n)), x, -87.0f);
 }
 
-/* Scores of a head against the tile's positions [8 block, 8 block + 8): eight dot products
- * at once, each in eight partial sums. */
 /* Eight floats of a row: converted from halves where `half` (a constant after inlining). */
 static inline __attribute__((always_inline)) v8 long_load(const void *rows, const int half, int64_t index) {
     return half ? v8_from_half((const uint16_t *)rows + index) : v8_load((const float *)rows + index);
 }
 
-/* Scores of a head against eight rows (`stride` values apart, halves or floats): eight dot
- * products at once, each in eight partial sums. Halves are converted as they are read: on
- * Zen 3 that beat converting a tile once for all the heads and reading it back (42.5 against
- * 61.7 cycles per position and head for 2 heads of 128, 17.7 against 19.6 for 4 of 64). */
-static inline __attribute__((always_inline)) v8 long_scores(const float *query, const void *rows, int64_t stride,
-                                                            const int half, int64_t head_dim) {
-    v8 acc[8];
-    for (int i = 0; i < 8; i++) acc[i] = v8_zero();
-    for (int64_t d = 0; d < head_dim; d += 8) {
-        const v8 q = v8_load(query + d);
-        for (int i = 0; i < 8; i++) acc[i] = v8_fma(long_load(rows, half, i * stride + d), q, acc[i]);
-    }
-    return v8_sum8(acc);
-}
+/* Most heads scored or summed in one pass: every row read (and converted) serves them all. */
+enum { LONG_GROUP = 4 };
 
-/* acc[d..] += sum over the tile's positions j of weights[j] * value_j[d..], `vectors` vectors
- * wide (a constant after inlining, so the sums stay in registers). */
-static inline __attribute__((always_inline)) void long_values(float *acc, const void *rows, int64_t stride,
-                                                              const int half, const float *weights, int64_t count,
-                                                              const int vectors) {
-    v8 sums[8];
-    for (int c = 0; c < vectors; c++) sums[c] = v8_load(acc + 8 * c);
-    for (int64_t j = 0; j < count; j++) {
-        const v8 w = v8_set1(weights[j]);
-        for (int c = 0; c < vectors; c++) sums[c] = v8_fma(long_load(rows, half, j * stride + 8 * c), w, sums[c]);
-    }
-    for (int c = 0; c < vectors; c++) v8_store(acc + 8 * c, sums[c]);
-}
-
-/* long_scores for two heads at once: each row's converted values serve both. */
-static inline __attribute__((always_inline)) void long_scores_pair(const float *query_a, const float *query_b,
-                                                                   const void *rows, int64_t stride, const int half,
-                                                                   int64_t head_dim, v8 *dots_a, v8 *dots_b) {
-    v8 a[8], b[8];
-    for (int first = 0; first < 8; first += 4) {
-        v8 acc_a[4], acc_b[4];
-        for (int i = 0; i < 4; i++) acc_a[i] = acc_b[i] = v8_zero();
+/* Scores of `group` heads (1 to LONG_GROUP, a constant after inlining; queries
+ * `query_stride` apart) against eight rows `stride` values apart, halves or floats: each dot
+ * product in eight partial sums, `at_once` rows per pass so the sums stay in registers. Halves
+ * are converted as they are read: on Zen 3 that beat converting a tile once for all the heads
+ * and reading it back (42.5 against 61.7 cycles per position and head for 2 heads of 128,
+ * 17.7 against 19.6 for 4 of 64). */
+static inline __attribute__((always_inline)) void long_scores(const float *query, int64_t query_stride, const int group,
+                                                              const void *rows, int64_t stride, const int half,
+                                                              int64_t head_dim, v8 *dots) {
+    const int at_once = group == 1 ? 8 : group == 2 ? 4 : 2;
+    v8 sums[LONG_GROUP][8];
+    for (int first = 0; first < 8; first += at_once) {
+        v8 acc[LONG_GROUP][8];
+        for (int g = 0; g < group; g++)
+            for (int i = 0; i < at_once; i++) acc[g][i] = v8_zero();
         for (int64_t d = 0; d < head_dim; d += 8) {
-            const v8 qa = v8_load(query_a + d), qb = v8_load(query_b + d);
-            for (int i = 0; i < 4; i++) {
+            v8 q[LONG_GROUP];
+            for (int g = 0; g < group; g++) q[g] = v8_load(query + g * query_stride + d);
+            for (int i = 0; i < at_once; i++) {
                 const v8 k = long_load(rows, half, (first + i) * stride + d);
-                acc_a[i] = v8_fma(k, qa, acc_a[i]);
-                acc_b[i] = v8_fma(k, qb, acc_b[i]);
+                for (int g = 0; g < group; g++) acc[g][i] = v8_fma(k, q[g], acc[g][i]);
             }
         }
-        for (int i = 0; i < 4; i++) {
-            a[first + i] = acc_a[i];
-            b[first + i] = acc_b[i];
-        }
+        for (int g = 0; g < group; g++)
+            for (int i = 0; i < at_once; i++) sums[g][first + i] = acc[g][i];
     }
-    *dots_a = v8_sum8(a);
-    *dots_b = v8_sum8(b);
+    for (int g = 0; g < group; g++) dots[g] = v8_sum8(sums[g]);
 }
 
-/* long_values for two heads at once, `vectors` (at most 4) vectors wide. */
-static inline __attribute__((always_inline)) void long_values_pair(float *acc_a, float *acc_b, const void *rows,
-                                                                   int64_t stride, const int half,
-                                                                   const float *weights_a, const float *weights_b,
-                                                                   int64_t count, const int vectors) {
-    v8 sums_a[4], sums_b[4];
-    for (int c = 0; c < vectors; c++) {
-        sums_a[c] = v8_load(acc_a + 8 * c);
-        sums_b[c] = v8_load(acc_b + 8 * c);
+/* long_scores with the group size as a constant. */
+static inline __attribute__((always_inline)) void long_scores_of(const float *query, int64_t query_stride,
+                                                                 int64_t group, const void *rows, int64_t stride,
+                                                                 const int half, int64_t head_dim, v8 *dots) {
+    switch (group) {
+    case 1: long_scores(query, query_stride, 1, rows, stride, half, head_dim, dots); break;
+    case 2: long_scores(query, query_stride, 2, rows, stride, half, head_dim, dots); break;
+    case 3: long_scores(query, query_stride, 3, rows, stride, half, head_dim, dots); break;
+    default: long_scores(query, query_stride, 4, rows, stride, half, head_dim, dots); break;
     }
+}
+
+/* accs[g][d..] += sum over the tile's positions j of weights[g][j] * value_j[d..] for `group`
+ * heads (a constant after inlining), `vectors` vectors wide from d = `offset`: each position's
+ * converted values serve every head. Where `ahead_keys` is not NULL, the same bytes of the
+ * rows from `ahead_keys` and `ahead_values` on (half rows, a later tile) are asked into L2. */
+static inline __attribute__((always_inline)) void long_values(float *const *accs, const float *const *weights,
+                                                              const int group, const void *rows, int64_t stride,
+                                                              const int half, int64_t count, int64_t offset,
+                                                              const int vectors, const char *ahead_keys,
+                                                              const char *ahead_values) {
+    v8 sums[LONG_GROUP][8];
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) sums[g][c] = v8_load(accs[g] + offset + 8 * c);
     for (int64_t j = 0; j < count; j++) {
-        const v8 wa = v8_set1(weights_a[j]), wb = v8_set1(weights_b[j]);
+        v8 w[LONG_GROUP];
+        for (int g = 0; g < group; g++) w[g] = v8_set1(weights[g][j]);
+        if (ahead_keys) {
+            __builtin_prefetch(ahead_keys + 2 * (j * stride + offset), 0, 2);
+            __builtin_prefetch(ahead_values + 2 * (j * stride + offset), 0, 2);
+        }
         for (int c = 0; c < vectors; c++) {
-            const v8 v = long_load(rows, half, j * stride + 8 * c);
-            sums_a[c] = v8_fma(v, wa, sums_a[c]);
-            sums_b[c] = v8_fma(v, wb, sums_b[c]);
+            const v8 v = long_load(rows, half, j * stride + offset + 8 * c);
+            for (int g = 0; g < group; g++) sums[g][c] = v8_fma(v, w[g], sums[g][c]);
         }
     }
-    for (int c = 0; c < vectors; c++) {
-        v8_store(acc_a + 8 * c, sums_a[c]);
-        v8_store(acc_b + 8 * c, sums_b[c]);
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) v8_store(accs[g] + offset + 8 * c, sums[g][c]);
+}
+
+/* long_values over a whole head, as wide as registers allow for `group` heads. */
+static inline __attribute__((always_inline)) void long_values_head(float *const *accs, const float *const *weights,
+                                                                   const int group, const void *rows, int64_t stride,
+                                                                   const int half, int64_t count, int64_t head_dim,
+                                                                   const char *ahead_keys, const char *ahead_values) {
+    const int vectors = group == 1 ? 8 : group == 2 ? 4 : 2;
+    int64_t d = 0;
+    for (; d + 8 * vectors <= head_dim; d += 8 * vectors)
+        long_values(accs, weights, group, rows, stride, half, count, d, vectors, ahead_keys, ahead_values);
+    for (; d < head_dim; d += 8)
+        long_values(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
+}
+
+/* long_values_head with the group size as a constant. */
+static inline __attribute__((always_inline)) void long_values_of(float *const *accs, const float *const *weights,
+                                                                 int64_t group, const void *rows, int64_t stride,
+                                                                 const int half, int64_t count, int64_t head_dim,
+                                                                 const char *ahead_keys, const char *ahead_values) {
+    switch (group) {
+    case 1: long_values_head(accs, weights, 1, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    case 2: long_values_head(accs, weights, 2, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    case 3: long_values_head(accs, weights, 3, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    default: long_values_head(accs, weights, 4, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
     }
 }
 
@@ -154,9 +172,6 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
     }
     for (int64_t start = first; start < last; start += TILE) {
         const int64_t count = last - start < TILE ? last - start : TILE, blocks = (count + 7) / 8;
-        /* no prefetching: a head's rows are contiguous (the cache is head-major) and the
-         * hardware's stream prefetch keeps up; asking for the next tile's lines as well made
-         * decode at 4,096 positions 5-7% slower */
         /* F16 rows are read in place, except a last block of fewer than eight (its rows past
          * the range may lie past the cache); Q8_0 rows are converted first */
         const int64_t whole = q8 ? 0 : count / 8;
@@ -171,23 +186,18 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         const uint16_t *key_rows = (const uint16_t *)(keys + start * row_bytes);
         const uint16_t *value_rows = (const uint16_t *)(values + start * row_bytes);
-        /* scores, two heads at a time (a last odd head alone) */
-        for (int64_t h = 0; h < heads; h += 2) {
-            const int pair = h + 1 < heads;
+        /* scores, up to LONG_GROUP heads at a time */
+        for (int64_t h = 0; h < heads; h += LONG_GROUP) {
+            const int64_t group = heads - h < LONG_GROUP ? heads - h : LONG_GROUP;
             const float *query = queries + h * query_stride;
             for (int64_t block = 0; block < blocks; block++) {
-                v8 dots[2];
-                const void *rows = block < whole ? (const void *)(key_rows + 8 * block * stride)
-                                                 : (const void *)(key_tile + 8 * (block - whole) * head_dim);
-                const int64_t rows_stride = block < whole ? stride : head_dim;
-                if (pair && block < whole)
-                    long_scores_pair(query, query + query_stride, rows, rows_stride, 1, head_dim, &dots[0], &dots[1]);
-                else if (pair)
-                    long_scores_pair(query, query + query_stride, rows, rows_stride, 0, head_dim, &dots[0], &dots[1]);
+                v8 dots[LONG_GROUP];
+                if (block < whole)
+                    long_scores_of(query, query_stride, group, key_rows + 8 * block * stride, stride, 1, head_dim, dots);
                 else
-                    dots[0] = block < whole ? long_scores(query, rows, rows_stride, 1, head_dim)
-                                            : long_scores(query, rows, rows_stride, 0, head_dim);
-                for (int k = 0; k <= pair; k++) {
+                    long_scores_of(query, query_stride, group, key_tile + 8 * (block - whole) * head_dim, head_dim, 0,
+                                   head_dim, dots);
+                for (int64_t k = 0; k < group; k++) {
                     float *row = weights + (h + k) * TILE + 8 * block;
                     v8 score = v8_mul(dots[k], v8_set1(scale));
                     if (softcap > 0.0f) {
@@ -228,41 +238,31 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
             v8_store(lanes, partial);
             running_sum[h] += slm_long_sum8(lanes);
         }
-        /* the value sums, two active heads at a time */
-        const int64_t value_stride = q8 ? head_dim : stride;
-        int64_t waiting = -1;
+        /* the value sums, up to LONG_GROUP active heads at a time. Rows longer than two cache
+         * lines are read a line of each position per pass, a pattern the hardware's prefetch
+         * does not follow from memory: the passes ask for the same lines two tiles on (once
+         * for every head group), into L2 where they do not evict the tile in use. Over 32,768
+         * positions (out of cache) that took 4 heads of 256 from 103 to 34 cycles per position
+         * and head, 2 of 256 from 190 to 95, 2 of 128 from 56 to 45; rows of two lines stream
+         * without it (7 heads of 64: 10.4 with none, 11.2 with it). */
+        const int64_t ahead = start + 2 * TILE;
+        const char *ahead_keys = !q8 && row_bytes > 128 && ahead + TILE <= last ? keys + ahead * row_bytes : NULL;
+        const char *ahead_values = values + ahead * row_bytes;
+        float *accs[LONG_GROUP];
+        const float *head_weights[LONG_GROUP];
+        int64_t group = 0;
         for (int64_t h = 0; h < heads; h++) {
-            if (!active[h]) continue;
-            if (waiting < 0) {
-                waiting = h;
-                continue;
+            if (active[h]) {
+                accs[group] = out + h * out_stride;
+                head_weights[group++] = weights + h * TILE;
             }
-            float *acc_a = out + waiting * out_stride, *acc_b = out + h * out_stride;
-            const float *weights_a = weights + waiting * TILE, *weights_b = weights + h * TILE;
-            int64_t d = 0;
-            if (q8) {
-                for (; d + 32 <= head_dim; d += 32)
-                    long_values_pair(acc_a + d, acc_b + d, value_tile + d, value_stride, 0, weights_a, weights_b, count, 4);
-                for (; d < head_dim; d += 8)
-                    long_values_pair(acc_a + d, acc_b + d, value_tile + d, value_stride, 0, weights_a, weights_b, count, 1);
-            } else {
-                for (; d + 32 <= head_dim; d += 32)
-                    long_values_pair(acc_a + d, acc_b + d, value_rows + d, value_stride, 1, weights_a, weights_b, count, 4);
-                for (; d < head_dim; d += 8)
-                    long_values_pair(acc_a + d, acc_b + d, value_rows + d, value_stride, 1, weights_a, weights_b, count, 1);
-            }
-            waiting = -1;
-        }
-        if (waiting >= 0) {
-            float *acc = out + waiting * out_stride;
-            const float *head_weights = weights + waiting * TILE;
-            int64_t d = 0;
-            if (q8) {
-                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_tile + d, head_dim, 0, head_weights, count, 8);
-                for (; d < head_dim; d += 8) long_values(acc + d, value_tile + d, head_dim, 0, head_weights, count, 1);
-            } else {
-                for (; d + 64 <= head_dim; d += 64) long_values(acc + d, value_rows + d, stride, 1, head_weights, count, 8);
-                for (; d < head_dim; d += 8) long_values(acc + d, value_rows + d, stride, 1, head_weights, count, 1);
+            if (group == LONG_GROUP || (h + 1 == heads && group > 0)) {
+                if (q8)
+                    long_values_of(accs, head_weights, group, value_tile, head_dim, 0, count, head_dim, NULL, NULL);
+                else
+                    long_values_of(accs, head_weights, group, value_rows, stride, 1, count, head_dim, ahead_keys,
+                                   ahead_values);
+                group = 0;
             }
         }
     }
