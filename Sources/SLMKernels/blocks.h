@@ -361,6 +361,7 @@ slm_group_fn slm_avx512vnni_packed_group(int weight_type);
 typedef void (*slm_block_sums_fn)(int64_t n_blocks, const uint8_t *group, const void *activations,
                                   size_t activation_bytes, const int32_t *offsets, int count, float *out);
 slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type);
+slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

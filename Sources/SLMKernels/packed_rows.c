@@ -161,8 +161,8 @@ static void block_sums_batch(int path, int64_t full, int64_t cols, const uint8_t
                              int64_t out_stride) {
     const int64_t nb = cols / SLM_QK;
     slm_block_sums_fn fast = NULL;
-    if (slm_path_available(path) && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI))
-        fast = slm_avx2_packed_block_sums(SLM_TYPE_Q4_0);
+    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_block_sums(SLM_TYPE_Q4_0);
+    if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_block_sums(SLM_TYPE_Q4_0);
     int32_t *offsets = slm_thread_scratch_slot(1, (size_t)(count * nb) * sizeof(int32_t));
     for (int64_t t = 0; t < count; t++) {
         const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes);

@@ -166,7 +166,18 @@ GROUP_KERNEL(group_q8_0, Q8_0_BODY)
 GROUP_KERNEL(group_q4_0, Q4_0_BODY)
 GROUP_KERNEL(group_q5_0, Q5_0_BODY)
 
+/* lane k of a row pair: two dot-product steps sum its four bytes' products straight into 32
+ * bits (the AVX2 kernel's three steps through 16-bit pairs give the same exact integers) */
+#define Q4_0_PAIR_SUMS(lo, hi, first, second)                                                                        \
+    _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, first), hi, second)
+#define BLOCK_SUMS_Q4_0 block_sums_q4_0
+#include "q4_0_block_sums_body.h"
+
 SLM_TARGET_END
+
+slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type) {
+    return weight_type == SLM_TYPE_Q4_0 ? block_sums_q4_0 : NULL;
+}
 
 slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
     if (weight_type == SLM_TYPE_Q8_0) return group_q8_0;
@@ -177,6 +188,11 @@ slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
 
 #else
 slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
+    (void)weight_type;
+    return NULL;
+}
+
+slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type) {
     (void)weight_type;
     return NULL;
 }
