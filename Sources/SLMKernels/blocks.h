@@ -362,6 +362,12 @@ typedef void (*slm_block_sums_fn)(int64_t n_blocks, const uint8_t *group, const 
                                   size_t activation_bytes, const int32_t *offsets, int count, float *out);
 slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type);
 slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type);
+/* A packed Q4_K group (packed_q4_K.h) of `n_blocks` super-blocks against one Q8_K activation
+ * row: out[r] for the group's row r, each exactly as the one-row dot gives. NULL where the
+ * build has none. */
+typedef void (*slm_q4_K_group_fn)(int64_t n_blocks, const uint8_t *group, const void *activation, float out[8]);
+slm_q4_K_group_fn slm_avx2_packed_q4_K_group(void);
+slm_q4_K_group_fn slm_avx512vnni_packed_q4_K_group(void);
 void slm_avx2_grouped_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dot4s(slm_dot4_fn table[SLM_TYPE_TABLE_SIZE]);
 void slm_avx2_tiled_dots(slm_dot_fn table[SLM_TYPE_TABLE_SIZE]);

@@ -17,13 +17,14 @@
 #include <math.h>
 #include <string.h>
 #include "dispatch.h"
+#include "packed_q4_K.h"
 
 enum { GROUP = SLM_PACKED_GROUP };
 /* Activation rows from which AVX2 batches take the 16-bit product kernel. */
 enum { WIDE_BATCH = 16 };
 
 static int packable(int type) {
-    return type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0;
+    return type == SLM_TYPE_Q4_0 || type == SLM_TYPE_Q5_0 || type == SLM_TYPE_Q8_0 || type == SLM_TYPE_Q4_K;
 }
 
 /* Where a group's parts start, and the bytes of one block's quants (eight rows). */
@@ -55,7 +56,14 @@ int slm_packs_type(int weight_type) {
 
 int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, void *dst) {
     if (!packable(weight_type)) return -1;
-    if (rows % GROUP != 0 || cols % SLM_QK != 0) return -1;
+    if (rows % GROUP != 0 || cols % slm_block_size(weight_type) != 0) return -1;
+    if (weight_type == SLM_TYPE_Q4_K) {
+        const size_t row_bytes = (size_t)(cols / SLM_QK_K) * sizeof(block_q4_K);
+        for (int64_t g = 0; g < rows / GROUP; g++)
+            slm_pack_q4_K_group(cols / SLM_QK_K, (const uint8_t *)src + g * GROUP * row_bytes, row_bytes,
+                                (uint8_t *)dst + g * GROUP * row_bytes);
+        return 0;
+    }
     const int64_t nb = cols / SLM_QK;
     const int64_t row_bytes = nb * slm_block_bytes(weight_type);
     for (int64_t g = 0; g < rows / GROUP; g++) {
@@ -110,6 +118,14 @@ static inline float packed_scale(const group_parts *parts, int64_t i, int r) {
 
 int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, int64_t row_in_group, float *out) {
     if (!packable(weight_type)) return -1;
+    if (weight_type == SLM_TYPE_Q4_K) {
+        for (int64_t i = 0; i < cols / SLM_QK_K; i++) {
+            block_q4_K block;
+            slm_packed_q4_K_block(group, i, (int)row_in_group, &block);
+            slm_dequantize_row(SLM_TYPE_Q4_K, &block, out + i * SLM_QK_K, SLM_QK_K);
+        }
+        return 0;
+    }
     const int64_t nb = cols / SLM_QK;
     const group_parts parts = parts_of(weight_type, group, nb);
     for (int64_t i = 0; i < nb; i++) {
@@ -193,6 +209,11 @@ static void block_sums_batch(int path, int64_t full, int64_t cols, const uint8_t
 void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
                                size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                                float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
+    if (weight_type == SLM_TYPE_Q4_K) {
+        slm_matmat_packed_q4_K(path, rows, cols, weights, row_bytes, activations, activation_bytes, count, out,
+                               out_stride, batch_rows, matrix_rows);
+        return;
+    }
     const int64_t nb = cols / SLM_QK;
     const int64_t full = rows - rows % GROUP;
     if (weight_type == SLM_TYPE_Q4_0 && batch_rows >= 4 && matrix_rows % GROUP == 0) {

@@ -3,9 +3,10 @@ import SLMKernels
 import SLMTestSupport
 import Testing
 
-/// Q4_0, Q5_0 and Q8_0 matrices packed at load (groups of eight rows): on every path, products
-/// over the packed copy are bit-identical to the AVX2 one-row dot over the file's layout,
-/// for generated tokens and batches, with rows after the last group left plain.
+/// Q4_0, Q5_0, Q8_0 and Q4_K matrices packed at load (groups of eight rows): on every path, products
+/// over the packed copy are bit-identical to the AVX2 one-row dot over the file's layout (Q4_K:
+/// to the plain matrix's product, whatever the batch), for generated tokens and batches, with
+/// rows after the last group left plain.
 @Suite("Packed weights")
 struct PackedWeightsTests {
     /// Two full groups and three rows after them.
@@ -194,11 +195,104 @@ struct PackedWeightsTests {
         }
     }
 
+    /// A Q4_K matrix of `rows` rows: any quant and scale bytes, d and dmin of very different
+    /// sizes between rows (finite, so products can be compared bit for bit).
+    static func q4KMatrix(seed: UInt64) -> [UInt8] {
+        var generator = SplitMix64(seed: seed)
+        var bytes: [UInt8] = []
+        for _ in 0..<rows {
+            let spread = Float(generator.nextUnit() * 3 + 0.001)
+            for _ in 0..<columns / 256 {
+                for _ in 0..<2 {
+                    let scale = slm_fp32_to_fp16(spread * Float(generator.nextUnit() * 0.01))
+                    bytes += [UInt8(scale & 0xFF), UInt8(scale >> 8)]
+                }
+                bytes += (0..<140).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
+            }
+        }
+        return bytes
+    }
+
+    /// `count` Q8_K activation rows, the first with the largest values of both signs.
+    static func q8KActivations(count: Int) throws -> [UInt8] {
+        var generator = SplitMix64(seed: 41)
+        var bytes: [UInt8] = []
+        for t in 0..<count {
+            let values = (0..<columns).map { i in t == 0 ? (i % 3 == 0 ? -4 : 4) : Float(generator.nextUnit() * 6 - 3) }
+            bytes += try QuantKernels.quantize(values, to: .q8K)
+        }
+        return bytes
+    }
+
+    static func q4KProduct(_ weights: [UInt8], path: KernelPath, packed: Bool, count: Int, batchRows: Int,
+                           matrixRows: Int) throws -> [Float] {
+        let rowBytes = QuantType.q4K.byteCount(elements: columns)!, activationBytes = QuantType.q8K.byteCount(elements: columns)!
+        let activations = try Self.q8KActivations(count: count)
+        var out = [Float](repeating: .nan, count: rows * count)
+        let type = Int32(QuantType.q4K.rawValue)
+        weights.withUnsafeBytes { w in
+            activations.withUnsafeBytes { a in
+                out.withUnsafeMutableBufferPointer { o in
+                    let product = packed ? slm_matmat_packed_on_path : slm_matmat_on_path
+                    product(path.rawValue, type, Int64(rows), Int64(columns), w.baseAddress!, rowBytes, a.baseAddress!,
+                            activationBytes, Int64(count), o.baseAddress!, Int64(rows), Int64(batchRows), Int64(matrixRows))
+                }
+            }
+        }
+        return out
+    }
+
+    @Test("packed Q4_K products equal the plain matrix's bit for bit on every path, for generated tokens (the one-row dot, the same on every path) and batches of any size")
+    func q4KBitIdentical() throws {
+        for seed in UInt64(1)...2 {
+            let plain = Self.q4KMatrix(seed: seed)
+            let packed = Self.packed(.q4K, plain)
+            for count in [1, 2, 3, 4, 5, 9, 18] {
+                // generated tokens (batch rows 1), and batches of a matrix the reference would
+                // repack (a multiple of eight rows) and of one it would not
+                for (batchRows, matrixRows) in [(1, Self.rows), (count, 24), (count, Self.rows)] {
+                    let scalar = try Self.q4KProduct(plain, path: .scalar, packed: false, count: count, batchRows: batchRows,
+                                                     matrixRows: matrixRows)
+                    #expect(!scalar.contains { $0.isNaN })
+                    for path in KernelPath.available {
+                        let expected = try Self.q4KProduct(plain, path: path, packed: false, count: count,
+                                                           batchRows: batchRows, matrixRows: matrixRows)
+                        let found = try Self.q4KProduct(packed, path: path, packed: true, count: count,
+                                                        batchRows: batchRows, matrixRows: matrixRows)
+                        #expect(found == expected, "\(path), \(count) rows of a batch of \(batchRows), \(matrixRows) rows")
+                        if batchRows == 1 { #expect(found == scalar, "\(path), \(count) generated rows") }
+                    }
+                }
+            }
+        }
+    }
+
+    @Test("rows read back from a packed Q4_K group equal the plain rows")
+    func q4KDequantizeRows() throws {
+        let plain = Self.q4KMatrix(seed: 7)
+        let packed = Self.packed(.q4K, plain)
+        let rowBytes = QuantType.q4K.byteCount(elements: Self.columns)!
+        for row in 0..<16 {
+            let expected = try plain.withUnsafeBytes { bytes in
+                try QuantKernels.dequantize(.q4K, UnsafeRawBufferPointer(rebasing: bytes[row * rowBytes..<(row + 1) * rowBytes]),
+                                            count: Self.columns)
+            }
+            var found = [Float](repeating: .nan, count: Self.columns)
+            packed.withUnsafeBytes { bytes in
+                #expect(slm_packed_dequantize_row(Int32(QuantType.q4K.rawValue), Int64(Self.columns),
+                                                  bytes.baseAddress! + row / 8 * 8 * rowBytes, Int64(row % 8), &found) == 0)
+            }
+            #expect(found == expected, "row \(row)")
+        }
+    }
+
     @Test("other types and shapes are refused")
     func refusals() {
         var out = [UInt8](repeating: 0, count: 4096)
         let source = [UInt8](repeating: 0, count: 4096)
-        #expect(slm_pack_rows(Int32(QuantType.q4K.rawValue), 8, 256, source, &out) == -1)
+        #expect(slm_pack_rows(Int32(QuantType.q6K.rawValue), 8, 256, source, &out) == -1)
+        #expect(slm_pack_rows(Int32(QuantType.q4K.rawValue), 8, 128, source, &out) == -1)
+        #expect(slm_pack_rows(Int32(QuantType.q4K.rawValue), 4, 256, source, &out) == -1)
         #expect(slm_pack_rows(Int32(QuantType.q8_0.rawValue), 7, 32, source, &out) == -1)
         #expect(slm_pack_rows(Int32(QuantType.q8_0.rawValue), 8, 48, source, &out) == -1)
     }

@@ -7,7 +7,7 @@ import Darwin
 import SLMKernels
 
 /// Copies of a model's matrices rearranged once at load for the active kernels
-/// (`slm_pack_rows`: Q4_0, Q5_0 and Q8_0 in groups of eight rows, on CPUs with AVX2),
+/// (`slm_pack_rows`: Q4_0, Q5_0, Q8_0 and Q4_K in groups of eight rows, on CPUs with AVX2),
 /// owned for the model's life. Products over them are bit-identical to products over the
 /// file's layout; they read eight rows' blocks and scales in one pass.
 ///

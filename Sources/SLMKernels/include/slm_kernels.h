@@ -96,12 +96,13 @@ void slm_matmat_on_path(int path, int weight_type, int64_t rows, int64_t cols, c
                         size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                         float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows);
 
-/* Packed matrices: Q4_0, Q5_0 and Q8_0 weights rearranged once at load into groups of eight
- * rows (each group where its first row was, the same bytes in all), so a product reads
+/* Packed matrices: Q4_0, Q5_0, Q8_0 and Q4_K weights rearranged once at load into groups of
+ * eight rows (each group where its first row was, the same bytes in all), so a product reads
  * eight rows' blocks and scales together. Outputs are bit-identical to slm_matmat's, except
  * that a Q4_0 matrix of a multiple of eight rows in a batch of four rows or more takes the
  * reference's repacked arithmetic (as llama.cpp repacks such matrices on x86): each block's
- * products summed as integers, then one fused multiply-add per block.
+ * products summed as integers, then one fused multiply-add per block. (Q4_K batches give
+ * exactly slm_matmat's, the repacked arithmetic included where it applies.)
  * slm_packs_type: whether packing pays on the active path for this type (1) or not (0).
  * slm_pack_rows: rearranges `rows` (a multiple of 8) rows of src into dst; -1 for a type
  * or shape it cannot pack. Rows after the last full group are left to the caller (they
