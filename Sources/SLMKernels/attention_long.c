@@ -22,8 +22,11 @@ void slm_attend_long_on_path(int path, const float *queries, int64_t query_strid
                              int64_t first, int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
     if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    /* AVX-512 runs the eight-lane version: the numbers are fixed by eight partial sums */
-    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+    if (path == SLM_PATH_AVX512_VNNI &&
+        slm_attend_long_avx512(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale,
+                               softcap, out, out_stride) == 0)
+        return;
+    if (path == SLM_PATH_AVX2 &&
         slm_attend_long_avx2(queries, query_stride, heads, keys, values, row_stride, head_dim, first, last, scale,
                              softcap, out, out_stride) == 0)
         return;
@@ -50,7 +53,11 @@ void slm_attend_long_q8_0_on_path(int path, const float *queries, int64_t query_
                                   int64_t out_stride) {
     if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
-    if ((path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI) &&
+    if (path == SLM_PATH_AVX512_VNNI &&
+        slm_attend_long_q8_0_avx512(queries, query_stride, heads, keys, values, row_bytes, head_dim, first, last,
+                                    scale, softcap, out, out_stride) == 0)
+        return;
+    if (path == SLM_PATH_AVX2 &&
         slm_attend_long_q8_0_avx2(queries, query_stride, heads, keys, values, row_bytes, head_dim, first, last, scale,
                                   softcap, out, out_stride) == 0)
         return;

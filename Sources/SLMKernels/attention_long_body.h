@@ -10,7 +10,15 @@
  *   and where x is NaN), v8_hide_from (-infinity in the lanes from `count` on).
  * Every number is the one slm_attend_long_portable (or _q8_0_portable) computes: the same
  * operations in the same order on each value (positions in the lanes for weights,
- * dimensions for values). */
+ * dimensions for values). A version may also define LONG_SCORES and LONG_VALUES_HEAD, its
+ * own long_scores and long_values_head (same arguments, same numbers) in wider vectors. */
+
+#ifndef LONG_SCORES
+#define LONG_SCORES long_scores
+#endif
+#ifndef LONG_VALUES_HEAD
+#define LONG_VALUES_HEAD long_values_head
+#endif
 
 /* slm_softmax_exp on eight values, step for step. */
 static inline v8 long_exp(v8 x) {
@@ -70,10 +78,10 @@ static inline __attribute__((always_inline)) void long_scores_of(const float *qu
                                                                  int64_t group, const void *rows, int64_t stride,
                                                                  const int half, int64_t head_dim, v8 *dots) {
     switch (group) {
-    case 1: long_scores(query, query_stride, 1, rows, stride, half, head_dim, dots); break;
-    case 2: long_scores(query, query_stride, 2, rows, stride, half, head_dim, dots); break;
-    case 3: long_scores(query, query_stride, 3, rows, stride, half, head_dim, dots); break;
-    default: long_scores(query, query_stride, 4, rows, stride, half, head_dim, dots); break;
+    case 1: LONG_SCORES(query, query_stride, 1, rows, stride, half, head_dim, dots); break;
+    case 2: LONG_SCORES(query, query_stride, 2, rows, stride, half, head_dim, dots); break;
+    case 3: LONG_SCORES(query, query_stride, 3, rows, stride, half, head_dim, dots); break;
+    default: LONG_SCORES(query, query_stride, 4, rows, stride, half, head_dim, dots); break;
     }
 }
 
@@ -124,10 +132,10 @@ static inline __attribute__((always_inline)) void long_values_of(float *const *a
                                                                  const int half, int64_t count, int64_t head_dim,
                                                                  const char *ahead_keys, const char *ahead_values) {
     switch (group) {
-    case 1: long_values_head(accs, weights, 1, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    case 2: long_values_head(accs, weights, 2, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    case 3: long_values_head(accs, weights, 3, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    default: long_values_head(accs, weights, 4, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    case 1: LONG_VALUES_HEAD(accs, weights, 1, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    case 2: LONG_VALUES_HEAD(accs, weights, 2, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    case 3: LONG_VALUES_HEAD(accs, weights, 3, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
+    default: LONG_VALUES_HEAD(accs, weights, 4, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
     }
 }
 

@@ -248,18 +248,24 @@ static inline float slm_long_sum8(const float p[8]) {
     return ((p[0] + p[1]) + (p[2] + p[3])) + ((p[4] + p[5]) + (p[6] + p[7]));
 }
 
-/* slm_attend_long with AVX2/FMA/F16C (also the AVX-512 path's) and with NEON; defined
- * only on their architecture, -1 when they cannot run. */
+/* slm_attend_long with AVX2/FMA/F16C, with AVX-512 and with NEON; defined only on their
+ * architecture, -1 when they cannot run. */
 int slm_attend_long_avx2(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                          const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                          float scale, float softcap, float *out, int64_t out_stride);
+int slm_attend_long_avx512(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
+                           const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
+                           float scale, float softcap, float *out, int64_t out_stride);
 int slm_attend_long_neon(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                          const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first, int64_t last,
                          float scale, float softcap, float *out, int64_t out_stride);
-/* slm_attend_long_q8_0 with AVX2 and with NEON; -1 when they cannot run. */
+/* slm_attend_long_q8_0 with AVX2, with AVX-512 and with NEON; -1 when they cannot run. */
 int slm_attend_long_q8_0_avx2(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
                               const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
                               float scale, float softcap, float *out, int64_t out_stride);
+int slm_attend_long_q8_0_avx512(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
+                                const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
+                                float scale, float softcap, float *out, int64_t out_stride);
 int slm_attend_long_q8_0_neon(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
                               const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
                               float scale, float softcap, float *out, int64_t out_stride);
