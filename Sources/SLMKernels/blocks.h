@@ -349,7 +349,7 @@ slm_rows_fn slm_avx512vnni_tiled_iq4_xs(void);
 slm_rows_fn slm_avx512vnni_tiled_q6_K(void);
 slm_rows_fn slm_neon_tiled_q6_K(void);
 slm_rows_fn slm_neon_dotprod_tiled_q6_K(void);
-/* A kernel for one group of a packed matrix (packed_rows.c) against `count` (1 to
+/* A kernel for one group of a packed Q5_0 or Q8_0 matrix (packed_rows.c) against `count` (1 to
  * SLM_GROUP_ACTIVATIONS) Q8_0 activation rows `activation_bytes` apart, the group read once:
  * out[t * 8 + r] for activation t and the group's row r, each exactly as the AVX2 one-row
  * dot gives. NULL where the build has none. */
@@ -358,16 +358,6 @@ typedef void (*slm_group_fn)(int64_t n_blocks, const uint8_t *group, const void 
                              int count, float *out);
 slm_group_fn slm_avx2_packed_group(int weight_type);
 slm_group_fn slm_avx512vnni_packed_group(int weight_type);
-/* A packed Q4_0 group against `count` (1 to SLM_GROUP_ACTIVATIONS) activation rows in the
- * reference's repacked arithmetic (llama.cpp's q4_0_8x8 kernels on x86, which it uses for
- * every Q4_0 matrix of a multiple of eight rows): per block, each row's 32 products summed
- * as integers, then one fused multiply-add of that sum times the product of the two scales,
- * block after block. offsets[t * n_blocks + i] is 8 times the sum of activation t's block i
- * (the nibbles are taken unsigned). out[t * 8 + r]. NULL where the build has none. */
-typedef void (*slm_block_sums_fn)(int64_t n_blocks, const uint8_t *group, const void *activations,
-                                  size_t activation_bytes, const int32_t *offsets, int count, float *out);
-slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type);
-slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type);
 /* A packed Q4_K group (packed_q4_K.h) of `n_blocks` super-blocks against one Q8_K activation
  * row: out[r] for the group's row r, each exactly as the one-row dot gives. NULL where the
  * build has none. */

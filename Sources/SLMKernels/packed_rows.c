@@ -1,22 +1,24 @@
-/* Q4_0, Q5_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight
- * rows, so one pass over memory feeds eight rows and their scales convert in one step. A
- * group of nb blocks per row holds, in order: the scales (eight halves per block, the
- * eight rows side by side), Q5_0's fifth bits (four 64-bit masks per block: values 0-15
- * of rows 0-3, values 16-31 of rows 0-3, the same for rows 4-7, one bit per byte of the
- * 512-bit vectors the kernel builds), then the quants (per block, the eight rows' bytes
- * one row after another). Quants come last and in whole cache lines, so where a group
- * starts on a line the kernel's 64-byte loads never straddle two. Q8_0 quants are stored
- * plus 128 (as unsigned bytes), Q4_0 and Q5_0 nibbles as they are; the products subtract
- * the activation's block sums times 128, 16 or 8, so every integer sum is exact.
+/* Q5_0 and Q8_0 matrices rearranged once at load ("packed") into groups of eight rows, so
+ * one pass over memory feeds eight rows and their scales convert in one step; Q4_0 and Q4_K
+ * groups have layouts of their own (packed_q4_0.h, packed_q4_K.h). A group of nb blocks per
+ * row holds, in order: the scales (eight halves per block, the eight rows side by side),
+ * Q5_0's fifth bits (four 64-bit masks per block: values 0-15 of rows 0-3, values 16-31 of
+ * rows 0-3, the same for rows 4-7, one bit per byte of the 512-bit vectors the kernel
+ * builds), then the quants (per block, the eight rows' bytes one row after another). Quants
+ * come last and in whole cache lines, so where a group starts on a line the kernel's 64-byte
+ * loads never straddle two. Q8_0 quants are stored plus 128 (as unsigned bytes), Q5_0
+ * nibbles as they are; the products subtract the activation's block sums times 128 or 16,
+ * so every integer sum is exact.
  *
- * Every output equals what the AVX2 one-row dot product gives for the same row
- * (dot_q4_0 / dot_q5_0 / dot_q8_0: eight lanes, each a fused multiply-add per block in
- * block order, then the same horizontal sum), on every path. Rows past the last full
- * group stay in their plain format at their usual place; a group starts where its first
- * row did and takes the bytes its rows took. */
+ * Every output equals what the AVX2 one-row dot product gives for the same row (dot_q5_0 /
+ * dot_q8_0: eight lanes, each a fused multiply-add per block in block order, then the same
+ * horizontal sum), on every path. Rows past the last full group stay in their plain format
+ * at their usual place; a group starts where its first row did and takes the bytes its rows
+ * took. */
 #include <math.h>
 #include <string.h>
 #include "dispatch.h"
+#include "packed_q4_0.h"
 #include "packed_q4_K.h"
 
 enum { GROUP = SLM_PACKED_GROUP };
@@ -66,6 +68,12 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
     }
     const int64_t nb = cols / SLM_QK;
     const int64_t row_bytes = nb * slm_block_bytes(weight_type);
+    if (weight_type == SLM_TYPE_Q4_0) {
+        for (int64_t g = 0; g < rows / GROUP; g++)
+            slm_pack_q4_0_group(nb, (const uint8_t *)src + g * GROUP * row_bytes, (size_t)row_bytes,
+                                (uint8_t *)dst + g * GROUP * row_bytes);
+        return 0;
+    }
     for (int64_t g = 0; g < rows / GROUP; g++) {
         const group_parts parts = parts_of(weight_type, (uint8_t *)dst + g * GROUP * row_bytes, nb);
         if (weight_type == SLM_TYPE_Q5_0) memset(parts.masks, 0, 32 * nb);
@@ -77,7 +85,7 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
                     const block_q8_0 *x = (const block_q8_0 *)row + i;
                     memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
                     for (int j = 0; j < SLM_QK; j++) quants[SLM_QK * r + j] = (uint8_t)(x->qs[j] ^ 0x80);
-                } else if (weight_type == SLM_TYPE_Q5_0) {
+                } else {
                     const block_q5_0 *x = (const block_q5_0 *)row + i;
                     memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
                     memcpy(quants + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
@@ -89,10 +97,6 @@ int slm_pack_rows(int weight_type, int64_t rows, int64_t cols, const void *src, 
                         mask |= (uint64_t)((qh >> (16 * half)) & 0xFFFF) << (16 * (r % 4));
                         memcpy(at, &mask, 8);
                     }
-                } else {
-                    const block_q4_0 *x = (const block_q4_0 *)row + i;
-                    memcpy(parts.scales + 2 * (GROUP * i + r), &x->d, 2);
-                    memcpy(quants + SLM_QK / 2 * r, x->qs, SLM_QK / 2);
                 }
             }
         }
@@ -106,8 +110,7 @@ static inline int packed_quant(int type, const group_parts *parts, int64_t i, in
     if (type == SLM_TYPE_Q8_0) return (int)quants[SLM_QK * r + j] - 128;
     const uint8_t byte = quants[SLM_QK / 2 * r + (j & 15)];
     const int nibble = j < 16 ? byte & 0x0F : byte >> 4;
-    if (type == SLM_TYPE_Q5_0) return (nibble | q5_high_bit(parts, i, r, j) << 4) - 16;
-    return nibble - 8;
+    return (nibble | q5_high_bit(parts, i, r, j) << 4) - 16;
 }
 
 static inline float packed_scale(const group_parts *parts, int64_t i, int r) {
@@ -127,6 +130,14 @@ int slm_packed_dequantize_row(int weight_type, int64_t cols, const void *group, 
         return 0;
     }
     const int64_t nb = cols / SLM_QK;
+    if (weight_type == SLM_TYPE_Q4_0) {
+        for (int64_t i = 0; i < nb; i++) {
+            block_q4_0 block;
+            slm_packed_q4_0_block(group, nb, i, (int)row_in_group, &block);
+            slm_dequantize_row(SLM_TYPE_Q4_0, &block, out + i * SLM_QK, SLM_QK);
+        }
+        return 0;
+    }
     const group_parts parts = parts_of(weight_type, group, nb);
     for (int64_t i = 0; i < nb; i++) {
         const float d = packed_scale(&parts, i, (int)row_in_group);
@@ -153,59 +164,6 @@ static void group_portable(int type, int64_t nb, const uint8_t *group, const blo
     }
 }
 
-/* The repacked Q4_0 arithmetic, one row and block at a time (see slm_block_sums_fn). */
-void slm_packed_block_sums_portable(int64_t cols, const void *group, const void *activation, float out[GROUP]) {
-    const int64_t nb = cols / SLM_QK;
-    const group_parts parts = parts_of(SLM_TYPE_Q4_0, group, nb);
-    const block_q8_0 *y = activation;
-    for (int r = 0; r < GROUP; r++) {
-        float acc = 0;
-        for (int64_t i = 0; i < nb; i++) {
-            int sum = 0;
-            for (int j = 0; j < SLM_QK; j++) sum += packed_quant(SLM_TYPE_Q4_0, &parts, i, r, j) * y[i].qs[j];
-            acc = fmaf((float)sum, packed_scale(&parts, i, r) * slm_fp16_to_fp32(y[i].d), acc);
-        }
-        out[r] = acc;
-    }
-}
-
-/* Q4_0 groups of a batch in the repacked arithmetic: the activations' block sums once, then
- * up to four activation rows per pass over each group; without a fast kernel, the portable
- * one. */
-static void block_sums_batch(int path, int64_t full, int64_t cols, const uint8_t *weights, size_t row_bytes,
-                             const uint8_t *activations, size_t activation_bytes, int64_t count, float *out,
-                             int64_t out_stride) {
-    const int64_t nb = cols / SLM_QK;
-    slm_block_sums_fn fast = NULL;
-    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_block_sums(SLM_TYPE_Q4_0);
-    if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_block_sums(SLM_TYPE_Q4_0);
-    int32_t *offsets = slm_thread_scratch_slot(1, (size_t)(count * nb) * sizeof(int32_t));
-    for (int64_t t = 0; t < count; t++) {
-        const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes);
-        for (int64_t i = 0; i < nb; i++) {
-            int32_t sum = 0;
-            for (int j = 0; j < SLM_QK; j++) sum += y[i].qs[j];
-            offsets[t * nb + i] = 8 * sum;
-        }
-    }
-    for (int64_t r = 0; r < full; r += GROUP) {
-        const uint8_t *group = weights + r * row_bytes;
-        for (int64_t t = 0; t < count; t += SLM_GROUP_ACTIVATIONS) {
-            const int n = (int)(count - t < SLM_GROUP_ACTIVATIONS ? count - t : SLM_GROUP_ACTIVATIONS);
-            const uint8_t *activation = activations + t * activation_bytes;
-            float results[SLM_GROUP_ACTIVATIONS * GROUP];
-            if (fast) {
-                fast(nb, group, activation, activation_bytes, offsets + t * nb, n, results);
-            } else {
-                for (int k = 0; k < n; k++)
-                    slm_packed_block_sums_portable(cols, group, activation + k * activation_bytes, results + k * GROUP);
-            }
-            for (int k = 0; k < n; k++)
-                for (int q = 0; q < GROUP; q++) out[(t + k) * out_stride + r + q] = results[k * GROUP + q];
-        }
-    }
-}
-
 void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t cols, const void *weights,
                                size_t row_bytes, const void *activations, size_t activation_bytes, int64_t count,
                                float *out, int64_t out_stride, int64_t batch_rows, int64_t matrix_rows) {
@@ -214,13 +172,13 @@ void slm_matmat_packed_on_path(int path, int weight_type, int64_t rows, int64_t 
                                out_stride, batch_rows, matrix_rows);
         return;
     }
-    const int64_t nb = cols / SLM_QK;
-    const int64_t full = rows - rows % GROUP;
-    if (weight_type == SLM_TYPE_Q4_0 && batch_rows >= 4 && matrix_rows % GROUP == 0) {
-        /* the reference repacks such a matrix; every row of the batch takes its arithmetic */
-        block_sums_batch(path, full, cols, weights, row_bytes, activations, activation_bytes, count, out, out_stride);
+    if (weight_type == SLM_TYPE_Q4_0) {
+        slm_matmat_packed_q4_0(path, rows, cols, weights, row_bytes, activations, activation_bytes, count, out,
+                               out_stride, batch_rows, matrix_rows);
         return;
     }
+    const int64_t nb = cols / SLM_QK;
+    const int64_t full = rows - rows % GROUP;
     slm_group_fn fast = NULL;
     if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_group(weight_type);
     if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_group(weight_type);

@@ -1,16 +1,16 @@
-/* AVX2 kernels for packed Q8_0, Q5_0 and Q4_0 groups (layout in packed_rows.c): eight
- * weight rows against up to four activation rows, the group's blocks read in memory order.
+/* AVX2 kernels for packed Q8_0 and Q5_0 groups (layout in packed_rows.c): eight weight rows
+ * against up to four activation rows, the group's blocks read in memory order.
  *
  * Each row keeps the AVX2 one-row dot's eight lanes (lane k sums values 4k..4k+3 of a
- * block). Q8_0 gives each row a vector of its own; Q4_0 and Q5_0 put two rows in a vector,
+ * block). Q8_0 gives each row a vector of its own; Q5_0 puts two rows in a vector,
  * their lanes 0-3 (low nibbles, next to each other in the packed bytes) in one accumulator
  * and lanes 4-7 (high nibbles) in another. Every lane gets the same exact integer sum, the
  * same product of scales and the same fused multiply-add per block, and the lanes are
  * added in the one-row dot's order at the end, so every output is bit-identical to it.
  *
- * Nibbles (0..15, or 0..31 with Q5_0's fifth bit) are unsigned, so maddubs takes them as
- * they are and each lane then gives back 8 (16) times the sum of its four activation
- * bytes, computed once per block for all eight rows: exact, as the signed-value sum is.
+ * Q5_0 values (0..31, the fifth bit added) are unsigned, so maddubs takes them as they are
+ * and each lane then gives back 16 times the sum of its four activation bytes, computed once
+ * per block for all eight rows: exact, as the signed-value sum is.
  * Q8_0 values, stored plus 128, are moved back to signed bytes and their signs onto the
  * activations, as the one-row dot does.
  *
@@ -77,14 +77,14 @@ static inline __attribute__((always_inline)) void q8_0_pass(int64_t nb, const ui
         for (int r = 0; r < ROWS; r++) out[t * GROUP + first + r] = horizontal_sum(acc[t][r]);
 }
 
-/* Q4_0 and Q5_0: row pairs [first, first + PAIRS) of the group (pair p is rows 2p and
- * 2p+1, whose 16 packed bytes a block lie side by side). Q5_0 has its masks (32 bytes a
- * block) between the scales and the quants, and values offset by 16 instead of 8. */
-static inline __attribute__((always_inline)) void nibbles_pass(int64_t nb, const uint8_t *group, int has_masks,
-                                                                int first, const int PAIRS, const uint8_t *activations,
-                                                                size_t activation_bytes, const int COUNT, float *out) {
+/* Q5_0: row pairs [first, first + PAIRS) of the group (pair p is rows 2p and 2p+1, whose 16
+ * packed bytes a block lie side by side); the masks (32 bytes a block) lie between the
+ * scales and the quants. */
+static inline __attribute__((always_inline)) void q5_0_pass(int64_t nb, const uint8_t *group, int first,
+                                                             const int PAIRS, const uint8_t *activations,
+                                                             size_t activation_bytes, const int COUNT, float *out) {
     const uint8_t *scale_part = group, *mask_part = group + 2 * GROUP * nb;
-    const uint8_t *quant_part = mask_part + (has_masks ? 32 * nb : 0);
+    const uint8_t *quant_part = mask_part + 32 * nb;
     enum { QUANT_BYTES = GROUP * SLM_QK / 2 };
     const __m256i nibble = _mm256_set1_epi8(0x0F), sixteen = _mm256_set1_epi8(0x10), ones = _mm256_set1_epi16(1);
     /* low[t][p]: rows 2p and 2p+1, lanes 0-3 of each, for activation t; high[t][p]: lanes 4-7 */
@@ -95,31 +95,28 @@ static inline __attribute__((always_inline)) void nibbles_pass(int64_t nb, const
         const uint8_t *quants = quant_part + i * QUANT_BYTES;
         prefetch_lines(quants + PREFETCH, QUANT_BYTES);
         prefetch_lines(scale_part + 2 * GROUP * i + PREFETCH / 8, 1);
-        if (has_masks) prefetch_lines(mask_part + 32 * i + PREFETCH / 4, 1);
+        prefetch_lines(mask_part + 32 * i + PREFETCH / 4, 1);
         __m256i lo[GROUP / 2], hi[GROUP / 2];
         for (int p = 0; p < PAIRS; p++) {
             const int pair = first + p;
             const __m256i packed = _mm256_loadu_si256((const __m256i *)(quants + 32 * pair));
             lo[p] = _mm256_and_si256(packed, nibble);
             hi[p] = _mm256_and_si256(_mm256_srli_epi16(packed, 4), nibble);
-            if (has_masks) {
-                /* rows 2p, 2p+1 are bits 32(p%2)..32(p%2)+31 of masks 2(p/2) (values 0-15)
-                 * and 2(p/2)+1 (values 16-31), in the order of lo's and hi's bytes */
-                const uint8_t *masks = mask_part + 32 * i + 16 * (pair / 2) + 4 * (pair % 2);
-                lo[p] = _mm256_or_si256(lo[p], _mm256_and_si256(expand_bits(masks), sixteen));
-                hi[p] = _mm256_or_si256(hi[p], _mm256_and_si256(expand_bits(masks + 8), sixteen));
-            }
+            /* rows 2p, 2p+1 are bits 32(p%2)..32(p%2)+31 of masks 2(p/2) (values 0-15) and
+             * 2(p/2)+1 (values 16-31), in the order of lo's and hi's bytes */
+            const uint8_t *masks = mask_part + 32 * i + 16 * (pair / 2) + 4 * (pair % 2);
+            lo[p] = _mm256_or_si256(lo[p], _mm256_and_si256(expand_bits(masks), sixteen));
+            hi[p] = _mm256_or_si256(hi[p], _mm256_and_si256(expand_bits(masks + 8), sixteen));
         }
         for (int t = 0; t < COUNT; t++) {
             const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes) + i;
             const __m256 scales = group_scales(scale_part + 2 * GROUP * i, y);
             const __m256i first_values = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)y->qs));
             const __m256i second_values = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)(y->qs + 16)));
-            const int shift = has_masks ? 4 : 3;
             const __m256i first_offsets = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                                           _mm256_slli_epi32(sums_by_four(first_values), shift));
+                                                           _mm256_slli_epi32(sums_by_four(first_values), 4));
             const __m256i second_offsets = _mm256_sub_epi32(_mm256_setzero_si256(),
-                                                            _mm256_slli_epi32(sums_by_four(second_values), shift));
+                                                            _mm256_slli_epi32(sums_by_four(second_values), 4));
             for (int p = 0; p < PAIRS; p++) {
                 const int pair = first + p;
                 const __m256 scale = _mm256_permutevar8x32_ps(
@@ -161,64 +158,33 @@ static void group_q8_0(int64_t nb, const uint8_t *group, const void *activations
     }
 }
 
-static inline __attribute__((always_inline)) void group_nibbles(int64_t nb, const uint8_t *group, int has_masks,
-                                                                 const uint8_t *a, size_t activation_bytes, int count,
-                                                                 float *out) {
+static void group_q5_0(int64_t nb, const uint8_t *group, const void *activations, size_t activation_bytes, int count,
+                       float *out) {
+    const uint8_t *a = activations;
     switch (count) {
-    case 1: nibbles_pass(nb, group, has_masks, 0, 4, a, activation_bytes, 1, out); break;
+    case 1: q5_0_pass(nb, group, 0, 4, a, activation_bytes, 1, out); break;
     case 2:
-        for (int first = 0; first < GROUP / 2; first += 2)
-            nibbles_pass(nb, group, has_masks, first, 2, a, activation_bytes, 2, out);
+        for (int first = 0; first < GROUP / 2; first += 2) q5_0_pass(nb, group, first, 2, a, activation_bytes, 2, out);
         break;
     case 3:
-        for (int first = 0; first < GROUP / 2; first++)
-            nibbles_pass(nb, group, has_masks, first, 1, a, activation_bytes, 3, out);
+        for (int first = 0; first < GROUP / 2; first++) q5_0_pass(nb, group, first, 1, a, activation_bytes, 3, out);
         break;
     default:
-        for (int first = 0; first < GROUP / 2; first++)
-            nibbles_pass(nb, group, has_masks, first, 1, a, activation_bytes, 4, out);
+        for (int first = 0; first < GROUP / 2; first++) q5_0_pass(nb, group, first, 1, a, activation_bytes, 4, out);
         break;
     }
 }
 
-static void group_q4_0(int64_t nb, const uint8_t *group, const void *activations, size_t activation_bytes, int count,
-                       float *out) {
-    group_nibbles(nb, group, 0, activations, activation_bytes, count, out);
-}
-
-static void group_q5_0(int64_t nb, const uint8_t *group, const void *activations, size_t activation_bytes, int count,
-                       float *out) {
-    group_nibbles(nb, group, 1, activations, activation_bytes, count, out);
-}
-
-/* lane k of a row pair: its four bytes' products as 16-bit pairs (at most 4 * 15 * 127 each,
- * so exact), then widened */
-#define Q4_0_PAIR_SUMS(lo, hi, first, second)                                                                        \
-    _mm256_madd_epi16(_mm256_add_epi16(_mm256_maddubs_epi16(lo, first), _mm256_maddubs_epi16(hi, second)),          \
-                      _mm256_set1_epi16(1))
-#define BLOCK_SUMS_Q4_0 block_sums_q4_0
-#include "q4_0_block_sums_body.h"
-
 SLM_TARGET_END
-
-slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type) {
-    return weight_type == SLM_TYPE_Q4_0 ? block_sums_q4_0 : NULL;
-}
 
 slm_group_fn slm_avx2_packed_group(int weight_type) {
     if (weight_type == SLM_TYPE_Q8_0) return group_q8_0;
-    if (weight_type == SLM_TYPE_Q4_0) return group_q4_0;
     if (weight_type == SLM_TYPE_Q5_0) return group_q5_0;
     return NULL;
 }
 
 #else
 slm_group_fn slm_avx2_packed_group(int weight_type) {
-    (void)weight_type;
-    return NULL;
-}
-
-slm_block_sums_fn slm_avx2_packed_block_sums(int weight_type) {
     (void)weight_type;
     return NULL;
 }

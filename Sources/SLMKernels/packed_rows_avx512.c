@@ -1,14 +1,14 @@
-/* AVX-512 VNNI kernels for packed Q8_0, Q5_0 and Q4_0 groups (layout in packed_rows.c): eight
+/* AVX-512 VNNI kernels for packed Q8_0 and Q5_0 groups (layout in packed_rows.c): eight
  * weight rows against up to four activation rows, two or four weight rows per 512-bit vector.
  *
  * Each row keeps the AVX2 one-row dot's eight lanes (lane k sums values 4k..4k+3 of a
  * block), placed in the vectors in another order: Q8_0 holds two rows' eight lanes side
- * by side; Q4_0 and Q5_0 hold four rows' lanes 0-3 (low nibbles) in one vector and their
- * lanes 4-7 (high nibbles) in another, Q5_0 adding 16 where a mask bit is set. Every lane gets the same exact integer sum, the same product
- * of scales and the same fused multiply-add per block, and the lanes are added in the
- * AVX2 order at the end, so every output is bit-identical. dpbusd multiplies unsigned
- * weight bytes (Q8_0 stored plus 128, Q4_0 nibbles 0..15, Q5_0 values 0..31) by signed
- * activation bytes, each lane starting from minus 128 (16, 8) times the sum of its four
+ * by side; Q5_0 holds four rows' lanes 0-3 (low nibbles) in one vector and their lanes 4-7
+ * (high nibbles) in another, adding 16 where a mask bit is set. Every lane gets the same
+ * exact integer sum, the same product of scales and the same fused multiply-add per block,
+ * and the lanes are added in the AVX2 order at the end, so every output is bit-identical.
+ * dpbusd multiplies unsigned weight bytes (Q8_0 stored plus 128, Q5_0 values 0..31) by
+ * signed activation bytes, each lane starting from minus 128 (16) times the sum of its four
  * activation bytes. */
 #include <string.h>
 #include "blocks.h"
@@ -82,15 +82,13 @@ static inline __attribute__((always_inline)) void group_q8_0_rows(int64_t nb, co
         }
 }
 
-/* Q4_0 and Q5_0 groups: Q5_0 has its masks (32 bytes a block) between the scales and the
- * quants, and values offset by 16 instead of 8. The weights' nibbles are unpacked once a
- * block for all the activation rows. */
-static inline __attribute__((always_inline)) void group_nibbles_rows(int64_t nb, const uint8_t *group, int has_masks,
-                                                                     const uint8_t *activations,
-                                                                     size_t activation_bytes, const int count,
-                                                                     float *out) {
+/* Q5_0 groups: the masks (32 bytes a block) lie between the scales and the quants. The
+ * weights' values are unpacked once a block for all the activation rows. */
+static inline __attribute__((always_inline)) void group_q5_0_rows(int64_t nb, const uint8_t *group,
+                                                                  const uint8_t *activations, size_t activation_bytes,
+                                                                  const int count, float *out) {
     const uint8_t *scale_part = group, *mask_part = group + 2 * GROUP * nb;
-    const uint8_t *quant_part = mask_part + (has_masks ? 32 * nb : 0);
+    const uint8_t *quant_part = mask_part + 32 * nb;
     enum { QUANT_BYTES = GROUP * SLM_QK / 2 };
     /* scale lanes for rows 4h..4h+3: four of each */
     const __m512i quads[2] = {
@@ -106,25 +104,23 @@ static inline __attribute__((always_inline)) void group_nibbles_rows(int64_t nb,
         const uint8_t *quants = quant_part + i * QUANT_BYTES;
         for (int line = 0; line < QUANT_BYTES; line += 64) _mm_prefetch((const char *)quants + PREFETCH + line, _MM_HINT_T1);
         _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 8, _MM_HINT_T1);
-        if (has_masks) _mm_prefetch((const char *)mask_part + 32 * i + PREFETCH / 4, _MM_HINT_T1);
+        _mm_prefetch((const char *)mask_part + 32 * i + PREFETCH / 4, _MM_HINT_T1);
         __m512i lo[2], hi[2];
         for (int h = 0; h < 2; h++) {
             const __m512i packed = _mm512_loadu_si512((const void *)(quants + 64 * h));
             lo[h] = _mm512_and_si512(packed, nibble);
             hi[h] = _mm512_and_si512(_mm512_srli_epi16(packed, 4), nibble);
-            if (has_masks) {
-                uint64_t bits[2];
-                memcpy(bits, mask_part + 32 * i + 16 * h, 16);
-                lo[h] = _mm512_mask_add_epi8(lo[h], (__mmask64)bits[0], lo[h], sixteen);
-                hi[h] = _mm512_mask_add_epi8(hi[h], (__mmask64)bits[1], hi[h], sixteen);
-            }
+            uint64_t bits[2];
+            memcpy(bits, mask_part + 32 * i + 16 * h, 16);
+            lo[h] = _mm512_mask_add_epi8(lo[h], (__mmask64)bits[0], lo[h], sixteen);
+            hi[h] = _mm512_mask_add_epi8(hi[h], (__mmask64)bits[1], hi[h], sixteen);
         }
         for (int t = 0; t < count; t++) {
             const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes) + i;
             const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y);
             const __m512i first = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)y->qs));
             const __m512i second = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(y->qs + 16)));
-            const __m256i offsets = activation_offsets(y, has_masks ? 16 : 8);
+            const __m256i offsets = activation_offsets(y, 16);
             const __m512i first_offsets = _mm512_broadcast_i32x4(_mm256_castsi256_si128(offsets));
             const __m512i second_offsets = _mm512_broadcast_i32x4(_mm256_extracti128_si256(offsets, 1));
             for (int h = 0; h < 2; h++) {
@@ -160,39 +156,20 @@ static inline __attribute__((always_inline)) void group_nibbles_rows(int64_t nb,
         }                                                                                                           \
     }
 #define Q8_0_BODY(n) group_q8_0_rows(nb, group, a, activation_bytes, n, out)
-#define Q4_0_BODY(n) group_nibbles_rows(nb, group, 0, a, activation_bytes, n, out)
-#define Q5_0_BODY(n) group_nibbles_rows(nb, group, 1, a, activation_bytes, n, out)
+#define Q5_0_BODY(n) group_q5_0_rows(nb, group, a, activation_bytes, n, out)
 GROUP_KERNEL(group_q8_0, Q8_0_BODY)
-GROUP_KERNEL(group_q4_0, Q4_0_BODY)
 GROUP_KERNEL(group_q5_0, Q5_0_BODY)
-
-/* lane k of a row pair: two dot-product steps sum its four bytes' products straight into 32
- * bits (the AVX2 kernel's three steps through 16-bit pairs give the same exact integers) */
-#define Q4_0_PAIR_SUMS(lo, hi, first, second)                                                                        \
-    _mm256_dpbusd_epi32(_mm256_dpbusd_epi32(_mm256_setzero_si256(), lo, first), hi, second)
-#define BLOCK_SUMS_Q4_0 block_sums_q4_0
-#include "q4_0_block_sums_body.h"
 
 SLM_TARGET_END
 
-slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type) {
-    return weight_type == SLM_TYPE_Q4_0 ? block_sums_q4_0 : NULL;
-}
-
 slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
     if (weight_type == SLM_TYPE_Q8_0) return group_q8_0;
-    if (weight_type == SLM_TYPE_Q4_0) return group_q4_0;
     if (weight_type == SLM_TYPE_Q5_0) return group_q5_0;
     return NULL;
 }
 
 #else
 slm_group_fn slm_avx512vnni_packed_group(int weight_type) {
-    (void)weight_type;
-    return NULL;
-}
-
-slm_block_sums_fn slm_avx512vnni_packed_block_sums(int weight_type) {
     (void)weight_type;
     return NULL;
 }

@@ -15,7 +15,8 @@
  * nothing spills); their widened blocks are made SPAN at a time so they stay in the
  * first-level cache, each span's partial lanes kept for the next (the same per-lane order of
  * fused multiply-adds). Activations are widened CHUNK rows at a time into the thread's
- * scratch. Weights come as plain rows or as packed groups of eight (packed_rows.c). */
+ * scratch. Weights come as plain rows or as packed Q5_0 and Q8_0 groups of eight
+ * (packed_rows.c). */
 #include "blocks.h"
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -69,7 +70,8 @@ static inline __m256i row_block(const quad_source *s, int q, int64_t i, float *s
         *scale = half_to_float(x->d);
         return decode_q4_0(x);
     }
-    /* packed: the scales, Q5_0's bit masks, then the quants (layout in packed_rows.c) */
+    /* packed Q5_0 or Q8_0 (packed Q4_0 groups have kernels of their own): the scales, Q5_0's
+     * bit masks, then the quants (layout in packed_rows.c) */
     const int r = s->first + q;
     const int64_t nb = s->n_blocks;
     slm_half d;
@@ -81,7 +83,6 @@ static inline __m256i row_block(const quad_source *s, int q, int64_t i, float *s
     }
     const uint8_t *masks = s->base + 2 * GROUP * nb;
     const uint8_t *quants = masks + (s->type == SLM_TYPE_Q5_0 ? 4 * 8 * nb : 0) + i * GROUP * SLM_QK / 2 + SLM_QK / 2 * r;
-    if (s->type == SLM_TYPE_Q4_0) return _mm256_sub_epi8(unpack_nibbles(quants), _mm256_set1_epi8(8));
     uint64_t low, high;
     memcpy(&low, masks + 32 * i + 8 * (2 * (r / 4)), 8);
     memcpy(&high, masks + 32 * i + 8 * (2 * (r / 4) + 1), 8);

@@ -54,9 +54,10 @@ struct PackedWeightsTests {
     }
 
     /// `batchRows` is the batch the rows belong to, `matrixRows` the whole matrix's rows (a
-    /// Q4_0 matrix of whole groups in a batch of four or more takes the repacked arithmetic).
+    /// Q4_0 matrix of whole groups in a batch of four or more takes the repacked arithmetic);
+    /// only the first `firstRows` rows are multiplied (the rest of each output row stays NaN).
     static func product(_ weights: [UInt8], _ type: QuantType, path: KernelPath, packed: Bool, count: Int,
-                        batchRows: Int = 1, matrixRows: Int = rows) throws -> [Float]
+                        batchRows: Int = 1, matrixRows: Int = rows, firstRows: Int = rows) throws -> [Float]
     {
         let rowBytes = type.byteCount(elements: columns)!, activationBytes = QuantType.q8_0.byteCount(elements: columns)!
         let activations = try Self.activations(count: count)
@@ -65,7 +66,7 @@ struct PackedWeightsTests {
             activations.withUnsafeBytes { a in
                 out.withUnsafeMutableBufferPointer { o in
                     if packed {
-                        slm_matmat_packed_on_path(path.rawValue, Int32(type.rawValue), Int64(rows), Int64(columns),
+                        slm_matmat_packed_on_path(path.rawValue, Int32(type.rawValue), Int64(firstRows), Int64(columns),
                                                   w.baseAddress!, rowBytes, a.baseAddress!, activationBytes,
                                                   Int64(count), o.baseAddress!, Int64(rows), Int64(batchRows),
                                                   Int64(matrixRows))
@@ -144,10 +145,15 @@ struct PackedWeightsTests {
                 // the last rows of a prompt's batch may be fewer than four: the batch is larger
                 let found = try Self.product(packed, .q4_0, path: path, packed: true, count: count,
                                              batchRows: max(4, count), matrixRows: grouped)
+                // one group alone (as where the threads' shares split a pair of groups)
+                let lone = try Self.product(packed, .q4_0, path: path, packed: true, count: count,
+                                            batchRows: max(4, count), matrixRows: grouped, firstRows: 8)
                 for t in 0..<count {
                     let row = t * Self.rows
                     #expect(Array(found[row..<row + grouped]) == Array(expected[t * grouped..<(t + 1) * grouped]),
                             "\(path) count \(count)")
+                    #expect(Array(lone[row..<row + 8]) == Array(expected[t * grouped..<t * grouped + 8]),
+                            "\(path) count \(count): one group")
                     for r in 0..<grouped {
                         let difference = abs(found[row + r] - dot[row + r])
                         worst = max(worst, difference / max(1, abs(dot[row + r])))
