@@ -101,13 +101,26 @@ static const int32_t *activation_offsets(const uint8_t *activations, size_t acti
     return offsets;
 }
 
+/* The path's kernels; NULL (sums) or the portable form (lanes) where it has none. */
+static slm_q4_0_sums_fn sums_kernel(int path) {
+    if (!slm_path_available(path)) return NULL;
+    if (path == SLM_PATH_AVX512_VNNI) return slm_avx512vnni_packed_q4_0_sums();
+    if (path == SLM_PATH_AVX2) return slm_avx2_packed_q4_0_sums();
+    return NULL;
+}
+
+static slm_q4_0_lanes_fn lanes_kernel(int path) {
+    slm_q4_0_lanes_fn kernel = NULL;
+    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) kernel = slm_avx512vnni_packed_q4_0_lanes();
+    if (slm_path_available(path) && path == SLM_PATH_AVX2) kernel = slm_avx2_packed_q4_0_lanes();
+    return kernel ? kernel : lanes_portable;
+}
+
 static void repacked_batch(int path, int64_t full, int64_t cols, const uint8_t *weights, size_t row_bytes,
                            const uint8_t *activations, size_t activation_bytes, int64_t count, float *out,
                            int64_t out_stride) {
     const int64_t nb = cols / SLM_QK;
-    slm_q4_0_sums_fn fast = NULL;
-    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) fast = slm_avx512vnni_packed_q4_0_sums();
-    if (slm_path_available(path) && path == SLM_PATH_AVX2) fast = slm_avx2_packed_q4_0_sums();
+    const slm_q4_0_sums_fn fast = sums_kernel(path);
     const int32_t *offsets = activation_offsets(activations, activation_bytes, count, nb, 0);
     const size_t group_bytes = GROUP * row_bytes;
     for (int64_t r = 0; r < full; r += 2 * GROUP) {
@@ -135,9 +148,7 @@ static void dot_lanes(int path, int64_t full, int64_t cols, const uint8_t *weigh
                       const uint8_t *activations, size_t activation_bytes, int64_t count, float *out,
                       int64_t out_stride) {
     const int64_t nb = cols / SLM_QK;
-    slm_q4_0_lanes_fn kernel = lanes_portable;
-    if (slm_path_available(path) && path == SLM_PATH_AVX512_VNNI) kernel = slm_avx512vnni_packed_q4_0_lanes();
-    if (slm_path_available(path) && path == SLM_PATH_AVX2) kernel = slm_avx2_packed_q4_0_lanes();
+    const slm_q4_0_lanes_fn kernel = lanes_kernel(path);
     const int32_t *offsets = activation_offsets(activations, activation_bytes, count, nb, 1);
     /* a group (a few KB) stays in the first-level cache from one activation row to the next */
     for (int64_t r = 0; r < full; r += GROUP) {
