@@ -22,12 +22,12 @@ static inline void prefetch_lines(const void *p, int bytes) {
     for (int line = 0; line < bytes; line += 64) _mm_prefetch((const char *)p + line, _MM_HINT_T0);
 }
 
-/* 16 bytes of packed nibbles -> 32 bytes: low nibbles first (elements 0-15), then high. */
+/* 16 bytes of packed nibbles -> 32 bytes: low nibbles first (elements 0-15), then high.
+ * The bytes are loaded into both halves at once and only the upper half shifted: a shift
+ * and an insert fewer on the shuffle pipes, which bound the IQ4_XS dot. */
 static inline __m256i unpack_nibbles(const uint8_t *p) {
-    __m128i packed = _mm_loadu_si128((const __m128i *)p);
-    __m256i both = _mm256_inserti128_si256(_mm256_castsi128_si256(packed),
-                                           _mm_srli_epi16(packed, 4), 1);
-    return _mm256_and_si256(both, _mm256_set1_epi8(0x0F));
+    const __m256i both = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)p));
+    return _mm256_and_si256(_mm256_srlv_epi32(both, _mm256_setr_epi32(0, 0, 0, 0, 4, 4, 4, 4)), _mm256_set1_epi8(0x0F));
 }
 
 /* 32 bits -> 32 bytes, 0xFF where the bit is set. */
