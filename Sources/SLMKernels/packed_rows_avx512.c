@@ -63,14 +63,21 @@ static inline __attribute__((always_inline)) void group_q8_0_rows(int64_t nb, co
         _mm_prefetch((const char *)scale_part + 2 * GROUP * i + PREFETCH / 16, _MM_HINT_T1);
         __m512i weights[4];
         for (int p = 0; p < 4; p++) weights[p] = _mm512_loadu_si512((const void *)(quants + 64 * p));
+        /* the rows' scales placed once a block; each activation row multiplies them by its
+         * own (the same products as placing the multiplied scales) */
+        const __m512 dx = _mm512_castps256_ps512(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)(scale_part + 2 * GROUP * i))));
+        __m512 row_scales[4];
+        for (int p = 0; p < 4; p++) row_scales[p] = _mm512_permutexvar_ps(pairs[p], dx);
         for (int t = 0; t < count; t++) {
             const block_q8_0 *y = (const block_q8_0 *)(activations + t * activation_bytes) + i;
-            const __m512 scales = group_scales(scale_part + 2 * GROUP * i, y);
+            const __m512 dy = _mm512_set1_ps(half_to_float(y->d));
             const __m512i values = _mm512_broadcast_i64x4(_mm256_loadu_si256((const __m256i *)y->qs));
-            const __m512i offsets = _mm512_broadcast_i64x4(activation_offsets(y, 128));
+            /* minus 128 times each lane's four activation bytes, made in both halves at once */
+            const __m512i offsets = _mm512_sub_epi32(
+                _mm512_setzero_si512(), _mm512_dpbusd_epi32(_mm512_setzero_si512(), _mm512_set1_epi8((char)0x80), values));
             for (int p = 0; p < 4; p++) {
                 const __m512i sums = _mm512_dpbusd_epi32(offsets, weights[p], values);
-                acc[t][p] = _mm512_fmadd_ps(_mm512_permutexvar_ps(pairs[p], scales), _mm512_cvtepi32_ps(sums), acc[t][p]);
+                acc[t][p] = _mm512_fmadd_ps(_mm512_mul_ps(row_scales[p], dy), _mm512_cvtepi32_ps(sums), acc[t][p]);
             }
         }
     }
