@@ -83,6 +83,18 @@ static void long_row(const char *rows, int64_t row_bytes, int q8, int64_t t, int
     }
 }
 
+/* A Q8_0 key against a Q8_0 query: each block's exact integer sum of products, times the
+ * key's scale times the query's, added in block order by fused multiply-adds. */
+static float long_dot_q8_0(const block_q8_0 *key, const block_q8_0 *query, int64_t head_dim) {
+    float dot = 0.0f;
+    for (int64_t b = 0; b < head_dim / SLM_QK; b++) {
+        int32_t sum = 0;
+        for (int j = 0; j < SLM_QK; j++) sum += key[b].qs[j] * query[b].qs[j];
+        dot = fmaf((float)sum, slm_fp16_to_fp32(key[b].d) * slm_fp16_to_fp32(query[b].d), dot);
+    }
+    return dot;
+}
+
 /* q . k in eight partial sums (dimension d in sum d % 8), added by slm_long_sum8's tree. */
 static float long_dot(const float *key, const float *query, int64_t head_dim) {
     float partial[8] = {0};
@@ -94,9 +106,11 @@ static float long_dot(const float *key, const float *query, int64_t head_dim) {
 static void attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const char *keys,
                                  const char *values, int64_t row_bytes, int q8, int64_t head_dim, int64_t first,
                                  int64_t last, float scale, float softcap, float *out, int64_t out_stride) {
-    float *row = slm_thread_scratch((size_t)head_dim * sizeof(float));
+    float *row = slm_thread_scratch((size_t)head_dim * sizeof(float) + (size_t)head_dim / SLM_QK * sizeof(block_q8_0));
+    block_q8_0 *query_q8 = (block_q8_0 *)(row + head_dim);
     for (int64_t h = 0; h < heads; h++) {
         const float *query = queries + h * query_stride;
+        if (q8) slm_quantize_row_portable(SLM_TYPE_Q8_0, query, query_q8, head_dim);
         float *acc = out + h * out_stride;
         for (int64_t d = 0; d < head_dim; d++) acc[d] = 0.0f;
         float running_max = -INFINITY, running_sum = 0.0f;
@@ -105,8 +119,14 @@ static void attend_long_portable(const float *queries, int64_t query_stride, int
             float weights[SLM_LONG_TILE];
             float tile_max = -INFINITY;
             for (int64_t j = 0; j < count; j++) {
-                long_row(keys, row_bytes, q8, start + j, head_dim, row);
-                float score = long_dot(row, query, head_dim) * scale;
+                float score;
+                if (q8) {
+                    score = long_dot_q8_0((const block_q8_0 *)(keys + (start + j) * row_bytes), query_q8, head_dim);
+                } else {
+                    long_row(keys, row_bytes, q8, start + j, head_dim, row);
+                    score = long_dot(row, query, head_dim);
+                }
+                score *= scale;
                 if (softcap > 0.0f) score = softcap * tanhf(score / softcap);
                 weights[j] = score;
                 tile_max = fmaxf(tile_max, score);

@@ -4,20 +4,36 @@
  * floats, whatever the vector width) and:
  *   v8_zero, v8_load, v8_store, v8_set1, v8_fma (a * b + c, fused), v8_mul, v8_add, v8_sub,
  *   v8_max_number (lanewise, a NaN in the first operand gives the second, as fmaxf does),
- *   v8_from_half (eight halves), v8_from_q8 (eight int8 values times a scale), v8_sum8 (lane
+ *   v8_from_half (eight halves), v8_from_q8 (eight int8 values times a scale), v8_q8_sums
+ *   (lane i = the exact sum of products of the 32 int8 values at `keys` + i * `row_bytes`
+ *   with the 32 at `query`, as a float), v8_max_lanes (the largest lane of a vector with no
+ *   NaN), v8_sum_lanes (the lanes added by slm_long_sum8's tree), v8_sum8 (lane
  *   i = vector i's lanes added by slm_long_sum8's tree), v8_power2 (2^n for whole-number
  *   floats n from -126 to 127), v8_keep_at_least (a's lanes where x >= limit, +0 elsewhere
  *   and where x is NaN), v8_hide_from (-infinity in the lanes from `count` on).
  * Every number is the one slm_attend_long_portable (or _q8_0_portable) computes: the same
  * operations in the same order on each value (positions in the lanes for weights,
- * dimensions for values). A version may also define LONG_SCORES and LONG_VALUES_HEAD, its
- * own long_scores and long_values_head (same arguments, same numbers) in wider vectors. */
+ * dimensions for values). A version may also define LONG_SCORES, LONG_SCORES_Q8_0,
+ * LONG_VALUES_HEAD, LONG_CONVERT, LONG_TILE_MAX and LONG_WEIGHTS, its own versions of those
+ * functions (same arguments, same numbers) in wider vectors. */
 
 #ifndef LONG_SCORES
 #define LONG_SCORES long_scores
 #endif
+#ifndef LONG_SCORES_Q8_0
+#define LONG_SCORES_Q8_0 long_scores_q8_0
+#endif
 #ifndef LONG_VALUES_HEAD
 #define LONG_VALUES_HEAD long_values_head
+#endif
+#ifndef LONG_CONVERT
+#define LONG_CONVERT long_convert
+#endif
+#ifndef LONG_TILE_MAX
+#define LONG_TILE_MAX long_tile_max
+#endif
+#ifndef LONG_WEIGHTS
+#define LONG_WEIGHTS long_weights
 #endif
 
 /* slm_softmax_exp on eight values, step for step. */
@@ -36,13 +52,37 @@ static inline v8 long_exp(v8 x) {
     return v8_keep_at_least(v8_mul(p, v8_power2(n)), x, -87.0f);
 }
 
+/* The largest of a tile's scores (`blocks` of eight), NaN scores left out. */
+static inline float long_tile_max(const float *row, int64_t blocks) {
+    v8 tile_max = v8_set1(-INFINITY);
+    for (int64_t block = 0; block < blocks; block++) tile_max = v8_max_number(v8_load(row + 8 * block), tile_max);
+    return v8_max_lanes(tile_max);
+}
+
+/* A tile's scores replaced by their softmax weights e^(score - maximum); returns their sum,
+ * position j in lane j % 8 added block by block, then slm_long_sum8's tree. */
+static inline float long_weights(float *row, int64_t blocks, float maximum) {
+    const v8 m = v8_set1(maximum);
+    v8 partial = v8_zero();
+    for (int64_t block = 0; block < blocks; block++) {
+        const v8 w = long_exp(v8_sub(v8_load(row + 8 * block), m));
+        v8_store(row + 8 * block, w);
+        partial = v8_add(partial, w);
+    }
+    return v8_sum_lanes(partial);
+}
+
 /* Eight floats of a row: converted from halves where `half` (a constant after inlining). */
 static inline __attribute__((always_inline)) v8 long_load(const void *rows, const int half, int64_t index) {
     return half ? v8_from_half((const uint16_t *)rows + index) : v8_load((const float *)rows + index);
 }
 
-/* Most heads scored or summed in one pass: every row read (and converted) serves them all. */
+/* Most heads summed (and scored) in one pass: every row read (and converted) serves them
+ * all. A version may let more heads share a pass of Q8_0 scores (SCORE_GROUP 8). */
 enum { LONG_GROUP = 4 };
+#ifndef SCORE_GROUP
+#define SCORE_GROUP LONG_GROUP
+#endif
 
 /* Scores of `group` heads (1 to LONG_GROUP, a constant after inlining; queries
  * `query_stride` apart) against eight rows `stride` values apart, halves or floats: each dot
@@ -82,6 +122,45 @@ static inline __attribute__((always_inline)) void long_scores_of(const float *qu
     case 2: LONG_SCORES(query, query_stride, 2, rows, stride, half, head_dim, dots); break;
     case 3: LONG_SCORES(query, query_stride, 3, rows, stride, half, head_dim, dots); break;
     default: LONG_SCORES(query, query_stride, 4, rows, stride, half, head_dim, dots); break;
+    }
+}
+
+/* Scores of `group` heads (queries: Q8_0 rows of head_dim values, one after another) against
+ * eight Q8_0 rows `row_bytes` apart, as long_dot_q8_0 computes them: per block, the exact
+ * integer sums times the keys' scales times the query's, added in block order. */
+static inline __attribute__((always_inline)) void long_scores_q8_0(const block_q8_0 *queries, const int group,
+                                                                   const char *rows, int64_t row_bytes,
+                                                                   int64_t head_dim, v8 *dots) {
+    const int64_t blocks = head_dim / SLM_QK;
+    for (int g = 0; g < group; g++) dots[g] = v8_zero();
+    for (int64_t b = 0; b < blocks; b++) {
+        const char *block = rows + b * (int64_t)sizeof(block_q8_0);
+        float scales[8];
+        for (int i = 0; i < 8; i++) scales[i] = slm_fp16_to_fp32(((const block_q8_0 *)(block + i * row_bytes))->d);
+        const v8 key_scales = v8_load(scales);
+        for (int g = 0; g < group; g++) {
+            const block_q8_0 *query = queries + g * blocks + b;
+            const v8 sums = v8_q8_sums((const int8_t *)(block + offsetof(block_q8_0, qs)), row_bytes, query->qs);
+            dots[g] = v8_fma(sums, v8_mul(key_scales, v8_set1(slm_fp16_to_fp32(query->d))), dots[g]);
+        }
+    }
+}
+
+/* long_scores_q8_0 with the group size as a constant. */
+static inline __attribute__((always_inline)) void long_scores_q8_0_of(const block_q8_0 *queries, int64_t group,
+                                                                      const char *rows, int64_t row_bytes,
+                                                                      int64_t head_dim, v8 *dots) {
+    switch (group) {
+    case 1: LONG_SCORES_Q8_0(queries, 1, rows, row_bytes, head_dim, dots); break;
+    case 2: LONG_SCORES_Q8_0(queries, 2, rows, row_bytes, head_dim, dots); break;
+    case 3: LONG_SCORES_Q8_0(queries, 3, rows, row_bytes, head_dim, dots); break;
+#if SCORE_GROUP == 8
+    case 4: LONG_SCORES_Q8_0(queries, 4, rows, row_bytes, head_dim, dots); break;
+    case 5: LONG_SCORES_Q8_0(queries, 5, rows, row_bytes, head_dim, dots); break;
+    case 6: LONG_SCORES_Q8_0(queries, 6, rows, row_bytes, head_dim, dots); break;
+    case 7: LONG_SCORES_Q8_0(queries, 7, rows, row_bytes, head_dim, dots); break;
+#endif
+    default: LONG_SCORES_Q8_0(queries, SCORE_GROUP, rows, row_bytes, head_dim, dots); break;
     }
 }
 
@@ -168,12 +247,18 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                                                                     float scale, float softcap, float *out,
                                                                     int64_t out_stride) {
     enum { TILE = SLM_LONG_TILE };
-    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE * heads + 3 * heads) * sizeof(float));
+    const int64_t query_blocks = q8 ? heads * head_dim / SLM_QK : 0;
+    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE * heads + 3 * heads) * sizeof(float) +
+                                         (size_t)query_blocks * sizeof(block_q8_0));
     float *value_tile = key_tile + TILE * head_dim;
     float *weights = value_tile + TILE * head_dim;
     float *running_max = weights + TILE * heads, *running_sum = running_max + heads;
     int32_t *active = (int32_t *)(running_sum + heads);
+    /* over a Q8_0 cache: the queries in Q8_0, and the key tile's room holds a last block of
+     * fewer than eight rows with zeros after it */
+    block_q8_0 *query_q8 = (block_q8_0 *)(active + heads);
     for (int64_t h = 0; h < heads; h++) {
+        if (q8) slm_quantize_row(SLM_TYPE_Q8_0, queries + h * query_stride, query_q8 + h * head_dim / SLM_QK, head_dim);
         for (int64_t d = 0; d < head_dim; d += 8) v8_store(out + h * out_stride + d, v8_zero());
         running_max[h] = -INFINITY;
         running_sum[h] = 0.0f;
@@ -185,22 +270,34 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         const int64_t whole = q8 ? 0 : count / 8;
         const int64_t stride = row_bytes / 2;
         if (q8) {
-            long_convert(keys + start * row_bytes, row_bytes, q8, head_dim, count, key_tile);
-            long_convert(values + start * row_bytes, row_bytes, q8, head_dim, count, value_tile);
-        } else if (whole < blocks) {
-            long_convert(keys + (start + 8 * whole) * row_bytes, row_bytes, q8, head_dim, count - 8 * whole, key_tile);
+            LONG_CONVERT(values + start * row_bytes, row_bytes, q8, head_dim, count, value_tile);
+            if (count % 8 != 0) {
+                char *padded = (char *)key_tile;
+                memcpy(padded, keys + (start + count / 8 * 8) * row_bytes, (size_t)(count % 8 * row_bytes));
+                memset(padded + count % 8 * row_bytes, 0, (size_t)((8 - count % 8) * row_bytes));
+            }
+        } else {
+            if (whole < blocks)
+                long_convert(keys + (start + 8 * whole) * row_bytes, row_bytes, q8, head_dim, count - 8 * whole,
+                             key_tile);
+            /* the last block's positions past the tile score -infinity; their keys must be numbers */
+            for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         }
-        /* the last block's positions past the tile score -infinity; their keys must be numbers */
-        for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         const uint16_t *key_rows = (const uint16_t *)(keys + start * row_bytes);
         const uint16_t *value_rows = (const uint16_t *)(values + start * row_bytes);
-        /* scores, up to LONG_GROUP heads at a time */
-        for (int64_t h = 0; h < heads; h += LONG_GROUP) {
-            const int64_t group = heads - h < LONG_GROUP ? heads - h : LONG_GROUP;
+        /* scores, up to LONG_GROUP heads at a time (SCORE_GROUP over a Q8_0 cache) */
+        const int64_t score_group = q8 ? SCORE_GROUP : LONG_GROUP;
+        for (int64_t h = 0; h < heads; h += score_group) {
+            const int64_t group = heads - h < score_group ? heads - h : score_group;
             const float *query = queries + h * query_stride;
             for (int64_t block = 0; block < blocks; block++) {
-                v8 dots[LONG_GROUP];
-                if (block < whole)
+                v8 dots[SCORE_GROUP];
+                if (q8) {
+                    const int full = 8 * (block + 1) <= count;
+                    long_scores_q8_0_of(query_q8 + h * head_dim / SLM_QK, group,
+                                        full ? keys + (start + 8 * block) * row_bytes : (const char *)key_tile,
+                                        row_bytes, head_dim, dots);
+                } else if (block < whole)
                     long_scores_of(query, query_stride, group, key_rows + 8 * block * stride, stride, 1, head_dim, dots);
                 else
                     long_scores_of(query, query_stride, group, key_tile + 8 * (block - whole) * head_dim, head_dim, 0,
@@ -220,11 +317,7 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         /* each head's online softmax step; a head that sees nothing here sits the tile out */
         for (int64_t h = 0; h < heads; h++) {
             float *row = weights + h * TILE;
-            v8 tile_max = v8_set1(-INFINITY);
-            for (int64_t block = 0; block < blocks; block++) tile_max = v8_max_number(v8_load(row + 8 * block), tile_max);
-            float lanes[8], maximum = -INFINITY;
-            v8_store(lanes, tile_max);
-            for (int i = 0; i < 8; i++) maximum = fmaxf(maximum, lanes[i]);
+            const float maximum = LONG_TILE_MAX(row, blocks);
             active[h] = maximum != -INFINITY;
             if (!active[h]) continue;
             float *acc = out + h * out_stride;
@@ -236,15 +329,7 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                 }
                 running_max[h] = maximum;
             }
-            const v8 m = v8_set1(running_max[h]);
-            v8 partial = v8_zero();
-            for (int64_t block = 0; block < blocks; block++) {
-                const v8 w = long_exp(v8_sub(v8_load(row + 8 * block), m));
-                v8_store(row + 8 * block, w);
-                partial = v8_add(partial, w);
-            }
-            v8_store(lanes, partial);
-            running_sum[h] += slm_long_sum8(lanes);
+            running_sum[h] += LONG_WEIGHTS(row, blocks, running_max[h]);
         }
         /* the value sums, up to LONG_GROUP active heads at a time. Rows longer than two cache
          * lines are read a line of each position per pass, a pattern the hardware's prefetch

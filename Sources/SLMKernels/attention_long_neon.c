@@ -28,6 +28,32 @@ static inline v8 v8_from_q8(const int8_t *p, float d) {
     return v8_pair(vmulq_n_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(wide))), d),
                    vmulq_n_f32(vcvtq_f32_s32(vmovl_s16(vget_high_s16(wide))), d));
 }
+static inline float v8_max_lanes(v8 v) { return vmaxvq_f32(vmaxq_f32(v.low, v.high)); }
+/* pairwise adds: ((p0 + p1) + (p2 + p3)) and ((p4 + p5) + (p6 + p7)), then their sum */
+static inline float v8_sum_lanes(v8 v) {
+    const float32x4_t pairs = vpaddq_f32(v.low, v.high);
+    const float32x4_t fours = vpaddq_f32(pairs, pairs);
+    return vgetq_lane_f32(fours, 0) + vgetq_lane_f32(fours, 1);
+}
+/* Each row's 32 products widened to 16 bits and added pairwise into four 32-bit sums, four
+ * rows' sums added pairwise to their totals: exact integers, then floats. */
+static inline int32x4_t q8_row_sums(const int8_t *key, int8x16_t query_low, int8x16_t query_high) {
+    const int8x16_t low = vld1q_s8(key), high = vld1q_s8(key + 16);
+    int32x4_t sums = vpaddlq_s16(vmull_s8(vget_low_s8(low), vget_low_s8(query_low)));
+    sums = vpadalq_s16(sums, vmull_high_s8(low, query_low));
+    sums = vpadalq_s16(sums, vmull_s8(vget_low_s8(high), vget_low_s8(query_high)));
+    return vpadalq_s16(sums, vmull_high_s8(high, query_high));
+}
+static inline float32x4_t q8_sums_four(const int8_t *keys, int64_t row_bytes, int8x16_t query_low,
+                                       int8x16_t query_high) {
+    int32x4_t s[4];
+    for (int i = 0; i < 4; i++) s[i] = q8_row_sums(keys + i * row_bytes, query_low, query_high);
+    return vcvtq_f32_s32(vpaddq_s32(vpaddq_s32(s[0], s[1]), vpaddq_s32(s[2], s[3])));
+}
+static inline v8 v8_q8_sums(const int8_t *keys, int64_t row_bytes, const int8_t *query) {
+    const int8x16_t low = vld1q_s8(query), high = vld1q_s8(query + 16);
+    return v8_pair(q8_sums_four(keys, row_bytes, low, high), q8_sums_four(keys + 4 * row_bytes, row_bytes, low, high));
+}
 /* Pairwise adds: a vector's eight lanes to its four pairs, two vectors' pairs to their
  * halves, four vectors' halves to their sums: slm_long_sum8's tree. */
 static inline float32x4_t sum8_four(const v8 acc[4]) {

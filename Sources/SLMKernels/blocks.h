@@ -2,6 +2,7 @@
 #define SLM_BLOCKS_H
 /* Block layouts of the ggml quant formats, byte for byte as GGUF stores them. */
 #include <math.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
 #include "slm_kernels.h"

@@ -208,14 +208,24 @@ struct LongAttentionKernelTests {
         }
     }
 
-    @Test("over a Q8_0 cache: softmax attention of the stored values to float rounding")
+    /// The query as the kernel scores with it: converted to Q8_0 (the reference's arithmetic
+    /// for a quantized cache), then exact.
+    static func quantizedQuery(_ query: [Float]) -> [Double] {
+        var blocks = [UInt8](repeating: 0, count: query.count / 32 * 34)
+        var floats = [Float](repeating: 0, count: query.count)
+        _ = slm_quantize_row(Int32(QuantType.q8_0.rawValue), query, &blocks, Int64(query.count))
+        _ = slm_dequantize_row(Int32(QuantType.q8_0.rawValue), blocks, &floats, Int64(query.count))
+        return floats.map(Double.init)
+    }
+
+    @Test("over a Q8_0 cache: softmax attention of the stored values with the Q8_0 query to float rounding")
     func quantizedCloseToExact() {
         let quantized = QuantizedInputs(Inputs(heads: 3, headDim: 64, positions: 900, rising: true, seed: 13))
         let inputs = quantized.inputs
         let long = quantized.attend(nil, first: 0, last: 900)
         var worst = 0.0
         for head in 0..<inputs.heads {
-            let query = inputs.queries[(head * inputs.queryStride)...].prefix(inputs.headDim).map(Double.init)
+            let query = Self.quantizedQuery(Array(inputs.queries[(head * inputs.queryStride)...].prefix(inputs.headDim)))
             let scores = (0..<900).map { t in zip(quantized.row(quantized.keys, t), query).map(*).reduce(0, +) * 0.125 }
             let top = scores.max()!
             let weights = scores.map { Foundation.exp($0 - top) }
@@ -225,6 +235,28 @@ struct LongAttentionKernelTests {
                 for (d, value) in quantized.row(quantized.values, t).enumerated() { exact[d] += weights[t] * value / total }
             }
             for d in 0..<inputs.headDim { worst = max(worst, abs(Double(long[head][d]) - exact[d])) }
+        }
+        #expect(worst < 2e-6, "worst \(worst)")
+    }
+
+    /// The one-position kernel for a Q8_0 cache (`slm_attend_q8_0`, the reference's
+    /// arithmetic) takes the same Q8_0 query and integer key sums, so the two differ by the
+    /// order of their float steps only (measured 1.3e-7); scoring with the query left in floats,
+    /// as this kernel did before, was 3.7e-4 off.
+    @Test("over a Q8_0 cache: the long kernel agrees with the one-position kernel to float rounding")
+    func quantizedAgreesWithOnePositionKernel() {
+        let quantized = QuantizedInputs(Inputs(heads: 4, headDim: 128, positions: 700, rising: true, seed: 29))
+        let inputs = quantized.inputs
+        let long = quantized.attend(nil, first: 3, last: 700)
+        var short = [Float](repeating: .nan, count: inputs.heads * inputs.headDim)
+        slm_attend_q8_0_on_path(KernelPath.scalar.rawValue, inputs.queries, Int64(inputs.queryStride),
+                                Int64(inputs.heads), quantized.keys, quantized.values, QuantizedInputs.rowBytes,
+                                Int64(inputs.headDim), 3, 700, 0.125, 0, &short, Int64(inputs.headDim))
+        var worst: Float = 0
+        for head in 0..<inputs.heads {
+            for d in 0..<inputs.headDim {
+                worst = max(worst, abs(long[head][d] - short[head * inputs.headDim + d]))
+            }
         }
         #expect(worst < 2e-6, "worst \(worst)")
     }

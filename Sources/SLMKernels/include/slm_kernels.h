@@ -237,8 +237,11 @@ void slm_attend_long_on_path(int path, const float *queries, int64_t query_strid
 void slm_attend_long_portable(const float *queries, int64_t query_stride, int64_t heads, const uint16_t *keys,
                               const uint16_t *values, int64_t row_stride, int64_t head_dim, int64_t first,
                               int64_t last, float scale, float softcap, float *out, int64_t out_stride);
-/* slm_attend_long over a Q8_0 cache (rows `row_bytes` apart, head_dim a multiple of 32):
- * each cached value taken as d * q (exact in single precision), then the same steps. */
+/* slm_attend_long over a Q8_0 cache (rows `row_bytes` apart, head_dim a multiple of 32), in
+ * the reference's arithmetic for a quantized cache (llama.cpp's `-ctk q8_0 -ctv q8_0`): each
+ * query is converted to Q8_0 and a key's score is, block by block, the exact integer sum of
+ * products times both scales, added by fused multiply-adds; each cached value is taken as
+ * d * q (exact in single precision); then the same steps. */
 void slm_attend_long_q8_0(const float *queries, int64_t query_stride, int64_t heads, const void *keys,
                           const void *values, size_t row_bytes, int64_t head_dim, int64_t first, int64_t last,
                           float scale, float softcap, float *out, int64_t out_stride);
