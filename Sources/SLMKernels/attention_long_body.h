@@ -270,6 +270,13 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
         const int64_t whole = q8 ? 0 : count / 8;
         const int64_t stride = row_bytes / 2;
         if (q8) {
+            /* Q8_0 rows are read a tile at a time: ask for the tile two on, as the value sums
+             * below do for F16 rows (measured level to 2% faster here) */
+            if (start + 3 * TILE <= last)
+                for (int64_t at = 0; at < TILE * row_bytes; at += 64) {
+                    __builtin_prefetch(keys + (start + 2 * TILE) * row_bytes + at, 0, 2);
+                    __builtin_prefetch(values + (start + 2 * TILE) * row_bytes + at, 0, 2);
+                }
             LONG_CONVERT(values + start * row_bytes, row_bytes, q8, head_dim, count, value_tile);
             if (count % 8 != 0) {
                 char *padded = (char *)key_tile;
@@ -336,10 +343,12 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
          * does not follow from memory: the passes ask for the same lines two tiles on (once
          * for every head group), into L2 where they do not evict the tile in use. Over 32,768
          * positions (out of cache) that took 4 heads of 256 from 103 to 34 cycles per position
-         * and head, 2 of 256 from 190 to 95, 2 of 128 from 56 to 45; rows of two lines stream
-         * without it (7 heads of 64: 10.4 with none, 11.2 with it). */
+         * and head, 2 of 256 from 190 to 95, 2 of 128 from 56 to 45. Rows of two lines stream
+         * from L3 without it (7 heads of 64: 10.4 with none, 11.2 with it), but a generated
+         * token meets them in memory, after its layer's weights: there it took the Qwen2.5-0.5B
+         * shape at 4,096 positions from 46.8 to 48.4 tokens/s (four alternated rounds). */
         const int64_t ahead = start + 2 * TILE;
-        const char *ahead_keys = !q8 && row_bytes > 128 && ahead + TILE <= last ? keys + ahead * row_bytes : NULL;
+        const char *ahead_keys = !q8 && row_bytes >= 128 && ahead + TILE <= last ? keys + ahead * row_bytes : NULL;
         const char *ahead_values = values + ahead * row_bytes;
         float *accs[LONG_GROUP];
         const float *head_weights[LONG_GROUP];
