@@ -32,7 +32,7 @@ static inline void long_convert_wide(const char *rows, int64_t row_bytes, const 
                                      int64_t count, float *tile);
 static inline void long_scores_wide(const float *query, int64_t query_stride, const int group, const void *rows,
                                     int64_t stride, const int half, int64_t head_dim, v8 *dots);
-static inline void long_scores_q8_0_wide(const block_q8_0 *queries, const int group, const char *rows,
+static inline void long_scores_q8_0_wide(slm_long_query_q8_0 query, const int group, const char *rows,
                                          int64_t row_bytes, int64_t head_dim, v8 *dots);
 static inline void long_values_head_wide(float *const *accs, const float *const *weights, const int group,
                                          const void *rows, int64_t stride, const int half, int64_t count,
@@ -138,7 +138,7 @@ static inline __attribute__((always_inline)) void long_convert_wide(const char *
         const block_q8_0 *blocks = (const block_q8_0 *)(rows + j * row_bytes);
         float *dest = tile + j * head_dim;
         for (int64_t b = 0; b < head_dim / SLM_QK; b++) {
-            const __m512 d = _mm512_set1_ps(slm_fp16_to_fp32(blocks[b].d));
+            const __m512 d = _mm512_set1_ps(float_from_half(blocks[b].d));
             for (int i = 0; i < SLM_QK; i += 16) {
                 const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blocks[b].qs + i)));
                 _mm512_storeu_ps(dest + b * SLM_QK + i, _mm512_mul_ps(_mm512_cvtepi32_ps(q), d));
@@ -147,63 +147,88 @@ static inline __attribute__((always_inline)) void long_convert_wide(const char *
     }
 }
 
-/* Sixteen bytes at `at` of each of four rows, row i in 128-bit lane i. */
+/* Sixteen bytes at `at` of each of four rows, row i in 128-bit lane i, plus 128 each (as
+ * unsigned bytes). */
 static inline __attribute__((always_inline)) __m512i four_rows(const char *rows, int64_t row_bytes, int64_t at) {
     __m512i v = _mm512_castsi128_si512(_mm_loadu_si128((const __m128i *)(rows + at)));
     v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(rows + row_bytes + at)), 1);
     v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(rows + 2 * row_bytes + at)), 2);
-    return _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(rows + 3 * row_bytes + at)), 3);
+    v = _mm512_inserti32x4(v, _mm_loadu_si128((const __m128i *)(rows + 3 * row_bytes + at)), 3);
+    return _mm512_xor_si512(v, _mm512_set1_epi8((char)0x80));
 }
 
-/* long_scores_q8_0 by VNNI. A block of rows 0-3 (and one of rows 4-7) fills a vector, row i
- * in 128-bit lane i: the first sixteen values in one vector, the other sixteen in another.
- * vpdpbusd multiplies unsigned bytes by signed ones, so the query's bytes are taken plus 128
- * and every sum starts from minus 128 times the key's bytes it meets (computed once for all
- * the heads); each lane then holds four products' sum, exact, and two rounds of shuffles and
- * adds total a row's lanes. Row i's block sum lands in lane 4i and row 4 + i's in lane
- * 4i + 2, where the keys' scales are placed; the other lanes' numbers are never used. */
-static inline __attribute__((always_inline)) void long_scores_q8_0_wide(const block_q8_0 *queries, const int group,
+/* One head's products with a block of rows 0-3 (`low`, `high`: the first and last sixteen
+ * values) or 4-7, row i's in the four 32-bit lanes of 128-bit lane i. vpdpbusd multiplies
+ * unsigned bytes by signed ones: the keys plus 128 by the query, so each lane starts at
+ * minus 32 times the query block's sum (four lanes make a row's 128 times it). */
+static inline __attribute__((always_inline)) __m512 head_products(__m512i start, __m512i query_low,
+                                                                  __m512i query_high, __m512i low, __m512i high) {
+    return _mm512_castsi512_ps(_mm512_dpbusd_epi32(_mm512_dpbusd_epi32(start, low, query_low), high, query_high));
+}
+
+/* A head's block sums of rows 0-7 from its products with rows 0-3 (`a`) and 4-7 (`c`): per
+ * 128-bit lane i, the half sums [row i, row i, row 4 + i, row 4 + i]. */
+static inline __attribute__((always_inline)) __m512 half_sums(__m512 a, __m512 c) {
+    return _mm512_castsi512_ps(_mm512_add_epi32(_mm512_castps_si512(_mm512_shuffle_ps(a, c, 0x88)),
+                                                _mm512_castps_si512(_mm512_shuffle_ps(a, c, 0xDD))));
+}
+
+/* long_scores_q8_0 by VNNI, two heads sharing each vector of sums. A block of rows 0-3 (and
+ * one of rows 4-7) fills a vector, row i in 128-bit lane i: the first sixteen values in one
+ * vector, the other sixteen in another, read once for every head. Two rounds of shuffles and
+ * adds total each row's lanes for a pair of heads at once: lane 4i holds the first head's
+ * sum with row i, 4i + 1 with row 4 + i, 4i + 2 and 4i + 3 the second head's; the keys' and
+ * queries' scales are placed to match. A lone last head pairs with itself. All sums are exact
+ * integers, so every number is long_dot_q8_0's. */
+static inline __attribute__((always_inline)) void long_scores_q8_0_wide(slm_long_query_q8_0 query, const int group,
                                                                         const char *rows, int64_t row_bytes,
                                                                         int64_t head_dim, v8 *dots) {
     const int64_t blocks = head_dim / SLM_QK;
-    const __m512i flip = _mm512_set1_epi8((char)0x80);
-    const __m512i to_lanes = _mm512_setr_epi32(0, 0, 4, 4, 1, 1, 5, 5, 2, 2, 6, 6, 3, 3, 7, 7);
-    __m512 acc[SCORE_GROUP];
-    for (int g = 0; g < group; g++) acc[g] = _mm512_setzero_ps();
+    const __m512i to_lanes = _mm512_setr_epi32(0, 4, 0, 4, 1, 5, 1, 5, 2, 6, 2, 6, 3, 7, 3, 7);
+    __m512 acc[(SCORE_GROUP + 1) / 2];
+    for (int pair = 0; pair < (group + 1) / 2; pair++) acc[pair] = _mm512_setzero_ps();
     for (int64_t b = 0; b < blocks; b++) {
         const char *block = rows + b * (int64_t)sizeof(block_q8_0);
         const int64_t qs = offsetof(block_q8_0, qs);
-        __m512i low[2], high[2], start[2];
+        __m512i low[2], high[2];
         for (int p = 0; p < 2; p++) {
             low[p] = four_rows(block + 4 * p * row_bytes, row_bytes, qs);
             high[p] = four_rows(block + 4 * p * row_bytes, row_bytes, qs + 16);
-            start[p] = _mm512_sub_epi32(_mm512_setzero_si512(),
-                                        _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(_mm512_setzero_si512(), flip, low[p]),
-                                                            flip, high[p]));
         }
         uint16_t halves[8];
         for (int i = 0; i < 8; i++) memcpy(&halves[i], block + i * row_bytes, sizeof halves[i]);
         const __m512 key_scales = _mm512_permutexvar_ps(
             to_lanes, _mm512_castps256_ps512(_mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)halves))));
-        for (int g = 0; g < group; g++) {
-            const block_q8_0 *query = queries + g * blocks + b;
-            const __m512i query_low = _mm512_xor_si512(
-                _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)query->qs)), flip);
-            const __m512i query_high = _mm512_xor_si512(
-                _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(query->qs + 16))), flip);
-            const __m512 a = _mm512_castsi512_ps(
-                _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(start[0], query_low, low[0]), query_high, high[0]));
-            const __m512 c = _mm512_castsi512_ps(
-                _mm512_dpbusd_epi32(_mm512_dpbusd_epi32(start[1], query_low, low[1]), query_high, high[1]));
-            const __m512i pairs = _mm512_add_epi32(_mm512_castps_si512(_mm512_shuffle_ps(a, c, 0x88)),
-                                                   _mm512_castps_si512(_mm512_shuffle_ps(a, c, 0xDD)));
-            const __m512i sums = _mm512_add_epi32(pairs, _mm512_shuffle_epi32(pairs, (_MM_PERM_ENUM)0xB1));
-            acc[g] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(sums),
-                                     _mm512_mul_ps(key_scales, _mm512_set1_ps(slm_fp16_to_fp32(query->d))), acc[g]);
+        /* unrolled, so the sums stay in registers (clang keeps a loop of four pairs otherwise) */
+#pragma clang loop unroll(full)
+        for (int pair = 0; pair < (group + 1) / 2; pair++) {
+            __m512 sums[2];
+            float scales[2];
+            for (int k = 0; k < 2 && 2 * pair + k < group; k++) {
+                const int64_t at = (2 * pair + k) * blocks + b;
+                const __m512i start = _mm512_set1_epi32(-32 * query.sums[at]);
+                const __m512i query_low = _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)query.blocks[at].qs));
+                const __m512i query_high =
+                    _mm512_broadcast_i32x4(_mm_loadu_si128((const __m128i *)(query.blocks[at].qs + 16)));
+                sums[k] = half_sums(head_products(start, query_low, query_high, low[0], high[0]),
+                                    head_products(start, query_low, query_high, low[1], high[1]));
+                scales[k] = query.scales[at];
+            }
+            if (2 * pair + 1 == group) {
+                sums[1] = sums[0];
+                scales[1] = scales[0];
+            }
+            const __m512i totals = _mm512_add_epi32(_mm512_castps_si512(_mm512_shuffle_ps(sums[0], sums[1], 0x88)),
+                                                    _mm512_castps_si512(_mm512_shuffle_ps(sums[0], sums[1], 0xDD)));
+            const __m512 scale = _mm512_mask_mul_ps(_mm512_mul_ps(key_scales, _mm512_set1_ps(scales[0])), 0xCCCC,
+                                                    key_scales, _mm512_set1_ps(scales[1]));
+            acc[pair] = _mm512_fmadd_ps(_mm512_cvtepi32_ps(totals), scale, acc[pair]);
         }
     }
-    const __m512i in_order = _mm512_setr_epi32(0, 4, 8, 12, 2, 6, 10, 14, 0, 0, 0, 0, 0, 0, 0, 0);
-    for (int g = 0; g < group; g++) dots[g] = _mm512_castps512_ps256(_mm512_permutexvar_ps(in_order, acc[g]));
+    const __m512i first = _mm512_setr_epi32(0, 4, 8, 12, 1, 5, 9, 13, 0, 0, 0, 0, 0, 0, 0, 0);
+    const __m512i second = _mm512_setr_epi32(2, 6, 10, 14, 3, 7, 11, 15, 0, 0, 0, 0, 0, 0, 0, 0);
+    for (int g = 0; g < group; g++)
+        dots[g] = _mm512_castps512_ps256(_mm512_permutexvar_ps(g % 2 ? second : first, acc[g / 2]));
 }
 
 /* long_values sixteen dimensions per vector, `vectors` of them from `offset`. */

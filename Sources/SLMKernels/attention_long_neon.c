@@ -23,6 +23,9 @@ static inline v8 v8_max_number(v8 a, v8 b) { return v8_pair(vmaxnmq_f32(a.low, b
 static inline v8 v8_from_half(const uint16_t *p) {
     return v8_pair(vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p))), vcvt_f32_f16(vreinterpret_f16_u16(vld1_u16(p + 4))));
 }
+static inline float float_from_half(uint16_t h) {
+    return vgetq_lane_f32(vcvt_f32_f16(vreinterpret_f16_u16(vdup_n_u16(h))), 0);
+}
 static inline v8 v8_from_q8(const int8_t *p, float d) {
     const int16x8_t wide = vmovl_s8(vld1_s8(p));
     return v8_pair(vmulq_n_f32(vcvtq_f32_s32(vmovl_s16(vget_low_s16(wide))), d),

@@ -15,6 +15,7 @@ static inline v8 v8_sub(v8 a, v8 b) { return _mm256_sub_ps(a, b); }
 /* maxps gives its second operand when either is NaN */
 static inline v8 v8_max_number(v8 a, v8 b) { return _mm256_max_ps(a, b); }
 static inline v8 v8_from_half(const uint16_t *p) { return _mm256_cvtph_ps(_mm_loadu_si128((const __m128i *)p)); }
+static inline float float_from_half(uint16_t h) { return _mm_cvtss_f32(_mm_cvtph_ps(_mm_cvtsi32_si128(h))); }
 static inline v8 v8_from_q8(const int8_t *p, float d) {
     return _mm256_mul_ps(_mm256_cvtepi32_ps(_mm256_cvtepi8_epi32(_mm_loadl_epi64((const __m128i *)p))), _mm256_set1_ps(d));
 }

@@ -219,6 +219,15 @@ int slm_rope_apply_neox_avx2(float *head, int64_t rotary_dims, const float *tabl
  * precision stay in the first two cache levels). */
 #define SLM_LONG_TILE 32
 
+/* A head's query over a Q8_0 cache as the long-attention kernels score it: its Q8_0 blocks,
+ * each block's scale as a float, and each block's 32 values added (VNNI's products take the
+ * keys plus 128 as unsigned bytes; the query's sum times 128 is what that adds). */
+typedef struct {
+    const block_q8_0 *blocks;
+    const float *scales;
+    const int32_t *sums;
+} slm_long_query_q8_0;
+
 /* e^x for softmax weights (x <= 0 where used), within 2 ulp of the true value; 0 below -87
  * and for NaN. The steps of every SIMD version: n = round(x log2 e) by the 1.5 * 2^23
  * shifter, r = x - n ln 2 in two fused steps (ln 2 split high and low), e^r by its Taylor

@@ -197,7 +197,7 @@ struct LongAttentionKernelTests {
 
     @Test("over a Q8_0 cache: every path equals the portable definition bit for bit",
           arguments: [(7, 64, 0, 1000, false, Float(0)), (3, 128, 5, 37, true, 30), (2, 256, 100, 400, true, 0),
-                      (4, 96, 0, 70, false, 0)])
+                      (4, 96, 0, 70, false, 0), (9, 64, 3, 300, true, 0), (1, 32, 0, 50, false, 0)])
     func quantizedPathsMatchPortable(heads: Int, headDim: Int, first: Int, last: Int, rising: Bool, softcap: Float) {
         let inputs = QuantizedInputs(Inputs(heads: heads, headDim: headDim, positions: last, rising: rising,
                                             seed: UInt64(heads * 77 + headDim)))
