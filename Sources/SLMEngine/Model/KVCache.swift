@@ -99,6 +99,12 @@ final class KVCache {
               address != MAP_FAILED
         else { fatalError("out of memory for a \(storageBytes)-byte KV cache") }
         storage = address
+        #if os(Linux)
+        // huge pages where the kernel has them: a generated token reads every cached row, and
+        // with 4 KiB pages the Qwen2.5-0.5B shape decoded at 4,096 positions over a Q8_0 cache
+        // 8-12% slower (three alternated rounds)
+        madvise(address, storageBytes, MADV_HUGEPAGE)
+        #endif
         var offset = 0
         var keys: [UnsafeMutableRawPointer] = [], values: [UnsafeMutableRawPointer] = []
         for layer in geometries.indices {
