@@ -5,7 +5,7 @@
  * vector, so a head of 64 takes one pass over the positions for four heads; the softmax
  * weights take sixteen positions per vector. Over a Q8_0 cache the integer scores are VNNI
  * dot products of four rows per vector for up to eight heads at once, and the values are
- * converted sixteen at a time. Every lane takes the steps it takes in eight lanes, so
+ * converted sixteen at a time as the value sums read them. Every lane takes the steps it takes in eight lanes, so
  * results are bit-identical to the AVX2 version and to the portable definition. */
 #include <math.h>
 #include "blocks.h"
@@ -20,7 +20,7 @@ SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 #define LONG_SCORES long_scores_wide
 #define LONG_VALUES_HEAD long_values_head_wide
 #define LONG_SCORES_Q8_0 long_scores_q8_0_wide
-#define LONG_CONVERT long_convert_wide
+#define LONG_VALUES_Q8_0_HEAD long_values_q8_0_head_wide
 #define SCORE_GROUP 8
 #define LONG_TILE_MAX long_tile_max_wide
 #define LONG_WEIGHTS long_weights_wide
@@ -28,8 +28,9 @@ SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 
 static inline float long_tile_max_wide(const float *row, int64_t blocks);
 static inline float long_weights_wide(float *row, int64_t blocks, float maximum);
-static inline void long_convert_wide(const char *rows, int64_t row_bytes, const int q8, int64_t head_dim,
-                                     int64_t count, float *tile);
+static inline void long_values_q8_0_head_wide(float *const *accs, const float *const *weights, const int group,
+                                              const char *rows, int64_t row_bytes, const float *scales, int64_t count,
+                                              int64_t head_dim, const char *ahead_keys, const char *ahead_values);
 static inline void long_scores_wide(const float *query, int64_t query_stride, const int group, const void *rows,
                                     int64_t stride, const int half, int64_t head_dim, v8 *dots);
 static inline void long_scores_q8_0_wide(slm_long_query_q8_0 query, const int group, const char *rows,
@@ -124,27 +125,6 @@ static inline float long_weights_wide(float *row, int64_t blocks, float maximum)
         partial = v8_add(partial, w);
     }
     return v8_sum_lanes(partial);
-}
-
-/* long_convert sixteen values per vector: a Q8_0 block's halves widened, converted and
- * scaled (d * q, exact as in eight lanes); F16 rows in eight lanes. */
-static inline __attribute__((always_inline)) void long_convert_wide(const char *rows, int64_t row_bytes, const int q8,
-                                                                    int64_t head_dim, int64_t count, float *tile) {
-    if (!q8) {
-        long_convert(rows, row_bytes, q8, head_dim, count, tile);
-        return;
-    }
-    for (int64_t j = 0; j < count; j++) {
-        const block_q8_0 *blocks = (const block_q8_0 *)(rows + j * row_bytes);
-        float *dest = tile + j * head_dim;
-        for (int64_t b = 0; b < head_dim / SLM_QK; b++) {
-            const __m512 d = _mm512_set1_ps(float_from_half(blocks[b].d));
-            for (int i = 0; i < SLM_QK; i += 16) {
-                const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(blocks[b].qs + i)));
-                _mm512_storeu_ps(dest + b * SLM_QK + i, _mm512_mul_ps(_mm512_cvtepi32_ps(q), d));
-            }
-        }
-    }
 }
 
 /* Sixteen bytes at `at` of each of four rows, row i in 128-bit lane i, plus 128 each (as
@@ -275,6 +255,54 @@ static inline __attribute__((always_inline)) void long_values_head_wide(float *c
         long_values_wide(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
     for (; d < head_dim; d += 8)
         long_values(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
+}
+
+/* long_values_q8_0 sixteen dimensions (half a block) per vector, `vectors` of them from
+ * `offset`: the bytes widened, converted and scaled (d * q, exact as in eight lanes). */
+static inline __attribute__((always_inline)) void long_values_q8_0_wide(float *const *accs,
+                                                                        const float *const *weights, const int group,
+                                                                        const char *rows, int64_t row_bytes,
+                                                                        const float *scales, int64_t blocks,
+                                                                        int64_t count, int64_t offset,
+                                                                        const int vectors, const char *ahead_keys,
+                                                                        const char *ahead_values) {
+    __m512 sums[LONG_GROUP][8];
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) sums[g][c] = _mm512_loadu_ps(accs[g] + offset + 16 * c);
+    for (int64_t j = 0; j < count; j++) {
+        __m512 w[LONG_GROUP];
+        for (int g = 0; g < group; g++) w[g] = _mm512_set1_ps(weights[g][j]);
+        if (ahead_keys) long_ask_ahead(ahead_keys, ahead_values, j * row_bytes, row_bytes);
+        const block_q8_0 *row = (const block_q8_0 *)(rows + j * row_bytes);
+        for (int c = 0; c < vectors; c++) {
+            const int64_t d = offset + 16 * c;
+            const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(row[d / SLM_QK].qs + d % SLM_QK)));
+            const __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(q), _mm512_set1_ps(scales[j * blocks + d / SLM_QK]));
+            for (int g = 0; g < group; g++) sums[g][c] = _mm512_fmadd_ps(v, w[g], sums[g][c]);
+        }
+    }
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) _mm512_storeu_ps(accs[g] + offset + 16 * c, sums[g][c]);
+}
+
+/* long_values_q8_0_head: 128 dimensions a pass for one or two heads, 64 for three or four,
+ * then a block at a time; the first pass asks for the rows ahead. */
+static inline __attribute__((always_inline)) void long_values_q8_0_head_wide(float *const *accs,
+                                                                             const float *const *weights,
+                                                                             const int group, const char *rows,
+                                                                             int64_t row_bytes, const float *scales,
+                                                                             int64_t count, int64_t head_dim,
+                                                                             const char *ahead_keys,
+                                                                             const char *ahead_values) {
+    const int vectors = group <= 2 && head_dim >= 128 ? 8 : 4;
+    const int64_t blocks = head_dim / SLM_QK;
+    int64_t d = 0;
+    for (; d + 16 * vectors <= head_dim; d += 16 * vectors)
+        long_values_q8_0_wide(accs, weights, group, rows, row_bytes, scales, blocks, count, d, vectors,
+                              d == 0 ? ahead_keys : NULL, ahead_values);
+    for (; d < head_dim; d += SLM_QK)
+        long_values_q8_0_wide(accs, weights, group, rows, row_bytes, scales, blocks, count, d, 2,
+                              d == 0 ? ahead_keys : NULL, ahead_values);
 }
 
 SLM_TARGET_END

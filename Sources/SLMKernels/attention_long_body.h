@@ -6,7 +6,7 @@
  *   v8_max_number (lanewise, a NaN in the first operand gives the second, as fmaxf does),
  *   v8_from_half (eight halves), float_from_half (one half, converted inline: an out-of-line
  *   call in a loop over vectors makes the compiler save and restore them around it),
- *   v8_from_q8 (eight int8 values times a scale), v8_q8_sums
+ *   v8_from_q8 (eight int8 values times a scale, exact), v8_q8_sums
  *   (lane i = the exact sum of products of the 32 int8 values at `keys` + i * `row_bytes`
  *   with the 32 at `query`, as a float), v8_max_lanes (the largest lane of a vector with no
  *   NaN), v8_sum_lanes (the lanes added by slm_long_sum8's tree), v8_sum8 (lane
@@ -16,7 +16,7 @@
  * Every number is the one slm_attend_long_portable (or _q8_0_portable) computes: the same
  * operations in the same order on each value (positions in the lanes for weights,
  * dimensions for values). A version may also define LONG_SCORES, LONG_SCORES_Q8_0,
- * LONG_VALUES_HEAD, LONG_CONVERT, LONG_TILE_MAX and LONG_WEIGHTS, its own versions of those
+ * LONG_VALUES_HEAD, LONG_VALUES_Q8_0_HEAD, LONG_TILE_MAX and LONG_WEIGHTS, its own versions of those
  * functions (same arguments, same numbers) in wider vectors. */
 
 #ifndef LONG_SCORES
@@ -28,8 +28,8 @@
 #ifndef LONG_VALUES_HEAD
 #define LONG_VALUES_HEAD long_values_head
 #endif
-#ifndef LONG_CONVERT
-#define LONG_CONVERT long_convert
+#ifndef LONG_VALUES_Q8_0_HEAD
+#define LONG_VALUES_Q8_0_HEAD long_values_q8_0_head
 #endif
 #ifndef LONG_TILE_MAX
 #define LONG_TILE_MAX long_tile_max
@@ -220,25 +220,95 @@ static inline __attribute__((always_inline)) void long_values_of(float *const *a
     }
 }
 
-/* `count` cached rows, `row_bytes` apart, as floats: F16 values, or Q8_0 blocks (q8 != 0)
- * whose values are d * q (exact in single precision). */
-static inline __attribute__((always_inline)) void long_convert(const char *rows, int64_t row_bytes, const int q8,
-                                                               int64_t head_dim, int64_t count, float *tile) {
-    for (int64_t j = 0; j < count; j++) {
-        float *dest = tile + j * head_dim;
-        if (q8) {
-            const block_q8_0 *blocks = (const block_q8_0 *)(rows + j * row_bytes);
-            for (int64_t b = 0; b < head_dim / SLM_QK; b++) {
-                const float d = float_from_half(blocks[b].d);
-                for (int i = 0; i < SLM_QK; i += 8) v8_store(dest + b * SLM_QK + i, v8_from_q8(blocks[b].qs + i, d));
-            }
-        } else {
-            const uint16_t *row = (const uint16_t *)(rows + j * row_bytes);
-            for (int64_t d = 0; d < head_dim; d += 8) v8_store(dest + d, v8_from_half(row + d));
-        }
+/* The lines of a key row and a value row `bytes` long at `at` from `keys` and `values`, asked
+ * into L2. */
+static inline __attribute__((always_inline)) void long_ask_ahead(const char *keys, const char *values, int64_t at,
+                                                                 int64_t bytes) {
+    for (int64_t line = 0; line < bytes; line += 64) {
+        __builtin_prefetch(keys + at + line, 0, 2);
+        __builtin_prefetch(values + at + line, 0, 2);
     }
 }
 
+/* long_values over Q8_0 rows `row_bytes` apart, each value converted as it is read (d * q,
+ * exact in single precision, as the portable definition's row); `scales` holds the tile's
+ * block scales as floats, `blocks` a row. Converting in the pass, instead of into a tile of
+ * floats read back by it, saves a store and a load per value: a tile of 32 positions of 128
+ * values was 16 KiB of stores, a quarter of the kernel's time for 3 heads of 128. */
+static inline __attribute__((always_inline)) void long_values_q8_0(float *const *accs, const float *const *weights,
+                                                                   const int group, const char *rows,
+                                                                   int64_t row_bytes, const float *scales,
+                                                                   int64_t blocks, int64_t count, int64_t offset,
+                                                                   const int vectors, const char *ahead_keys,
+                                                                   const char *ahead_values) {
+    v8 sums[LONG_GROUP][8];
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) sums[g][c] = v8_load(accs[g] + offset + 8 * c);
+    for (int64_t j = 0; j < count; j++) {
+        v8 w[LONG_GROUP];
+        for (int g = 0; g < group; g++) w[g] = v8_set1(weights[g][j]);
+        if (ahead_keys) long_ask_ahead(ahead_keys, ahead_values, j * row_bytes, row_bytes);
+        const block_q8_0 *row = (const block_q8_0 *)(rows + j * row_bytes);
+        for (int c = 0; c < vectors; c++) {
+            const int64_t d = offset + 8 * c;
+            const v8 v = v8_from_q8(row[d / SLM_QK].qs + d % SLM_QK, scales[j * blocks + d / SLM_QK]);
+            for (int g = 0; g < group; g++) sums[g][c] = v8_fma(v, w[g], sums[g][c]);
+        }
+    }
+    for (int g = 0; g < group; g++)
+        for (int c = 0; c < vectors; c++) v8_store(accs[g] + offset + 8 * c, sums[g][c]);
+}
+
+/* long_values_q8_0 over a whole head, as wide as registers allow for `group` heads; where
+ * `ahead_keys` is not NULL, the first pass asks for the rows from `ahead_keys` and
+ * `ahead_values` on (a later tile) into L2, a row a position. */
+static inline __attribute__((always_inline)) void long_values_q8_0_head(float *const *accs,
+                                                                        const float *const *weights, const int group,
+                                                                        const char *rows, int64_t row_bytes,
+                                                                        const float *scales, int64_t count,
+                                                                        int64_t head_dim, const char *ahead_keys,
+                                                                        const char *ahead_values) {
+    const int vectors = group == 1 ? 8 : group == 2 ? 4 : 2;
+    const int64_t blocks = head_dim / SLM_QK;
+    int64_t d = 0;
+    for (; d + 8 * vectors <= head_dim; d += 8 * vectors)
+        long_values_q8_0(accs, weights, group, rows, row_bytes, scales, blocks, count, d, vectors,
+                         d == 0 ? ahead_keys : NULL, ahead_values);
+    for (; d < head_dim; d += 8)
+        long_values_q8_0(accs, weights, group, rows, row_bytes, scales, blocks, count, d, 1,
+                         d == 0 ? ahead_keys : NULL, ahead_values);
+}
+
+/* long_values_q8_0_head with the group size as a constant. */
+static inline __attribute__((always_inline)) void long_values_q8_0_of(float *const *accs, const float *const *weights,
+                                                                      int64_t group, const char *rows,
+                                                                      int64_t row_bytes, const float *scales,
+                                                                      int64_t count, int64_t head_dim,
+                                                                      const char *ahead_keys, const char *ahead_values) {
+    switch (group) {
+    case 1:
+        LONG_VALUES_Q8_0_HEAD(accs, weights, 1, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
+        break;
+    case 2:
+        LONG_VALUES_Q8_0_HEAD(accs, weights, 2, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
+        break;
+    case 3:
+        LONG_VALUES_Q8_0_HEAD(accs, weights, 3, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
+        break;
+    default:
+        LONG_VALUES_Q8_0_HEAD(accs, weights, 4, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
+        break;
+    }
+}
+
+/* `count` cached F16 rows, `row_bytes` apart, as floats. */
+static inline __attribute__((always_inline)) void long_convert(const char *rows, int64_t row_bytes, int64_t head_dim,
+                                                               int64_t count, float *tile) {
+    for (int64_t j = 0; j < count; j++) {
+        const uint16_t *row = (const uint16_t *)(rows + j * row_bytes);
+        for (int64_t d = 0; d < head_dim; d += 8) v8_store(tile + j * head_dim + d, v8_from_half(row + d));
+    }
+}
 
 /* The whole computation for one head length; with a constant head_dim (after inlining) the
  * rows' offsets are constants too. */
@@ -251,11 +321,13 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
     enum { TILE = SLM_LONG_TILE };
     const int64_t query_blocks = q8 ? heads * head_dim / SLM_QK : 0;
     const int64_t packed_bytes = head_dim / SLM_QK * (int64_t)sizeof(block_q8_0);
-    float *key_tile = slm_thread_scratch((size_t)(2 * TILE * head_dim + TILE * heads + 3 * heads + 2 * query_blocks) *
+    float *key_tile = slm_thread_scratch((size_t)(TILE * head_dim + TILE * (head_dim / SLM_QK) + TILE * heads +
+                                                  3 * heads + 2 * query_blocks) *
                                              sizeof(float) +
                                          (size_t)query_blocks * sizeof(block_q8_0));
-    float *value_tile = key_tile + TILE * head_dim;
-    float *weights = value_tile + TILE * head_dim;
+    /* over a Q8_0 cache: the tile's value scales as floats, a row's blocks after another's */
+    float *value_scales = key_tile + TILE * head_dim;
+    float *weights = value_scales + TILE * (head_dim / SLM_QK);
     float *running_max = weights + TILE * heads, *running_sum = running_max + heads;
     int32_t *active = (int32_t *)(running_sum + heads);
     /* over a Q8_0 cache: the queries in Q8_0 with their blocks' scales and sums, and the key
@@ -278,20 +350,15 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
     for (int64_t start = first; start < last; start += TILE) {
         const int64_t count = last - start < TILE ? last - start : TILE, blocks = (count + 7) / 8;
         /* F16 rows are read in place, except a last block of fewer than eight (its rows past
-         * the range may lie past the cache); Q8_0 rows are converted first */
+         * the range may lie past the cache); so are Q8_0 rows, their last block packed */
         const int64_t whole = q8 ? 0 : count / 8;
         const int64_t stride = row_bytes / 2;
         if (q8) {
-            /* Q8_0 rows are read a tile at a time: ask for the tile two on, as the value sums
-             * below do for F16 rows. Over the KV cache's huge pages that took the attention of
-             * the Qwen2.5-0.5B shape at 4,096 positions from 3.8-4.1 to 3.3-3.9 ms a token
-             * (three alternated rounds); over 4 KiB pages it had cost 10%. */
-            if (start + 3 * TILE <= last)
-                for (int64_t at = 0; at < TILE * row_bytes; at += 64) {
-                    __builtin_prefetch(keys + (start + 2 * TILE) * row_bytes + at, 0, 2);
-                    __builtin_prefetch(values + (start + 2 * TILE) * row_bytes + at, 0, 2);
-                }
-            LONG_CONVERT(values + start * row_bytes, row_bytes, q8, head_dim, count, value_tile);
+            for (int64_t j = 0; j < count; j++) {
+                const block_q8_0 *row = (const block_q8_0 *)(values + (start + j) * row_bytes);
+                for (int64_t b = 0; b < head_dim / SLM_QK; b++)
+                    value_scales[j * (head_dim / SLM_QK) + b] = float_from_half(row[b].d);
+            }
             /* the last rows' blocks only, packed: cached rows may lie further apart than a
              * head's blocks (other heads' between them), more than the tile's room holds */
             if (count % 8 != 0) {
@@ -306,8 +373,7 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
             }
         } else {
             if (whole < blocks)
-                long_convert(keys + (start + 8 * whole) * row_bytes, row_bytes, q8, head_dim, count - 8 * whole,
-                             key_tile);
+                long_convert(keys + (start + 8 * whole) * row_bytes, row_bytes, head_dim, count - 8 * whole, key_tile);
             /* the last block's positions past the tile score -infinity; their keys must be numbers */
             for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         }
@@ -369,9 +435,15 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
          * and head, 2 of 256 from 190 to 95, 2 of 128 from 56 to 45. Rows of two lines stream
          * from L3 without it (7 heads of 64: 10.4 with none, 11.2 with it), but a generated
          * token meets them in memory, after its layer's weights: there it took the Qwen2.5-0.5B
-         * shape at 4,096 positions from 46.8 to 48.4 tokens/s (four alternated rounds). */
+         * shape at 4,096 positions from 46.8 to 48.4 tokens/s (four alternated rounds).
+         * Q8_0 rows of every length are asked for the same way, a row a position, by the first
+         * head group only. A burst at the tile's start (every line of the tile two on) kept
+         * fewer misses in flight: with two threads and a weight stream between layers, the
+         * Llama-3.2-3B shape's attention at 4,096 positions took 23-25 ms a token that way,
+         * 14-15 spread over the positions. */
         const int64_t ahead = start + 2 * TILE;
-        const char *ahead_keys = !q8 && row_bytes >= 128 && ahead + TILE <= last ? keys + ahead * row_bytes : NULL;
+        const char *ahead_keys =
+            (q8 || row_bytes >= 128) && ahead + TILE <= last ? keys + ahead * row_bytes : NULL;
         const char *ahead_values = values + ahead * row_bytes;
         float *accs[LONG_GROUP];
         const float *head_weights[LONG_GROUP];
@@ -382,9 +454,11 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                 head_weights[group++] = weights + h * TILE;
             }
             if (group == LONG_GROUP || (h + 1 == heads && group > 0)) {
-                if (q8)
-                    long_values_of(accs, head_weights, group, value_tile, head_dim, 0, count, head_dim, NULL, NULL);
-                else
+                if (q8) {
+                    long_values_q8_0_of(accs, head_weights, group, values + start * row_bytes, row_bytes,
+                                        value_scales, count, head_dim, ahead_keys, ahead_values);
+                    ahead_keys = NULL;
+                } else
                     long_values_of(accs, head_weights, group, value_rows, stride, 1, count, head_dim, ahead_keys,
                                    ahead_values);
                 group = 0;
