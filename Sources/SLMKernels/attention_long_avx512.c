@@ -20,7 +20,6 @@ SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 #define LONG_SCORES long_scores_wide
 #define LONG_VALUES_HEAD long_values_head_wide
 #define LONG_SCORES_Q8_0 long_scores_q8_0_wide
-#define LONG_VALUES_Q8_0_HEAD long_values_q8_0_head_wide
 #define SCORE_GROUP 8
 #define LONG_TILE_MAX long_tile_max_wide
 #define LONG_WEIGHTS long_weights_wide
@@ -28,16 +27,14 @@ SLM_TARGET_BEGIN("avx2,fma,f16c,avx512f,avx512vl,avx512bw,avx512vnni")
 
 static inline float long_tile_max_wide(const float *row, int64_t blocks);
 static inline float long_weights_wide(float *row, int64_t blocks, float maximum);
-static inline void long_values_q8_0_head_wide(float *const *accs, const float *const *weights, const int group,
-                                              const char *rows, int64_t row_bytes, const float *scales, int64_t count,
-                                              int64_t head_dim, const char *ahead_keys, const char *ahead_values);
 static inline void long_scores_wide(const float *query, int64_t query_stride, const int group, const void *rows,
                                     int64_t stride, const int half, int64_t head_dim, v8 *dots);
 static inline void long_scores_q8_0_wide(slm_long_query_q8_0 query, const int group, const char *rows,
                                          int64_t row_bytes, int64_t head_dim, v8 *dots);
+struct long_value_rows;
 static inline void long_values_head_wide(float *const *accs, const float *const *weights, const int group,
-                                         const void *rows, int64_t stride, const int half, int64_t count,
-                                         int64_t head_dim, const char *ahead_keys, const char *ahead_values);
+                                         struct long_value_rows rows, const int q8, int64_t count, int64_t head_dim,
+                                         const char *ahead_keys, const char *ahead_values);
 
 #include "attention_long_body.h"
 
@@ -211,28 +208,30 @@ static inline __attribute__((always_inline)) void long_scores_q8_0_wide(slm_long
         dots[g] = _mm512_castps512_ps256(_mm512_permutexvar_ps(g % 2 ? second : first, acc[g / 2]));
 }
 
-/* long_values sixteen dimensions per vector, `vectors` of them from `offset`. */
+/* long_values sixteen dimensions per vector, `vectors` of them from `offset`: F16 rows
+ * converted sixteen at a time, Q8_0 rows half a block at a time (d * q, exact as in eight
+ * lanes). */
 static inline __attribute__((always_inline)) void long_values_wide(float *const *accs, const float *const *weights,
-                                                                   const int group, const void *rows, int64_t stride,
-                                                                   const int half, int64_t count, int64_t offset,
-                                                                   const int vectors, const char *ahead_keys,
-                                                                   const char *ahead_values) {
+                                                                   const int group, long_value_rows rows, const int q8,
+                                                                   int64_t count, int64_t offset, const int vectors,
+                                                                   const char *ahead_keys, const char *ahead_values) {
     __m512 sums[LONG_GROUP][8];
     for (int g = 0; g < group; g++)
         for (int c = 0; c < vectors; c++) sums[g][c] = _mm512_loadu_ps(accs[g] + offset + 16 * c);
     for (int64_t j = 0; j < count; j++) {
         __m512 w[LONG_GROUP];
         for (int g = 0; g < group; g++) w[g] = _mm512_set1_ps(weights[g][j]);
-        if (ahead_keys) {
-            for (int line = 0; line < 2 * 16 * vectors; line += 64) {
-                __builtin_prefetch(ahead_keys + 2 * (j * stride + offset) + line, 0, 2);
-                __builtin_prefetch(ahead_values + 2 * (j * stride + offset) + line, 0, 2);
-            }
-        }
+        if (ahead_keys) long_ask_ahead_at(ahead_keys, ahead_values, rows, q8, j, offset, 32 * vectors);
         for (int c = 0; c < vectors; c++) {
-            const int64_t at = j * stride + offset + 16 * c;
-            const __m512 v = half ? _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((const uint16_t *)rows + at)))
-                                  : _mm512_loadu_ps((const float *)rows + at);
+            const int64_t d = offset + 16 * c;
+            __m512 v;
+            if (q8) {
+                const block_q8_0 *row = (const block_q8_0 *)(rows.rows + j * rows.stride);
+                const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(row[d / SLM_QK].qs + d % SLM_QK)));
+                v = _mm512_mul_ps(_mm512_cvtepi32_ps(q), _mm512_set1_ps(rows.scales[j * rows.blocks + d / SLM_QK]));
+            } else {
+                v = _mm512_cvtph_ps(_mm256_loadu_si256((const __m256i *)((const uint16_t *)rows.rows + j * rows.stride + d)));
+            }
             for (int g = 0; g < group; g++) sums[g][c] = _mm512_fmadd_ps(v, w[g], sums[g][c]);
         }
     }
@@ -241,68 +240,21 @@ static inline __attribute__((always_inline)) void long_values_wide(float *const 
 }
 
 /* long_values_head: 128 dimensions a pass for one or two heads, 64 for three or four, then
- * sixteen at a time, and a last eight in the eight-lane form. */
+ * sixteen at a time, and a last eight (F16 heads only) in the eight-lane form. */
 static inline __attribute__((always_inline)) void long_values_head_wide(float *const *accs,
                                                                         const float *const *weights, const int group,
-                                                                        const void *rows, int64_t stride, const int half,
+                                                                        long_value_rows rows, const int q8,
                                                                         int64_t count, int64_t head_dim,
                                                                         const char *ahead_keys, const char *ahead_values) {
     const int vectors = group <= 2 && head_dim >= 128 ? 8 : 4;
     int64_t d = 0;
     for (; d + 16 * vectors <= head_dim; d += 16 * vectors)
-        long_values_wide(accs, weights, group, rows, stride, half, count, d, vectors, ahead_keys, ahead_values);
+        long_values_wide(accs, weights, group, rows, q8, count, d, vectors, q8 && d > 0 ? NULL : ahead_keys,
+                         ahead_values);
     for (; d + 16 <= head_dim; d += 16)
-        long_values_wide(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
+        long_values_wide(accs, weights, group, rows, q8, count, d, 1, q8 && d > 0 ? NULL : ahead_keys, ahead_values);
     for (; d < head_dim; d += 8)
-        long_values(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
-}
-
-/* long_values_q8_0 sixteen dimensions (half a block) per vector, `vectors` of them from
- * `offset`: the bytes widened, converted and scaled (d * q, exact as in eight lanes). */
-static inline __attribute__((always_inline)) void long_values_q8_0_wide(float *const *accs,
-                                                                        const float *const *weights, const int group,
-                                                                        const char *rows, int64_t row_bytes,
-                                                                        const float *scales, int64_t blocks,
-                                                                        int64_t count, int64_t offset,
-                                                                        const int vectors, const char *ahead_keys,
-                                                                        const char *ahead_values) {
-    __m512 sums[LONG_GROUP][8];
-    for (int g = 0; g < group; g++)
-        for (int c = 0; c < vectors; c++) sums[g][c] = _mm512_loadu_ps(accs[g] + offset + 16 * c);
-    for (int64_t j = 0; j < count; j++) {
-        __m512 w[LONG_GROUP];
-        for (int g = 0; g < group; g++) w[g] = _mm512_set1_ps(weights[g][j]);
-        if (ahead_keys) long_ask_ahead(ahead_keys, ahead_values, j * row_bytes, row_bytes);
-        const block_q8_0 *row = (const block_q8_0 *)(rows + j * row_bytes);
-        for (int c = 0; c < vectors; c++) {
-            const int64_t d = offset + 16 * c;
-            const __m512i q = _mm512_cvtepi8_epi32(_mm_loadu_si128((const __m128i *)(row[d / SLM_QK].qs + d % SLM_QK)));
-            const __m512 v = _mm512_mul_ps(_mm512_cvtepi32_ps(q), _mm512_set1_ps(scales[j * blocks + d / SLM_QK]));
-            for (int g = 0; g < group; g++) sums[g][c] = _mm512_fmadd_ps(v, w[g], sums[g][c]);
-        }
-    }
-    for (int g = 0; g < group; g++)
-        for (int c = 0; c < vectors; c++) _mm512_storeu_ps(accs[g] + offset + 16 * c, sums[g][c]);
-}
-
-/* long_values_q8_0_head: 128 dimensions a pass for one or two heads, 64 for three or four,
- * then a block at a time; the first pass asks for the rows ahead. */
-static inline __attribute__((always_inline)) void long_values_q8_0_head_wide(float *const *accs,
-                                                                             const float *const *weights,
-                                                                             const int group, const char *rows,
-                                                                             int64_t row_bytes, const float *scales,
-                                                                             int64_t count, int64_t head_dim,
-                                                                             const char *ahead_keys,
-                                                                             const char *ahead_values) {
-    const int vectors = group <= 2 && head_dim >= 128 ? 8 : 4;
-    const int64_t blocks = head_dim / SLM_QK;
-    int64_t d = 0;
-    for (; d + 16 * vectors <= head_dim; d += 16 * vectors)
-        long_values_q8_0_wide(accs, weights, group, rows, row_bytes, scales, blocks, count, d, vectors,
-                              d == 0 ? ahead_keys : NULL, ahead_values);
-    for (; d < head_dim; d += SLM_QK)
-        long_values_q8_0_wide(accs, weights, group, rows, row_bytes, scales, blocks, count, d, 2,
-                              d == 0 ? ahead_keys : NULL, ahead_values);
+        long_values(accs, weights, group, rows, q8, count, d, 1, q8 && d > 0 ? NULL : ahead_keys, ahead_values);
 }
 
 SLM_TARGET_END

@@ -16,7 +16,7 @@
  * Every number is the one slm_attend_long_portable (or _q8_0_portable) computes: the same
  * operations in the same order on each value (positions in the lanes for weights,
  * dimensions for values). A version may also define LONG_SCORES, LONG_SCORES_Q8_0,
- * LONG_VALUES_HEAD, LONG_VALUES_Q8_0_HEAD, LONG_TILE_MAX and LONG_WEIGHTS, its own versions of those
+ * LONG_VALUES_HEAD, LONG_TILE_MAX and LONG_WEIGHTS, its own versions of those
  * functions (same arguments, same numbers) in wider vectors. */
 
 #ifndef LONG_SCORES
@@ -27,9 +27,6 @@
 #endif
 #ifndef LONG_VALUES_HEAD
 #define LONG_VALUES_HEAD long_values_head
-#endif
-#ifndef LONG_VALUES_Q8_0_HEAD
-#define LONG_VALUES_Q8_0_HEAD long_values_q8_0_head
 #endif
 #ifndef LONG_TILE_MAX
 #define LONG_TILE_MAX long_tile_max
@@ -166,27 +163,67 @@ static inline __attribute__((always_inline)) void long_scores_q8_0_of(slm_long_q
     }
 }
 
+/* A tile's value rows as the value sums read them: F16 rows `stride` values apart, or Q8_0
+ * rows `stride` bytes apart with their block scales as floats in `scales` (a row's `blocks`
+ * after another's). Q8_0 values are converted as they are read (d * q, exact in single
+ * precision, as the portable definition's row): converting a tile into floats first and
+ * reading them back cost a store and a load per value, 16 KiB of stores a tile of 32
+ * positions of 128, a quarter of the kernel's time for 3 heads of 128. */
+typedef struct long_value_rows {
+    const char *rows;
+    int64_t stride;
+    const float *scales;
+    int64_t blocks;
+} long_value_rows;
+
+/* Eight values of position j from dimension d, from halves or (q8, a constant after
+ * inlining) from a Q8_0 block. */
+static inline __attribute__((always_inline)) v8 long_value(long_value_rows rows, const int q8, int64_t j, int64_t d) {
+    if (q8) {
+        const block_q8_0 *row = (const block_q8_0 *)(rows.rows + j * rows.stride);
+        return v8_from_q8(row[d / SLM_QK].qs + d % SLM_QK, rows.scales[j * rows.blocks + d / SLM_QK]);
+    }
+    return v8_from_half((const uint16_t *)rows.rows + j * rows.stride + d);
+}
+
+/* The lines of `bytes` at `at` from `keys` and from `values`, asked into L2. */
+static inline __attribute__((always_inline)) void long_ask_ahead(const char *keys, const char *values, int64_t at,
+                                                                 int64_t bytes) {
+    for (int64_t line = 0; line < bytes; line += 64) {
+        __builtin_prefetch(keys + at + line, 0, 2);
+        __builtin_prefetch(values + at + line, 0, 2);
+    }
+}
+
+/* The rows ahead a value pass asks for at position j: over F16 rows the bytes the pass
+ * reads there (`vector_bytes` from dimension `offset`), over Q8_0 rows the whole row (the
+ * head's first pass asks, the others get NULL). */
+static inline __attribute__((always_inline)) void long_ask_ahead_at(const char *ahead_keys, const char *ahead_values,
+                                                                    long_value_rows rows, const int q8, int64_t j,
+                                                                    int64_t offset, int64_t vector_bytes) {
+    if (q8)
+        long_ask_ahead(ahead_keys, ahead_values, j * rows.stride, rows.stride);
+    else
+        long_ask_ahead(ahead_keys, ahead_values, 2 * (j * rows.stride + offset), vector_bytes);
+}
+
 /* accs[g][d..] += sum over the tile's positions j of weights[g][j] * value_j[d..] for `group`
  * heads (a constant after inlining), `vectors` vectors wide from d = `offset`: each position's
- * converted values serve every head. Where `ahead_keys` is not NULL, the same bytes of the
- * rows from `ahead_keys` and `ahead_values` on (half rows, a later tile) are asked into L2. */
+ * converted values serve every head. Where `ahead_keys` is not NULL, the rows from
+ * `ahead_keys` and `ahead_values` on (a later tile) are asked into L2 as the positions pass. */
 static inline __attribute__((always_inline)) void long_values(float *const *accs, const float *const *weights,
-                                                              const int group, const void *rows, int64_t stride,
-                                                              const int half, int64_t count, int64_t offset,
-                                                              const int vectors, const char *ahead_keys,
-                                                              const char *ahead_values) {
+                                                              const int group, long_value_rows rows, const int q8,
+                                                              int64_t count, int64_t offset, const int vectors,
+                                                              const char *ahead_keys, const char *ahead_values) {
     v8 sums[LONG_GROUP][8];
     for (int g = 0; g < group; g++)
         for (int c = 0; c < vectors; c++) sums[g][c] = v8_load(accs[g] + offset + 8 * c);
     for (int64_t j = 0; j < count; j++) {
         v8 w[LONG_GROUP];
         for (int g = 0; g < group; g++) w[g] = v8_set1(weights[g][j]);
-        if (ahead_keys) {
-            __builtin_prefetch(ahead_keys + 2 * (j * stride + offset), 0, 2);
-            __builtin_prefetch(ahead_values + 2 * (j * stride + offset), 0, 2);
-        }
+        if (ahead_keys) long_ask_ahead_at(ahead_keys, ahead_values, rows, q8, j, offset, 16 * vectors);
         for (int c = 0; c < vectors; c++) {
-            const v8 v = long_load(rows, half, j * stride + offset + 8 * c);
+            const v8 v = long_value(rows, q8, j, offset + 8 * c);
             for (int g = 0; g < group; g++) sums[g][c] = v8_fma(v, w[g], sums[g][c]);
         }
     }
@@ -196,108 +233,27 @@ static inline __attribute__((always_inline)) void long_values(float *const *accs
 
 /* long_values over a whole head, as wide as registers allow for `group` heads. */
 static inline __attribute__((always_inline)) void long_values_head(float *const *accs, const float *const *weights,
-                                                                   const int group, const void *rows, int64_t stride,
-                                                                   const int half, int64_t count, int64_t head_dim,
+                                                                   const int group, long_value_rows rows, const int q8,
+                                                                   int64_t count, int64_t head_dim,
                                                                    const char *ahead_keys, const char *ahead_values) {
     const int vectors = group == 1 ? 8 : group == 2 ? 4 : 2;
     int64_t d = 0;
     for (; d + 8 * vectors <= head_dim; d += 8 * vectors)
-        long_values(accs, weights, group, rows, stride, half, count, d, vectors, ahead_keys, ahead_values);
+        long_values(accs, weights, group, rows, q8, count, d, vectors, q8 && d > 0 ? NULL : ahead_keys, ahead_values);
     for (; d < head_dim; d += 8)
-        long_values(accs, weights, group, rows, stride, half, count, d, 1, ahead_keys, ahead_values);
+        long_values(accs, weights, group, rows, q8, count, d, 1, q8 && d > 0 ? NULL : ahead_keys, ahead_values);
 }
 
 /* long_values_head with the group size as a constant. */
 static inline __attribute__((always_inline)) void long_values_of(float *const *accs, const float *const *weights,
-                                                                 int64_t group, const void *rows, int64_t stride,
-                                                                 const int half, int64_t count, int64_t head_dim,
+                                                                 int64_t group, long_value_rows rows, const int q8,
+                                                                 int64_t count, int64_t head_dim,
                                                                  const char *ahead_keys, const char *ahead_values) {
     switch (group) {
-    case 1: LONG_VALUES_HEAD(accs, weights, 1, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    case 2: LONG_VALUES_HEAD(accs, weights, 2, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    case 3: LONG_VALUES_HEAD(accs, weights, 3, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    default: LONG_VALUES_HEAD(accs, weights, 4, rows, stride, half, count, head_dim, ahead_keys, ahead_values); break;
-    }
-}
-
-/* The lines of a key row and a value row `bytes` long at `at` from `keys` and `values`, asked
- * into L2. */
-static inline __attribute__((always_inline)) void long_ask_ahead(const char *keys, const char *values, int64_t at,
-                                                                 int64_t bytes) {
-    for (int64_t line = 0; line < bytes; line += 64) {
-        __builtin_prefetch(keys + at + line, 0, 2);
-        __builtin_prefetch(values + at + line, 0, 2);
-    }
-}
-
-/* long_values over Q8_0 rows `row_bytes` apart, each value converted as it is read (d * q,
- * exact in single precision, as the portable definition's row); `scales` holds the tile's
- * block scales as floats, `blocks` a row. Converting in the pass, instead of into a tile of
- * floats read back by it, saves a store and a load per value: a tile of 32 positions of 128
- * values was 16 KiB of stores, a quarter of the kernel's time for 3 heads of 128. */
-static inline __attribute__((always_inline)) void long_values_q8_0(float *const *accs, const float *const *weights,
-                                                                   const int group, const char *rows,
-                                                                   int64_t row_bytes, const float *scales,
-                                                                   int64_t blocks, int64_t count, int64_t offset,
-                                                                   const int vectors, const char *ahead_keys,
-                                                                   const char *ahead_values) {
-    v8 sums[LONG_GROUP][8];
-    for (int g = 0; g < group; g++)
-        for (int c = 0; c < vectors; c++) sums[g][c] = v8_load(accs[g] + offset + 8 * c);
-    for (int64_t j = 0; j < count; j++) {
-        v8 w[LONG_GROUP];
-        for (int g = 0; g < group; g++) w[g] = v8_set1(weights[g][j]);
-        if (ahead_keys) long_ask_ahead(ahead_keys, ahead_values, j * row_bytes, row_bytes);
-        const block_q8_0 *row = (const block_q8_0 *)(rows + j * row_bytes);
-        for (int c = 0; c < vectors; c++) {
-            const int64_t d = offset + 8 * c;
-            const v8 v = v8_from_q8(row[d / SLM_QK].qs + d % SLM_QK, scales[j * blocks + d / SLM_QK]);
-            for (int g = 0; g < group; g++) sums[g][c] = v8_fma(v, w[g], sums[g][c]);
-        }
-    }
-    for (int g = 0; g < group; g++)
-        for (int c = 0; c < vectors; c++) v8_store(accs[g] + offset + 8 * c, sums[g][c]);
-}
-
-/* long_values_q8_0 over a whole head, as wide as registers allow for `group` heads; where
- * `ahead_keys` is not NULL, the first pass asks for the rows from `ahead_keys` and
- * `ahead_values` on (a later tile) into L2, a row a position. */
-static inline __attribute__((always_inline)) void long_values_q8_0_head(float *const *accs,
-                                                                        const float *const *weights, const int group,
-                                                                        const char *rows, int64_t row_bytes,
-                                                                        const float *scales, int64_t count,
-                                                                        int64_t head_dim, const char *ahead_keys,
-                                                                        const char *ahead_values) {
-    const int vectors = group == 1 ? 8 : group == 2 ? 4 : 2;
-    const int64_t blocks = head_dim / SLM_QK;
-    int64_t d = 0;
-    for (; d + 8 * vectors <= head_dim; d += 8 * vectors)
-        long_values_q8_0(accs, weights, group, rows, row_bytes, scales, blocks, count, d, vectors,
-                         d == 0 ? ahead_keys : NULL, ahead_values);
-    for (; d < head_dim; d += 8)
-        long_values_q8_0(accs, weights, group, rows, row_bytes, scales, blocks, count, d, 1,
-                         d == 0 ? ahead_keys : NULL, ahead_values);
-}
-
-/* long_values_q8_0_head with the group size as a constant. */
-static inline __attribute__((always_inline)) void long_values_q8_0_of(float *const *accs, const float *const *weights,
-                                                                      int64_t group, const char *rows,
-                                                                      int64_t row_bytes, const float *scales,
-                                                                      int64_t count, int64_t head_dim,
-                                                                      const char *ahead_keys, const char *ahead_values) {
-    switch (group) {
-    case 1:
-        LONG_VALUES_Q8_0_HEAD(accs, weights, 1, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
-        break;
-    case 2:
-        LONG_VALUES_Q8_0_HEAD(accs, weights, 2, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
-        break;
-    case 3:
-        LONG_VALUES_Q8_0_HEAD(accs, weights, 3, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
-        break;
-    default:
-        LONG_VALUES_Q8_0_HEAD(accs, weights, 4, rows, row_bytes, scales, count, head_dim, ahead_keys, ahead_values);
-        break;
+    case 1: LONG_VALUES_HEAD(accs, weights, 1, rows, q8, count, head_dim, ahead_keys, ahead_values); break;
+    case 2: LONG_VALUES_HEAD(accs, weights, 2, rows, q8, count, head_dim, ahead_keys, ahead_values); break;
+    case 3: LONG_VALUES_HEAD(accs, weights, 3, rows, q8, count, head_dim, ahead_keys, ahead_values); break;
+    default: LONG_VALUES_HEAD(accs, weights, 4, rows, q8, count, head_dim, ahead_keys, ahead_values); break;
     }
 }
 
@@ -378,7 +334,8 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
             for (int64_t i = (count - 8 * whole) * head_dim; i < 8 * (blocks - whole) * head_dim; i++) key_tile[i] = 0.0f;
         }
         const uint16_t *key_rows = (const uint16_t *)(keys + start * row_bytes);
-        const uint16_t *value_rows = (const uint16_t *)(values + start * row_bytes);
+        const long_value_rows value_rows = {values + start * row_bytes, q8 ? row_bytes : stride, value_scales,
+                                            head_dim / SLM_QK};
         /* scores, up to LONG_GROUP heads at a time (SCORE_GROUP over a Q8_0 cache) */
         const int64_t score_group = q8 ? SCORE_GROUP : LONG_GROUP;
         for (int64_t h = 0; h < heads; h += score_group) {
@@ -454,13 +411,9 @@ static inline __attribute__((always_inline)) void attend_long_shape(const float 
                 head_weights[group++] = weights + h * TILE;
             }
             if (group == LONG_GROUP || (h + 1 == heads && group > 0)) {
-                if (q8) {
-                    long_values_q8_0_of(accs, head_weights, group, values + start * row_bytes, row_bytes,
-                                        value_scales, count, head_dim, ahead_keys, ahead_values);
-                    ahead_keys = NULL;
-                } else
-                    long_values_of(accs, head_weights, group, value_rows, stride, 1, count, head_dim, ahead_keys,
-                                   ahead_values);
+                long_values_of(accs, head_weights, group, value_rows, q8, count, head_dim, ahead_keys, ahead_values);
+                /* Q8_0 rows ahead are asked for once a tile */
+                if (q8) ahead_keys = NULL;
                 group = 0;
             }
         }
