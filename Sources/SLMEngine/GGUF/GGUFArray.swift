@@ -27,30 +27,40 @@ public struct GGUFArray: Sendable, Equatable {
 
     /// Every element, decoded.
     public func values() throws(GGUFError) -> [GGUFValue] {
+        if case .elements(let values) = storage { return values }
+        return try decoded { $0 }
+    }
+
+    /// The elements `transform` keeps, decoded one at a time: a vocabulary's texts or
+    /// numbers never exist as a whole array of `GGUFValue` (4.9 MB at the peak of loading a
+    /// 152k-token vocabulary).
+    private func decoded<Element>(_ transform: (GGUFValue) -> Element?) throws(GGUFError) -> [Element] {
         switch storage {
         case .elements(let values):
-            return values
+            return values.compactMap(transform)
         case .mapped(let region, let start):
             var cursor = ByteCursor(region: region, offset: start)
-            var values: [GGUFValue] = []
-            values.reserveCapacity(count)
+            var elements: [Element] = []
+            elements.reserveCapacity(count)
             for _ in 0..<count {
-                values.append(try cursor.readValue(of: elementType, key: "array element", depth: 1))
+                if let element = transform(try cursor.readValue(of: elementType, key: "array element", depth: 1)) {
+                    elements.append(element)
+                }
             }
-            return values
+            return elements
         }
     }
 
     /// The elements as strings, or nil when they are not strings.
     public func strings() throws(GGUFError) -> [String]? {
         guard elementType == .string else { return nil }
-        return try values().compactMap(\.stringValue)
+        return try decoded(\.stringValue)
     }
 
     /// Numeric elements as `Float`, or nil when they are not numbers.
     public func floats() throws(GGUFError) -> [Float]? {
         guard elementType.isFixedSize, elementType != .bool else { return nil }
-        return try values().compactMap { $0.doubleValue.map(Float.init) }
+        return try decoded { $0.doubleValue.map(Float.init) }
     }
 
     /// Integer elements as `Int`, or nil when they are not integers.
@@ -58,7 +68,7 @@ public struct GGUFArray: Sendable, Equatable {
         guard elementType.isFixedSize, ![.bool, .float32, .float64].contains(elementType) else {
             return nil
         }
-        return try values().compactMap(\.intValue)
+        return try decoded(\.intValue)
     }
 
     public static func == (lhs: GGUFArray, rhs: GGUFArray) -> Bool {

@@ -96,7 +96,15 @@ public final class GGUFFile: Sendable {
 
     /// Lets the mapped pages of `tensor` go (see `MappedRegion.releasePages`), once a copy
     /// of them has replaced them.
-    public func releasePages(of tensor: GGUFTensorInfo) { region.releasePages(data(of: tensor)) }
+    public func releasePages(of tensor: GGUFTensorInfo) { releasePages(data(of: tensor)) }
+
+    /// Lets the whole mapped pages inside `bytes`, a part of this file's data, go (see
+    /// `MappedRegion.releasePages`).
+    public func releasePages(_ bytes: UnsafeRawBufferPointer) { region.releasePages(bytes) }
+
+    /// Lets the mapped pages of the header and metadata go, once what is needed of them has
+    /// been decoded (a vocabulary's arrays are megabytes); a later read loads them again.
+    public func releaseMetadataPages() { releasePages(region.bytes(0..<min(dataOffset, region.count))) }
 
     /// The bytes of a tensor of this file, inside the mapping (valid while `self` lives).
     public func data(of tensor: GGUFTensorInfo) -> UnsafeRawBufferPointer {

@@ -4,8 +4,8 @@
 struct BytePairEncoder: Sendable {
     private let vocabulary: Vocabulary
     private let preTokenizer: PreTokenizer
-    /// "left right" -> rank; empty means tiktoken-style ranks (the id of the joined token).
-    private let mergeRanks: [String: Int]
+    /// Without merges, tiktoken-style ranks: the id of the joined token.
+    private let ranksByID: Bool
     /// Llama 3 looks a whole chunk up before merging (Hugging Face's `ignore_merges`).
     private let wholeChunkFirst: Bool
     private static let byteToScalar: [Unicode.Scalar] = BytePairEncoder.makeByteMap()
@@ -18,10 +18,7 @@ struct BytePairEncoder: Sendable {
         }
         self.vocabulary = vocabulary
         self.preTokenizer = preTokenizer
-        var ranks: [String: Int] = [:]
-        ranks.reserveCapacity(vocabulary.merges.count)
-        for (rank, merge) in vocabulary.merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
-        mergeRanks = ranks
+        ranksByID = vocabulary.mergeCount == 0
         wholeChunkFirst = preTokenizer.style == .llama3
     }
 
@@ -65,8 +62,7 @@ struct BytePairEncoder: Sendable {
     }
 
     private func rank(_ left: String, _ right: String) -> Int? {
-        if mergeRanks.isEmpty { return vocabulary.id(of: left + right) }
-        return mergeRanks[left + " " + right]
+        ranksByID ? vocabulary.id(of: left + right) : vocabulary.mergeRank(left, right)
     }
 
     /// Merges `word`'s characters pair by pair, lowest rank first and leftmost on ties.

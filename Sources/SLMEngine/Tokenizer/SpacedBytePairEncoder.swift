@@ -5,20 +5,14 @@
 /// spells is written as `<0xXX>` byte tokens.
 struct SpacedBytePairEncoder: Sendable {
     private let vocabulary: Vocabulary
-    /// "left right" -> rank.
-    private let mergeRanks: [String: Int]
     /// Byte value -> token id of `<0xXX>`.
     private let byteTokens: [Int?]
 
     init(vocabulary: Vocabulary) throws(EngineError) {
-        guard !vocabulary.merges.isEmpty else {
+        guard vocabulary.mergeCount > 0 else {
             throw .invalidMetadata(key: "tokenizer.ggml.merges", reason: "a \(vocabulary.model) vocabulary needs its merges")
         }
         self.vocabulary = vocabulary
-        var ranks: [String: Int] = [:]
-        ranks.reserveCapacity(vocabulary.merges.count)
-        for (rank, merge) in vocabulary.merges.enumerated() where ranks[merge] == nil { ranks[merge] = rank }
-        mergeRanks = ranks
         byteTokens = (0..<256).map { byte in
             let hex = String(byte, radix: 16, uppercase: true)
             return vocabulary.id(of: "<0x" + (hex.count == 1 ? "0" + hex : hex) + ">")
@@ -32,7 +26,7 @@ struct SpacedBytePairEncoder: Sendable {
                 output.append(id)
                 continue
             }
-            let parts = PairMerger.merge(chunk.unicodeScalars.map { String($0) }) { mergeRanks[$0 + " " + $1] }
+            let parts = PairMerger.merge(chunk.unicodeScalars.map { String($0) }) { vocabulary.mergeRank($0, $1) }
             for part in parts {
                 if let id = vocabulary.id(of: part) {
                     output.append(id)

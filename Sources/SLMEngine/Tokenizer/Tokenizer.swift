@@ -40,8 +40,11 @@ public final class Tokenizer: Sendable {
         control = specials(.control)
     }
 
+    /// The tokenizer of a model file; the file's metadata pages are let go after, since the
+    /// vocabulary holds its own copy of what it read.
     public convenience init(file: GGUFFile) throws(EngineError) {
         try self.init(vocabulary: Vocabulary(file: file))
+        file.releaseMetadataPages()
     }
 
     /// Checks what a tokenizer needs from `file` without building it (no per-token work,

@@ -14,8 +14,6 @@ public struct Vocabulary: Sendable {
     public let tokens: [String]
     public let scores: [Float]
     public let types: [TokenType]
-    /// BPE merges, "left right", in priority order.
-    public let merges: [String]
     public let bos: Int?
     public let eos: Int?
     public let unknown: Int?
@@ -24,7 +22,9 @@ public struct Vocabulary: Sendable {
     public let addSpacePrefix: Bool
     /// Tokens that end a generation: EOS, EOT and the end-of-turn markers of chat formats.
     public let endOfGeneration: Set<Int>
-    let ids: [String: Int]
+    private let index: TokenIndex
+    /// The BPE merges ("left right", in priority order) by rank.
+    let mergeRanks: MergeRanks
 
     public init(
         model: String, preTokenizer: String = "default", tokens: [String], scores: [Float]? = nil,
@@ -36,21 +36,19 @@ public struct Vocabulary: Sendable {
         self.tokens = tokens
         self.scores = scores ?? Array(repeating: 0, count: tokens.count)
         self.types = types ?? Array(repeating: .normal, count: tokens.count)
-        self.merges = merges
         self.bos = bos
         self.eos = eos
         self.unknown = unknown
         self.addBOS = addBOS
         self.addEOS = addEOS
         self.addSpacePrefix = addSpacePrefix
-        var ids: [String: Int] = [:]
-        ids.reserveCapacity(tokens.count)
-        for (id, text) in tokens.enumerated() where ids[text] == nil { ids[text] = id }
-        self.ids = ids
+        let index = TokenIndex(tokens)
+        self.index = index
+        mergeRanks = MergeRanks(merges, index: index, tokens: tokens)
         // as llama.cpp does, the usual end-of-turn texts also end a generation
         let endTexts = ["<end_of_turn>", "<turn|>", "<|eot_id|>", "<|im_end|>", "<|end|>", "<|endoftext|>", "<|end_of_text|>", "</s>"]
         var end = Set([eos, eot].compactMap { $0 })
-        for text in endTexts { if let id = ids[text] { end.insert(id) } }
+        for text in endTexts { if let id = index.id(of: text, in: tokens) { end.insert(id) } }
         endOfGeneration = end
     }
 
@@ -105,7 +103,15 @@ public struct Vocabulary: Sendable {
     public var count: Int { tokens.count }
 
     /// The id of a token text, if the vocabulary has it.
-    public func id(of text: String) -> Int? { ids[text] }
+    public func id(of text: String) -> Int? { index.id(of: text, in: tokens) }
+
+    /// The number of BPE merges the vocabulary lists.
+    public var mergeCount: Int { mergeRanks.count }
+
+    /// The rank of the BPE merge of `left` and `right` (smaller first), nil if none joins them.
+    func mergeRank(_ left: String, _ right: String) -> Int? {
+        mergeRanks.rank(left, right, index: index, tokens: tokens)
+    }
 
     public func type(of id: Int) -> TokenType { id >= 0 && id < types.count ? types[id] : .unknown }
 }
