@@ -25,6 +25,8 @@ final class PackedWeights: @unchecked Sendable {
     var byteCount: Int { used }
 
     private static let hugePage = 2 << 20
+    /// Bytes of a matrix packed before its file pages are let go.
+    static let stretchBytes = 8 << 20
 
     /// Room for the packable matrices of `file` (none when the active kernels pack nothing).
     init(file: GGUFFile) {
@@ -58,8 +60,13 @@ final class PackedWeights: @unchecked Sendable {
     }
 
     /// A packed copy of `matrix`, or nil when its type is not packed on this CPU, it has
-    /// fewer rows than a group, or there is no room.
-    func pack(_ matrix: WeightMatrix) -> WeightMatrix? {
+    /// fewer rows than a group, or there is no room. `copied` is told each stretch of the
+    /// matrix's bytes as soon as it is packed (about 8 MiB at a time), so their file pages
+    /// can go then rather than after the whole matrix: otherwise a 178 MB embedding table is
+    /// resident twice, mapped and packed, at the peak of loading. `stretchBytes` is the size
+    /// of a stretch (at least a group).
+    func pack(_ matrix: WeightMatrix, stretchBytes: Int = PackedWeights.stretchBytes,
+              copied: (UnsafeRawBufferPointer) -> Void = { _ in }) -> WeightMatrix? {
         let type = Int32(matrix.type.rawValue)
         let bytes = matrix.outputs * matrix.rowBytes
         guard Self.packable(matrix.type, dimensions: [matrix.inputs, matrix.outputs]), let arena,
@@ -68,18 +75,27 @@ final class PackedWeights: @unchecked Sendable {
         let buffer = arena + used
         let group = Int(SLM_PACKED_GROUP)
         let groups = matrix.outputs / group
-        // the copy's fresh pages are zeroed by the kernel as they are first written, which
-        // takes longer than the rearranging; threads writing their own groups share both
-        let parts = groups >= 64 ? max(1, min(ProcessInfo.processInfo.activeProcessorCount, groups / 64)) : 1
-        let results = UnsafeMutableBufferPointer<Int32>.allocate(capacity: parts)
+        let groupBytes = group * matrix.rowBytes
+        let stretch = max(1, stretchBytes / groupBytes)
+        let processors = ProcessInfo.processInfo.activeProcessorCount
+        let results = UnsafeMutableBufferPointer<Int32>.allocate(capacity: max(1, processors))
         defer { results.deallocate() }
-        results.initialize(repeating: 0)
-        WorkerPool.run(parts) { part in
-            let first = groups * part / parts * group, last = groups * (part + 1) / parts * group
-            results[part] = slm_pack_rows(type, Int64(last - first), Int64(matrix.inputs),
-                                          matrix.data + first * matrix.rowBytes, buffer + first * matrix.rowBytes)
+        var start = 0
+        while start < groups {
+            let count = min(stretch, groups - start)
+            // the copy's fresh pages are zeroed by the kernel as they are first written, which
+            // takes longer than the rearranging; threads writing their own groups share both
+            let parts = count >= 64 ? max(1, min(processors, count / 64)) : 1
+            results.initialize(repeating: 0)
+            WorkerPool.run(parts) { part in
+                let first = (start + count * part / parts) * group, last = (start + count * (part + 1) / parts) * group
+                results[part] = slm_pack_rows(type, Int64(last - first), Int64(matrix.inputs),
+                                              matrix.data + first * matrix.rowBytes, buffer + first * matrix.rowBytes)
+            }
+            guard !results.contains(where: { $0 != 0 }) else { return nil }
+            copied(UnsafeRawBufferPointer(start: matrix.data + start * groupBytes, count: count * groupBytes))
+            start += count
         }
-        guard !results.contains(where: { $0 != 0 }) else { return nil }
         let full = groups * group
         (buffer + full * matrix.rowBytes).copyMemory(from: matrix.data + full * matrix.rowBytes,
                                                      byteCount: (matrix.outputs - full) * matrix.rowBytes)

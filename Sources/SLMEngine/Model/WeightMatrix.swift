@@ -54,8 +54,8 @@ struct TensorLoader {
         let matrix = WeightMatrix(
             name: name, type: tensor.type, inputs: found[0], outputs: found[1],
             data: file.data(of: tensor).baseAddress!, rowBytes: tensor.type.byteCount(elements: found[0])!)
-        guard let packing, let packed = packing.pack(matrix) else { return matrix }
-        // the copy replaces the mapped pages, so memory holds the matrix once
+        // the copy replaces the mapped pages as it is made, so memory holds the matrix once
+        guard let packing, let packed = packing.pack(matrix, copied: { file.releasePages($0) }) else { return matrix }
         file.releasePages(of: tensor)
         return packed
     }
