@@ -34,13 +34,7 @@ struct PackedWeightsLoadTests {
         #expect(packed.isPacked)
 
         let full = rows / 8 * 8
-        var expected = data
-        data.withUnsafeBytes { source in
-            expected.withUnsafeMutableBytes { target in
-                #expect(slm_pack_rows(Int32(type.rawValue), Int64(full), Int64(columns), source.baseAddress!,
-                                      target.baseAddress!) == 0)
-            }
-        }
+        let expected = PackedWeightsTests.packed(type, data, rows: rows, columns: columns)
         withExtendedLifetime(packing) {
             #expect(Array(UnsafeRawBufferPointer(start: packed.data, count: rows * rowBytes)) == expected)
         }

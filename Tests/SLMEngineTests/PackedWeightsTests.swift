@@ -38,8 +38,8 @@ struct PackedWeightsTests {
         return bytes
     }
 
-    /// The packed copy: full groups packed, the rest copied as is.
-    static func packed(_ type: QuantType, _ plain: [UInt8]) -> [UInt8] {
+    /// The packed copy of a matrix of `rows` × `columns`: full groups packed, the rest copied as is.
+    static func packed(_ type: QuantType, _ plain: [UInt8], rows: Int = rows, columns: Int = columns) -> [UInt8] {
         let rowBytes = type.byteCount(elements: columns)!
         let full = rows / 8 * 8
         var packed = plain
