@@ -116,6 +116,25 @@ struct GemmaAgreementTests {
         #expect(identicalTokens * 4 >= totalTokens * 3)
     }
 
+    /// Each output value is computed by one thread whatever the thread count (rows of a
+    /// product, key/value heads of the attention, spans of a generated token's gated
+    /// activation), so the logits of a prompt and of the tokens after it are the same bits
+    /// on 1, 2 and 3 threads.
+    @Test("the logits are bit for bit the same on 1, 2 and 3 threads")
+    func threadCountsAgree() throws {
+        let model = try Self.model.get()
+        let prompt = try #require(try Self.lines("ref_gen_public.jsonl", as: GenerationLine.self).first).tokens
+        var runs: [[[Float]]] = []
+        for threads in [1, 2, 3] {
+            let session = try InferenceSession(model: model, contextLength: 256, threads: threads)
+            var steps = [try session.evaluate(prompt)]
+            for _ in 0..<4 { steps.append(try session.append(Self.argmax(steps.last!))) }
+            runs.append(steps)
+        }
+        #expect(runs[1] == runs[0])
+        #expect(runs[2] == runs[0])
+    }
+
     /// `--cache-type q8_0` halves the cache; this says how far it moves this model's logits
     /// from the half-precision cache's (the reference has no Q8_0-cache data for it; the
     /// synthetic models check that arithmetic against llama.cpp exactly). Teacher-forced

@@ -436,6 +436,26 @@ public final class InferenceSession {
         }
     }
 
+    /// Runs `body(row, first, count)` over the values of `rows` rows of `width`, for
+    /// element-wise steps: a batch's rows are spread over the threads; fewer rows are each
+    /// cut into one span a thread (at multiples of 16 values) when wide, so a generated
+    /// token's gated activation (a libm exponential a value) does not run on one thread
+    /// while the others wait.
+    private func forEachSpan(rows: Int, width: Int, _ body: (Int, Int, Int) -> Void) {
+        guard rows < 8, width >= 2048, scratch.threads > 1 else {
+            forEachRow(rows) { row in body(row, 0, width) }
+            return
+        }
+        let parts = scratch.threads
+        for row in 0..<rows {
+            WorkerPool.run(parts) { part in
+                let first = width * part / parts / 16 * 16
+                let last = part + 1 == parts ? width : width * (part + 1) / parts / 16 * 16
+                if last > first { body(row, first, last - first) }
+            }
+        }
+    }
+
     /// RMS-normalizes `rows` rows of the residual stream into `normed`.
     private func normalizeHidden(_ weight: [Float], rows: Int) {
         let h = model.hyperparameters
@@ -746,8 +766,8 @@ public final class InferenceSession {
             }
         }
         let activation: Int32 = model.architecture.activation == .geluTanh ? 1 : 0
-        forEachRow(rows) { row in
-            slm_gated_activation(s.gate + row * hidden, s.up + row * hidden, Int64(hidden), activation)
+        forEachSpan(rows: rows, width: hidden) { row, first, count in
+            slm_gated_activation(s.gate + row * hidden + first, s.up + row * hidden + first, Int64(count), activation)
         }
         s.input.load(s.gate, count: rows, width: hidden, stride: hidden)
         s.input.multiply(layer.down, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
