@@ -15,11 +15,12 @@ struct MergeRanks: Sendable {
         byTokens.reserveCapacity(merges.count)
         for (rank, merge) in merges.enumerated() {
             let sides = merge.split(separator: " ", maxSplits: 2, omittingEmptySubsequences: false)
-            if sides.count == 2, let left = index.id(of: String(sides[0]), in: tokens),
+            // a rank past 32 bits (a list no real file holds) keeps its text as the key too
+            if sides.count == 2, let rank32 = Int32(exactly: rank), let left = index.id(of: String(sides[0]), in: tokens),
                 let right = index.id(of: String(sides[1]), in: tokens)
             {
                 let key = Self.key(left, right)
-                if byTokens[key] == nil { byTokens[key] = Int32(rank) }
+                if byTokens[key] == nil { byTokens[key] = rank32 }
             } else if byText[merge] == nil {
                 byText[merge] = rank
             }
