@@ -57,12 +57,12 @@ int slm_attend_f16_avx2(const float *query, const uint16_t *keys, const uint16_t
         if (score > running_max) {
             float previous = running_max;
             running_max = score;
-            old_scale = expf(previous - running_max);
+            old_scale = slm_expf(previous - running_max);
             const __m256 s = _mm256_set1_ps(old_scale);
             for (int64_t i = 0; i < head_dim; i += 8)
                 _mm256_storeu_ps(accumulator + i, round_to_half(_mm256_mul_ps(_mm256_loadu_ps(accumulator + i), s)));
         } else {
-            weight = expf(score - running_max);
+            weight = slm_expf(score - running_max);
         }
         const uint16_t *value = values + t * row_stride;
         const __m256 w = _mm256_set1_ps(weight);

@@ -102,13 +102,13 @@ void slm_attend_tiled_portable(const float *queries, int64_t query_stride, const
             if (tile_max == -INFINITY) continue;
             const float new_max = fmaxf(running_max, tile_max);
             if (new_max > running_max) {
-                const float shrink = expf(running_max - new_max);
+                const float shrink = slm_expf(running_max - new_max);
                 for (int64_t d = 0; d < head_dim; d++) acc[d] *= shrink;
                 running_sum *= shrink;
             }
             running_max = new_max;
             for (int slot = 0; slot < SLM_ATTENTION_TILE; slot++)
-                weights[slot] = weights[slot] == -INFINITY ? 0.0f : expf(weights[slot] - running_max);
+                weights[slot] = weights[slot] == -INFINITY ? 0.0f : slm_expf(weights[slot] - running_max);
             running_sum = (float)((double)running_sum + slm_attend_tiled_sum(weights));
             for (int64_t t = a; t < b; t++) {
                 const uint16_t *value = values + t * row_stride;

@@ -27,6 +27,12 @@ static inline vf vf_hide(vf score, const int32_t *first, const int32_t *last, in
     return _mm256_blendv_ps(score, _mm256_set1_ps(-INFINITY), _mm256_castsi256_ps(hidden));
 }
 
+#include "libm_expf_avx2.h"
+static inline vf vf_weight(vf score, vf maximum) {
+    const vf weight = slm_expf_avx2(_mm256_sub_ps(score, maximum));
+    return _mm256_blendv_ps(weight, _mm256_setzero_ps(), _mm256_cmp_ps(score, _mm256_set1_ps(-INFINITY), _CMP_EQ_OQ));
+}
+
 #include "attention_tiled_body.h"
 
 SLM_TARGET_END

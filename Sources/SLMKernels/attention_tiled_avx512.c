@@ -27,6 +27,13 @@ static inline vf vf_hide(vf score, const int32_t *first, const int32_t *last, in
     return _mm512_mask_blend_ps(hidden, score, _mm512_set1_ps(-INFINITY));
 }
 
+#include "libm_expf_avx512.h"
+static inline vf vf_weight(vf score, vf maximum) {
+    const vf weight = slm_expf_avx512(_mm512_sub_ps(score, maximum));
+    return _mm512_mask_mov_ps(weight, _mm512_cmp_ps_mask(score, _mm512_set1_ps(-INFINITY), _CMP_EQ_OQ),
+                              _mm512_setzero_ps());
+}
+
 #include "attention_tiled_body.h"
 
 SLM_TARGET_END

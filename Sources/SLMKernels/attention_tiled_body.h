@@ -4,7 +4,8 @@
  * define LANES, ATTEND_TILED (the function's name), the vector type vf and these
  * operations on them: vf_zero, vf_load, vf_store, vf_set1, vf_bcast (one float to every
  * lane), vf_fma (a * b + c, fused), vf_mul, vf_add, vf_max, vf_from_half (LANES halves),
- * vf_hide (-infinity in the lanes whose query does not see a position).
+ * vf_hide (-infinity in the lanes whose query does not see a position), vf_weight (per
+ * lane slm_expf(score - maximum), 0 where the score is -infinity).
  *
  * Scores run with LANES queries in the lanes of a vector (so a lane's score is one query's
  * chain of fused multiply-adds over the dimensions), value sums with LANES dimensions in
@@ -100,7 +101,7 @@ static void softmax_step(const buffers *w, int64_t block, int64_t start, int64_t
         if (maxima[l] == -INFINITY || q >= count) continue;
         const float old_max = w->maxima[q], new_max = fmaxf(old_max, maxima[l]);
         if (new_max > old_max) {
-            const float shrink = expf(old_max - new_max);
+            const float shrink = slm_expf(old_max - new_max);
             const vf s = vf_set1(shrink);
             float *row = output_row(w, q);
             for (int64_t d = 0; d < head_dim; d += LANES) vf_store(row + d, vf_mul(vf_load(row + d), s));
@@ -109,11 +110,11 @@ static void softmax_step(const buffers *w, int64_t block, int64_t start, int64_t
         w->maxima[q] = new_max;
     }
     /* weights: exp(score - max) where visible, 0 elsewhere (also outside [a, b)) */
+    const vf maxima_now = vf_load(w->maxima + LANES * block);
     for (int slot = 0; slot < TILE; slot++) {
         float *row = w->weights + slot * lanes + LANES * block;
         const int64_t t = start + slot;
-        for (int l = 0; l < LANES; l++)
-            row[l] = t < a || t >= b || row[l] == -INFINITY ? 0.0f : expf(row[l] - w->maxima[LANES * block + l]);
+        vf_store(row, t < a || t >= b ? vf_zero() : vf_weight(vf_load(row), maxima_now));
     }
     /* the sum: per group of 8 slots, the tree of slm_attend_tiled_sum in each lane */
     double sums[LANES] = {0};

@@ -24,6 +24,15 @@ static inline vf vf_hide(vf score, const int32_t *first, const int32_t *last, in
     return vbslq_f32(hidden, vdupq_n_f32(-INFINITY), score);
 }
 
+/* lane by lane: slm_expf in double precision has no shorter NEON form worth its code here */
+static inline vf vf_weight(vf score, vf maximum) {
+    float s[LANES], m[LANES];
+    vst1q_f32(s, score);
+    vst1q_f32(m, maximum);
+    for (int l = 0; l < LANES; l++) s[l] = s[l] == -INFINITY ? 0.0f : slm_expf(s[l] - m[l]);
+    return vld1q_f32(s);
+}
+
 #include "attention_tiled_body.h"
 
 #endif

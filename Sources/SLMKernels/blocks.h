@@ -6,6 +6,7 @@
 #include <stdint.h>
 #include <string.h>
 #include "slm_kernels.h"
+#include "libm_expf.h"
 
 #define SLM_QK 32   /* elements per legacy block (Q4_0 … Q8_1, IQ4_NL) */
 #define SLM_QK_K 256 /* elements per K-quant super-block (Q2_K … Q8_K, IQ4_XS) */
@@ -167,12 +168,12 @@ static inline int slm_softmax_step(float score, float *running_max, float *old_s
     if (score > *running_max) {
         const float previous = *running_max;
         *running_max = score;
-        *old_scale = expf(previous - score);
+        *old_scale = slm_expf(previous - score);
         *weight = 1.0f;
         return 1;
     }
     *old_scale = 1.0f;
-    *weight = expf(score - *running_max);
+    *weight = slm_expf(score - *running_max);
     return 0;
 }
 
@@ -195,6 +196,10 @@ const uint16_t *slm_gelu_table(void);
 /* gate[i] = GELU(gate[i]) * up[i] through the table, eight at a time; returns how many
  * values it did (a multiple of 8; 0 where AVX2 is missing). */
 int64_t slm_gelu_gate_avx2(const uint16_t *table, float *gate, const float *up, int64_t n);
+/* gate[i] = SiLU(gate[i]) * up[i], eight (sixteen) at a time; returns how many values it
+ * did (0 where AVX2, AVX-512 is missing). */
+int64_t slm_silu_gate_avx2(float *gate, const float *up, int64_t n);
+int64_t slm_silu_gate_avx512(float *gate, const float *up, int64_t n);
 /* The gated short convolution eight channels at a time; returns how many channels it did
  * (a multiple of 8; 0 where AVX2 is missing or taps > 16). */
 int64_t slm_short_convolution_avx2(const float *window, int64_t width, const float *filter, int64_t taps,

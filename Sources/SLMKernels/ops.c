@@ -35,10 +35,10 @@ void slm_silu(float *x, int64_t n) {
 }
 
 void slm_sigmoid_mul(float *x, const float *gate, int64_t n) {
-    for (int64_t i = 0; i < n; i++) x[i] *= 1.0f / (1.0f + expf(-gate[i]));
+    for (int64_t i = 0; i < n; i++) x[i] *= 1.0f / (1.0f + slm_expf(-gate[i]));
 }
 
-static inline float silu(float x) { return x / (1.0f + expf(-x)); }
+static inline float silu(float x) { return x / (1.0f + slm_expf(-x)); }
 
 /* The reference is built with fused multiply-adds wherever its compiler may contract
  * a*b + c; the explicit fmaf calls below reproduce its rounding exactly. */
@@ -70,13 +70,19 @@ static inline float gelu_from_table(const uint16_t *table, float x) {
 }
 
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation) {
-    int path = slm_active_path();
-    if (activation == 1 && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI)) {
-        int64_t done = slm_gelu_gate_avx2(slm_gelu_table(), gate, up, n);
-        slm_gated_activation_portable(gate + done, up + done, n - done, activation);
-        return;
-    }
-    slm_gated_activation_portable(gate, up, n, activation);
+    slm_gated_activation_on_path(slm_active_path(), gate, up, n, activation);
+}
+
+void slm_gated_activation_on_path(int path, float *gate, const float *up, int64_t n, int activation) {
+    if (!slm_path_available(path)) path = SLM_PATH_SCALAR;
+    int64_t done = 0;
+    if (activation == 1 && (path == SLM_PATH_AVX2 || path == SLM_PATH_AVX512_VNNI))
+        done = slm_gelu_gate_avx2(slm_gelu_table(), gate, up, n);
+    else if (activation == 0 && path == SLM_PATH_AVX512_VNNI)
+        done = slm_silu_gate_avx512(gate, up, n);
+    else if (activation == 0 && path == SLM_PATH_AVX2)
+        done = slm_silu_gate_avx2(gate, up, n);
+    slm_gated_activation_portable(gate + done, up + done, n - done, activation);
 }
 
 void slm_gated_activation_portable(float *gate, const float *up, int64_t n, int activation) {
@@ -97,7 +103,7 @@ void slm_softmax(float *x, int64_t n) {
     }
     double sum = 0.0;
     for (int64_t i = 0; i < n; i++) {
-        x[i] = expf(x[i] - max);
+        x[i] = slm_expf(x[i] - max);
         sum += x[i];
     }
     float inverse = (float)(1.0 / sum);
@@ -222,11 +228,11 @@ void slm_attend_f16_portable(const float *query, const uint16_t *keys, const uin
         if (score > running_max) {
             float previous = running_max;
             running_max = score;
-            old_scale = expf(previous - running_max);
+            old_scale = slm_expf(previous - running_max);
             for (int64_t i = 0; i < head_dim; i++)
                 accumulator[i] = slm_fp16_to_fp32(slm_fp32_to_fp16(accumulator[i] * old_scale));
         } else {
-            weight = expf(score - running_max);
+            weight = slm_expf(score - running_max);
         }
         const uint16_t *value = values + t * row_stride;
         for (int64_t i = 0; i < head_dim; i++)

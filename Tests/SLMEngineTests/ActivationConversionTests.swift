@@ -3,7 +3,7 @@ import SLMKernels
 import SLMTestSupport
 import Testing
 
-/// Converting activation rows to Q8_0, Q8_K and F16, and the GELU gate: the active (SIMD)
+/// Converting activation rows to Q8_0, Q8_K and F16, and the GELU and SiLU gates: the active (SIMD)
 /// versions must give exactly what the portable definitions give, awkward cases included.
 @Suite("Activation conversions")
 struct ActivationConversionTests {
@@ -39,15 +39,23 @@ struct ActivationConversionTests {
         }
     }
 
-    @Test("the SIMD GELU gate equals the portable one")
-    func geluGate() {
+    /// 1 = GELU, 0 = SiLU.
+    @Test("every path's gate (GELU, SiLU) equals the portable one bit for bit", arguments: [Int32(1), 0])
+    func gate(activation: Int32) {
         for seed in UInt64(1)...3 {
-            let gate = Self.values(seed: seed).map { $0 * 3 }
+            var gate = Self.values(seed: seed).map { $0 * 3 }
+            // SiLU's exponential past its edges: e^x overflows beyond 88.7 and is 0 or
+            // 2^-149 below -103
+            gate[700...705] = [-89, 89, 104, -104, -103.5, 200]
             let up = Self.values(seed: seed + 10)
-            var active = gate, portable = gate
-            slm_gated_activation(&active, up, Int64(gate.count - 3), 1)  // a tail that is not a multiple of 8
-            slm_gated_activation_portable(&portable, up, Int64(gate.count - 3), 1)
-            #expect(active == portable, "seed \(seed)")
+            var portable = gate
+            slm_gated_activation_portable(&portable, up, Int64(gate.count - 3), activation)
+            for path in KernelPath.available {
+                var active = gate
+                // a tail that is not a multiple of 8 or 16
+                slm_gated_activation_on_path(path.rawValue, &active, up, Int64(gate.count - 3), activation)
+                #expect(active.map(\.bitPattern) == portable.map(\.bitPattern), "\(path) seed \(seed)")
+            }
         }
     }
 }

@@ -177,8 +177,14 @@ void slm_short_convolution_portable(const float *window, int64_t width, const fl
                                     const float *gates, float *out);
 /* gate[i] = act(gate[i]) * up[i]; act: 0 = SiLU, 1 = GELU (tanh approximation). */
 void slm_gated_activation(float *gate, const float *up, int64_t n, int activation);
-/* The portable definition, which the SIMD version matches exactly. */
+/* The gated activation on a given path (an unavailable path runs the portable one): for checks. */
+void slm_gated_activation_on_path(int path, float *gate, const float *up, int64_t n, int activation);
+/* The portable definition, which the SIMD versions match exactly. */
 void slm_gated_activation_portable(float *gate, const float *up, int64_t n, int activation);
+/* e^x of n values as a path computes it (an unavailable path runs the scalar one): every
+ * path gives glibc's expf bit for bit (the reference's libm), which softmax weights and
+ * SiLU use. For checks. */
+void slm_expf_on_path(int path, const float *x, float *out, int64_t n);
 /* In place softmax over n values; returns nothing, -inf entries become 0. */
 void slm_softmax(float *x, int64_t n);
 /* Rotary embedding in two steps, so the heads of one position share the trigonometry:
