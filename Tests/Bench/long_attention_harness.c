@@ -1,10 +1,12 @@
 // A generated token's long attention as the app runs it, without the app: LAYERS layers of
 // KV_HEADS key/value heads, each shared by GROUP query heads of HEAD_DIM, over 4,096 cached
 // positions (F16 or Q8_0, head-major, on huge pages); two threads take the key/value heads
-// in turn, and before each layer they read STREAM_MB of "weights" between them, so the
-// cache meets the kernel from memory as it does after a layer's matrices. Prints the time
-// stamp cycles per position and query head each thread spent in the kernel, and the
-// kernel's milliseconds a token at 2.6 GHz (this machine's time stamp rate).
+// in turn, and before each layer they read that layer's STREAM_MB of "weights" between them
+// (a buffer per layer: one shared buffer stays partly in L3 from layer to layer, which the
+// real weights do not), so the cache meets the kernel from memory as it does after a
+// layer's matrices. Prints the time stamp cycles per position and query head each thread
+// spent in the kernel, and the kernel's milliseconds a token at 2.6 GHz (this machine's
+// time stamp rate). Memory: the cache plus LAYERS x STREAM_MB.
 //
 // Build from the repository root and run, e.g. the Llama-3.2-3B shape over a Q8_0 cache:
 //   clang -O2 -ffp-contract=off -I Sources/SLMKernels/include -I Sources/SLMKernels \
@@ -33,9 +35,9 @@ static struct {
 } run;
 
 /* This thread's half of the layer's weights, read once. */
-__attribute__((target("avx512f"))) static void read_weights(int thread) {
+__attribute__((target("avx512f"))) static void read_weights(int thread, int layer) {
     const size_t share = run.weight_count / THREADS;
-    const float *from = run.weights + (size_t)thread * share;
+    const float *from = run.weights + (size_t)layer * run.weight_count + (size_t)thread * share;
     __m512 sum = _mm512_setzero_ps();
     for (size_t i = 0; i < share; i += 16) sum = _mm512_add_ps(sum, _mm512_load_ps(from + i));
     volatile float sink = _mm512_reduce_add_ps(sum);
@@ -49,7 +51,7 @@ static void *thread_main(void *argument) {
     const int d = run.head_dim, g = run.group;
     for (int token = 0; token < TOKENS; token++) {
         for (int layer = 0; layer < run.layers; layer++) {
-            read_weights(thread);
+            read_weights(thread, layer);
             pthread_barrier_wait(&run.barrier);
             const uint64_t start = __rdtsc();
             for (int head = thread; head < run.kv_heads; head += THREADS) {
@@ -111,7 +113,7 @@ int main(int argc, char **argv) {
     run.keys = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     run.values = mmap(NULL, bytes, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
     run.weight_count = stream_mb << 18;
-    run.weights = aligned_alloc(64, run.weight_count * sizeof(float));
+    run.weights = aligned_alloc(64, (size_t)run.layers * run.weight_count * sizeof(float));
     if (run.keys == MAP_FAILED || run.values == MAP_FAILED || !run.weights) {
         fprintf(stderr, "out of memory\n");
         return 1;
@@ -119,7 +121,7 @@ int main(int argc, char **argv) {
     madvise(run.keys, bytes, MADV_HUGEPAGE);
     madvise(run.values, bytes, MADV_HUGEPAGE);
     fill_cache(bytes);
-    for (size_t i = 0; i < run.weight_count; i++) run.weights[i] = (float)i;
+    for (size_t i = 0; i < (size_t)run.layers * run.weight_count; i++) run.weights[i] = (float)i;
     pthread_barrier_init(&run.barrier, NULL, THREADS);
     pthread_t threads[THREADS];
     for (intptr_t t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, thread_main, (void *)t);
