@@ -74,48 +74,77 @@ final class ActivationBatch {
         return (UnsafeRawPointer(buffer), rowBytes)
     }
 
+    /// One matrix product of these rows: `weights` into `output`, `outputStride` floats
+    /// between the output's rows.
+    struct Product {
+        let weights: WeightMatrix
+        let output: UnsafeMutablePointer<Float>
+        let outputStride: Int
+    }
+
     /// output[t * outputStride + r] = weights row r · input row t, the weight rows split
     /// over the threads; each thread writes only its own columns of the output.
     /// `batchRows` is the size of the batch these rows belong to (see `slm_matmat`).
     func multiply(_ weights: WeightMatrix, into output: UnsafeMutablePointer<Float>, outputStride: Int,
                   batchRows: Int) {
-        precondition(weights.inputs == width, "\(weights.name) expects \(weights.inputs) inputs, has \(width)")
-        let (activations, activationBytes) = prepared(for: weights.type)
-        let parts = weights.outputs >= 256 ? min(threads, weights.outputs / 64) : 1
-        let shared = Shared(weights: weights.data, activations: activations, output: output)
+        multiply([Product(weights: weights, output: output, outputStride: outputStride)], batchRows: batchRows)
+    }
+
+    /// Several products of these rows (Q, K and V; gate and up) in one parallel region, each
+    /// split over the threads as `multiply` splits it alone: the same rows to the same
+    /// thread, so the same numbers, with one start and one wait for all of them instead of
+    /// one each.
+    func multiply(_ products: [Product], batchRows: Int) {
+        for product in products {
+            precondition(product.weights.inputs == width,
+                         "\(product.weights.name) expects \(product.weights.inputs) inputs, has \(width)")
+        }
         let rows = count
-        // a packed matrix splits between groups
-        let unit = weights.isPacked ? Int(SLM_PACKED_GROUP) : 1
-        let units = (weights.outputs + unit - 1) / unit
-        let work: (Int) -> Void = { part in
+        let parts = products.map { SplitProduct($0, activations: prepared(for: $0.weights.type), threads: threads) }
+        WorkerPool.run(parts.map(\.parts).max() ?? 1) { part in
+            for product in parts where part < product.parts { product.run(part: part, rows: rows, batchRows: batchRows) }
+        }
+    }
+
+    /// A product with its converted rows, and the share of its weight rows each part takes.
+    private struct SplitProduct: @unchecked Sendable {
+        let product: Product
+        let activations: UnsafeRawPointer
+        let activationBytes: Int
+        let parts: Int
+
+        init(_ product: Product, activations: (UnsafeRawPointer, Int), threads: Int) {
+            self.product = product
+            (self.activations, activationBytes) = activations
+            let outputs = product.weights.outputs
+            parts = outputs >= 256 ? min(threads, outputs / 64) : 1
+        }
+
+        func run(part: Int, rows: Int, batchRows: Int) {
+            let weights = product.weights
+            // a packed matrix splits between groups
+            let unit = weights.isPacked ? Int(SLM_PACKED_GROUP) : 1
+            let units = (weights.outputs + unit - 1) / unit
             let first = min(weights.outputs, units * part / parts * unit)
             let last = min(weights.outputs, units * (part + 1) / parts * unit)
             guard last > first else { return }
             let type = Int32(weights.type.rawValue)
+            let output = product.output + first, stride = Int64(product.outputStride)
             if weights.isPacked {
-                slm_matmat_packed(type, Int64(last - first), Int64(weights.inputs),
-                                  shared.weights + first * weights.rowBytes, weights.rowBytes, shared.activations,
-                                  activationBytes, Int64(rows), shared.output + first, Int64(outputStride),
+                slm_matmat_packed(type, Int64(last - first), Int64(weights.inputs), weights.data + first * weights.rowBytes,
+                                  weights.rowBytes, activations, activationBytes, Int64(rows), output, stride,
                                   Int64(batchRows), Int64(weights.outputs))
             } else {
-                slm_matmat(type, Int64(last - first), Int64(weights.inputs), shared.weights + first * weights.rowBytes,
-                           weights.rowBytes, shared.activations, activationBytes, Int64(rows), shared.output + first,
-                           Int64(outputStride), Int64(batchRows), Int64(weights.outputs))
+                slm_matmat(type, Int64(last - first), Int64(weights.inputs), weights.data + first * weights.rowBytes,
+                           weights.rowBytes, activations, activationBytes, Int64(rows), output, stride,
+                           Int64(batchRows), Int64(weights.outputs))
             }
         }
-        WorkerPool.run(parts, work)
     }
 
     /// The rows and their converted form, handed to workers that each convert their own rows.
     private struct Pointers: @unchecked Sendable {
         let values: UnsafeMutablePointer<Float>
         let buffer: UnsafeMutableRawPointer
-    }
-
-    /// Pointers handed to worker threads, each of which writes its own output columns only.
-    private struct Shared: @unchecked Sendable {
-        let weights: UnsafeRawPointer
-        let activations: UnsafeRawPointer
-        let output: UnsafeMutablePointer<Float>
     }
 }

@@ -498,9 +498,10 @@ public final class InferenceSession {
         switch weights.projections {
         case .separate(let query, let key, let value?) where h.gatesAttentionOutput:
             // each head's query, then its gate
-            s.input.multiply(query, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
-            s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
-            s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
+            s.input.multiply([.init(weights: query, output: s.fused, outputStride: s.fusedWidth),
+                              .init(weights: key, output: s.key, outputStride: keyWidth),
+                              .init(weights: value, output: s.value, outputStride: valueWidth)],
+                             batchRows: logicalBatchRows)
             let length = g.keyLength
             for row in 0..<rows {
                 let fused = s.fused + row * s.fusedWidth
@@ -511,13 +512,11 @@ public final class InferenceSession {
                 }
             }
         case .separate(let query, let key, let value):
-            s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
-            s.input.multiply(key, into: s.key, outputStride: keyWidth, batchRows: logicalBatchRows)
-            if let value {
-                s.input.multiply(value, into: s.value, outputStride: valueWidth, batchRows: logicalBatchRows)
-            } else {
-                s.value.update(from: s.key, count: rows * keyWidth)
-            }
+            var products: [ActivationBatch.Product] = [.init(weights: query, output: s.query, outputStride: queryWidth),
+                                                       .init(weights: key, output: s.key, outputStride: keyWidth)]
+            if let value { products.append(.init(weights: value, output: s.value, outputStride: valueWidth)) }
+            s.input.multiply(products, batchRows: logicalBatchRows)
+            if value == nil { s.value.update(from: s.key, count: rows * keyWidth) }
         case .queryOnly(let query):
             s.input.multiply(query, into: s.query, outputStride: queryWidth, batchRows: logicalBatchRows)
         case .fused(let qkv):
@@ -756,8 +755,9 @@ public final class InferenceSession {
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
         switch layer.feedForward {
         case .separate(let gate, let up):
-            s.input.multiply(gate, into: s.gate, outputStride: hidden, batchRows: logicalBatchRows)
-            s.input.multiply(up, into: s.up, outputStride: hidden, batchRows: logicalBatchRows)
+            s.input.multiply([.init(weights: gate, output: s.gate, outputStride: hidden),
+                              .init(weights: up, output: s.up, outputStride: hidden)],
+                             batchRows: logicalBatchRows)
         case .fused(let gateUp):
             s.input.multiply(gateUp, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
             for row in 0..<rows {
