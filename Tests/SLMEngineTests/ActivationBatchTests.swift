@@ -1,3 +1,4 @@
+import Synchronization
 import Testing
 import SLMKernels
 @testable import SLMEngine
@@ -67,5 +68,44 @@ import SLMKernels
             #expect(found.map(\.bitPattern) == expected.map(\.bitPattern), "product \(index)")
             #expect(!found.contains { $0.isNaN }, "product \(index) written in full")
         }
+    }
+
+    /// `finish` sees each thread's rows once, after that thread's products, when every
+    /// product splits alike; it is not called when they do not.
+    @Test("finish covers the rows once when the products split alike, and is skipped otherwise",
+          arguments: [1, 2, 3])
+    func finishRunsOnSharedRows(threads: Int) {
+        let inputs = 64
+        let gate = QuantizedMatrix(type: .q8_0, outputs: 600, inputs: inputs, seed: 5)
+        let up = QuantizedMatrix(type: .q8_0, outputs: 600, inputs: inputs, seed: 6)
+        let other = QuantizedMatrix(type: .q8_0, outputs: 520, inputs: inputs, seed: 7)
+        let batch = ActivationBatch(capacity: 1, maxWidth: inputs, threads: threads)
+        let row = [Float](repeating: 0.25, count: inputs)
+        row.withUnsafeBufferPointer { batch.load($0.baseAddress!, count: 1, width: inputs, stride: inputs) }
+        let first = UnsafeMutablePointer<Float>.allocate(capacity: 600), second = UnsafeMutablePointer<Float>.allocate(capacity: 600)
+        defer { first.deallocate(); second.deallocate() }
+        first.initialize(repeating: .nan, count: 600)
+        second.initialize(repeating: .nan, count: 600)
+
+        let seen = Mutex<[Range<Int>]>([])
+        let alike = batch.multiply([.init(weights: gate.matrix, output: first, outputStride: 600),
+                                    .init(weights: up.matrix, output: second, outputStride: 600)],
+                                   batchRows: 1) { lower, upper in
+            // the thread's own products are done: its rows of both outputs are written
+            let written = (lower..<upper).allSatisfy { !first[$0].isNaN && !second[$0].isNaN }
+            seen.withLock { $0.append(written ? lower..<upper : 0..<0) }
+        }
+        #expect(alike)
+        let ranges = seen.withLock { $0 }.sorted { $0.lowerBound < $1.lowerBound }
+        #expect(ranges.count == min(threads, 600 / 64))
+        #expect(ranges.first?.lowerBound == 0 && ranges.last?.upperBound == 600, "every row, each written before")
+        #expect(zip(ranges, ranges.dropFirst()).allSatisfy { $0.upperBound == $1.lowerBound })
+
+        let called = Mutex(false)
+        let unlike = batch.multiply([.init(weights: gate.matrix, output: first, outputStride: 600),
+                                     .init(weights: other.matrix, output: second, outputStride: 520)],
+                                    batchRows: 1) { _, _ in called.withLock { $0 = true } }
+        #expect(!unlike)
+        #expect(!called.withLock { $0 })
     }
 }

@@ -93,17 +93,30 @@ final class ActivationBatch {
     /// Several products of these rows (Q, K and V; gate and up) in one parallel region, each
     /// split over the threads as `multiply` splits it alone: the same rows to the same
     /// thread, so the same numbers, with one start and one wait for all of them instead of
-    /// one each.
-    func multiply(_ products: [Product], batchRows: Int) {
+    /// one each. Where every product gives each thread the same weight rows, `finish` runs on
+    /// each thread after its products with those rows' range (first, last) — work on the
+    /// outputs it has just written, such as the FFN's gated activation — and the result is
+    /// true; otherwise `finish` is not called and the result is false.
+    @discardableResult
+    func multiply(_ products: [Product], batchRows: Int, finish: ((_ first: Int, _ last: Int) -> Void)? = nil)
+        -> Bool {
         for product in products {
             precondition(product.weights.inputs == width,
                          "\(product.weights.name) expects \(product.weights.inputs) inputs, has \(width)")
         }
         let rows = count
         let parts = products.map { SplitProduct($0, activations: prepared(for: $0.weights.type), threads: threads) }
+        let lead = parts.first
+        let finishes = finish != nil && lead != nil && parts.allSatisfy { product in
+            product.parts == lead!.parts && (0..<product.parts).allSatisfy { product.rows(part: $0) == lead!.rows(part: $0) }
+        }
         WorkerPool.run(parts.map(\.parts).max() ?? 1) { part in
             for product in parts where part < product.parts { product.run(part: part, rows: rows, batchRows: batchRows) }
+            if finishes, let lead, part < lead.parts, case let range = lead.rows(part: part), !range.isEmpty {
+                finish!(range.lowerBound, range.upperBound)
+            }
         }
+        return finishes
     }
 
     /// A product with its converted rows, and the share of its weight rows each part takes.
@@ -120,14 +133,21 @@ final class ActivationBatch {
             parts = outputs >= 256 ? min(threads, outputs / 64) : 1
         }
 
-        func run(part: Int, rows: Int, batchRows: Int) {
+        /// The weight rows part `part` takes: a packed matrix splits between its groups.
+        func rows(part: Int) -> Range<Int> {
             let weights = product.weights
-            // a packed matrix splits between groups
             let unit = weights.isPacked ? Int(SLM_PACKED_GROUP) : 1
             let units = (weights.outputs + unit - 1) / unit
             let first = min(weights.outputs, units * part / parts * unit)
             let last = min(weights.outputs, units * (part + 1) / parts * unit)
-            guard last > first else { return }
+            return first..<max(first, last)
+        }
+
+        func run(part: Int, rows: Int, batchRows: Int) {
+            let weights = product.weights
+            let range = self.rows(part: part)
+            guard !range.isEmpty else { return }
+            let (first, last) = (range.lowerBound, range.upperBound)
             let type = Int32(weights.type.rawValue)
             let output = product.output + first, stride = Int64(product.outputStride)
             if weights.isPacked {

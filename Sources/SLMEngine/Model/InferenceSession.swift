@@ -753,11 +753,20 @@ public final class InferenceSession {
         let hidden = layer.feedForwardLength
         normalizeHidden(layer.feedForwardNorm, rows: rows)
         s.input.load(s.normed, count: rows, width: h.embeddingLength, stride: h.embeddingLength)
+        let activation: Int32 = model.architecture.activation == .geluTanh ? 1 : 0
+        var activated = false
         switch layer.feedForward {
         case .separate(let gate, let up):
-            s.input.multiply([.init(weights: gate, output: s.gate, outputStride: hidden),
-                              .init(weights: up, output: s.up, outputStride: hidden)],
-                             batchRows: logicalBatchRows)
+            // each thread gates the columns of gate and up it has just computed (elementwise,
+            // so the same numbers whatever the split)
+            activated = s.input.multiply([.init(weights: gate, output: s.gate, outputStride: hidden),
+                                          .init(weights: up, output: s.up, outputStride: hidden)],
+                                         batchRows: logicalBatchRows) { first, last in
+                for row in 0..<rows {
+                    slm_gated_activation(s.gate + row * hidden + first, s.up + row * hidden + first,
+                                         Int64(last - first), activation)
+                }
+            }
         case .fused(let gateUp):
             s.input.multiply(gateUp, into: s.fused, outputStride: s.fusedWidth, batchRows: logicalBatchRows)
             for row in 0..<rows {
@@ -765,9 +774,10 @@ public final class InferenceSession {
                 (s.up + row * hidden).update(from: s.fused + row * s.fusedWidth + hidden, count: hidden)
             }
         }
-        let activation: Int32 = model.architecture.activation == .geluTanh ? 1 : 0
-        forEachSpan(rows: rows, width: hidden) { row, first, count in
-            slm_gated_activation(s.gate + row * hidden + first, s.up + row * hidden + first, Int64(count), activation)
+        if !activated {
+            forEachSpan(rows: rows, width: hidden) { row, first, count in
+                slm_gated_activation(s.gate + row * hidden + first, s.up + row * hidden + first, Int64(count), activation)
+            }
         }
         s.input.load(s.gate, count: rows, width: hidden, stride: hidden)
         s.input.multiply(layer.down, into: s.branch, outputStride: h.embeddingLength, batchRows: logicalBatchRows)
