@@ -32,6 +32,26 @@ struct ModelTemplateTurnTests {
         #expect(second.hasSuffix("assistant\n"))
     }
 
+    @Test("the template declares the agent's whole set in every step, so a required call and the step after it share the conversation")
+    func sameDeclaration() async throws {
+        let source = try String(contentsOf: Fixtures.url("templates/source/Qwen-Qwen2.5-7B-Instruct.jinja"), encoding: .utf8)
+        let setup = try await ScriptedTurnTests.setup([
+            .call(#"{"name": "notes_add", "arguments": {"text": "Door code 4512"}}"#), .text("Saved."),
+            .call(#"{"name": "clock_now", "arguments": {}}"#), .text("It is 10:00."),
+        ], chatTemplate: source)
+        let first = ScriptedTurnTests.summary(await ScriptedTurnTests.events(setup.runtime.send("@planner note the door code 4512")))
+        let id = try #require(first?.conversationID)
+        _ = await ScriptedTurnTests.events(setup.runtime.send("@assistant what time is it now?",
+                                                              options: TurnOptions(conversationID: id)))
+        let requests = setup.generator.requests
+        try #require(requests.count == 4)
+        #expect(requests[2].constraint?.activation == .immediately, "the clock's call is required")
+        let (call, answer) = (BranchTurnTests.text(requests[2].prompt), BranchTurnTests.text(requests[3].prompt))
+        let request = try #require(call.range(of: "what time is it now?"))
+        #expect(answer.hasPrefix(String(call[..<request.lowerBound])), "the same text up to this turn's request")
+        #expect(call.contains(#""name": "calculator""#), "the assistant's other tools are declared too")
+    }
+
     @Test("a template that refuses the conversation: the family's format writes it, and a note says why")
     func refused() async throws {
         let setup = try await ScriptedTurnTests.setup([.text("Hello.")], agents: [ScriptedTurnTests.chatter],

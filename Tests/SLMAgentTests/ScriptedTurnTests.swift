@@ -251,17 +251,6 @@ struct ScriptedTurnTests {
         #expect(transcript.toolCalls.map(\.tool) == ["notes_add"])
     }
 
-    /// A scripted model's prompt as text: its specials by name, its byte tokens as UTF-8
-    /// (spaces written as the tokenizer writes them, "▁", back to spaces).
-    static func text(of prompt: [Int]) -> String {
-        let specials = ["<unk>", "<s>", "</s>", "<|im_start|>", "<|im_end|>", "<tool_call>", "</tool_call>"]
-        var bytes: [UInt8] = []
-        for token in prompt {
-            if token < specials.count { bytes += Array(specials[token].utf8) } else { bytes.append(UInt8(token - specials.count)) }
-        }
-        return String(decoding: bytes, as: UTF8.self).replacingOccurrences(of: "\u{2581}", with: " ")
-    }
-
     @Test("the tools are described with the request, after the conversation, so the steps around a call share it")
     func toolsAfterTheConversation() async throws {
         let setup = try await Self.setup([
@@ -271,9 +260,9 @@ struct ScriptedTurnTests {
         let first = Self.summary(await Self.events(setup.runtime.send("@planner note the door code 4512")))
         let id = try #require(first?.conversationID)
         _ = await Self.events(setup.runtime.send("@assistant what time is it now?", options: TurnOptions(conversationID: id)))
-        let prompts = setup.generator.requests.map { Self.text(of: $0.prompt) }
+        let prompts = setup.generator.requests.map { BranchTurnTests.text($0.prompt) }
         try #require(prompts.count == 4)
-        let earlier = try #require(prompts[2].range(of: "Noted: “Door code 4512”.<|im_end|>\n"))
+        let earlier = try #require(prompts[2].range(of: "Noted: “Door code 4512”."))
         let conversation = String(prompts[2][..<earlier.upperBound])
         #expect(!conversation.contains("<tools>"), "no tool section before the request")
         #expect(prompts[2].dropFirst(conversation.count).contains("<tools>"), "the call's step has it with the request")

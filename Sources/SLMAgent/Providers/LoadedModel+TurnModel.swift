@@ -22,13 +22,16 @@ extension LoadedModel: TurnModel {
         let builder = PromptBuilder(model: self)
         let describesTools = input.calls != .none
         // tools are described only when the step may call one: shown them, a base model
-        // writes calls instead of answering; a model's own template declares them itself
+        // writes calls instead of answering; a model's own template declares them itself.
+        // Either way the agent's whole set is described, the same in every step and turn
+        // (what the conversation before it evaluated stays valid); the grammar holds a call
+        // to the step's own tools.
         let ownDeclaration = describesTools && builder.declaresTools
         let prompt = try builder.build(
             system: input.system, history: input.history,
             turn: describesTools && !ownDeclaration ? Self.describing(style.toolSection(input.agentTools), in: input.turn)
                 : input.turn,
-            tools: ownDeclaration ? input.tools : [],
+            tools: ownDeclaration ? input.agentTools : [],
             opening: input.calls.isRequired ? style.requiredOpening
                 : input.answerPrefix.isEmpty ? thinkingOpening(toolStep: describesTools, enableThinking: input.enableThinking)
                 : [.text(input.answerPrefix)],
