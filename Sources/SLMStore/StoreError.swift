@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 
 /// Why the store cannot do something. Messages say what to do about it.
@@ -34,6 +35,8 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
             "\(what) does not exist"
         case .cannotUndo(let why):
             why
+        case .sqlite(let error) where error.primaryCode == SQLITE_BUSY || error.primaryCode == SQLITE_LOCKED:
+            "the database is locked by another program (waited 5 s); try again once it lets go (\(error.description))"
         case .sqlite(let error):
             error.description
         }

@@ -106,6 +106,21 @@ struct FaultTests {
         #expect(try await store.integrityCheck() == "ok")
     }
 
+    @Test("a database another program holds locked is a clear error that says so, and the write goes through once it lets go")
+    func locked() async throws {
+        let path = try StoreTests.temporaryPath()
+        let store = try Store(path: path)
+        let conversation = try await store.createConversation(title: "Kept")
+        let locker = try Database(path: path)
+        try locker.execute("BEGIN EXCLUSIVE")
+        await #expect { _ = try await store.appendMessage(to: conversation.id, role: .user, content: "waits") } throws: { error in
+            "\(error)".contains("locked by another program")
+        }
+        try locker.execute("ROLLBACK")
+        _ = try await store.appendMessage(to: conversation.id, role: .user, content: "after")
+        #expect(try await store.messages(in: conversation.id).map(\.content) == ["after"])
+    }
+
     @Test("paths that cannot be opened give clear errors")
     func unopenable() throws {
         #expect { _ = try Store(path: "/nonexistent-dir/slm.sqlite3") } throws: { error in
